@@ -1,0 +1,201 @@
+//! Providers and their products as data: TOML files under `core/catalog/`, compiled in, read
+//! with `deny_unknown_fields` and validated strictly, so a bad entry fails a test naming the
+//! file and key. No I/O and no provider logic.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The compiled-in catalogue files, by name (the name appears in error messages).
+const BUILTIN: &[(&str, &str)] = &[
+    ("google.toml", include_str!("../../catalog/google.toml")),
+    ("github.toml", include_str!("../../catalog/github.toml")),
+    ("slack.toml", include_str!("../../catalog/slack.toml")),
+    ("atlassian.toml", include_str!("../../catalog/atlassian.toml")),
+    ("notion.toml", include_str!("../../catalog/notion.toml")),
+    ("telegram.toml", include_str!("../../catalog/telegram.toml")),
+    ("supabase.toml", include_str!("../../catalog/supabase.toml")),
+];
+
+/// How an account of a provider is connected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthKind {
+    /// Authorization code with PKCE, in the system browser.
+    Oauth2,
+    /// A code typed on the provider's site (RFC 8628).
+    DeviceCode,
+    /// A key or personal token pasted into a form.
+    ApiKey,
+    /// A bot token pasted into a form.
+    BotToken,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub auth: Vec<AuthKind>,
+    pub products: Vec<Product>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CatalogError {
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("{file}: {message}")]
+    Invalid { file: String, message: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    providers: Vec<Provider>,
+}
+
+impl Catalog {
+    /// The catalogue compiled into this build.
+    pub fn builtin() -> Result<Self, CatalogError> {
+        Self::from_files(BUILTIN)
+    }
+
+    /// Parses and validates `(file name, TOML text)` pairs.
+    pub fn from_files(files: &[(&str, &str)]) -> Result<Self, CatalogError> {
+        let mut providers: Vec<Provider> = Vec::with_capacity(files.len());
+        for (file, text) in files {
+            let provider: Provider = toml::from_str(text)
+                .map_err(|error| CatalogError::Parse { file: (*file).to_owned(), message: error.to_string() })?;
+            validate(&provider, &providers)
+                .map_err(|message| CatalogError::Invalid { file: (*file).to_owned(), message })?;
+            providers.push(provider);
+        }
+        Ok(Self { providers })
+    }
+
+    pub fn providers(&self) -> &[Provider] {
+        &self.providers
+    }
+
+    pub fn provider(&self, id: &str) -> Option<&Provider> {
+        self.providers.iter().find(|provider| provider.id == id)
+    }
+}
+
+fn validate(provider: &Provider, earlier: &[Provider]) -> Result<(), String> {
+    check_slug("id", &provider.id)?;
+    check_text("name", &provider.name)?;
+    check_text("description", &provider.description)?;
+    if earlier.iter().any(|other| other.id == provider.id) {
+        return Err(format!("id: `{}` is already used by another provider", provider.id));
+    }
+    if provider.auth.is_empty() {
+        return Err("auth: list at least one way to connect".into());
+    }
+    if provider.products.is_empty() {
+        return Err("products: list at least one product".into());
+    }
+    for (index, product) in provider.products.iter().enumerate() {
+        let at = |key: &str| format!("products[{index}].{key}");
+        check_slug(&at("id"), &product.id)?;
+        check_text(&at("name"), &product.name)?;
+        check_text(&at("description"), &product.description)?;
+        if provider.products[..index].iter().any(|other| other.id == product.id) {
+            return Err(format!("{}: `{}` appears twice", at("id"), product.id));
+        }
+    }
+    Ok(())
+}
+
+/// Ids appear in URLs (`/callback/{provider}`): lowercase ASCII letters, digits and `-`.
+fn check_slug(key: &str, value: &str) -> Result<(), String> {
+    let valid = !value.is_empty()
+        && value.len() <= 32
+        && value.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        && !value.starts_with('-');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("{key}: `{value}` must be 1-32 lowercase letters, digits or '-'"))
+    }
+}
+
+fn check_text(key: &str, value: &str) -> Result<(), String> {
+    if value.trim().is_empty() {
+        Err(format!("{key}: must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+id = "acme"
+name = "Acme"
+description = "Rockets."
+auth = ["oauth2"]
+[[products]]
+id = "rockets"
+name = "Rockets"
+description = "Launch them."
+"#;
+
+    #[test]
+    fn the_builtin_catalogue_is_valid() {
+        let catalog = Catalog::builtin().unwrap_or_else(|error| panic!("the shipped catalogue is broken: {error}"));
+        let ids: Vec<&str> = catalog.providers().iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["google", "github", "slack", "atlassian", "notion", "telegram", "supabase"],
+            "the catalogue lists every supported provider in display order"
+        );
+        let google = catalog.provider("google").expect("google is catalogued");
+        let products: Vec<&str> = google.products.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(products, ["gmail", "drive", "sheets", "calendar"], "Google's products share one provider");
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_file() {
+        let text = format!("{MINIMAL}\nscopes = [\"x\"]\n");
+        let error = Catalog::from_files(&[("acme.toml", &text)]).expect_err("unknown keys are refused");
+        let message = error.to_string();
+        assert!(message.starts_with("acme.toml:"), "the error must name the file: {message}");
+        assert!(message.contains("scopes"), "the error must name the offending key: {message}");
+    }
+
+    #[test]
+    fn an_unknown_auth_kind_is_refused() {
+        let text = MINIMAL.replace("\"oauth2\"", "\"magic\"");
+        let message = Catalog::from_files(&[("acme.toml", &text)]).expect_err("bad auth kind").to_string();
+        assert!(message.contains("magic"), "the error must quote the bad value: {message}");
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let cases = [
+            (MINIMAL.replace("id = \"acme\"", "id = \"Acme Corp\""), "id:"),
+            (MINIMAL.replace("name = \"Rockets\"", "name = \" \""), "products[0].name"),
+            (MINIMAL.replace("auth = [\"oauth2\"]", "auth = []"), "auth:"),
+        ];
+        for (text, key) in cases {
+            let message = Catalog::from_files(&[("acme.toml", &text)]).expect_err("invalid entry").to_string();
+            assert!(message.contains(key), "expected the error to name `{key}`: {message}");
+        }
+    }
+
+    #[test]
+    fn duplicate_provider_ids_are_refused() {
+        let error = Catalog::from_files(&[("a.toml", MINIMAL), ("b.toml", MINIMAL)]).expect_err("duplicate ids");
+        assert!(error.to_string().starts_with("b.toml: id:"), "the second file is the culprit: {error}");
+    }
+}

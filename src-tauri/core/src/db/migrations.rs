@@ -1,0 +1,63 @@
+//! Embedded, forward-only schema migrations, all pending ones applied in one IMMEDIATE
+//! transaction: a crash mid-way leaves the old schema, never half of the new one. The schema
+//! version lives in `PRAGMA user_version`.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::DbError;
+
+/// Every migration ever shipped, in order; never edit or reorder one that has shipped.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_notices.sql")];
+
+/// The schema version this build writes.
+pub fn latest_version() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+pub fn migrate(conn: &mut Connection) -> Result<u32, DbError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let latest = latest_version();
+    if current > latest {
+        return Err(DbError::NewerSchema { found: current, supported: latest });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+    }
+    tx.commit()?;
+    Ok(latest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        assert_eq!(migrate(&mut conn).expect("first migration"), latest_version());
+        assert_eq!(migrate(&mut conn).expect("second migration"), latest_version(), "re-running must not re-apply");
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused_not_downgraded() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        conn.pragma_update(None, "user_version", latest_version() + 1).expect("set version");
+        let outcome = migrate(&mut conn);
+        assert!(
+            matches!(outcome, Err(DbError::NewerSchema { .. })),
+            "a database from a newer Switchboard must be left alone, got {outcome:?}"
+        );
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_old_schema() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        // A table named like the one migration 1 creates makes it fail half-way.
+        conn.execute_batch("CREATE TABLE notices (x)").expect("seed a clash");
+        assert!(migrate(&mut conn).is_err(), "the clashing migration must fail");
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
+        assert_eq!(version, 0, "a failed migration must not bump the schema version");
+    }
+}

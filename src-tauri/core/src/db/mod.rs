@@ -1,0 +1,188 @@
+//! The SQLite file: opened with WAL, foreign keys and a busy timeout, checked with
+//! `PRAGMA quick_check` (a damaged file is moved aside, kept, and replaced by a fresh one), and
+//! migrated forward. One module per table holds that table's queries; no business rules here.
+
+mod migrations;
+pub mod notices;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::clock::{format_utc, Clock};
+use crate::error::{ErrorCode, UserError};
+use crate::paths::make_private_file;
+pub use migrations::latest_version;
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database was written by a newer Switchboard (schema {found}, this build knows {supported})")]
+    NewerSchema { found: u32, supported: u32 },
+    #[error("could not move the damaged database {path} aside: {source}")]
+    MoveAside { path: PathBuf, source: std::io::Error },
+    #[error("no active notice with id {0}")]
+    NoticeNotFound(i64),
+}
+
+impl From<DbError> for UserError {
+    fn from(error: DbError) -> Self {
+        match error {
+            DbError::NoticeNotFound(_) => UserError::new(ErrorCode::NotFound, "That notice was already dismissed."),
+            DbError::NewerSchema { .. } => UserError::new(
+                ErrorCode::Storage,
+                format!("{error}. Update Switchboard to open it; the file was left untouched."),
+            ),
+            other => UserError::new(
+                ErrorCode::Storage,
+                format!("Switchboard could not use its database: {other}. Check free disk space and the data folder's permissions."),
+            ),
+        }
+    }
+}
+
+/// What happened to a database file that failed its integrity check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Recovery {
+    /// Where the damaged file now is (kept, never deleted).
+    pub moved_to: String,
+    /// What SQLite said about it.
+    pub reason: String,
+}
+
+pub struct Database {
+    conn: Connection,
+}
+
+/// A database ready to use, and whether it had to be recovered on the way.
+pub struct Opened {
+    pub database: Database,
+    pub recovery: Option<Recovery>,
+}
+
+impl Database {
+    /// Opens (creating if needed) the database file, recovering a damaged one.
+    pub fn open(path: &Path, clock: &dyn Clock) -> Result<Opened, DbError> {
+        let recovery = match integrity_problem(path) {
+            Some(reason) => Some(move_aside(path, reason, clock.now())?),
+            None => None,
+        };
+        let mut conn = Connection::open(path)?;
+        configure(&conn)?;
+        migrations::migrate(&mut conn)?;
+        for file in [path.to_path_buf(), sidecar(path, "-wal"), sidecar(path, "-shm")] {
+            if file.exists() {
+                make_private_file(&file).map_err(|source| DbError::MoveAside { path: file.clone(), source })?;
+            }
+        }
+        if let Some(recovery) = &recovery {
+            notices::insert(
+                &conn,
+                notices::NoticeKind::DatabaseRecovered,
+                "Switchboard's database was damaged, so a fresh one was started. The damaged file was kept.",
+                Some(&recovery.moved_to),
+                clock.now(),
+            )?;
+            tracing::warn!(moved_to = %recovery.moved_to, reason = %recovery.reason, "database failed its integrity check and was replaced");
+        }
+        Ok(Opened { database: Self { conn }, recovery })
+    }
+
+    /// A private, migrated, in-memory database for tests.
+    pub fn open_in_memory() -> Result<Self, DbError> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Self { conn })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Health of an existing file, read-only: for `doctor`, which must change nothing.
+pub fn check_readonly(path: &Path) -> Result<(), String> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|error| error.to_string())?;
+    match quick_check(&conn) {
+        Ok(None) => Ok(()),
+        Ok(Some(problem)) => Err(problem),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), DbError> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// `Some(reason)` when the file exists and SQLite calls it damaged or not a database. Other
+/// failures (busy, permissions) are not damage: the file is left for `open` to report.
+fn integrity_problem(path: &Path) -> Option<String> {
+    if !path.exists() {
+        return None;
+    }
+    let conn = Connection::open(path).ok()?;
+    match quick_check(&conn) {
+        Ok(problem) => problem,
+        Err(rusqlite::Error::SqliteFailure(failure, message))
+            if matches!(failure.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
+        {
+            Some(message.unwrap_or_else(|| failure.to_string()))
+        }
+        Err(_) => None,
+    }
+}
+
+/// `Ok(None)` when `quick_check` says "ok", `Ok(Some(first problem))` otherwise.
+fn quick_check(conn: &Connection) -> Result<Option<String>, rusqlite::Error> {
+    let first: String = conn.query_row("PRAGMA quick_check(1)", [], |row| row.get(0))?;
+    Ok((first != "ok").then_some(first))
+}
+
+fn move_aside(path: &Path, reason: String, now: i64) -> Result<Recovery, DbError> {
+    let suffix = format!(".corrupt-{}", format_utc(now));
+    let moved_to = sidecar(path, &suffix);
+    std::fs::rename(path, &moved_to).map_err(|source| DbError::MoveAside { path: path.to_path_buf(), source })?;
+    for extra in ["-wal", "-shm"] {
+        let file = sidecar(path, extra);
+        if file.exists() {
+            let target = sidecar(&moved_to, extra);
+            std::fs::rename(&file, &target).map_err(|source| DbError::MoveAside { path: file.clone(), source })?;
+        }
+    }
+    Ok(Recovery { moved_to: moved_to.display().to_string(), reason })
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_memory_database_has_foreign_keys_on() {
+        let db = Database::open_in_memory().expect("in-memory db");
+        let on: i64 = db.conn().query_row("PRAGMA foreign_keys", [], |row| row.get(0)).expect("pragma");
+        assert_eq!(on, 1, "foreign keys must be enforced on every connection");
+    }
+
+    #[test]
+    fn sidecar_appends_to_the_file_name() {
+        assert_eq!(sidecar(Path::new("/d/s.db"), "-wal"), PathBuf::from("/d/s.db-wal"));
+    }
+}

@@ -1,0 +1,67 @@
+//! `switchboard-cli doctor`: checks the data directory, the database, the keyring and the
+//! deep-link scheme without changing anything, and says what is wrong in one line each.
+
+use serde::Serialize;
+
+use crate::db;
+use crate::paths::AppPaths;
+use crate::scheme::{query_scheme_registration, SchemeRegistration};
+use crate::vault::{probe_key_storage, KeyStorageStatus};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DoctorReport {
+    pub data_dir: String,
+    pub database_file: String,
+    pub database: DatabaseCheck,
+    pub keyring: KeyStorageStatus,
+    pub deep_link_scheme: SchemeRegistration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state")]
+pub enum DatabaseCheck {
+    /// No file yet: the app creates it on first start.
+    NotCreated,
+    Ok,
+    Damaged { reason: String },
+}
+
+impl DoctorReport {
+    /// One sentence per failed check; empty when all is well.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if let DatabaseCheck::Damaged { reason } = &self.database {
+            problems.push(format!("database {} failed its check: {reason}", self.database_file));
+        }
+        if let KeyStorageStatus::Unavailable { reason, .. } = &self.keyring {
+            problems.push(format!("keyring unavailable: {reason}"));
+        }
+        match &self.deep_link_scheme {
+            SchemeRegistration::Registered { .. } => {}
+            SchemeRegistration::NotRegistered => problems.push(format!(
+                "{}:// links open nothing yet: start Switchboard once to register it",
+                crate::DEEP_LINK_SCHEME
+            )),
+            SchemeRegistration::Unknown { reason } => problems.push(format!("deep-link scheme unknown: {reason}")),
+        }
+        problems
+    }
+}
+
+pub fn run_doctor(paths: &AppPaths) -> DoctorReport {
+    let database = if !paths.database_file.exists() {
+        DatabaseCheck::NotCreated
+    } else {
+        match db::check_readonly(&paths.database_file) {
+            Ok(()) => DatabaseCheck::Ok,
+            Err(reason) => DatabaseCheck::Damaged { reason },
+        }
+    };
+    DoctorReport {
+        data_dir: paths.data_dir.display().to_string(),
+        database_file: paths.database_file.display().to_string(),
+        database,
+        keyring: probe_key_storage(),
+        deep_link_scheme: query_scheme_registration(),
+    }
+}

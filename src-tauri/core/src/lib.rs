@@ -1,0 +1,19 @@
+//! switchboard-core: every backend module of Switchboard, free of tauri, so the desktop shell,
+//! the headless `switchboard-cli` and the tests all run the same code.
+
+pub mod catalog;
+pub mod clock;
+pub mod db;
+pub mod doctor;
+pub mod error;
+pub mod logging;
+pub mod oauth;
+pub mod overview;
+pub mod paths;
+pub mod scheme;
+pub mod vault;
+
+/// The application identifier: names the data directory, the D-Bus name and the keyring service.
+pub const APP_IDENTIFIER: &str = "dev.switchboard.desktop";
+/// The custom URL scheme OAuth callbacks come back on.
+pub const DEEP_LINK_SCHEME: &str = "switchboard";
