@@ -1,1 +1,47 @@
+//! The Tauri shell: wires plugins (single-instance first), state and commands, and nothing
+//! else. Every decision lives in `switchboard-core`.
 
+mod commands;
+mod deep_link;
+mod events;
+mod state;
+
+use tauri_plugin_deep_link::DeepLinkExt;
+
+use crate::events::EventHub;
+use crate::state::AppState;
+
+pub fn run() {
+    switchboard_core::paths::restrict_new_files_to_owner();
+    let state = AppState::start();
+    let app = tauri::Builder::default()
+        // Must come first: a second launch (e.g. by a deep link) forwards its arguments here and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| deep_link::bring_to_front(app)))
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_opener::init())
+        .manage(state)
+        .manage(EventHub::default())
+        .setup(|app| {
+            let handle = app.handle().clone();
+            app.deep_link().on_open_url(move |event| deep_link::receive(&handle, event.urls()));
+            deep_link::receive_launch_url(app.handle());
+            deep_link::register_scheme_in_background(app.handle());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::events::subscribe_events,
+            commands::integrations::list_providers,
+            commands::settings::settings_overview,
+            commands::settings::list_notices,
+            commands::settings::dismiss_notice,
+        ])
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(error) => {
+            tracing::error!(%error, "Switchboard could not start");
+            eprintln!("switchboard: could not start: {error}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -9,6 +9,7 @@ use crate::scheme::{query_scheme_registration, SchemeRegistration};
 use crate::vault::{probe_key_storage, KeyStorageStatus};
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DoctorReport {
     pub data_dir: String,
     pub database_file: String,

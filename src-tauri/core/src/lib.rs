@@ -1,6 +1,7 @@
 //! switchboard-core: every backend module of Switchboard, free of tauri, so the desktop shell,
 //! the headless `switchboard-cli` and the tests all run the same code.
 
+pub mod app_events;
 pub mod catalog;
 pub mod clock;
 pub mod db;

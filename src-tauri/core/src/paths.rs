@@ -21,6 +21,7 @@ pub struct AppPaths {
 
 /// The paths as the Settings page shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct DataLocations {
     pub data_dir: String,
     pub database_file: String,

@@ -28,6 +28,7 @@ impl NoticeKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct Notice {
     pub id: i64,
     pub kind: NoticeKind,

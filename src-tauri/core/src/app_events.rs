@@ -1,0 +1,33 @@
+//! What the backend tells the UI without being asked. The shell delivers these over a typed
+//! channel the UI subscribes to; each has a namespaced name (`area://what`).
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::oauth::DeepLinkReceipt;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "name", content = "payload")]
+pub enum AppEvent {
+    /// A `switchboard://` link reached the app (whatever became of it).
+    #[serde(rename = "deep-links://received")]
+    DeepLinkReceived(DeepLinkReceipt),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oauth::DeepLinkOutcome;
+
+    #[test]
+    fn events_carry_a_namespaced_name_and_a_payload() {
+        let event = AppEvent::DeepLinkReceived(DeepLinkReceipt {
+            received_at: 1,
+            route: None,
+            outcome: DeepLinkOutcome::NoPendingFlow,
+        });
+        let json = serde_json::to_value(&event).expect("events serialize");
+        assert_eq!(json["name"], "deep-links://received", "the UI dispatches on the namespaced name");
+        assert_eq!(json["payload"]["outcome"]["kind"], "noPendingFlow");
+    }
+}

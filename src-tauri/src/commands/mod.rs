@@ -1,0 +1,5 @@
+//! IPC commands, one file per UI area; each delegates to core in a few lines.
+
+pub mod events;
+pub mod integrations;
+pub mod settings;

@@ -1,0 +1,54 @@
+//! Deep links into the running app: each URL goes to core's one delivery point, the receipt is
+//! kept for Settings and pushed to the UI. Also registers the scheme on Linux when the app was
+//! not installed from a package (which registers it itself).
+
+use switchboard_core::app_events::AppEvent;
+use switchboard_core::clock::{Clock, SystemClock};
+use switchboard_core::oauth::receive_deep_link;
+use tauri::{AppHandle, Manager};
+use tauri_plugin_deep_link::DeepLinkExt;
+
+use crate::events::EventHub;
+use crate::state::AppState;
+
+pub fn receive(app: &AppHandle, urls: Vec<tauri::Url>) {
+    let state = app.state::<AppState>();
+    for url in urls {
+        let receipt = receive_deep_link(url.as_str().as_bytes(), &state.catalog, &state.flows, SystemClock.now());
+        state.record_deep_link(receipt.clone());
+        app.state::<EventHub>().publish(&AppEvent::DeepLinkReceived(receipt));
+    }
+}
+
+/// A link the app was cold-started with arrived before `on_open_url` was listening.
+pub fn receive_launch_url(app: &AppHandle) {
+    match app.deep_link().get_current() {
+        Ok(Some(urls)) => receive(app, urls),
+        Ok(None) => {}
+        Err(error) => tracing::warn!(%error, "could not read the launch deep link"),
+    }
+}
+
+pub fn bring_to_front(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
+pub fn register_scheme_in_background(app: &AppHandle) {
+    if !cfg!(target_os = "linux") || installed_from_package() {
+        return;
+    }
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || match app.deep_link().register_all() {
+        Ok(()) => tracing::info!(scheme = switchboard_core::DEEP_LINK_SCHEME, "deep-link scheme registered"),
+        Err(error) => tracing::warn!(%error, "could not register the deep-link scheme; sign-in will use loopback only"),
+    });
+}
+
+/// Packages install under /usr (deb, rpm) and ship a desktop entry that registers the scheme.
+fn installed_from_package() -> bool {
+    std::env::current_exe().map(|exe| exe.starts_with("/usr/")).unwrap_or(false)
+}

@@ -1,0 +1,18 @@
+// How times and deep-link outcomes read to a person.
+import type { DeepLinkOutcome } from "./bindings/DeepLinkOutcome";
+
+/** "22 Nov 2026, 03:04" in the person's locale and time zone. */
+export function formatTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function describeDeepLinkOutcome(outcome: DeepLinkOutcome): string {
+  switch (outcome.kind) {
+    case "delivered":
+      return "Handed to the sign-in that was waiting for it.";
+    case "noPendingFlow":
+      return "No sign-in was waiting for it, so it was ignored.";
+    case "rejected":
+      return `Dropped: ${outcome.reason}`;
+  }
+}
