@@ -1,0 +1,104 @@
+//! What the end-to-end tests share: the real app binary, a tauri-driver on free ports, a
+//! private data directory, screenshots saved as artifacts, and a display check that fails
+//! (never skips) when there is no display.
+
+pub mod webdriver;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const APP: &str = env!("CARGO_BIN_EXE_switchboard");
+
+/// Fails the test when there is no display: `make test` runs every test under Xvfb.
+pub fn require_display() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some(),
+        "end-to-end tests need a display and a private D-Bus session; run them with `make test` \
+         (or `tests/session.sh cargo test`), which provides Xvfb, D-Bus and gnome-keyring"
+    );
+}
+
+/// Where screenshots go: `target/e2e-artifacts/`.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e-artifacts");
+    std::fs::create_dir_all(&dir).expect("create target/e2e-artifacts");
+    dir
+}
+
+pub fn save_artifact(name: &str, bytes: &[u8]) {
+    let path = artifacts_dir().join(name);
+    std::fs::write(&path, bytes).unwrap_or_else(|error| panic!("write {}: {error}", path.display()));
+}
+
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local address").port()
+}
+
+/// tauri-driver with WebKitWebDriver behind it; killed on drop.
+pub struct TauriDriver {
+    child: Child,
+    pub port: u16,
+}
+
+impl TauriDriver {
+    /// Starts tauri-driver; the app it launches inherits `data_dir` as its data directory.
+    pub fn start(data_dir: &Path) -> Self {
+        let port = free_port();
+        let native_port = free_port();
+        let child = Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("SWITCHBOARD_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|error| panic!("tauri-driver must be installed (`make test` installs it): {error}"));
+        let driver = Self { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port} within 20 s");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        driver
+    }
+}
+
+impl Drop for TauriDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Launches a second instance with `args` (as a browser would for a deep link) and waits for
+/// it to hand over to the running one and exit.
+pub fn launch_second_instance(data_dir: &Path, args: &[&std::ffi::OsStr]) -> std::process::ExitStatus {
+    let mut child = Command::new(APP)
+        .args(args)
+        .env("SWITCHBOARD_DATA_DIR", data_dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("launch a second instance");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().expect("poll the second instance") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("a second instance must forward its arguments and exit, but it was still running after 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Today's log text from a data directory.
+pub fn read_logs(data_dir: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("logs")) else { return String::new() };
+    entries
+        .filter_map(Result::ok)
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+        .collect()
+}
