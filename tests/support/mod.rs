@@ -102,3 +102,50 @@ pub fn read_logs(data_dir: &Path) -> String {
         .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
         .collect()
 }
+
+/// The app launched directly (not through WebDriver), killed on drop.
+pub struct RunningApp {
+    child: Child,
+    data_dir: PathBuf,
+}
+
+impl RunningApp {
+    pub fn launch(data_dir: &Path, args: &[&std::ffi::OsStr], envs: &[(&str, &str)]) -> Self {
+        let child = Command::new(APP)
+            .args(args)
+            .env("SWITCHBOARD_DATA_DIR", data_dir)
+            .envs(envs.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("launch the app");
+        Self { child, data_dir: data_dir.to_path_buf() }
+    }
+
+    /// Waits until the app's log satisfies `accept`; fails if the app exits first.
+    pub fn wait_for_log(&mut self, what: &str, accept: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let logs = read_logs(&self.data_dir);
+            if accept(&logs) {
+                return logs;
+            }
+            if let Some(status) = self.child.try_wait().expect("poll the app") {
+                panic!("the app exited ({status}) before its log showed {what}; log:\n{logs}");
+            }
+            assert!(Instant::now() < deadline, "the log never showed {what} within 30 s; log:\n{logs}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("poll the app").is_none()
+    }
+}
+
+impl Drop for RunningApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
