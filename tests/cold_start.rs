@@ -21,10 +21,19 @@ fn a_cold_start_by_deep_link_receives_the_link_and_ignores_it_without_a_pending_
     let link = "switchboard://oauth/callback/google?code=cold-start-secret&state=nobody-asked";
     let mut app = RunningApp::launch(data.path(), &[OsStr::new(link)], &[]);
     let logs = app.wait_for_log("the launch link", |logs| logs.contains("deep link received"));
-    assert!(logs.contains("NoPendingFlow"), "no sign-in was pending, so the link is ignored: {logs}");
-    assert!(!logs.contains("cold-start-secret"), "the link's query must never be logged");
+    assert!(
+        logs.contains("NoPendingFlow"),
+        "no sign-in was pending, so the link is ignored: {logs}"
+    );
+    assert!(
+        !logs.contains("cold-start-secret"),
+        "the link's query must never be logged"
+    );
     std::thread::sleep(Duration::from_millis(500));
-    assert!(app.is_running(), "the app keeps running after an unexpected launch link");
+    assert!(
+        app.is_running(),
+        "the app keeps running after an unexpected launch link"
+    );
 }
 
 #[test]
@@ -36,8 +45,14 @@ fn arguments_that_are_not_utf8_do_not_stop_the_app() {
     let mut app = RunningApp::launch(data.path(), &[garbage], &[]);
     app.wait_for_log("start-up", |logs| logs.contains("Switchboard starting"));
     std::thread::sleep(Duration::from_secs(2));
-    assert!(app.is_running(), "a non-UTF-8 launch argument must be dropped, not crash the app");
-    assert!(!support::read_logs(data.path()).contains("deep link received"), "the garbage never counts as a link");
+    assert!(
+        app.is_running(),
+        "a non-UTF-8 launch argument must be dropped, not crash the app"
+    );
+    assert!(
+        !support::read_logs(data.path()).contains("deep link received"),
+        "the garbage never counts as a link"
+    );
 }
 
 #[test]
@@ -49,6 +64,12 @@ fn without_a_session_bus_the_app_still_starts() {
     let mut app = RunningApp::launch(data.path(), &[], &no_bus);
     app.wait_for_log("start-up", |logs| logs.contains("Switchboard starting"));
     std::thread::sleep(Duration::from_secs(2));
-    assert!(app.is_running(), "with no D-Bus (no single-instance, no keyring) the window must still open");
-    assert!(data.path().join("switchboard.db").exists(), "the database is still created");
+    assert!(
+        app.is_running(),
+        "with no D-Bus (no single-instance, no keyring) the window must still open"
+    );
+    assert!(
+        data.path().join("switchboard.db").exists(),
+        "the database is still created"
+    );
 }

@@ -28,32 +28,57 @@ fn the_window_shows_the_catalogue_and_settings_and_receives_deep_links() {
 
     // Integrations: exactly the backend's catalogue, in its order.
     let cards = ok(window.wait_for("[data-provider]", WAIT));
-    let shown: Vec<String> = cards.iter().map(|card| ok(window.attribute(card, "data-provider")).unwrap_or_default()).collect();
+    let shown: Vec<String> = cards
+        .iter()
+        .map(|card| ok(window.attribute(card, "data-provider")).unwrap_or_default())
+        .collect();
     let catalog = Catalog::builtin().expect("the built-in catalogue");
     let expected: Vec<String> = catalog.providers().iter().map(|provider| provider.id.clone()).collect();
-    assert_eq!(shown, expected, "the Integrations page must list the providers the backend's catalogue has");
+    assert_eq!(
+        shown, expected,
+        "the Integrations page must list the providers the backend's catalogue has"
+    );
     let first_card = ok(window.text(&cards[0]));
-    assert!(first_card.contains("Google") && first_card.contains("Gmail"), "cards show names and products: {first_card}");
+    assert!(
+        first_card.contains("Google") && first_card.contains("Gmail"),
+        "cards show names and products: {first_card}"
+    );
     save_artifact("integrations.png", &ok(window.screenshot()));
 
     // Settings: the data directory this app instance really uses.
     let settings = ok(window.wait_for("[data-nav=settings]", WAIT));
     ok(window.click(&settings[0]));
     let data_dir = data.path().display().to_string();
-    ok(window.wait_for_text("main", WAIT, |text| text.contains("Your data") && text.contains(&data_dir)));
+    ok(window.wait_for_text("main", WAIT, |text| {
+        text.contains("Your data") && text.contains(&data_dir)
+    }));
     let keys = ok(window.wait_for_text("[data-section=key-storage]", WAIT, |text| !text.is_empty()));
-    assert!(keys.contains("Available"), "gnome-keyring is unlocked in the test session, so key storage is available: {keys}");
+    assert!(
+        keys.contains("Available"),
+        "gnome-keyring is unlocked in the test session, so key storage is available: {keys}"
+    );
     save_artifact("settings.png", &ok(window.screenshot()));
 
     // A well-formed callback with no sign-in waiting: received, ignored, query never shown.
     let link = format!("switchboard://oauth/callback/github?code={SECRET_CODE}&state=e2e-state");
     let status = launch_second_instance(data.path(), &[OsStr::new(&link)]);
-    assert!(status.success(), "the second instance must forward the link and exit cleanly, got {status}");
-    let receipt = ok(window.wait_for_text("[data-testid=last-deep-link]", WAIT, |text| text.contains("oauth/callback/github")));
-    assert!(receipt.contains("No sign-in was waiting"), "a link with no pending flow is ignored: {receipt}");
+    assert!(
+        status.success(),
+        "the second instance must forward the link and exit cleanly, got {status}"
+    );
+    let receipt = ok(window.wait_for_text("[data-testid=last-deep-link]", WAIT, |text| {
+        text.contains("oauth/callback/github")
+    }));
+    assert!(
+        receipt.contains("No sign-in was waiting"),
+        "a link with no pending flow is ignored: {receipt}"
+    );
     save_artifact("settings-deep-link.png", &ok(window.screenshot()));
     let page = ok(window.page_source());
-    assert!(!page.contains(SECRET_CODE) && !page.contains("e2e-state"), "the callback's query must never reach the webview");
+    assert!(
+        !page.contains(SECRET_CODE) && !page.contains("e2e-state"),
+        "the callback's query must never reach the webview"
+    );
 
     // Garbage: wrong scheme, empty, non-UTF-8 and 100 KB links are dropped; the app lives on.
     let long_link = format!("switchboard://oauth/callback/github?state={}", "a".repeat(100 * 1024));
@@ -65,15 +90,27 @@ fn the_window_shows_the_catalogue_and_settings_and_receives_deep_links() {
     ];
     for argument in garbage {
         let status = launch_second_instance(data.path(), &[argument]);
-        assert!(status.success(), "a second instance with a garbage link must still hand over and exit, got {status}");
+        assert!(
+            status.success(),
+            "a second instance with a garbage link must still hand over and exit, got {status}"
+        );
     }
     let dropped = ok(window.wait_for_text("[data-testid=last-deep-link]", WAIT, |text| text.contains("Dropped")));
-    assert!(dropped.contains("longer than"), "the oversized link is dropped with its reason: {dropped}");
+    assert!(
+        dropped.contains("longer than"),
+        "the oversized link is dropped with its reason: {dropped}"
+    );
     let title = ok(window.call("GET", "/title", None));
-    assert_eq!(title, "Switchboard", "the window must still answer after garbage deep links");
+    assert_eq!(
+        title, "Switchboard",
+        "the window must still answer after garbage deep links"
+    );
 
     let logs = read_logs(data.path());
     assert!(logs.contains("deep link received"), "deep links are logged: {logs}");
-    assert!(!logs.contains(SECRET_CODE), "the log must never carry a callback's query");
+    assert!(
+        !logs.contains(SECRET_CODE),
+        "the log must never carry a callback's query"
+    );
     ok(window.end());
 }

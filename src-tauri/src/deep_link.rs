@@ -43,12 +43,17 @@ pub fn register_scheme_in_background(app: &AppHandle) {
     }
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || match app.deep_link().register_all() {
-        Ok(()) => tracing::info!(scheme = switchboard_core::DEEP_LINK_SCHEME, "deep-link scheme registered"),
+        Ok(()) => tracing::info!(
+            scheme = switchboard_core::DEEP_LINK_SCHEME,
+            "deep-link scheme registered"
+        ),
         Err(error) => tracing::warn!(%error, "could not register the deep-link scheme; sign-in will use loopback only"),
     });
 }
 
 /// Packages install under /usr (deb, rpm) and ship a desktop entry that registers the scheme.
 fn installed_from_package() -> bool {
-    std::env::current_exe().map(|exe| exe.starts_with("/usr/")).unwrap_or(false)
+    std::env::current_exe()
+        .map(|exe| exe.starts_with("/usr/"))
+        .unwrap_or(false)
 }

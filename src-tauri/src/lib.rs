@@ -16,14 +16,17 @@ pub fn run() {
     let state = AppState::start();
     let app = tauri::Builder::default()
         // Must come first: a second launch (e.g. by a deep link) forwards its arguments here and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| deep_link::bring_to_front(app)))
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            deep_link::bring_to_front(app)
+        }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
         .manage(EventHub::default())
         .setup(|app| {
             let handle = app.handle().clone();
-            app.deep_link().on_open_url(move |event| deep_link::receive(&handle, event.urls()));
+            app.deep_link()
+                .on_open_url(move |event| deep_link::receive(&handle, event.urls()));
             deep_link::receive_launch_url(app.handle());
             deep_link::register_scheme_in_background(app.handle());
             Ok(())

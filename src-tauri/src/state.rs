@@ -38,7 +38,10 @@ impl AppState {
             std::process::exit(1);
         });
         let database = match prepared {
-            Err(error) => Err(UserError::new(ErrorCode::Storage, format!("{error}. Check the folder's permissions."))),
+            Err(error) => Err(UserError::new(
+                ErrorCode::Storage,
+                format!("{error}. Check the folder's permissions."),
+            )),
             Ok(()) => Database::open(&paths.database_file, &SystemClock)
                 .map(|opened| Mutex::new(opened.database))
                 .map_err(|error: DbError| {
@@ -46,7 +49,14 @@ impl AppState {
                     UserError::from(error)
                 }),
         };
-        Self { paths, catalog, database, flows: PendingFlows::default(), last_deep_link: Mutex::new(None), _logs: logs }
+        Self {
+            paths,
+            catalog,
+            database,
+            flows: PendingFlows::default(),
+            last_deep_link: Mutex::new(None),
+            _logs: logs,
+        }
     }
 
     pub fn database(&self) -> Result<MutexGuard<'_, Database>, UserError> {
@@ -61,6 +71,9 @@ impl AppState {
     }
 
     pub fn last_deep_link(&self) -> Option<DeepLinkReceipt> {
-        self.last_deep_link.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.last_deep_link
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }

@@ -57,7 +57,10 @@ impl TauriDriver {
         let driver = Self { child, port };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not listen on port {port} within 20 s");
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {port} within 20 s"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
         driver
@@ -96,7 +99,9 @@ pub fn launch_second_instance(data_dir: &Path, args: &[&std::ffi::OsStr]) -> std
 
 /// Today's log text from a data directory.
 pub fn read_logs(data_dir: &Path) -> String {
-    let Ok(entries) = std::fs::read_dir(data_dir.join("logs")) else { return String::new() };
+    let Ok(entries) = std::fs::read_dir(data_dir.join("logs")) else {
+        return String::new();
+    };
     entries
         .filter_map(Result::ok)
         .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
@@ -119,7 +124,10 @@ impl RunningApp {
             .stderr(Stdio::null())
             .spawn()
             .expect("launch the app");
-        Self { child, data_dir: data_dir.to_path_buf() }
+        Self {
+            child,
+            data_dir: data_dir.to_path_buf(),
+        }
     }
 
     /// Waits until the app's log satisfies `accept`; fails if the app exits first.
@@ -133,7 +141,10 @@ impl RunningApp {
             if let Some(status) = self.child.try_wait().expect("poll the app") {
                 panic!("the app exited ({status}) before its log showed {what}; log:\n{logs}");
             }
-            assert!(Instant::now() < deadline, "the log never showed {what} within 30 s; log:\n{logs}");
+            assert!(
+                Instant::now() < deadline,
+                "the log never showed {what} within 30 s; log:\n{logs}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }

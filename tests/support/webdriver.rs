@@ -20,7 +20,10 @@ impl Session {
             "tauri:options": {"application": application}
         }}});
         let reply = request(port, "POST", "/session", Some(&capabilities))?;
-        let id = reply["sessionId"].as_str().ok_or(format!("no session id in {reply}"))?.to_owned();
+        let id = reply["sessionId"]
+            .as_str()
+            .ok_or(format!("no session id in {reply}"))?
+            .to_owned();
         Ok(Self { port, id })
     }
 
@@ -30,7 +33,11 @@ impl Session {
 
     /// Every element matching `css` (possibly none).
     pub fn find_all(&self, css: &str) -> Result<Vec<String>, String> {
-        let found = self.call("POST", "/elements", Some(&json!({"using": "css selector", "value": css})))?;
+        let found = self.call(
+            "POST",
+            "/elements",
+            Some(&json!({"using": "css selector", "value": css})),
+        )?;
         Ok(found.as_array().into_iter().flatten().filter_map(element_id).collect())
     }
 
@@ -61,26 +68,40 @@ impl Session {
                 }
             }
             if Instant::now() > deadline {
-                return Err(format!("`{css}` never had the expected text within {timeout:?}; last: {last:?}"));
+                return Err(format!(
+                    "`{css}` never had the expected text within {timeout:?}; last: {last:?}"
+                ));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
 
     pub fn text(&self, element: &str) -> Result<String, String> {
-        Ok(self.call("GET", &format!("/element/{element}/text"), None)?.as_str().unwrap_or_default().to_owned())
+        Ok(self
+            .call("GET", &format!("/element/{element}/text"), None)?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
     }
 
     pub fn attribute(&self, element: &str, name: &str) -> Result<Option<String>, String> {
-        Ok(self.call("GET", &format!("/element/{element}/attribute/{name}"), None)?.as_str().map(str::to_owned))
+        Ok(self
+            .call("GET", &format!("/element/{element}/attribute/{name}"), None)?
+            .as_str()
+            .map(str::to_owned))
     }
 
     pub fn click(&self, element: &str) -> Result<(), String> {
-        self.call("POST", &format!("/element/{element}/click"), Some(&json!({}))).map(drop)
+        self.call("POST", &format!("/element/{element}/click"), Some(&json!({})))
+            .map(drop)
     }
 
     pub fn page_source(&self) -> Result<String, String> {
-        Ok(self.call("GET", "/source", None)?.as_str().unwrap_or_default().to_owned())
+        Ok(self
+            .call("GET", "/source", None)?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
     }
 
     /// The window as PNG bytes.
@@ -98,7 +119,10 @@ impl Session {
 }
 
 fn element_id(value: &Value) -> Option<String> {
-    value.get("element-6066-11e4-a52e-4f735466cecf").and_then(Value::as_str).map(str::to_owned)
+    value
+        .get("element-6066-11e4-a52e-4f735466cecf")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// One WebDriver command; returns the reply's `value`, or its WebDriver error as text.
@@ -121,23 +145,38 @@ fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<
 }
 
 fn exchange(port: u16, method: &str, path: &str, body: &str) -> Result<Vec<u8>, String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|error| format!("connect to WebDriver: {error}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(60))).map_err(|error| error.to_string())?;
+    let mut stream =
+        TcpStream::connect(("127.0.0.1", port)).map_err(|error| format!("connect to WebDriver: {error}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .map_err(|error| error.to_string())?;
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body.as_bytes())).map_err(|error| error.to_string())?;
+    stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(body.as_bytes()))
+        .map_err(|error| error.to_string())?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).map_err(|error| format!("read WebDriver reply: {error}"))?;
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|error| format!("read WebDriver reply: {error}"))?;
     Ok(raw)
 }
 
 fn parse_reply(method: &str, path: &str, raw: &[u8]) -> Result<Value, String> {
     let text = String::from_utf8_lossy(raw);
-    let (headers, payload) = text.split_once("\r\n\r\n").ok_or_else(|| format!("malformed HTTP reply to {method} {path}: {text:?}"))?;
-    let payload = if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(payload) } else { payload.to_owned() };
-    let reply: Value = serde_json::from_str(&payload).map_err(|error| format!("WebDriver reply is not JSON ({error}): {payload}"))?;
+    let (headers, payload) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| format!("malformed HTTP reply to {method} {path}: {text:?}"))?;
+    let payload = if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(payload)
+    } else {
+        payload.to_owned()
+    };
+    let reply: Value =
+        serde_json::from_str(&payload).map_err(|error| format!("WebDriver reply is not JSON ({error}): {payload}"))?;
     let value = reply.get("value").cloned().unwrap_or(Value::Null);
     match value.get("error").and_then(Value::as_str) {
         Some(error) => Err(format!("{method} {path}: {error}: {}", value["message"])),
@@ -148,7 +187,9 @@ fn parse_reply(method: &str, path: &str, raw: &[u8]) -> Result<Value, String> {
 fn dechunk(mut payload: &str) -> String {
     let mut out = String::new();
     while let Some((size, rest)) = payload.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else { break };
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
         if size == 0 || rest.len() < size {
             break;
         }

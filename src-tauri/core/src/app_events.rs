@@ -27,7 +27,10 @@ mod tests {
             outcome: DeepLinkOutcome::NoPendingFlow,
         });
         let json = serde_json::to_value(&event).expect("events serialize");
-        assert_eq!(json["name"], "deep-links://received", "the UI dispatches on the namespaced name");
+        assert_eq!(
+            json["name"], "deep-links://received",
+            "the UI dispatches on the namespaced name"
+        );
         assert_eq!(json["payload"]["outcome"]["kind"], "noPendingFlow");
     }
 }

@@ -46,11 +46,19 @@ mod tests {
 
     #[test]
     fn formats_a_time_safe_for_file_names() {
-        assert_eq!(format_utc(1_795_000_000), "2026-11-18T11-06-40Z", "no ':' so it works in file names everywhere");
+        assert_eq!(
+            format_utc(1_795_000_000),
+            "2026-11-18T11-06-40Z",
+            "no ':' so it works in file names everywhere"
+        );
     }
 
     #[test]
     fn out_of_range_times_do_not_panic() {
-        assert_eq!(format_utc(i64::MAX), i64::MAX.to_string(), "an absurd time falls back to the number");
+        assert_eq!(
+            format_utc(i64::MAX),
+            i64::MAX.to_string(),
+            "an absurd time falls back to the number"
+        );
     }
 }

@@ -24,7 +24,9 @@ pub enum DatabaseCheck {
     /// No file yet: the app creates it on first start.
     NotCreated,
     Ok,
-    Damaged { reason: String },
+    Damaged {
+        reason: String,
+    },
 }
 
 impl DoctorReport {

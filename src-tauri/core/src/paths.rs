@@ -44,7 +44,9 @@ impl AppPaths {
     pub fn resolve() -> Result<Self, PathsError> {
         let data_dir = match std::env::var_os(DATA_DIR_ENV) {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-            _ => dirs::data_dir().ok_or(PathsError::NoDataDir)?.join(crate::APP_IDENTIFIER),
+            _ => dirs::data_dir()
+                .ok_or(PathsError::NoDataDir)?
+                .join(crate::APP_IDENTIFIER),
         };
         Ok(Self::under(data_dir))
     }
@@ -60,7 +62,10 @@ impl AppPaths {
     /// Creates the data and log directories if needed and makes them owner-only.
     pub fn prepare(&self) -> Result<(), PathsError> {
         for dir in [&self.data_dir, &self.log_dir] {
-            create_private_dir(dir).map_err(|source| PathsError::Prepare { path: dir.clone(), source })?;
+            create_private_dir(dir).map_err(|source| PathsError::Prepare {
+                path: dir.clone(),
+                source,
+            })?;
         }
         Ok(())
     }
@@ -70,7 +75,11 @@ impl AppPaths {
             data_dir: self.data_dir.display().to_string(),
             database_file: self.database_file.display().to_string(),
             log_dir: self.log_dir.display().to_string(),
-            log_file_pattern: self.log_dir.join(format!("{LOG_FILE_PREFIX}.YYYY-MM-DD")).display().to_string(),
+            log_file_pattern: self
+                .log_dir
+                .join(format!("{LOG_FILE_PREFIX}.YYYY-MM-DD"))
+                .display()
+                .to_string(),
         }
     }
 }
@@ -125,7 +134,13 @@ mod tests {
     #[test]
     fn every_file_lives_under_the_data_dir() {
         let paths = AppPaths::under(PathBuf::from("/x/data"));
-        assert!(paths.database_file.starts_with("/x/data"), "removing the data dir must remove the database");
-        assert!(paths.log_dir.starts_with("/x/data"), "removing the data dir must remove the logs");
+        assert!(
+            paths.database_file.starts_with("/x/data"),
+            "removing the data dir must remove the database"
+        );
+        assert!(
+            paths.log_dir.starts_with("/x/data"),
+            "removing the data dir must remove the logs"
+        );
     }
 }

@@ -26,17 +26,21 @@ impl SchemeRegistration {
 /// Asks the desktop which application opens `switchboard://` links.
 pub fn query_scheme_registration() -> SchemeRegistration {
     if !cfg!(target_os = "linux") {
-        return SchemeRegistration::Unknown { reason: "checked only on Linux; installers register it elsewhere".into() };
+        return SchemeRegistration::Unknown {
+            reason: "checked only on Linux; installers register it elsewhere".into(),
+        };
     }
     let mime = format!("x-scheme-handler/{}", crate::DEEP_LINK_SCHEME);
     match Command::new("xdg-mime").args(["query", "default", &mime]).output() {
-        Err(error) => SchemeRegistration::Unknown { reason: format!("xdg-mime could not run ({error}); install xdg-utils") },
+        Err(error) => SchemeRegistration::Unknown {
+            reason: format!("xdg-mime could not run ({error}); install xdg-utils"),
+        },
         Ok(output) => {
             let stdout = String::from_utf8_lossy(&output.stdout);
             match stdout.lines().next().map(str::trim) {
-                Some(handler) if output.status.success() && !handler.is_empty() => {
-                    SchemeRegistration::Registered { handler: handler.to_owned() }
-                }
+                Some(handler) if output.status.success() && !handler.is_empty() => SchemeRegistration::Registered {
+                    handler: handler.to_owned(),
+                },
                 _ => SchemeRegistration::NotRegistered,
             }
         }

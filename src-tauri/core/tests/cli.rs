@@ -16,8 +16,12 @@ fn cli(args: &[&str], data_dir: &std::path::Path, envs: &[(&str, &str)]) -> Outp
 }
 
 fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|error| panic!("stdout must be JSON ({error}): {}", String::from_utf8_lossy(&output.stdout)))
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!(
+            "stdout must be JSON ({error}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
 }
 
 fn require_session_bus() {
@@ -31,7 +35,11 @@ fn require_session_bus() {
 fn providers_json_is_the_catalogue() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = cli(&["providers", "--json"], dir.path(), &[]);
-    assert!(output.status.success(), "providers must succeed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "providers must succeed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let listed = json(&output);
     let expected = serde_json::to_value(Catalog::builtin().expect("catalogue").providers()).expect("serialize");
     assert_eq!(listed, expected, "the CLI lists exactly the core's catalogue");
@@ -42,18 +50,33 @@ fn providers_as_text_has_one_line_per_provider() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = cli(&["providers"], dir.path(), &[]);
     let text = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(text.lines().count(), Catalog::builtin().expect("catalogue").providers().len(), "one line each:\n{text}");
-    assert!(text.contains("Gmail, Drive, Sheets, Calendar"), "products are listed by name:\n{text}");
+    assert_eq!(
+        text.lines().count(),
+        Catalog::builtin().expect("catalogue").providers().len(),
+        "one line each:\n{text}"
+    );
+    assert!(
+        text.contains("Gmail, Drive, Sheets, Calendar"),
+        "products are listed by name:\n{text}"
+    );
 }
 
 #[test]
 fn usage_errors_exit_2_and_say_why() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for args in [&[][..], &["frobnicate"][..], &["providers", "--yaml"][..], &["doctor", "--json", "extra"][..]] {
+    for args in [
+        &[][..],
+        &["frobnicate"][..],
+        &["providers", "--yaml"][..],
+        &["doctor", "--json", "extra"][..],
+    ] {
         let output = cli(args, dir.path(), &[]);
         assert_eq!(output.status.code(), Some(2), "`{}` is a usage error", args.join(" "));
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.starts_with("switchboard-cli: ") && stderr.contains("usage:"), "a reason and the usage: {stderr}");
+        assert!(
+            stderr.starts_with("switchboard-cli: ") && stderr.contains("usage:"),
+            "a reason and the usage: {stderr}"
+        );
     }
 }
 
@@ -62,7 +85,10 @@ fn help_exits_0() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = cli(&["--help"], dir.path(), &[]);
     assert!(output.status.success(), "--help is not an error");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("doctor"), "help lists the commands");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("doctor"),
+        "help lists the commands"
+    );
 }
 
 #[test]
@@ -71,28 +97,59 @@ fn doctor_reports_a_reachable_keyring_in_a_desktop_session() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = cli(&["doctor", "--json"], dir.path(), &[]);
     let report = json(&output);
-    assert_eq!(report["dataDir"], dir.path().display().to_string(), "doctor checks the configured data dir");
-    assert_eq!(report["database"]["state"], "NotCreated", "doctor never creates the database");
-    assert!(!dir.path().join("switchboard.db").exists(), "doctor must change nothing");
-    assert_eq!(report["keyring"]["state"], "NoKeyYet", "an unlocked gnome-keyring without our key: reachable, no key yet");
+    assert_eq!(
+        report["dataDir"],
+        dir.path().display().to_string(),
+        "doctor checks the configured data dir"
+    );
+    assert_eq!(
+        report["database"]["state"], "NotCreated",
+        "doctor never creates the database"
+    );
+    assert!(
+        !dir.path().join("switchboard.db").exists(),
+        "doctor must change nothing"
+    );
+    assert_eq!(
+        report["keyring"]["state"], "NoKeyYet",
+        "an unlocked gnome-keyring without our key: reachable, no key yet"
+    );
 }
 
 #[test]
 fn doctor_without_a_keyring_says_so_and_exits_1() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let output = cli(&["doctor", "--json"], dir.path(), &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")]);
+    let output = cli(
+        &["doctor", "--json"],
+        dir.path(),
+        &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")],
+    );
     assert_eq!(output.status.code(), Some(1), "a missing keyring is a failed check");
     let report = json(&output);
-    assert_eq!(report["keyring"]["state"], "Unavailable", "no Secret Service means no key storage: {report}");
+    assert_eq!(
+        report["keyring"]["state"], "Unavailable",
+        "no Secret Service means no key storage: {report}"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(stderr.lines().count(), 1, "exactly one line of reason on stderr: {stderr}");
-    assert!(stderr.contains("keyring unavailable"), "the reason names the keyring: {stderr}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "exactly one line of reason on stderr: {stderr}"
+    );
+    assert!(
+        stderr.contains("keyring unavailable"),
+        "the reason names the keyring: {stderr}"
+    );
 }
 
 #[test]
 fn doctor_reports_a_damaged_database() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("switchboard.db"), b"not a database at all, not even close....").expect("write garbage");
+    std::fs::write(
+        dir.path().join("switchboard.db"),
+        b"not a database at all, not even close....",
+    )
+    .expect("write garbage");
     let output = cli(&["doctor", "--json"], dir.path(), &[]);
     assert_eq!(output.status.code(), Some(1), "a damaged database is a failed check");
     assert_eq!(json(&output)["database"]["state"], "Damaged");

@@ -22,12 +22,28 @@ fn a_file_that_is_not_a_database_is_moved_aside_and_replaced() {
     let opened = open(&path);
     let recovery = opened.recovery.expect("a damaged file must be recovered");
     let kept = Path::new(&recovery.moved_to);
-    assert_eq!(kept, dir.path().join("switchboard.db.corrupt-2026-11-18T11-06-40Z"), "the damaged file is kept beside, timestamped");
-    assert_eq!(std::fs::read(kept).expect("read the kept file"), garbage, "the damaged file is kept byte for byte");
+    assert_eq!(
+        kept,
+        dir.path().join("switchboard.db.corrupt-2026-11-18T11-06-40Z"),
+        "the damaged file is kept beside, timestamped"
+    );
+    assert_eq!(
+        std::fs::read(kept).expect("read the kept file"),
+        garbage,
+        "the damaged file is kept byte for byte"
+    );
 
     let active = notices::list_active(opened.database.conn()).expect("list notices");
-    assert_eq!(active.len(), 1, "the fresh database carries a notice so the UI says what happened");
-    assert_eq!(active[0].detail.as_deref(), Some(recovery.moved_to.as_str()), "the notice says where the old file is");
+    assert_eq!(
+        active.len(),
+        1,
+        "the fresh database carries a notice so the UI says what happened"
+    );
+    assert_eq!(
+        active[0].detail.as_deref(),
+        Some(recovery.moved_to.as_str()),
+        "the notice says where the old file is"
+    );
 }
 
 #[test]
@@ -39,7 +55,8 @@ fn a_database_with_a_damaged_page_is_recovered() {
         let conn = opened.database.conn();
         conn.execute_batch("CREATE TABLE filler (x BLOB); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i < 200) INSERT INTO filler SELECT randomblob(900) FROM n;")
             .expect("fill some pages");
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint into the main file");
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .expect("checkpoint into the main file");
     }
     // Scribble over the b-tree header of page 3 onwards, leaving the file header intact.
     let mut bytes = std::fs::read(&path).expect("read db");
@@ -50,9 +67,15 @@ fn a_database_with_a_damaged_page_is_recovered() {
     std::fs::write(&path, &bytes).expect("write the damage");
 
     let opened = open(&path);
-    assert!(opened.recovery.is_some(), "quick_check must catch a damaged page and recover");
     assert!(
-        notices::list_active(opened.database.conn()).expect("the fresh database works").len() == 1,
+        opened.recovery.is_some(),
+        "quick_check must catch a damaged page and recover"
+    );
+    assert!(
+        notices::list_active(opened.database.conn())
+            .expect("the fresh database works")
+            .len()
+            == 1,
         "the fresh database records the recovery"
     );
 }
@@ -64,15 +87,25 @@ fn a_healthy_database_keeps_its_data_across_opens() {
     {
         let opened = open(&path);
         assert!(opened.recovery.is_none(), "a new file needs no recovery");
-        notices::insert(opened.database.conn(), notices::NoticeKind::DatabaseRecovered, "kept", None, NOW)
-            .expect("insert");
+        notices::insert(
+            opened.database.conn(),
+            notices::NoticeKind::DatabaseRecovered,
+            "kept",
+            None,
+            NOW,
+        )
+        .expect("insert");
     }
     let reopened = open(&path);
     assert!(reopened.recovery.is_none(), "a healthy file must never be moved aside");
     let active = notices::list_active(reopened.database.conn()).expect("list");
     assert_eq!(active.len(), 1, "data written before must still be there");
     assert_eq!(
-        std::fs::read_dir(dir.path()).expect("list dir").filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("corrupt")).count(),
+        std::fs::read_dir(dir.path())
+            .expect("list dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains("corrupt"))
+            .count(),
         0,
         "no file was moved aside"
     );
@@ -84,12 +117,21 @@ fn the_database_uses_wal_and_the_current_schema() {
     let path = dir.path().join("switchboard.db");
     let opened = open(&path);
     let conn = opened.database.conn();
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0)).expect("journal mode");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .expect("journal mode");
     assert_eq!(mode, "wal", "WAL lets readers and the writer work at once");
-    let version: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("version");
     assert_eq!(version, db::latest_version(), "all migrations are applied at open");
-    let timeout: i64 = conn.query_row("PRAGMA busy_timeout", [], |row| row.get(0)).expect("busy timeout");
-    assert!(timeout >= 1000, "a busy_timeout keeps a second writer from failing at once, got {timeout} ms");
+    let timeout: i64 = conn
+        .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
+        .expect("busy timeout");
+    assert!(
+        timeout >= 1000,
+        "a busy_timeout keeps a second writer from failing at once, got {timeout} ms"
+    );
 }
 
 #[cfg(unix)]
@@ -102,7 +144,11 @@ fn database_files_are_readable_by_their_owner_only() {
     for name in ["switchboard.db", "switchboard.db-wal", "switchboard.db-shm"] {
         let file = dir.path().join(name);
         if let Ok(meta) = std::fs::metadata(&file) {
-            assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{name} must be private to its owner");
+            assert_eq!(
+                meta.permissions().mode() & 0o777,
+                0o600,
+                "{name} must be private to its owner"
+            );
         }
     }
 }
@@ -112,6 +158,13 @@ fn doctor_reads_a_damaged_file_without_touching_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("switchboard.db");
     std::fs::write(&path, b"garbage garbage garbage").expect("write garbage");
-    assert!(db::check_readonly(&path).is_err(), "the read-only check must report damage");
-    assert_eq!(std::fs::read(&path).expect("read"), b"garbage garbage garbage", "the read-only check changes nothing");
+    assert!(
+        db::check_readonly(&path).is_err(),
+        "the read-only check must report damage"
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        b"garbage garbage garbage",
+        "the read-only check changes nothing"
+    );
 }

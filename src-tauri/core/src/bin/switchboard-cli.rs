@@ -75,7 +75,13 @@ fn providers(json: bool) -> Result<(), String> {
     for provider in catalog.providers() {
         let products: Vec<&str> = provider.products.iter().map(|product| product.name.as_str()).collect();
         let auth: Vec<&str> = provider.auth.iter().map(|kind| auth_label(*kind)).collect();
-        println!("{:<10} {:<10} {:<40} {}", provider.id, provider.name, products.join(", "), auth.join(", "));
+        println!(
+            "{:<10} {:<10} {:<40} {}",
+            provider.id,
+            provider.name,
+            products.join(", "),
+            auth.join(", ")
+        );
     }
     Ok(())
 }

@@ -71,10 +71,14 @@ impl Catalog {
     pub fn from_files(files: &[(&str, &str)]) -> Result<Self, CatalogError> {
         let mut providers: Vec<Provider> = Vec::with_capacity(files.len());
         for (file, text) in files {
-            let provider: Provider = toml::from_str(text)
-                .map_err(|error| CatalogError::Parse { file: (*file).to_owned(), message: error.to_string() })?;
-            validate(&provider, &providers)
-                .map_err(|message| CatalogError::Invalid { file: (*file).to_owned(), message })?;
+            let provider: Provider = toml::from_str(text).map_err(|error| CatalogError::Parse {
+                file: (*file).to_owned(),
+                message: error.to_string(),
+            })?;
+            validate(&provider, &providers).map_err(|message| CatalogError::Invalid {
+                file: (*file).to_owned(),
+                message,
+            })?;
             providers.push(provider);
         }
         Ok(Self { providers })
@@ -118,12 +122,16 @@ fn validate(provider: &Provider, earlier: &[Provider]) -> Result<(), String> {
 fn check_slug(key: &str, value: &str) -> Result<(), String> {
     let valid = !value.is_empty()
         && value.len() <= 32
-        && value.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+        && value
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
         && !value.starts_with('-');
     if valid {
         Ok(())
     } else {
-        Err(format!("{key}: `{value}` must be 1-32 lowercase letters, digits or '-'"))
+        Err(format!(
+            "{key}: `{value}` must be 1-32 lowercase letters, digits or '-'"
+        ))
     }
 }
 
@@ -156,12 +164,24 @@ description = "Launch them."
         let ids: Vec<&str> = catalog.providers().iter().map(|p| p.id.as_str()).collect();
         assert_eq!(
             ids,
-            ["google", "github", "slack", "atlassian", "notion", "telegram", "supabase"],
+            [
+                "google",
+                "github",
+                "slack",
+                "atlassian",
+                "notion",
+                "telegram",
+                "supabase"
+            ],
             "the catalogue lists every supported provider in display order"
         );
         let google = catalog.provider("google").expect("google is catalogued");
         let products: Vec<&str> = google.products.iter().map(|p| p.id.as_str()).collect();
-        assert_eq!(products, ["gmail", "drive", "sheets", "calendar"], "Google's products share one provider");
+        assert_eq!(
+            products,
+            ["gmail", "drive", "sheets", "calendar"],
+            "Google's products share one provider"
+        );
     }
 
     #[test]
@@ -169,26 +189,42 @@ description = "Launch them."
         let text = format!("{MINIMAL}\nscopes = [\"x\"]\n");
         let error = Catalog::from_files(&[("acme.toml", &text)]).expect_err("unknown keys are refused");
         let message = error.to_string();
-        assert!(message.starts_with("acme.toml:"), "the error must name the file: {message}");
-        assert!(message.contains("scopes"), "the error must name the offending key: {message}");
+        assert!(
+            message.starts_with("acme.toml:"),
+            "the error must name the file: {message}"
+        );
+        assert!(
+            message.contains("scopes"),
+            "the error must name the offending key: {message}"
+        );
     }
 
     #[test]
     fn an_unknown_auth_kind_is_refused() {
         let text = MINIMAL.replace("\"oauth2\"", "\"magic\"");
-        let message = Catalog::from_files(&[("acme.toml", &text)]).expect_err("bad auth kind").to_string();
-        assert!(message.contains("magic"), "the error must quote the bad value: {message}");
+        let message = Catalog::from_files(&[("acme.toml", &text)])
+            .expect_err("bad auth kind")
+            .to_string();
+        assert!(
+            message.contains("magic"),
+            "the error must quote the bad value: {message}"
+        );
     }
 
     #[test]
     fn invalid_values_name_their_key() {
         let cases = [
             (MINIMAL.replace("id = \"acme\"", "id = \"Acme Corp\""), "id:"),
-            (MINIMAL.replace("name = \"Rockets\"", "name = \" \""), "products[0].name"),
+            (
+                MINIMAL.replace("name = \"Rockets\"", "name = \" \""),
+                "products[0].name",
+            ),
             (MINIMAL.replace("auth = [\"oauth2\"]", "auth = []"), "auth:"),
         ];
         for (text, key) in cases {
-            let message = Catalog::from_files(&[("acme.toml", &text)]).expect_err("invalid entry").to_string();
+            let message = Catalog::from_files(&[("acme.toml", &text)])
+                .expect_err("invalid entry")
+                .to_string();
             assert!(message.contains(key), "expected the error to name `{key}`: {message}");
         }
     }
@@ -196,6 +232,9 @@ description = "Launch them."
     #[test]
     fn duplicate_provider_ids_are_refused() {
         let error = Catalog::from_files(&[("a.toml", MINIMAL), ("b.toml", MINIMAL)]).expect_err("duplicate ids");
-        assert!(error.to_string().starts_with("b.toml: id:"), "the second file is the culprit: {error}");
+        assert!(
+            error.to_string().starts_with("b.toml: id:"),
+            "the second file is the culprit: {error}"
+        );
     }
 }

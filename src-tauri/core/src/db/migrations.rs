@@ -19,7 +19,10 @@ pub fn migrate(conn: &mut Connection) -> Result<u32, DbError> {
     let current: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     let latest = latest_version();
     if current > latest {
-        return Err(DbError::NewerSchema { found: current, supported: latest });
+        return Err(DbError::NewerSchema {
+            found: current,
+            supported: latest,
+        });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)?;
@@ -37,13 +40,18 @@ mod tests {
     fn migrating_twice_is_a_no_op() {
         let mut conn = Connection::open_in_memory().expect("in-memory db");
         assert_eq!(migrate(&mut conn).expect("first migration"), latest_version());
-        assert_eq!(migrate(&mut conn).expect("second migration"), latest_version(), "re-running must not re-apply");
+        assert_eq!(
+            migrate(&mut conn).expect("second migration"),
+            latest_version(),
+            "re-running must not re-apply"
+        );
     }
 
     #[test]
     fn a_newer_schema_is_refused_not_downgraded() {
         let mut conn = Connection::open_in_memory().expect("in-memory db");
-        conn.pragma_update(None, "user_version", latest_version() + 1).expect("set version");
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .expect("set version");
         let outcome = migrate(&mut conn);
         assert!(
             matches!(outcome, Err(DbError::NewerSchema { .. })),
@@ -57,7 +65,9 @@ mod tests {
         // A table named like the one migration 1 creates makes it fail half-way.
         conn.execute_batch("CREATE TABLE notices (x)").expect("seed a clash");
         assert!(migrate(&mut conn).is_err(), "the clashing migration must fail");
-        let version: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).expect("version");
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .expect("version");
         assert_eq!(version, 0, "a failed migration must not bump the schema version");
     }
 }

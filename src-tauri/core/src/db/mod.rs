@@ -78,7 +78,10 @@ impl Database {
         migrations::migrate(&mut conn)?;
         for file in [path.to_path_buf(), sidecar(path, "-wal"), sidecar(path, "-shm")] {
             if file.exists() {
-                make_private_file(&file).map_err(|source| DbError::MoveAside { path: file.clone(), source })?;
+                make_private_file(&file).map_err(|source| DbError::MoveAside {
+                    path: file.clone(),
+                    source,
+                })?;
             }
         }
         if let Some(recovery) = &recovery {
@@ -91,7 +94,10 @@ impl Database {
             )?;
             tracing::warn!(moved_to = %recovery.moved_to, reason = %recovery.reason, "database failed its integrity check and was replaced");
         }
-        Ok(Opened { database: Self { conn }, recovery })
+        Ok(Opened {
+            database: Self { conn },
+            recovery,
+        })
     }
 
     /// A private, migrated, in-memory database for tests.
@@ -136,7 +142,10 @@ fn integrity_problem(path: &Path) -> Option<String> {
     match quick_check(&conn) {
         Ok(problem) => problem,
         Err(rusqlite::Error::SqliteFailure(failure, message))
-            if matches!(failure.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) =>
+            if matches!(
+                failure.code,
+                rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+            ) =>
         {
             Some(message.unwrap_or_else(|| failure.to_string()))
         }
@@ -153,15 +162,24 @@ fn quick_check(conn: &Connection) -> Result<Option<String>, rusqlite::Error> {
 fn move_aside(path: &Path, reason: String, now: i64) -> Result<Recovery, DbError> {
     let suffix = format!(".corrupt-{}", format_utc(now));
     let moved_to = sidecar(path, &suffix);
-    std::fs::rename(path, &moved_to).map_err(|source| DbError::MoveAside { path: path.to_path_buf(), source })?;
+    std::fs::rename(path, &moved_to).map_err(|source| DbError::MoveAside {
+        path: path.to_path_buf(),
+        source,
+    })?;
     for extra in ["-wal", "-shm"] {
         let file = sidecar(path, extra);
         if file.exists() {
             let target = sidecar(&moved_to, extra);
-            std::fs::rename(&file, &target).map_err(|source| DbError::MoveAside { path: file.clone(), source })?;
+            std::fs::rename(&file, &target).map_err(|source| DbError::MoveAside {
+                path: file.clone(),
+                source,
+            })?;
         }
     }
-    Ok(Recovery { moved_to: moved_to.display().to_string(), reason })
+    Ok(Recovery {
+        moved_to: moved_to.display().to_string(),
+        reason,
+    })
 }
 
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
@@ -177,7 +195,10 @@ mod tests {
     #[test]
     fn in_memory_database_has_foreign_keys_on() {
         let db = Database::open_in_memory().expect("in-memory db");
-        let on: i64 = db.conn().query_row("PRAGMA foreign_keys", [], |row| row.get(0)).expect("pragma");
+        let on: i64 = db
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |row| row.get(0))
+            .expect("pragma");
         assert_eq!(on, 1, "foreign keys must be enforced on every connection");
     }
 

@@ -38,7 +38,13 @@ pub struct Notice {
     pub created_at: i64,
 }
 
-pub fn insert(conn: &Connection, kind: NoticeKind, message: &str, detail: Option<&str>, now: i64) -> Result<i64, DbError> {
+pub fn insert(
+    conn: &Connection,
+    kind: NoticeKind,
+    message: &str,
+    detail: Option<&str>,
+    now: i64,
+) -> Result<i64, DbError> {
     conn.execute(
         "INSERT INTO notices (kind, message, detail, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![kind.as_str(), message, detail, now],
@@ -52,13 +58,25 @@ pub fn list_active(conn: &Connection) -> Result<Vec<Notice>, DbError> {
         "SELECT id, kind, message, detail, created_at FROM notices WHERE dismissed_at IS NULL ORDER BY created_at, id",
     )?;
     let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, String>(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        ))
     })?;
     let mut notices = Vec::new();
     for row in rows {
         let (id, kind, message, detail, created_at) = row?;
         if let Some(kind) = NoticeKind::parse(&kind) {
-            notices.push(Notice { id, kind, message, detail, created_at });
+            notices.push(Notice {
+                id,
+                kind,
+                message,
+                detail,
+                created_at,
+            });
         }
     }
     Ok(notices)
@@ -81,7 +99,15 @@ pub fn latest_of_kind(conn: &Connection, kind: NoticeKind) -> Result<Option<Noti
     conn.query_row(
         "SELECT id, message, detail, created_at FROM notices WHERE kind = ?1 ORDER BY created_at DESC, id DESC LIMIT 1",
         params![kind.as_str()],
-        |row| Ok(Notice { id: row.get(0)?, kind, message: row.get(1)?, detail: row.get(2)?, created_at: row.get(3)? }),
+        |row| {
+            Ok(Notice {
+                id: row.get(0)?,
+                kind,
+                message: row.get(1)?,
+                detail: row.get(2)?,
+                created_at: row.get(3)?,
+            })
+        },
     )
     .optional()
     .map_err(DbError::from)
@@ -95,10 +121,20 @@ mod tests {
     #[test]
     fn a_dismissed_notice_is_no_longer_active() {
         let db = Database::open_in_memory().expect("in-memory db");
-        let id = insert(db.conn(), NoticeKind::DatabaseRecovered, "Recovered", Some("/tmp/x"), 10).expect("insert");
+        let id = insert(
+            db.conn(),
+            NoticeKind::DatabaseRecovered,
+            "Recovered",
+            Some("/tmp/x"),
+            10,
+        )
+        .expect("insert");
         assert_eq!(list_active(db.conn()).expect("list").len(), 1, "a new notice is active");
         dismiss(db.conn(), id, 20).expect("dismiss");
-        assert!(list_active(db.conn()).expect("list").is_empty(), "a dismissed notice must not show again");
+        assert!(
+            list_active(db.conn()).expect("list").is_empty(),
+            "a dismissed notice must not show again"
+        );
         assert!(
             matches!(dismiss(db.conn(), id, 30), Err(DbError::NoticeNotFound(_))),
             "dismissing twice says the notice is gone"
@@ -109,8 +145,14 @@ mod tests {
     fn unknown_kinds_from_a_newer_build_are_skipped() {
         let db = Database::open_in_memory().expect("in-memory db");
         db.conn()
-            .execute("INSERT INTO notices (kind, message, created_at) VALUES ('from_the_future', 'x', 1)", [])
+            .execute(
+                "INSERT INTO notices (kind, message, created_at) VALUES ('from_the_future', 'x', 1)",
+                [],
+            )
             .expect("insert");
-        assert!(list_active(db.conn()).expect("list").is_empty(), "an unknown kind must not break the list");
+        assert!(
+            list_active(db.conn()).expect("list").is_empty(),
+            "an unknown kind must not break the list"
+        );
     }
 }

@@ -53,7 +53,10 @@ pub enum CallbackRejected {
 
 /// Parses a callback URL given as raw bytes (argv, D-Bus and URL handlers can all deliver
 /// garbage). `is_provider` says which provider ids exist.
-pub fn parse_callback_url(raw: &[u8], is_provider: impl Fn(&str) -> bool) -> Result<AuthorizationCallback, CallbackRejected> {
+pub fn parse_callback_url(
+    raw: &[u8],
+    is_provider: impl Fn(&str) -> bool,
+) -> Result<AuthorizationCallback, CallbackRejected> {
     if raw.is_empty() {
         return Err(CallbackRejected::Empty);
     }
@@ -132,7 +135,9 @@ fn parse_location(location: &str) -> Result<&str, CallbackRejected> {
     let provider = provider.strip_suffix('/').unwrap_or(provider);
     let is_slug = !provider.is_empty()
         && provider.len() <= 32
-        && provider.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+        && provider
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
     if is_slug {
         Ok(provider)
     } else {
@@ -144,13 +149,16 @@ fn parse_location(location: &str) -> Result<&str, CallbackRejected> {
 fn decode(component: &str) -> Result<String, CallbackRejected> {
     let bytes = component.as_bytes();
     let malformed_escape = bytes.iter().enumerate().any(|(at, &byte)| {
-        byte == b'%' && !matches!(bytes.get(at + 1..at + 3), Some([a, b]) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit())
+        byte == b'%'
+            && !matches!(bytes.get(at + 1..at + 3), Some([a, b]) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit())
     });
     if malformed_escape {
         return Err(CallbackRejected::BadEncoding);
     }
     let spaced = component.replace('+', " ");
-    let decoded = percent_decode_str(&spaced).decode_utf8().map_err(|_| CallbackRejected::BadEncoding)?;
+    let decoded = percent_decode_str(&spaced)
+        .decode_utf8()
+        .map_err(|_| CallbackRejected::BadEncoding)?;
     if decoded.chars().any(char::is_control) {
         return Err(CallbackRejected::BadEncoding);
     }

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::pending::{Claim, PendingFlows};
 use super::parse_callback_url;
+use super::pending::{Claim, PendingFlows};
 use crate::catalog::Catalog;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -31,11 +31,20 @@ pub enum DeepLinkOutcome {
 
 /// Delivers one deep link (as raw bytes) and says what became of it.
 pub fn receive_deep_link(raw: &[u8], catalog: &Catalog, flows: &PendingFlows, now: i64) -> DeepLinkReceipt {
-    let receipt = |route, outcome| DeepLinkReceipt { received_at: now, route, outcome };
+    let receipt = |route, outcome| DeepLinkReceipt {
+        received_at: now,
+        route,
+        outcome,
+    };
     match parse_callback_url(raw, |provider| catalog.provider(provider).is_some()) {
         Err(rejected) => {
             tracing::info!(bytes = raw.len(), %rejected, "deep link dropped");
-            receipt(None, DeepLinkOutcome::Rejected { reason: format!("The link was {rejected}.") })
+            receipt(
+                None,
+                DeepLinkOutcome::Rejected {
+                    reason: format!("The link was {rejected}."),
+                },
+            )
         }
         Ok(callback) => {
             let route = callback.route();
@@ -63,10 +72,17 @@ mod tests {
             &PendingFlows::default(),
             42,
         );
-        assert_eq!(receipt.outcome, DeepLinkOutcome::NoPendingFlow, "A4: nothing was waiting, so nothing happens");
+        assert_eq!(
+            receipt.outcome,
+            DeepLinkOutcome::NoPendingFlow,
+            "A4: nothing was waiting, so nothing happens"
+        );
         assert_eq!(receipt.route.as_deref(), Some("switchboard://oauth/callback/github"));
         let json = serde_json::to_string(&receipt).expect("receipts serialize");
-        assert!(!json.contains("secret-code") && !json.contains("state=s"), "the receipt must never carry the query: {json}");
+        assert!(
+            !json.contains("secret-code") && !json.contains("state=s"),
+            "the receipt must never carry the query: {json}"
+        );
     }
 
     #[test]
@@ -75,7 +91,12 @@ mod tests {
         let flows = PendingFlows::default();
         let (flow, mut receiver) = PendingFlow::new("google", "st", 0);
         flows.register(flow);
-        let receipt = receive_deep_link(b"switchboard://oauth/callback/google?code=c&state=st", &catalog, &flows, 1);
+        let receipt = receive_deep_link(
+            b"switchboard://oauth/callback/google?code=c&state=st",
+            &catalog,
+            &flows,
+            1,
+        );
         assert_eq!(receipt.outcome, DeepLinkOutcome::Delivered);
         assert!(receiver.try_recv().is_ok(), "the waiting flow must get the callback");
     }
@@ -86,7 +107,10 @@ mod tests {
         let url = b"switchboard://oauth/callback/github?error=access_denied&error_description=%3Cb%3ECall+us%3C%2Fb%3E&state=forged";
         let receipt = receive_deep_link(url, &catalog, &PendingFlows::default(), 1);
         let json = serde_json::to_string(&receipt).expect("receipts serialize");
-        assert!(!json.contains("Call us") && !json.contains("access_denied"), "A7: attacker text must not be shown: {json}");
+        assert!(
+            !json.contains("Call us") && !json.contains("access_denied"),
+            "A7: attacker text must not be shown: {json}"
+        );
     }
 
     #[test]
@@ -95,6 +119,9 @@ mod tests {
         let receipt = receive_deep_link(b"https://evil.example/<script>", &catalog, &PendingFlows::default(), 1);
         assert_eq!(receipt.route, None);
         let json = serde_json::to_string(&receipt).expect("receipts serialize");
-        assert!(!json.contains("evil.example") && !json.contains("<script>"), "the link itself is never echoed: {json}");
+        assert!(
+            !json.contains("evil.example") && !json.contains("<script>"),
+            "the link itself is never echoed: {json}"
+        );
     }
 }

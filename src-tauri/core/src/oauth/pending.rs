@@ -77,9 +77,9 @@ impl PendingFlows {
         let Some(state) = callback.state.as_deref() else {
             return Claim::NoMatchingFlow;
         };
-        let position = flows
-            .iter()
-            .position(|flow| flow.provider == callback.provider && constant_time_eq(flow.state.as_bytes(), state.as_bytes()));
+        let position = flows.iter().position(|flow| {
+            flow.provider == callback.provider && constant_time_eq(flow.state.as_bytes(), state.as_bytes())
+        });
         match position {
             Some(index) => {
                 let flow = flows.swap_remove(index);
@@ -117,10 +117,18 @@ mod tests {
         let (flow, mut receiver) = PendingFlow::new("github", "state-1", 100);
         flows.register(flow);
         let url = "switchboard://oauth/callback/github?state=state-1&code=c";
-        assert_eq!(flows.claim(callback(url), 101), Claim::Delivered, "the matching callback is delivered");
+        assert_eq!(
+            flows.claim(callback(url), 101),
+            Claim::Delivered,
+            "the matching callback is delivered"
+        );
         let delivered = receiver.try_recv().expect("the flow received its callback");
         assert_eq!(delivered.code.map(|code| code.expose().clone()), Some("c".to_owned()));
-        assert_eq!(flows.claim(callback(url), 102), Claim::NoMatchingFlow, "A3: a replayed callback is ignored");
+        assert_eq!(
+            flows.claim(callback(url), 102),
+            Claim::NoMatchingFlow,
+            "A3: a replayed callback is ignored"
+        );
     }
 
     #[test]
@@ -129,17 +137,37 @@ mod tests {
         let (flow, _receiver) = PendingFlow::new("github", "state-1", 100);
         flows.register(flow);
         let cases = [
-            ("switchboard://oauth/callback/github?state=state-2&code=c", 101, "A1: a different state"),
-            ("switchboard://oauth/callback/google?state=state-1&code=c", 101, "state bound to its provider"),
+            (
+                "switchboard://oauth/callback/github?state=state-2&code=c",
+                101,
+                "A1: a different state",
+            ),
+            (
+                "switchboard://oauth/callback/google?state=state-1&code=c",
+                101,
+                "state bound to its provider",
+            ),
             ("switchboard://oauth/callback/github?code=c", 101, "A2: no state"),
-            ("switchboard://oauth/callback/github?state=state-&code=c", 101, "a prefix of the state"),
+            (
+                "switchboard://oauth/callback/github?state=state-&code=c",
+                101,
+                "a prefix of the state",
+            ),
         ];
         for (url, now, why) in cases {
-            assert_eq!(flows.claim(callback(url), now), Claim::NoMatchingFlow, "{why} must not match");
+            assert_eq!(
+                flows.claim(callback(url), now),
+                Claim::NoMatchingFlow,
+                "{why} must not match"
+            );
         }
         assert_eq!(flows.len(), 1, "non-matching callbacks leave the flow waiting");
         let late = callback("switchboard://oauth/callback/github?state=state-1&code=c");
-        assert_eq!(flows.claim(late, 100 + FLOW_LIFETIME_SECONDS), Claim::NoMatchingFlow, "an expired flow is gone");
+        assert_eq!(
+            flows.claim(late, 100 + FLOW_LIFETIME_SECONDS),
+            Claim::NoMatchingFlow,
+            "an expired flow is gone"
+        );
         assert!(flows.is_empty(), "expired flows are swept");
     }
 
@@ -162,8 +190,18 @@ mod tests {
         flows.register(second);
         flows.claim(callback("switchboard://oauth/callback/github?state=two&code=c2"), 1);
         flows.claim(callback("switchboard://oauth/callback/github?state=one&code=c1"), 1);
-        let code = |rx: &mut oneshot::Receiver<AuthorizationCallback>| rx.try_recv().ok().and_then(|cb| cb.code).map(|c| c.expose().clone());
-        assert_eq!(code(&mut first_rx).as_deref(), Some("c1"), "A20: each flow gets the callback with its state");
-        assert_eq!(code(&mut second_rx).as_deref(), Some("c2"), "A20: each flow gets the callback with its state");
+        let code = |rx: &mut oneshot::Receiver<AuthorizationCallback>| {
+            rx.try_recv().ok().and_then(|cb| cb.code).map(|c| c.expose().clone())
+        };
+        assert_eq!(
+            code(&mut first_rx).as_deref(),
+            Some("c1"),
+            "A20: each flow gets the callback with its state"
+        );
+        assert_eq!(
+            code(&mut second_rx).as_deref(),
+            Some("c2"),
+            "A20: each flow gets the callback with its state"
+        );
     }
 }

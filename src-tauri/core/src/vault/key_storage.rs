@@ -36,12 +36,20 @@ pub fn probe_key_storage() -> KeyStorageStatus {
     let backend = backend_name().to_owned();
     let entry = match Entry::new(KEYRING_SERVICE, MASTER_KEY_ENTRY) {
         Ok(entry) => entry,
-        Err(error) => return KeyStorageStatus::Unavailable { backend, reason: explain(&error) },
+        Err(error) => {
+            return KeyStorageStatus::Unavailable {
+                backend,
+                reason: explain(&error),
+            }
+        }
     };
     match entry.get_secret().map(Sensitive::new) {
         Ok(_key) => KeyStorageStatus::Ready { backend },
         Err(keyring::Error::NoEntry) => KeyStorageStatus::NoKeyYet { backend },
-        Err(error) => KeyStorageStatus::Unavailable { backend, reason: explain(&error) },
+        Err(error) => KeyStorageStatus::Unavailable {
+            backend,
+            reason: explain(&error),
+        },
     }
 }
 

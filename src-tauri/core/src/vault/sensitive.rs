@@ -60,16 +60,29 @@ mod tests {
 
     #[test]
     fn debug_of_a_struct_holding_a_secret_is_redacted() {
-        let row = TokenRow { provider: "github", access_token: Sensitive::new("gho_s3cret".into()) };
+        let row = TokenRow {
+            provider: "github",
+            access_token: Sensitive::new("gho_s3cret".into()),
+        };
         let printed = format!("{row:?} {row:#?} {}", row.access_token);
-        assert!(!printed.contains("gho_s3cret"), "a secret leaked through Debug/Display: {printed}");
-        assert!(printed.contains("<redacted>"), "the secret's place should say it was redacted: {printed}");
+        assert!(
+            !printed.contains("gho_s3cret"),
+            "a secret leaked through Debug/Display: {printed}"
+        );
+        assert!(
+            printed.contains("<redacted>"),
+            "the secret's place should say it was redacted: {printed}"
+        );
         assert!(printed.contains("github"), "non-secret fields still print: {printed}");
     }
 
     #[test]
     fn expose_gives_the_value_back() {
         let secret = Sensitive::new(vec![1u8, 2, 3]);
-        assert_eq!(secret.expose(), &vec![1u8, 2, 3], "expose must return the wrapped value unchanged");
+        assert_eq!(
+            secret.expose(),
+            &vec![1u8, 2, 3],
+            "expose must return the wrapped value unchanged"
+        );
     }
 }

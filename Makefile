@@ -1,0 +1,65 @@
+# Switchboard's two set-up commands: `make run` opens the app, `make test` runs every test.
+# Both install what is missing on Debian 12 / Ubuntu 22.04+ (apt packages, with sudo when not
+# root; npm packages; tauri-driver) and need Rust (rustup) and Node.js >= 20.19.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev libssl-dev libdbus-1-dev \
+	libxdo-dev librsvg2-dev xdg-utils desktop-file-utils
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver gnome-keyring keyutils dbus libglib2.0-bin
+BENCH_PACKAGES := xdotool x11-utils
+
+# apt-get install whatever of $(1) is not installed yet.
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+.PHONY: run test toolchain build-deps test-deps ui-deps ui bindings bench
+
+run: build-deps ui
+	cargo build --bin switchboard
+	./target/debug/switchboard
+
+test: build-deps test-deps ui
+	npm --prefix ui run check
+	npm --prefix ui test
+	cargo fmt --all --check
+	tests/core-is-tauri-free.sh
+	tests/session.sh cargo test
+
+toolchain:
+	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs)"; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)||(a===20&&b>=19)?0:1)' 2>/dev/null \
+		|| { echo "Node.js 20.19+ or 22.12+ is needed (found: $$(node --version 2>/dev/null || echo none))"; exit 1; }
+
+build-deps: toolchain
+	$(call apt_install,$(BUILD_PACKAGES))
+
+test-deps: toolchain
+	$(call apt_install,$(TEST_PACKAGES))
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
+
+ui/node_modules/.installed: ui/package.json ui/package-lock.json
+	npm --prefix ui install --no-audit --no-fund
+	@touch $@
+
+ui-deps: ui/node_modules/.installed
+
+# The bundled front end the binary embeds (a binary built without it would not compile).
+ui: ui-deps
+	npm --prefix ui run build
+
+# Regenerates ui/src/bindings from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p switchboard-core --test bindings
+
+# Start-up time and memory against an empty Tauri window (release builds; see tests/bench/).
+bench: build-deps test-deps ui
+	$(call apt_install,$(BENCH_PACKAGES))
+	tests/session.sh tests/bench/startup.sh
