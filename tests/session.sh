@@ -17,7 +17,32 @@ if [[ -z "${SWITCHBOARD_SESSION_ROOT:-}" ]]; then
   mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
   mkdir -m 700 -p "$XDG_RUNTIME_DIR"
   unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL SSH_AUTH_SOCK
-  exec dbus-run-session -- "$0" "$@"
+  # A session bus that can start gnome-keyring (and dconf) but not the desktop portals or the
+  # accessibility bus: nothing under Xvfb serves those, and their start-up failures would
+  # bury the test output.
+  services="$SWITCHBOARD_SESSION_ROOT/dbus-services"
+  mkdir -p "$services"
+  for service in /usr/share/dbus-1/services/{org.freedesktop.secrets,org.gnome.keyring*,ca.desrt.dconf}.service; do
+    [[ -e "$service" ]] && ln -s "$service" "$services/"
+  done
+  cat >"$SWITCHBOARD_SESSION_ROOT/session-bus.conf" <<CONF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <keep_umask/>
+  <listen>unix:tmpdir=$SWITCHBOARD_SESSION_ROOT</listen>
+  <auth>EXTERNAL</auth>
+  <servicedir>$services</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+CONF
+  export NO_AT_BRIDGE=1
+  exec dbus-run-session --config-file="$SWITCHBOARD_SESSION_ROOT/session-bus.conf" -- "$0" "$@"
 fi
 
 # Inside the private bus: unlock a fresh login keyring with a throwaway password.

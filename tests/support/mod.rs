@@ -2,6 +2,8 @@
 //! private data directory, screenshots saved as artifacts, and a display check that fails
 //! (never skips) when there is no display.
 
+#![allow(dead_code)] // each test binary uses its own part of this module
+
 pub mod webdriver;
 
 use std::net::{TcpListener, TcpStream};
