@@ -45,6 +45,7 @@ impl DoctorReport {
                 "{}:// links open nothing yet: start Switchboard once to register it",
                 crate::DEEP_LINK_SCHEME
             )),
+            SchemeRegistration::Unavailable { reason } => problems.push(format!("deep links unavailable: {reason}")),
             SchemeRegistration::Unknown { reason } => problems.push(format!("deep-link scheme unknown: {reason}")),
         }
         problems

@@ -1,5 +1,6 @@
-//! Whether this desktop sends `switchboard://` links to an application, asked of the system
-//! (on Linux, `xdg-mime`). Registering is the shell's job; this only looks.
+//! Whether `switchboard://` links can reach the running app: the desktop must send them to an
+//! application (on Linux, asked of `xdg-mime`), and on Linux a session D-Bus must exist for a
+//! second launch to hand its link to the first. Registering is the shell's job; this only looks.
 
 use std::process::Command;
 
@@ -13,6 +14,8 @@ pub enum SchemeRegistration {
     Registered { handler: String },
     /// No application handles the scheme yet.
     NotRegistered,
+    /// Links cannot reach the running app (e.g. no session D-Bus); `reason` says why.
+    Unavailable { reason: String },
     /// The system could not be asked; `reason` says why.
     Unknown { reason: String },
 }
@@ -30,6 +33,9 @@ pub fn query_scheme_registration() -> SchemeRegistration {
             reason: "checked only on Linux; installers register it elsewhere".into(),
         };
     }
+    if let Err(reason) = session_bus_reachable() {
+        return SchemeRegistration::Unavailable { reason };
+    }
     let mime = format!("x-scheme-handler/{}", crate::DEEP_LINK_SCHEME);
     match Command::new("xdg-mime").args(["query", "default", &mime]).output() {
         Err(error) => SchemeRegistration::Unknown {
@@ -45,4 +51,20 @@ pub fn query_scheme_registration() -> SchemeRegistration {
             }
         }
     }
+}
+
+/// A second launch hands its link to the running instance over the session D-Bus.
+#[cfg(target_os = "linux")]
+fn session_bus_reachable() -> Result<(), String> {
+    dbus::blocking::Connection::new_session().map(drop).map_err(|error| {
+        format!(
+            "there is no session D-Bus to pass links to the running app ({})",
+            error.message().unwrap_or("no details")
+        )
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn session_bus_reachable() -> Result<(), String> {
+    Ok(())
 }

@@ -46,6 +46,16 @@ describe("SettingsPage", () => {
     expect(screen.getByText("No sign-in was waiting for it, so it was ignored.")).toBeTruthy();
   });
 
+  it("says when sign-in links cannot reach the app", async () => {
+    const reason = "there is no session D-Bus (refused); sign-ins will come back over a local connection instead";
+    mockIPC(() =>
+      overview({ deepLinks: { scheme: "switchboard", registration: { state: "Unavailable", reason }, lastReceived: null } }),
+    );
+    render(SettingsPage);
+    expect(await screen.findByText(`${reason}.`)).toBeTruthy();
+    expect(screen.getByText("Unavailable")).toBeTruthy();
+  });
+
   it("shows the backend's error when the overview fails", async () => {
     mockIPC(() => {
       throw { code: "Storage", message: "Switchboard could not use its database." };

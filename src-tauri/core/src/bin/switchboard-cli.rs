@@ -114,6 +114,7 @@ fn print_report(report: &DoctorReport) {
     let scheme = match &report.deep_link_scheme {
         SchemeRegistration::Registered { handler } => format!("registered ({handler})"),
         SchemeRegistration::NotRegistered => "NOT REGISTERED".to_owned(),
+        SchemeRegistration::Unavailable { reason } => format!("UNAVAILABLE: {reason}"),
         SchemeRegistration::Unknown { reason } => format!("unknown: {reason}"),
     };
     println!("data dir:     {}", report.data_dir);
