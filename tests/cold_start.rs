@@ -72,4 +72,7 @@ fn without_a_session_bus_the_app_still_starts() {
         data.path().join("switchboard.db").exists(),
         "the database is still created"
     );
+    app.wait_for_log("the missing bus to be reported", |logs| {
+        logs.contains("deep links unavailable")
+    });
 }

@@ -15,6 +15,12 @@ use switchboard_core::catalog::Catalog;
 const WAIT: Duration = Duration::from_secs(20);
 const SECRET_CODE: &str = "e2e-secret-authorization-code";
 
+const LISTEN_TO_PLUGIN_BROADCAST: &str = "const done = arguments[arguments.length - 1];
+const tauri = window.__TAURI_INTERNALS__;
+tauri.invoke('plugin:event|listen', {
+  event: 'deep-link://new-url', target: { kind: 'Any' }, handler: tauri.transformCallback(() => {}),
+}).then(() => done('allowed'), (error) => done('refused: ' + String(error)));";
+
 fn ok<T>(outcome: Result<T, String>) -> T {
     outcome.unwrap_or_else(|error| panic!("{error}"))
 }
@@ -78,6 +84,19 @@ fn the_window_shows_the_catalogue_and_settings_and_receives_deep_links() {
     assert!(
         !page.contains(SECRET_CODE) && !page.contains("e2e-state"),
         "the callback's query must never reach the webview"
+    );
+
+    // The deep-link plugin broadcasts every URL, query included, on the global event bus; the
+    // window has no permission to listen there and hears links only over its own channel.
+    let listen = serde_json::json!({
+        "script": LISTEN_TO_PLUGIN_BROADCAST,
+        "args": []
+    });
+    let outcome = ok(window.call("POST", "/execute/async", Some(&listen)));
+    let outcome = outcome.as_str().unwrap_or_default();
+    assert!(
+        outcome.starts_with("refused") && outcome.contains("not allowed"),
+        "the webview must be refused the plugin's deep-link broadcast, got: {outcome}"
     );
 
     // Garbage: wrong scheme, empty, non-UTF-8 and 100 KB links are dropped; the app lives on.

@@ -5,6 +5,7 @@
 use switchboard_core::app_events::AppEvent;
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::oauth::receive_deep_link;
+use switchboard_core::scheme::session_bus_reachable;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
@@ -37,18 +38,28 @@ pub fn bring_to_front(app: &AppHandle) {
     }
 }
 
+/// Registers the scheme (Linux, not packaged) and says in the log when links cannot reach the
+/// app at all, off the start-up path: both ask other processes.
 pub fn register_scheme_in_background(app: &AppHandle) {
-    if !cfg!(target_os = "linux") || installed_from_package() {
-        return;
-    }
     let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || match app.deep_link().register_all() {
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(reason) = session_bus_reachable() {
+            tracing::warn!(%reason, "deep links unavailable; sign-ins that return by link cannot finish");
+        }
+        if cfg!(target_os = "linux") && !installed_from_package() {
+            register_scheme(&app);
+        }
+    });
+}
+
+fn register_scheme(app: &AppHandle) {
+    match app.deep_link().register_all() {
         Ok(()) => tracing::info!(
             scheme = switchboard_core::DEEP_LINK_SCHEME,
             "deep-link scheme registered"
         ),
         Err(error) => tracing::warn!(%error, "could not register the deep-link scheme; sign-in will use loopback only"),
-    });
+    }
 }
 
 /// Packages install under /usr (deb, rpm) and ship a desktop entry that registers the scheme.

@@ -55,7 +55,7 @@ pub fn query_scheme_registration() -> SchemeRegistration {
 
 /// A second launch hands its link to the running instance over the session D-Bus.
 #[cfg(target_os = "linux")]
-fn session_bus_reachable() -> Result<(), String> {
+pub fn session_bus_reachable() -> Result<(), String> {
     dbus::blocking::Connection::new_session().map(drop).map_err(|error| {
         format!(
             "there is no session D-Bus to pass links to the running app ({})",
@@ -65,6 +65,6 @@ fn session_bus_reachable() -> Result<(), String> {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn session_bus_reachable() -> Result<(), String> {
+pub fn session_bus_reachable() -> Result<(), String> {
     Ok(())
 }
