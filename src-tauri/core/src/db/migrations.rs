@@ -15,22 +15,31 @@ pub fn latest_version() -> u32 {
 }
 
 pub fn migrate(conn: &mut Connection) -> Result<u32, DbError> {
+    apply(conn, MIGRATIONS)
+}
+
+/// Applies what `migrations` has beyond the file's `user_version`, all or nothing.
+fn apply(conn: &mut Connection, migrations: &[&str]) -> Result<u32, DbError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    let latest = latest_version();
+    let latest = migrations.len() as u32;
     if current > latest {
         return Err(DbError::NewerSchema {
             found: current,
             supported: latest,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (index, sql) in migrations.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as u32 + 1)?;
     }
     tx.commit()?;
     Ok(latest)
 }
+
+#[cfg(test)]
+#[path = "migration_kill_tests.rs"]
+mod kill_tests;
 
 #[cfg(test)]
 mod tests {
