@@ -20,7 +20,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: run test toolchain build-deps test-deps ui-deps ui bindings bench
+.PHONY: run test toolchain build-deps test-deps ui-deps ui bindings bench package package-debug
 
 run: build-deps ui
 	cargo build --bin switchboard
@@ -31,7 +31,17 @@ test: build-deps test-deps ui
 	npm --prefix ui test
 	cargo fmt --all --check
 	tests/core-is-tauri-free.sh
+	$(MAKE) package-debug
 	tests/session.sh cargo test
+
+# The .deb (debug build, same binary the tests use), for tests/package.rs.
+package-debug: ui-deps
+	rm -rf target/debug/bundle/deb
+	npm --prefix ui run tauri -- build --debug --bundles deb
+
+# The release .deb, in target/release/bundle/deb/.
+package: build-deps ui-deps
+	npm --prefix ui run tauri -- build --bundles deb
 
 toolchain:
 	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs)"; exit 1; }
