@@ -100,6 +100,8 @@ fn the_window_shows_the_catalogue_and_settings_and_receives_deep_links() {
     );
 
     // Garbage: wrong scheme, empty, non-UTF-8 and 100 KB links are dropped; the app lives on.
+    // (Linux caps one argument at 128 KiB, so a 1 MB link cannot even be launched; core's
+    // callback tests feed 1 MB to the parser directly.)
     let long_link = format!("switchboard://oauth/callback/github?state={}", "a".repeat(100 * 1024));
     let garbage: [&OsStr; 4] = [
         OsStr::new("https://evil.example/oauth/callback/github?code=x"),
