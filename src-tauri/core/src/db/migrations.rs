@@ -7,7 +7,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::DbError;
 
 /// Every migration ever shipped, in order; never edit or reorder one that has shipped.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_notices.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_notices.sql"),
+    include_str!("migrations/0002_secrets.sql"),
+];
 
 /// The schema version this build writes.
 pub fn latest_version() -> u32 {

@@ -4,6 +4,7 @@
 
 mod migrations;
 pub mod notices;
+pub mod secrets;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -53,7 +53,7 @@ pub fn probe_key_storage() -> KeyStorageStatus {
     }
 }
 
-fn backend_name() -> &'static str {
+pub(super) fn backend_name() -> &'static str {
     if cfg!(target_os = "linux") {
         "Secret Service (GNOME Keyring, KWallet)"
     } else if cfg!(target_os = "macos") {
@@ -66,7 +66,7 @@ fn backend_name() -> &'static str {
 }
 
 /// A sentence for people; keyring errors can carry platform detail but never secret values.
-fn explain(error: &keyring::Error) -> String {
+pub(super) fn explain(error: &keyring::Error) -> String {
     match error {
         keyring::Error::NoStorageAccess(detail) => format!(
             "The keyring is locked or refused access ({detail}). Unlock it (for example by signing in to your desktop session) and try again."

@@ -1,0 +1,162 @@
+//! Secrets at rest: sealed with the master key into the `secrets` table, opened on demand.
+//! A secret sealed by another key (the keyring entry was deleted or replaced) is reported as
+//! unreadable and kept: its owner needs re-authorization, and nothing is silently dropped.
+
+use crate::db::secrets::{self, SealedSecret};
+use crate::db::{Database, DbError};
+
+use super::cipher::{open, seal, Binding, CipherError};
+use super::{MasterKey, Sensitive};
+
+const TABLE: &str = "secrets";
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error(transparent)]
+    Storage(#[from] DbError),
+    #[error(
+        "a stored secret of {owner} cannot be read with this keyring's key; that account needs to be connected again"
+    )]
+    Unreadable { owner: String },
+    #[error("could not seal a secret: {0}")]
+    Seal(CipherError),
+}
+
+/// The secrets of one database, under one master key.
+pub struct SecretStore<'a> {
+    db: &'a Database,
+    key: &'a MasterKey,
+}
+
+impl<'a> SecretStore<'a> {
+    pub fn new(db: &'a Database, key: &'a MasterKey) -> Self {
+        Self { db, key }
+    }
+
+    pub fn put(&self, owner: &str, name: &str, value: &Sensitive<String>, now: i64) -> Result<(), VaultError> {
+        let binding = Binding {
+            table: TABLE,
+            owner,
+            name,
+        };
+        let sealed = seal(self.key, binding, value.expose().as_bytes()).map_err(VaultError::Seal)?;
+        let row = SealedSecret {
+            key_id: self.key.id().to_owned(),
+            sealed,
+        };
+        secrets::upsert(self.db.conn(), owner, name, &row, now)?;
+        Ok(())
+    }
+
+    /// `Ok(None)` when there is no such secret.
+    pub fn get(&self, owner: &str, name: &str) -> Result<Option<Sensitive<String>>, VaultError> {
+        let Some(row) = secrets::get(self.db.conn(), owner, name)? else {
+            return Ok(None);
+        };
+        let unreadable = || VaultError::Unreadable {
+            owner: owner.to_owned(),
+        };
+        if row.key_id != self.key.id() {
+            return Err(unreadable());
+        }
+        let binding = Binding {
+            table: TABLE,
+            owner,
+            name,
+        };
+        let opened = open(self.key, binding, &row.sealed).map_err(|_| unreadable())?;
+        let text = String::from_utf8(opened.expose().clone()).map_err(|_| unreadable())?;
+        Ok(Some(Sensitive::new(text)))
+    }
+
+    pub fn delete_owner(&self, owner: &str) -> Result<usize, VaultError> {
+        Ok(secrets::delete_owner(self.db.conn(), owner)?)
+    }
+
+    /// Owners whose secrets this key cannot open (sealed under an earlier key).
+    pub fn unreadable_owners(&self) -> Result<Vec<String>, VaultError> {
+        Ok(secrets::owners_sealed_by_other_keys(self.db.conn(), self.key.id())?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token(text: &str) -> Sensitive<String> {
+        Sensitive::new(text.to_owned())
+    }
+
+    #[test]
+    fn a_secret_round_trips_and_is_not_stored_in_plaintext() {
+        let db = Database::open_in_memory().expect("in-memory db");
+        let key = MasterKey::session_only();
+        let store = SecretStore::new(&db, &key);
+        store
+            .put("connection:1", "access_token", &token("ya29.plain"), 1)
+            .expect("put");
+        let read = store
+            .get("connection:1", "access_token")
+            .expect("get")
+            .expect("present");
+        assert_eq!(read.expose(), "ya29.plain", "what was put comes back");
+        let raw: Vec<u8> = db
+            .conn()
+            .query_row("SELECT sealed FROM secrets", [], |row| row.get(0))
+            .expect("raw row");
+        assert!(
+            !raw.windows(10).any(|w| w == b"ya29.plain"),
+            "the row must hold ciphertext only"
+        );
+        assert_eq!(
+            store.get("connection:1", "refresh_token").expect("get"),
+            None,
+            "absent is None"
+        );
+    }
+
+    #[test]
+    fn secrets_of_an_earlier_key_are_unreadable_and_kept() {
+        let db = Database::open_in_memory().expect("in-memory db");
+        let old_key = MasterKey::session_only();
+        SecretStore::new(&db, &old_key)
+            .put("connection:1", "access_token", &token("t"), 1)
+            .expect("put");
+        let new_key = MasterKey::session_only();
+        let store = SecretStore::new(&db, &new_key);
+        let outcome = store.get("connection:1", "access_token");
+        assert!(
+            matches!(&outcome, Err(VaultError::Unreadable { owner }) if owner == "connection:1"),
+            "a row sealed by a lost key must say which owner needs re-authorization, got {outcome:?}"
+        );
+        assert_eq!(
+            store.unreadable_owners().expect("list"),
+            vec!["connection:1".to_owned()],
+            "the row is kept and listed, not deleted"
+        );
+    }
+
+    #[test]
+    fn a_blob_copied_onto_another_owner_does_not_open() {
+        let db = Database::open_in_memory().expect("in-memory db");
+        let key = MasterKey::session_only();
+        let store = SecretStore::new(&db, &key);
+        store
+            .put("connection:1", "access_token", &token("ana's"), 1)
+            .expect("put");
+        db.conn()
+            .execute(
+                "INSERT INTO secrets (owner, name, key_id, sealed, updated_at)
+                 SELECT 'connection:2', name, key_id, sealed, updated_at FROM secrets",
+                [],
+            )
+            .expect("copy the row to another owner");
+        assert!(
+            matches!(
+                store.get("connection:2", "access_token"),
+                Err(VaultError::Unreadable { .. })
+            ),
+            "associated data must bind a sealed token to its own row"
+        );
+    }
+}
