@@ -79,6 +79,12 @@ pub fn parse_callback_url(
     if !is_provider(provider) {
         return Err(CallbackRejected::UnknownProvider);
     }
+    parse_callback_query(provider, query)
+}
+
+/// The query of a callback already routed to `provider` (a deep link, or a loopback request):
+/// allow-listed parameters only, each at most once.
+pub fn parse_callback_query(provider: &str, query: &str) -> Result<AuthorizationCallback, CallbackRejected> {
     let mut callback = AuthorizationCallback {
         provider: provider.to_owned(),
         state: None,

@@ -1,11 +1,15 @@
-//! OAuth flows. For now: the strict parser for callbacks that arrive as deep links, the
-//! registry of flows waiting for a callback, and the one place a deep link is delivered to.
-//! It stores no tokens.
+//! OAuth flows: the strict parser for callbacks (deep links and loopback requests), the loopback
+//! listener, PKCE and flow secrets, the registry of flows waiting for a callback, and the one
+//! place a deep link is delivered to. It stores no tokens (the vault does).
 
 pub mod callback;
 pub mod inbox;
+pub mod loopback;
 pub mod pending;
+pub mod pkce;
 
-pub use callback::{parse_callback_url, AuthorizationCallback, CallbackRejected};
+pub use callback::{parse_callback_query, parse_callback_url, AuthorizationCallback, CallbackRejected};
 pub use inbox::{receive_deep_link, DeepLinkOutcome, DeepLinkReceipt};
+pub use loopback::{LoopbackError, LoopbackListener, LOOPBACK_TIMEOUT};
 pub use pending::{PendingFlow, PendingFlows};
+pub use pkce::{random_token, Pkce};
