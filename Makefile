@@ -51,7 +51,7 @@ toolchain:
 build-deps: toolchain
 	$(call apt_install,$(BUILD_PACKAGES))
 
-test-deps: toolchain
+test-deps: toolchain tests/oidc/node_modules/.installed
 	$(call apt_install,$(TEST_PACKAGES))
 	@command -v tauri-driver >/dev/null || cargo install tauri-driver --version '^2' --locked
 
@@ -60,6 +60,11 @@ ui/node_modules/.installed: ui/package.json ui/package-lock.json
 	@touch $@
 
 ui-deps: ui/node_modules/.installed
+
+# oidc-provider, the real OAuth/OIDC server the tests sign in against.
+tests/oidc/node_modules/.installed: tests/oidc/package.json tests/oidc/package-lock.json
+	npm --prefix tests/oidc install --no-audit --no-fund
+	@touch $@
 
 # The bundled front end the binary embeds (a binary built without it would not compile).
 ui: ui-deps

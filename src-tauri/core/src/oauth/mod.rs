@@ -2,11 +2,14 @@
 //! listener, PKCE and flow secrets, the registry of flows waiting for a callback, and the one
 //! place a deep link is delivered to. It stores no tokens (the vault does).
 
+pub mod authorize;
 pub mod callback;
+pub mod http;
 pub mod inbox;
 pub mod loopback;
 pub mod pending;
 pub mod pkce;
+pub mod token;
 
 pub use callback::{parse_callback_query, parse_callback_url, AuthorizationCallback, CallbackRejected};
 pub use inbox::{receive_deep_link, DeepLinkOutcome, DeepLinkReceipt};

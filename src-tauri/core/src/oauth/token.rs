@@ -1,0 +1,198 @@
+//! Token requests (authorization code exchange, refresh) and reading their responses, with the
+//! providers' quirks: GitHub answers errors with HTTP 200 and an `error` field, Slack with
+//! `"ok": false`. Nothing from a response body is logged or put in an error but the provider's
+//! own error code and description.
+
+use serde::Deserialize;
+use url::Url;
+
+use super::http::{auth_client, host_of, network_error, read_capped, secure_url, HttpError};
+use crate::vault::Sensitive;
+
+/// How a provider's token endpoint reports errors besides standard OAuth (RFC 6749 §5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenQuirk {
+    #[default]
+    Standard,
+    /// HTTP 200 with `{"error": …}` (GitHub).
+    ErrorWithOk,
+    /// `{"ok": false, "error": …}` (Slack).
+    SlackOk,
+}
+
+/// Who is asking: the client as registered with the provider.
+pub struct TokenClient<'a> {
+    pub token_url: &'a str,
+    pub client_id: &'a str,
+    pub client_secret: Option<&'a Sensitive<String>>,
+    pub quirk: TokenQuirk,
+}
+
+/// What a token endpoint granted.
+#[derive(Debug)]
+pub struct TokenSet {
+    pub access_token: Sensitive<String>,
+    pub refresh_token: Option<Sensitive<String>>,
+    /// Kept as received; its claims are checked by the id_token module.
+    pub id_token: Option<Sensitive<String>>,
+    pub token_type: Option<String>,
+    /// Seconds from receipt; `None` when the provider did not say (SECURITY.md B8).
+    pub expires_in: Option<i64>,
+    /// Scopes as granted, which may be fewer than asked (B10); `None` when not stated.
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// The grant (code or refresh token) is invalid, expired or revoked: sign in again.
+    #[error("{host} no longer accepts this sign-in ({description}); connect the account again")]
+    InvalidGrant { host: String, description: String },
+    /// The client ID or secret is wrong: a configuration problem, not the person's.
+    #[error("{host} does not recognise Switchboard's client settings ({description}); check the client ID and secret in Settings")]
+    InvalidClient { host: String, description: String },
+    #[error("{host} refused the request: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Rejected {
+        host: String,
+        error: String,
+        description: Option<String>,
+    },
+    #[error("{host} answered with HTTP {status}")]
+    Status { host: String, status: u16 },
+    #[error("{host} sent a response that is not a token response")]
+    Malformed { host: String },
+}
+
+/// Exchanges an authorization code (with its PKCE verifier) for tokens.
+pub async fn exchange_code(
+    client: &TokenClient<'_>,
+    code: &Sensitive<String>,
+    redirect_uri: &str,
+    verifier: &Sensitive<String>,
+) -> Result<TokenSet, TokenError> {
+    let form = vec![
+        ("grant_type", "authorization_code"),
+        ("code", code.expose().as_str()),
+        ("redirect_uri", redirect_uri),
+        ("code_verifier", verifier.expose().as_str()),
+    ];
+    request_tokens(client, form).await
+}
+
+/// Trades a refresh token for fresh tokens.
+pub async fn refresh(client: &TokenClient<'_>, refresh_token: &Sensitive<String>) -> Result<TokenSet, TokenError> {
+    let form = vec![
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token.expose().as_str()),
+    ];
+    request_tokens(client, form).await
+}
+
+async fn request_tokens(client: &TokenClient<'_>, mut form: Vec<(&str, &str)>) -> Result<TokenSet, TokenError> {
+    let url = secure_url(client.token_url)?;
+    form.push(("client_id", client.client_id));
+    if let Some(secret) = client.client_secret {
+        form.push(("client_secret", secret.expose().as_str()));
+    }
+    let response = auth_client()
+        .post(url.clone())
+        .header("Accept", "application/json")
+        .form(&form)
+        .send()
+        .await
+        .map_err(|error| network_error(&url, &error))?;
+    let status = response.status().as_u16();
+    let body = read_capped(&url, response).await?;
+    parse_token_response(&url, status, &body, client.quirk)
+}
+
+#[derive(Deserialize)]
+struct RawResponse {
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    id_token: Option<String>,
+    token_type: Option<String>,
+    expires_in: Option<serde_json::Value>,
+    scope: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+    ok: Option<bool>,
+}
+
+pub(crate) fn parse_token_response(
+    url: &Url,
+    status: u16,
+    body: &[u8],
+    quirk: TokenQuirk,
+) -> Result<TokenSet, TokenError> {
+    let host = host_of(url);
+    let Ok(raw) = serde_json::from_slice::<RawResponse>(body) else {
+        return Err(if (200..300).contains(&status) {
+            TokenError::Malformed { host }
+        } else {
+            TokenError::Status { host, status }
+        });
+    };
+    let failed_ok = quirk == TokenQuirk::SlackOk && raw.ok != Some(true);
+    if let Some(error) = raw
+        .error
+        .filter(|_| status >= 400 || quirk != TokenQuirk::Standard || failed_ok)
+    {
+        return Err(classify(host, error, raw.error_description));
+    }
+    if failed_ok {
+        return Err(TokenError::Malformed { host });
+    }
+    if !(200..300).contains(&status) {
+        return Err(TokenError::Status { host, status });
+    }
+    let access_token = raw
+        .access_token
+        .filter(|token| !token.is_empty())
+        .ok_or(TokenError::Malformed { host })?;
+    Ok(TokenSet {
+        access_token: Sensitive::new(access_token),
+        refresh_token: raw.refresh_token.map(Sensitive::new),
+        id_token: raw.id_token.map(Sensitive::new),
+        token_type: raw.token_type,
+        expires_in: raw.expires_in.as_ref().and_then(seconds),
+        scope: raw.scope,
+    })
+}
+
+/// `expires_in` as a positive number of seconds, given as a number or a numeric string.
+fn seconds(value: &serde_json::Value) -> Option<i64> {
+    let seconds = match value {
+        serde_json::Value::Number(number) => number.as_i64(),
+        serde_json::Value::String(text) => text.parse().ok(),
+        _ => None,
+    }?;
+    (seconds > 0).then_some(seconds)
+}
+
+fn classify(host: String, error: String, description: Option<String>) -> TokenError {
+    let description_or = |fallback: &str| description.clone().unwrap_or_else(|| fallback.to_owned());
+    match error.as_str() {
+        "invalid_grant" | "bad_verification_code" | "invalid_refresh_token" => TokenError::InvalidGrant {
+            description: description_or(&error),
+            host,
+        },
+        "invalid_client" | "incorrect_client_credentials" | "invalid_client_id" | "bad_client_secret" => {
+            TokenError::InvalidClient {
+                description: description_or(&error),
+                host,
+            }
+        }
+        _ => TokenError::Rejected {
+            host,
+            error,
+            description,
+        },
+    }
+}
+
+#[cfg(test)]
+#[path = "token_tests.rs"]
+mod tests;

@@ -1,0 +1,49 @@
+// A real OpenID Connect server on loopback for the OAuth tests: oidc-provider with a native
+// public client (PKCE required), refresh tokens, revocation, device flow and RFC 9207 `iss`.
+// Prints one JSON line {"issuer": ...} once it listens; stops on stdin close or SIGTERM.
+// Accounts: any login works; the account id is the login, its email `${login}@example.com`.
+import http from "node:http";
+import Provider from "oidc-provider";
+
+const CLIENT_ID = process.env.OIDC_CLIENT_ID ?? "switchboard-test";
+
+const server = http.createServer();
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const issuer = `http://127.0.0.1:${server.address().port}`;
+
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: CLIENT_ID,
+      application_type: "native",
+      token_endpoint_auth_method: "none",
+      grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+      response_types: ["code"],
+      redirect_uris: ["http://127.0.0.1/callback/oidc-test", "switchboard://oauth/callback/oidc-test"],
+    },
+  ],
+  scopes: ["openid", "offline_access", "email", "profile"],
+  claims: { email: ["email", "email_verified"], profile: ["name"] },
+  features: {
+    devInteractions: { enabled: true },
+    deviceFlow: { enabled: true },
+    revocation: { enabled: true },
+  },
+  findAccount: (_ctx, id) => ({
+    accountId: id,
+    claims: () => ({ sub: id, email: `${id}@example.com`, email_verified: true, name: id }),
+  }),
+  // Refresh tokens for the offline_access scope, rotated on every use.
+  issueRefreshToken: (_ctx, client, code) =>
+    client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
+  rotateRefreshToken: true,
+});
+provider.proxy = false;
+
+server.on("request", provider.callback());
+process.stdout.write(`${JSON.stringify({ issuer, clientId: CLIENT_ID })}\n`);
+
+const stop = () => server.close(() => process.exit(0));
+process.on("SIGTERM", stop);
+process.stdin.on("end", stop);
+process.stdin.resume();
