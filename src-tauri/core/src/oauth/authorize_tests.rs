@@ -114,7 +114,10 @@ fn provider_error_text_is_plain_and_short() {
         "A8: truncated, got {} chars",
         text.chars().count()
     );
-    assert!(text.starts_with("<script>"), "markup is kept as text, for the UI to show as text");
+    assert!(
+        text.starts_with("<script>"),
+        "markup is kept as text, for the UI to show as text"
+    );
 }
 
 #[test]

@@ -1,0 +1,76 @@
+//! tests/oidc/server.mjs (oidc-provider, a real OpenID Connect server) on loopback, and
+//! tests/oidc/approve.mjs, which plays the person in the browser.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+fn oidc_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc")
+}
+
+pub struct OidcServer {
+    child: Child,
+    pub issuer: String,
+    pub client_id: String,
+}
+
+impl OidcServer {
+    pub fn start() -> Self {
+        let dir = oidc_dir();
+        assert!(
+            dir.join("node_modules/oidc-provider").exists(),
+            "oidc-provider is not installed in {}; `make test` installs it",
+            dir.display()
+        );
+        let mut child = Command::new("node")
+            .arg(dir.join("server.mjs"))
+            .stdin(Stdio::piped()) // the server stops when this closes, i.e. when the test ends
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start node tests/oidc/server.mjs");
+        let stdout = child.stdout.take().expect("the server's stdout");
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("the server's first line");
+        // Keep draining: oidc-provider logs to stdout, and a closed pipe would kill it.
+        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+        let ready: Value = serde_json::from_str(&line).unwrap_or_else(|error| panic!("server said {line:?}: {error}"));
+        Self {
+            issuer: ready["issuer"].as_str().expect("issuer").to_owned(),
+            client_id: ready["clientId"].as_str().expect("clientId").to_owned(),
+            child,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer)
+    }
+}
+
+impl Drop for OidcServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Signs in as `login` and approves; the browser then follows the redirect to the app.
+/// Returns (success, what the browser stand-in printed).
+pub async fn approve_in_browser(authorize_url: &str, login: &str) -> (bool, String) {
+    let output = tokio::process::Command::new("node")
+        .arg(oidc_dir().join("approve.mjs"))
+        .args([authorize_url, login])
+        .output()
+        .await
+        .expect("run node tests/oidc/approve.mjs");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), printed)
+}
