@@ -31,6 +31,7 @@ test: build-deps test-deps ui
 	npm --prefix ui test
 	cargo fmt --all --check
 	tests/core-is-tauri-free.sh
+	tests/one-jwt-crypto-backend.sh
 	$(MAKE) package-debug
 	tests/session.sh cargo test
 

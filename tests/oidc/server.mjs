@@ -37,6 +37,8 @@ const provider = new Provider(issuer, {
   issueRefreshToken: (_ctx, client, code) =>
     client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
   rotateRefreshToken: true,
+  // Put the email in the id_token too, as Google does, rather than only at userinfo.
+  conformIdTokenClaims: false,
 });
 provider.proxy = false;
 

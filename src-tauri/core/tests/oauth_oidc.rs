@@ -9,7 +9,11 @@ mod oidc;
 use std::time::Duration;
 
 use oidc::{approve_in_browser, OidcServer};
+use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::oauth::authorize::{AuthorizationRequest, AuthorizeEndpoint};
+use switchboard_core::oauth::discovery::{discover, DiscoveryError};
+use switchboard_core::oauth::id_token::{verify_id_token, Expected};
+use switchboard_core::oauth::jwks::JwksCache;
 use switchboard_core::oauth::token::{exchange_code, refresh, TokenClient, TokenError, TokenQuirk, TokenSet};
 use switchboard_core::oauth::LoopbackListener;
 use switchboard_core::vault::Sensitive;
@@ -86,7 +90,40 @@ async fn a_loopback_sign_in_yields_tokens_and_refresh_rotates_them() {
         .await
         .expect("the code exchange succeeds");
     assert!(!tokens.access_token.expose().is_empty(), "an access token");
-    assert!(tokens.id_token.is_some(), "an id_token for the openid scope");
+
+    let metadata = discover(&server.issuer)
+        .await
+        .expect("D10: discovery from the issuer itself");
+    assert!(
+        metadata.authorization_response_iss_parameter_supported,
+        "oidc-provider advertises RFC 9207"
+    );
+    let keys = JwksCache::new(metadata.jwks_uri.as_deref().expect("a jwks_uri"));
+    let expected = Expected {
+        issuer: &server.issuer,
+        client_id: &server.client_id,
+        nonce: request.nonce().expect("a nonce for openid"),
+        algorithms: &metadata.id_token_signing_alg_values_supported,
+        now: SystemClock.now(),
+    };
+    let id_token = tokens.id_token.as_ref().expect("an id_token for the openid scope");
+    let identity = verify_id_token(id_token, &expected, &keys)
+        .await
+        .expect("the id_token checks out");
+    assert_eq!(identity.subject, "ana", "the account is keyed by sub");
+    assert_eq!(
+        identity.email.as_deref(),
+        Some("ana@example.com"),
+        "the account is named by its email"
+    );
+    let other_flow = Expected {
+        nonce: "another-flows-nonce",
+        ..expected
+    };
+    assert!(
+        verify_id_token(id_token, &other_flow, &keys).await.is_err(),
+        "D3: another flow's nonce"
+    );
     assert!(tokens.expires_in.is_some_and(|seconds| seconds > 0), "an expiry");
     let first_refresh = tokens.refresh_token.expect("a refresh token for offline_access");
 
@@ -138,5 +175,17 @@ async fn a_wrong_verifier_or_a_replayed_code_is_invalid_grant() {
     assert!(
         matches!(replay, Err(TokenError::InvalidGrant { .. })),
         "a code works once, got {replay:?}"
+    );
+}
+
+#[tokio::test]
+async fn discovery_refuses_metadata_naming_another_issuer() {
+    let server = OidcServer::start();
+    // Same server, reached by another name: its metadata names 127.0.0.1, not localhost.
+    let alias = server.issuer.replace("127.0.0.1", "localhost");
+    let outcome = discover(&alias).await;
+    assert!(
+        matches!(outcome, Err(DiscoveryError::IssuerMismatch { .. })),
+        "D10: the configuration must name the issuer it was fetched from, got {outcome:?}"
     );
 }

@@ -75,6 +75,19 @@ pub async fn read_capped(url: &Url, mut response: reqwest::Response) -> Result<V
     Ok(body)
 }
 
+/// GETs a JSON document (discovery, JWKS): status and capped body.
+pub async fn get_capped(text: &str) -> Result<(u16, Vec<u8>), HttpError> {
+    let url = secure_url(text)?;
+    let response = auth_client()
+        .get(url.clone())
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(|error| network_error(&url, &error))?;
+    let status = response.status().as_u16();
+    Ok((status, read_capped(&url, response).await?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

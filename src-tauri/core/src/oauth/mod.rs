@@ -4,8 +4,11 @@
 
 pub mod authorize;
 pub mod callback;
+pub mod discovery;
 pub mod http;
+pub mod id_token;
 pub mod inbox;
+pub mod jwks;
 pub mod loopback;
 pub mod pending;
 pub mod pkce;
