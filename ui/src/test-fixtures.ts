@@ -12,6 +12,7 @@ export const providers: Provider[] = [
       { id: "gmail", name: "Gmail", description: "Email." },
       { id: "drive", name: "Drive", description: "Files." },
     ],
+    credentials: [],
   },
   {
     id: "github",
@@ -19,6 +20,7 @@ export const providers: Provider[] = [
     description: "Repositories.",
     auth: ["oauth2", "device_code", "api_key"],
     products: [{ id: "github", name: "GitHub", description: "Repos." }],
+    credentials: [{ id: "token", label: "Personal access token", secret: true, hint: null }],
   },
 ];
 

@@ -2,8 +2,16 @@
 //! with `deny_unknown_fields` and validated strictly, so a bad entry fails a test naming the
 //! file and key. No I/O and no provider logic.
 
+mod connect;
+
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+pub use connect::{
+    ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, TokenAuth,
+};
 
 /// The compiled-in catalogue files, by name (the name appears in error messages).
 const BUILTIN: &[(&str, &str)] = &[
@@ -36,6 +44,10 @@ pub struct Product {
     pub id: String,
     pub name: String,
     pub description: String,
+    /// The least scopes this product's actions need, added to the provider's own.
+    #[serde(default, skip_serializing)]
+    #[ts(skip)]
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -46,6 +58,24 @@ pub struct Provider {
     pub description: String,
     pub auth: Vec<AuthKind>,
     pub products: Vec<Product>,
+    /// Fields of the key or token form, for `api_key` and `bot_token`.
+    #[serde(default)]
+    pub credentials: Vec<CredentialField>,
+    /// Where API calls go; overridable for tests and self-hosted instances.
+    #[serde(skip_serializing)]
+    #[ts(skip)]
+    pub api_base_url: String,
+    /// Headers every API call carries (e.g. Notion's API version).
+    #[serde(default, skip_serializing)]
+    #[ts(skip)]
+    pub api_headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing)]
+    #[ts(skip)]
+    pub oauth: Option<OAuthConfig>,
+    /// How the account is named when there is no id_token.
+    #[serde(default, skip_serializing)]
+    #[ts(skip)]
+    pub identity: Option<IdentityRequest>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -115,7 +145,7 @@ fn validate(provider: &Provider, earlier: &[Provider]) -> Result<(), String> {
             return Err(format!("{}: `{}` appears twice", at("id"), product.id));
         }
     }
-    Ok(())
+    connect::validate(provider)
 }
 
 /// Ids appear in URLs (`/callback/{provider}`): lowercase ASCII letters, digits and `-`.
@@ -151,7 +181,16 @@ mod tests {
 id = "acme"
 name = "Acme"
 description = "Rockets."
-auth = ["oauth2"]
+auth = ["api_key"]
+api_base_url = "https://api.acme.example"
+[[credentials]]
+id = "key"
+label = "API key"
+secret = true
+[identity]
+url = "/me"
+id_field = "id"
+label_field = "name"
 [[products]]
 id = "rockets"
 name = "Rockets"
@@ -186,7 +225,7 @@ description = "Launch them."
 
     #[test]
     fn an_unknown_key_is_named_with_its_file() {
-        let text = format!("{MINIMAL}\nscopes = [\"x\"]\n");
+        let text = format!("{MINIMAL}\ncolour = \"red\"\n");
         let error = Catalog::from_files(&[("acme.toml", &text)]).expect_err("unknown keys are refused");
         let message = error.to_string();
         assert!(
@@ -194,14 +233,14 @@ description = "Launch them."
             "the error must name the file: {message}"
         );
         assert!(
-            message.contains("scopes"),
+            message.contains("colour"),
             "the error must name the offending key: {message}"
         );
     }
 
     #[test]
     fn an_unknown_auth_kind_is_refused() {
-        let text = MINIMAL.replace("\"oauth2\"", "\"magic\"");
+        let text = MINIMAL.replace("\"api_key\"", "\"magic\"");
         let message = Catalog::from_files(&[("acme.toml", &text)])
             .expect_err("bad auth kind")
             .to_string();
@@ -219,7 +258,19 @@ description = "Launch them."
                 MINIMAL.replace("name = \"Rockets\"", "name = \" \""),
                 "products[0].name",
             ),
-            (MINIMAL.replace("auth = [\"oauth2\"]", "auth = []"), "auth:"),
+            (MINIMAL.replace("auth = [\"api_key\"]", "auth = []"), "auth:"),
+            (MINIMAL.replace("auth = [\"api_key\"]", "auth = [\"oauth2\"]"), "oauth:"),
+            (
+                MINIMAL.replace("https://api.acme.example", "http://api.acme.example"),
+                "api_base_url",
+            ),
+            (
+                MINIMAL.replace(
+                    "[identity]\nurl = \"/me\"\nid_field = \"id\"\nlabel_field = \"name\"\n",
+                    "",
+                ),
+                "identity",
+            ),
         ];
         for (text, key) in cases {
             let message = Catalog::from_files(&[("acme.toml", &text)])

@@ -1,0 +1,179 @@
+//! How a provider is connected, as catalogue data: the OAuth client definition (endpoints,
+//! redirect kinds, scopes, extra parameters, token quirks), the device-code endpoint, the
+//! request that names the account, and the fields of key and token forms. Validated with the
+//! provider; nothing here runs a request.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::oauth::token::TokenQuirk;
+
+/// Where the browser sends the person back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RedirectKind {
+    /// `http://127.0.0.1:{port}/callback/{provider}` (RFC 8252 §7.3).
+    Loopback,
+    /// `switchboard://oauth/callback/{provider}`.
+    DeepLink,
+}
+
+/// Whether the token endpoint wants a client secret from a desktop client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientSecret {
+    Required,
+    None,
+}
+
+/// How the client authenticates at the token endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenAuth {
+    /// `client_id` (and `client_secret`) in the form body.
+    #[default]
+    Post,
+    /// HTTP Basic with the client ID and secret (Notion).
+    Basic,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuthConfig {
+    pub authorize_url: String,
+    pub token_url: String,
+    #[serde(default)]
+    pub revocation_url: Option<String>,
+    /// OpenID Connect issuer: discovery, `iss` and the id_token are checked against it.
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// Allowed redirect kinds; the first is the default.
+    pub redirect: Vec<RedirectKind>,
+    #[serde(default = "space")]
+    pub scope_separator: String,
+    /// Scopes asked for whatever the products.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub extra_params: BTreeMap<String, String>,
+    #[serde(default)]
+    pub token_quirk: TokenQuirk,
+    #[serde(default)]
+    pub token_auth: TokenAuth,
+    pub client_secret: ClientSecret,
+    /// Where a person creates the OAuth app for their own client ID.
+    pub setup_url: String,
+    /// RFC 8628 device authorization endpoint, for providers offering device code.
+    #[serde(default)]
+    pub device_authorization_url: Option<String>,
+}
+
+fn space() -> String {
+    " ".to_owned()
+}
+
+/// Where a credential goes in the identity request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialPlacement {
+    /// `Authorization: Bearer {token}`.
+    #[default]
+    Bearer,
+    /// In the URL path as `{token}` (Telegram's bot API).
+    Path,
+    /// `apikey: {token}` and `Authorization: Bearer {token}` (Supabase).
+    ApiKeyHeader,
+}
+
+/// The request that names the account (and verifies a pasted key or token).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityRequest {
+    /// Absolute, or relative to the provider's `api_base_url`; may hold `{field}` placeholders
+    /// for credential fields.
+    pub url: String,
+    #[serde(default)]
+    pub placement: CredentialPlacement,
+    /// Dotted path to the account's stable id in the JSON response.
+    pub id_field: String,
+    /// Dotted path to a human label (email, login, workspace name).
+    pub label_field: String,
+}
+
+/// One input of a key or token form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CredentialField {
+    pub id: String,
+    pub label: String,
+    /// Stored in the vault and shown masked.
+    pub secret: bool,
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+/// Checks the connection sections of one provider against its `auth` kinds.
+pub(super) fn validate(provider: &super::Provider) -> Result<(), String> {
+    use super::AuthKind;
+    let wants = |kind: AuthKind| provider.auth.contains(&kind);
+    check_url("api_base_url", &provider.api_base_url)?;
+    match (&provider.oauth, wants(AuthKind::Oauth2) || wants(AuthKind::DeviceCode)) {
+        (None, true) => return Err("oauth: required for oauth2 and device_code".into()),
+        (Some(_), false) => return Err("oauth: only for providers with oauth2 or device_code".into()),
+        (Some(oauth), true) => validate_oauth(oauth, wants(AuthKind::DeviceCode))?,
+        (None, false) => {}
+    }
+    let pasted = wants(AuthKind::ApiKey) || wants(AuthKind::BotToken);
+    if pasted == provider.credentials.is_empty() {
+        return Err("credentials: list the form's fields exactly when auth has api_key or bot_token".into());
+    }
+    for (index, field) in provider.credentials.iter().enumerate() {
+        if field.id.is_empty() || field.label.trim().is_empty() {
+            return Err(format!("credentials[{index}]: needs an id and a label"));
+        }
+    }
+    let oidc = provider.oauth.as_ref().is_some_and(|oauth| oauth.issuer.is_some());
+    match &provider.identity {
+        None if !oidc => Err("identity: required unless oauth.issuer names the account".into()),
+        Some(identity) if identity.id_field.is_empty() || identity.label_field.is_empty() => {
+            Err("identity: id_field and label_field must not be empty".into())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn validate_oauth(oauth: &OAuthConfig, device: bool) -> Result<(), String> {
+    check_url("oauth.authorize_url", &oauth.authorize_url)?;
+    check_url("oauth.token_url", &oauth.token_url)?;
+    check_url("oauth.setup_url", &oauth.setup_url)?;
+    for (key, value) in [
+        ("oauth.revocation_url", &oauth.revocation_url),
+        ("oauth.issuer", &oauth.issuer),
+        ("oauth.device_authorization_url", &oauth.device_authorization_url),
+    ] {
+        if let Some(url) = value {
+            check_url(key, url)?;
+        }
+    }
+    if oauth.redirect.is_empty() {
+        return Err("oauth.redirect: list at least one redirect kind".into());
+    }
+    if device != oauth.device_authorization_url.is_some() {
+        return Err("oauth.device_authorization_url: set exactly when auth has device_code".into());
+    }
+    if oauth.scope_separator.is_empty() {
+        return Err("oauth.scope_separator: must not be empty".into());
+    }
+    Ok(())
+}
+
+/// Catalogue URLs are https; a `{field}` placeholder may stand for a whole origin.
+fn check_url(key: &str, value: &str) -> Result<(), String> {
+    if value.starts_with("https://") || value.starts_with('{') || value.starts_with('/') {
+        Ok(())
+    } else {
+        Err(format!("{key}: `{value}` must be an https URL"))
+    }
+}
