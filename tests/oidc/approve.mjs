@@ -3,7 +3,8 @@
 // app's loopback redirect URI the way a browser would. Prints each step's status to stderr.
 // usage: node approve.mjs URL [LOGIN]
 // With APPROVE_STOP_AT_REDIRECT=1 it prints the final redirect URL instead of opening it
-// (for deep-link redirects, which a test hands to the app itself).
+// (for deep-link redirects, which a test hands to the app itself). With APPROVE_DECLINE=1 it
+// cancels at the first interaction page (oidc-provider answers the app with access_denied).
 const [url, login = "ana"] = process.argv.slice(2);
 if (!url) {
   console.error("usage: node approve.mjs URL [LOGIN]");
@@ -36,6 +37,10 @@ for (let hops = 0; hops < 12; hops += 1) {
   const response = await step(target);
   const location = response.headers.get("location");
   if (response.status === 200 && new URL(target).pathname.startsWith("/interaction/")) {
+    if (process.env.APPROVE_DECLINE === "1") {
+      target = `${target.replace(/\/$/, "")}/abort`;
+      continue;
+    }
     const page = await response.text();
     const fields = page.includes('name="login"')
       ? { prompt: "login", login, password: "any" }

@@ -1,11 +1,13 @@
 // A real OpenID Connect server on loopback for the OAuth tests: oidc-provider with a native
-// public client (PKCE required), refresh tokens, revocation, device flow and RFC 9207 `iss`.
+// public client (PKCE required), a confidential "desktop" client standing in for Google, refresh
+// tokens, revocation, device flow and RFC 9207 `iss`.
 // Prints one JSON line {"issuer": ...} once it listens; stops on stdin close or SIGTERM.
 // Accounts: any login works; the account id is the login, its email `${login}@example.com`.
 import http from "node:http";
 import Provider from "oidc-provider";
 
 const CLIENT_ID = process.env.OIDC_CLIENT_ID ?? "switchboard-test";
+const GOOGLE_SECRET = "google-test-secret";
 
 const server = http.createServer();
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -20,6 +22,16 @@ const provider = new Provider(issuer, {
       grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
       response_types: ["code"],
       redirect_uris: ["http://127.0.0.1/callback/oidc-test", "switchboard://oauth/callback/oidc-test"],
+    },
+    // Stands in for Google's "Desktop app" client: a client secret sent in the form body.
+    {
+      client_id: "switchboard-google",
+      client_secret: GOOGLE_SECRET,
+      application_type: "native",
+      token_endpoint_auth_method: "client_secret_post",
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      redirect_uris: ["http://127.0.0.1/callback/google", "switchboard://oauth/callback/google"],
     },
   ],
   scopes: ["openid", "offline_access", "email", "profile"],
@@ -43,7 +55,9 @@ const provider = new Provider(issuer, {
 provider.proxy = false;
 
 server.on("request", provider.callback());
-process.stdout.write(`${JSON.stringify({ issuer, clientId: CLIENT_ID })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ issuer, clientId: CLIENT_ID, google: { clientId: "switchboard-google", clientSecret: GOOGLE_SECRET } })}\n`,
+);
 
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGTERM", stop);

@@ -4,14 +4,21 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::connections::FlowUpdate;
 use crate::oauth::DeepLinkReceipt;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(tag = "name", content = "payload")]
 pub enum AppEvent {
     /// A `switchboard://` link reached the app (whatever became of it).
     #[serde(rename = "deep-links://received")]
     DeepLinkReceived(DeepLinkReceipt),
+    /// A sign-in moved on (waiting, finishing, connected, failed, cancelled).
+    #[serde(rename = "connections://flow")]
+    ConnectFlow(FlowUpdate),
+    /// Connections were added or changed: reload them.
+    #[serde(rename = "connections://changed")]
+    ConnectionsChanged,
 }
 
 #[cfg(test)]

@@ -14,6 +14,14 @@ pub enum ErrorCode {
     NotFound,
     /// The database could not be read or written: usually disk space or permissions.
     Storage,
+    /// The OS keyring could not give the master key: unlock it, or continue session-only.
+    KeyringUnavailable,
+    /// The provider needs a client ID (or secret) in Settings before a sign-in can start.
+    NotConfigured,
+    /// The provider refused: a wrong key, a declined sign-in, a revoked grant.
+    ProviderRejected,
+    /// The provider could not be reached or did not answer in time: try again.
+    Network,
     /// A fault in Switchboard itself: report it.
     Internal,
 }

@@ -4,6 +4,7 @@
 pub mod app_events;
 pub mod catalog;
 pub mod clock;
+pub mod connections;
 pub mod db;
 pub mod doctor;
 pub mod error;

@@ -9,6 +9,7 @@ mod oidc;
 use std::time::Duration;
 
 use oidc::{approve_in_browser, OidcServer};
+use switchboard_core::catalog::TokenAuth;
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::oauth::authorize::{AuthorizationRequest, AuthorizeEndpoint};
 use switchboard_core::oauth::discovery::{discover, DiscoveryError};
@@ -78,6 +79,7 @@ async fn exchange(
         client_id: &client_id,
         client_secret: None,
         quirk: TokenQuirk::Standard,
+        auth: TokenAuth::Post,
     };
     exchange_code(&client, code, request.redirect_uri(), request.verifier()).await
 }
@@ -133,6 +135,7 @@ async fn a_loopback_sign_in_yields_tokens_and_refresh_rotates_them() {
         client_id: &client_id,
         client_secret: None,
         quirk: TokenQuirk::Standard,
+        auth: TokenAuth::Post,
     };
     let refreshed = refresh(&client, &first_refresh).await.expect("the refresh succeeds");
     let second_refresh = refreshed.refresh_token.expect("a rotated refresh token");
@@ -159,6 +162,7 @@ async fn a_wrong_verifier_or_a_replayed_code_is_invalid_grant() {
         client_id: &client_id,
         client_secret: None,
         quirk: TokenQuirk::Standard,
+        auth: TokenAuth::Post,
     };
     let wrong_verifier = Sensitive::new("x".repeat(43));
     let outcome = exchange_code(&client, &code, request.redirect_uri(), &wrong_verifier).await;

@@ -31,7 +31,13 @@ fn the_key_is_created_once_and_the_next_run_opens_what_the_first_sealed() {
     );
     let db = open_file(&path);
     SecretStore::new(&db, &first_run_key)
-        .put("connection:1", "refresh_token", &Sensitive::new("1//refresh".into()), 1)
+        .put(
+            "connection:1",
+            "google|ana",
+            "refresh_token",
+            &Sensitive::new("1//refresh".into()),
+            1,
+        )
         .expect("seal a token");
     drop(db);
 
@@ -43,7 +49,7 @@ fn the_key_is_created_once_and_the_next_run_opens_what_the_first_sealed() {
     );
     let db = open_file(&path);
     let token = SecretStore::new(&db, &next_run_key)
-        .get("connection:1", "refresh_token")
+        .get("connection:1", "google|ana", "refresh_token")
         .expect("open the token")
         .expect("the token is there");
     assert_eq!(token.expose(), "1//refresh", "the next run reads what the first sealed");
@@ -57,14 +63,20 @@ fn a_key_deleted_from_the_keyring_leaves_rows_unreadable_and_kept() {
     let db = Database::open_in_memory().expect("in-memory db");
     let old_key = MasterKey::load_or_create(&slot).expect("create the key");
     SecretStore::new(&db, &old_key)
-        .put("connection:7", "access_token", &Sensitive::new("gho_old".into()), 1)
+        .put(
+            "connection:7",
+            "github|7",
+            "access_token",
+            &Sensitive::new("gho_old".into()),
+            1,
+        )
         .expect("seal a token");
 
     entry(&slot).delete_credential().expect("the person deletes the key");
     let new_key = MasterKey::load_or_create(&slot).expect("a fresh key once none exists");
     assert_ne!(new_key.id(), old_key.id(), "a deleted key cannot come back");
     let store = SecretStore::new(&db, &new_key);
-    let outcome = store.get("connection:7", "access_token");
+    let outcome = store.get("connection:7", "github|7", "access_token");
     assert!(
         matches!(&outcome, Err(VaultError::Unreadable { owner }) if owner == "connection:7"),
         "the old row needs re-authorization, got {outcome:?}"

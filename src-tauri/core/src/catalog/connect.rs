@@ -169,9 +169,20 @@ fn validate_oauth(oauth: &OAuthConfig, device: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Catalogue URLs are https; a `{field}` placeholder may stand for a whole origin.
+/// Catalogue URLs are https (plain http only to this computer, for tests and local servers);
+/// a `{field}` placeholder may stand for a whole origin.
 fn check_url(key: &str, value: &str) -> Result<(), String> {
-    if value.starts_with("https://") || value.starts_with('{') || value.starts_with('/') {
+    let loopback = [
+        "http://127.0.0.1:",
+        "http://127.0.0.1/",
+        "http://localhost:",
+        "http://localhost/",
+    ];
+    if value.starts_with("https://")
+        || value.starts_with('{')
+        || value.starts_with('/')
+        || loopback.iter().any(|prefix| value.starts_with(prefix))
+    {
         Ok(())
     } else {
         Err(format!("{key}: `{value}` must be an https URL"))

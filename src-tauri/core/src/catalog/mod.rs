@@ -3,6 +3,7 @@
 //! file and key. No I/O and no provider logic.
 
 mod connect;
+mod overrides;
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,7 @@ use ts_rs::TS;
 pub use connect::{
     ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, TokenAuth,
 };
+pub use overrides::{apply_overrides, load_overrides, Overridden, OverrideCredentials, OVERRIDES_ENV};
 
 /// The compiled-in catalogue files, by name (the name appears in error messages).
 const BUILTIN: &[(&str, &str)] = &[
@@ -112,6 +114,16 @@ impl Catalog {
             providers.push(provider);
         }
         Ok(Self { providers })
+    }
+
+    /// A catalogue of already-parsed providers (e.g. after overrides), validated again.
+    pub fn from_providers(providers: Vec<Provider>) -> Result<Self, String> {
+        let mut checked: Vec<Provider> = Vec::with_capacity(providers.len());
+        for provider in providers {
+            validate(&provider, &checked).map_err(|message| format!("providers.{}: {message}", provider.id))?;
+            checked.push(provider);
+        }
+        Ok(Self { providers: checked })
     }
 
     pub fn providers(&self) -> &[Provider] {

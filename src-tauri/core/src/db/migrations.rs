@@ -10,6 +10,7 @@ use super::DbError;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_notices.sql"),
     include_str!("migrations/0002_secrets.sql"),
+    include_str!("migrations/0003_connections.sql"),
 ];
 
 /// The schema version this build writes.

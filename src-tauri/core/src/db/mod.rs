@@ -2,8 +2,10 @@
 //! `PRAGMA quick_check` (a damaged file is moved aside, kept, and replaced by a fresh one), and
 //! migrated forward. One module per table holds that table's queries; no business rules here.
 
+pub mod connections;
 mod migrations;
 pub mod notices;
+pub mod provider_settings;
 pub mod secrets;
 
 use std::path::{Path, PathBuf};

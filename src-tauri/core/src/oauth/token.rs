@@ -7,6 +7,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::http::{auth_client, host_of, network_error, read_capped, secure_url, HttpError};
+use crate::catalog::TokenAuth;
 use crate::vault::Sensitive;
 
 /// How a provider's token endpoint reports errors besides standard OAuth (RFC 6749 §5.2).
@@ -27,6 +28,8 @@ pub struct TokenClient<'a> {
     pub client_id: &'a str,
     pub client_secret: Option<&'a Sensitive<String>>,
     pub quirk: TokenQuirk,
+    /// Where the client ID and secret go: the form body, or HTTP Basic (Notion).
+    pub auth: TokenAuth,
 }
 
 /// What a token endpoint granted.
@@ -92,13 +95,20 @@ pub async fn refresh(client: &TokenClient<'_>, refresh_token: &Sensitive<String>
 
 async fn request_tokens(client: &TokenClient<'_>, mut form: Vec<(&str, &str)>) -> Result<TokenSet, TokenError> {
     let url = secure_url(client.token_url)?;
-    form.push(("client_id", client.client_id));
-    if let Some(secret) = client.client_secret {
-        form.push(("client_secret", secret.expose().as_str()));
+    let mut request = auth_client().post(url.clone()).header("Accept", "application/json");
+    match client.auth {
+        TokenAuth::Post => {
+            form.push(("client_id", client.client_id));
+            if let Some(secret) = client.client_secret {
+                form.push(("client_secret", secret.expose().as_str()));
+            }
+        }
+        TokenAuth::Basic => {
+            let secret = client.client_secret.map(|secret| secret.expose().as_str());
+            request = request.basic_auth(client.client_id, secret);
+        }
     }
-    let response = auth_client()
-        .post(url.clone())
-        .header("Accept", "application/json")
+    let response = request
         .form(&form)
         .send()
         .await

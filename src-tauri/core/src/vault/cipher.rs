@@ -1,5 +1,5 @@
 //! Sealing with XChaCha20-Poly1305: a random 24-byte nonce per seal, and associated data that
-//! binds the ciphertext to its table, owner, name and key, so a blob copied to another row, or
+//! binds the ciphertext to its table, owner (and what the owner is), name and key, so a blob copied to another row, or
 //! opened with another key, fails instead of decrypting.
 
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
@@ -14,6 +14,9 @@ const NONCE_LEN: usize = 24;
 pub struct Binding<'a> {
     pub table: &'a str,
     pub owner: &'a str,
+    /// What the owner is, beyond its id (for a connection: provider and account), so a row
+    /// re-labelled as another account's does not open.
+    pub context: &'a str,
     pub name: &'a str,
 }
 
@@ -66,7 +69,7 @@ pub fn open(key: &MasterKey, binding: Binding<'_>, sealed: &[u8]) -> Result<Sens
 /// Each field length-prefixed, so ("ab", "c") and ("a", "bc") bind differently.
 fn associated_data(binding: Binding<'_>, key_id: &str) -> Vec<u8> {
     let mut aad = b"switchboard-v1".to_vec();
-    for field in [binding.table, binding.owner, binding.name, key_id] {
+    for field in [binding.table, binding.owner, binding.context, binding.name, key_id] {
         aad.extend_from_slice(&(field.len() as u32).to_be_bytes());
         aad.extend_from_slice(field.as_bytes());
     }
@@ -80,6 +83,7 @@ mod tests {
     const HERE: Binding<'static> = Binding {
         table: "secrets",
         owner: "connection:1",
+        context: "google|https://accounts.google.com|ana",
         name: "access_token",
     };
 
@@ -119,6 +123,10 @@ mod tests {
                 ..HERE
             },
             Binding { table: "other", ..HERE },
+            Binding {
+                context: "google|https://accounts.google.com|bob",
+                ..HERE
+            },
             Binding {
                 owner: "connection:1access_token",
                 name: "",

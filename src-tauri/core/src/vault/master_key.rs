@@ -69,6 +69,17 @@ impl MasterKey {
         }
     }
 
+    /// Reads the key if the keyring holds one; never creates it. `Ok(None)`: the keyring
+    /// answered and has no key (it was never made, or someone deleted it).
+    pub fn load_existing(slot: &KeyringSlot) -> Result<Option<Self>, KeyError> {
+        let entry = Entry::new(&slot.service, &slot.account).map_err(|error| unavailable(&error))?;
+        match entry.get_secret() {
+            Ok(stored) => Self::from_stored(Sensitive::new(stored)).map(Some),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(error) => Err(unavailable(&error)),
+        }
+    }
+
     /// A key for this run only, for when the keyring cannot be used and the person chose to
     /// go on without it.
     pub fn session_only() -> Self {

@@ -33,10 +33,20 @@ impl<'a> SecretStore<'a> {
         Self { db, key }
     }
 
-    pub fn put(&self, owner: &str, name: &str, value: &Sensitive<String>, now: i64) -> Result<(), VaultError> {
+    /// Seals `value` as `owner`'s secret `name`. `context` says what the owner is (e.g.
+    /// provider and account); the same context must be given to open it.
+    pub fn put(
+        &self,
+        owner: &str,
+        context: &str,
+        name: &str,
+        value: &Sensitive<String>,
+        now: i64,
+    ) -> Result<(), VaultError> {
         let binding = Binding {
             table: TABLE,
             owner,
+            context,
             name,
         };
         let sealed = seal(self.key, binding, value.expose().as_bytes()).map_err(VaultError::Seal)?;
@@ -49,7 +59,7 @@ impl<'a> SecretStore<'a> {
     }
 
     /// `Ok(None)` when there is no such secret.
-    pub fn get(&self, owner: &str, name: &str) -> Result<Option<Sensitive<String>>, VaultError> {
+    pub fn get(&self, owner: &str, context: &str, name: &str) -> Result<Option<Sensitive<String>>, VaultError> {
         let Some(row) = secrets::get(self.db.conn(), owner, name)? else {
             return Ok(None);
         };
@@ -62,6 +72,7 @@ impl<'a> SecretStore<'a> {
         let binding = Binding {
             table: TABLE,
             owner,
+            context,
             name,
         };
         let opened = open(self.key, binding, &row.sealed).map_err(|_| unreadable())?;
@@ -93,10 +104,10 @@ mod tests {
         let key = MasterKey::session_only();
         let store = SecretStore::new(&db, &key);
         store
-            .put("connection:1", "access_token", &token("ya29.plain"), 1)
+            .put("connection:1", "google|ana", "access_token", &token("ya29.plain"), 1)
             .expect("put");
         let read = store
-            .get("connection:1", "access_token")
+            .get("connection:1", "google|ana", "access_token")
             .expect("get")
             .expect("present");
         assert_eq!(read.expose(), "ya29.plain", "what was put comes back");
@@ -109,7 +120,7 @@ mod tests {
             "the row must hold ciphertext only"
         );
         assert_eq!(
-            store.get("connection:1", "refresh_token").expect("get"),
+            store.get("connection:1", "google|ana", "refresh_token").expect("get"),
             None,
             "absent is None"
         );
@@ -120,11 +131,11 @@ mod tests {
         let db = Database::open_in_memory().expect("in-memory db");
         let old_key = MasterKey::session_only();
         SecretStore::new(&db, &old_key)
-            .put("connection:1", "access_token", &token("t"), 1)
+            .put("connection:1", "google|ana", "access_token", &token("t"), 1)
             .expect("put");
         let new_key = MasterKey::session_only();
         let store = SecretStore::new(&db, &new_key);
-        let outcome = store.get("connection:1", "access_token");
+        let outcome = store.get("connection:1", "google|ana", "access_token");
         assert!(
             matches!(&outcome, Err(VaultError::Unreadable { owner }) if owner == "connection:1"),
             "a row sealed by a lost key must say which owner needs re-authorization, got {outcome:?}"
@@ -142,7 +153,7 @@ mod tests {
         let key = MasterKey::session_only();
         let store = SecretStore::new(&db, &key);
         store
-            .put("connection:1", "access_token", &token("ana's"), 1)
+            .put("connection:1", "google|ana", "access_token", &token("ana's"), 1)
             .expect("put");
         db.conn()
             .execute(
@@ -153,7 +164,7 @@ mod tests {
             .expect("copy the row to another owner");
         assert!(
             matches!(
-                store.get("connection:2", "access_token"),
+                store.get("connection:2", "google|ana", "access_token"),
                 Err(VaultError::Unreadable { .. })
             ),
             "associated data must bind a sealed token to its own row"

@@ -1,5 +1,7 @@
 //! Shared by the keyring tests: a private keyring account per test, and the session checks.
 
+#![allow(dead_code)] // each test binary uses its own part of this module
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use switchboard_core::vault::KeyringSlot;

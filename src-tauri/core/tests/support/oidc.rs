@@ -1,6 +1,8 @@
 //! tests/oidc/server.mjs (oidc-provider, a real OpenID Connect server) on loopback, and
 //! tests/oidc/approve.mjs, which plays the person in the browser.
 
+#![allow(dead_code)] // each test binary uses its own part of this module
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -15,6 +17,9 @@ pub struct OidcServer {
     child: Child,
     pub issuer: String,
     pub client_id: String,
+    /// The confidential client standing in for Google's desktop client.
+    pub google_client_id: String,
+    pub google_client_secret: String,
 }
 
 impl OidcServer {
@@ -42,6 +47,14 @@ impl OidcServer {
         Self {
             issuer: ready["issuer"].as_str().expect("issuer").to_owned(),
             client_id: ready["clientId"].as_str().expect("clientId").to_owned(),
+            google_client_id: ready["google"]["clientId"]
+                .as_str()
+                .expect("google.clientId")
+                .to_owned(),
+            google_client_secret: ready["google"]["clientSecret"]
+                .as_str()
+                .expect("google.clientSecret")
+                .to_owned(),
             child,
         }
     }
@@ -61,9 +74,34 @@ impl Drop for OidcServer {
 /// Signs in as `login` and approves; the browser then follows the redirect to the app.
 /// Returns (success, what the browser stand-in printed).
 pub async fn approve_in_browser(authorize_url: &str, login: &str) -> (bool, String) {
+    browse(authorize_url, login, &[]).await
+}
+
+/// Signs in as `login` and approves, but stops at the redirect back to the app and returns
+/// its URL (for deep links, which the test then delivers itself).
+pub async fn approve_until_redirect(authorize_url: &str, login: &str) -> String {
+    let (ok, printed) = browse(authorize_url, login, &[("APPROVE_STOP_AT_REDIRECT", "1")]).await;
+    assert!(
+        ok,
+        "the browser stand-in must reach the redirect back to the app:\n{printed}"
+    );
+    printed
+        .lines()
+        .find(|line| line.starts_with("switchboard://") || line.starts_with("http://127.0.0.1"))
+        .unwrap_or_else(|| panic!("no redirect URL printed:\n{printed}"))
+        .to_owned()
+}
+
+/// Declines at the first page; the browser then follows the redirect (with access_denied).
+pub async fn decline_in_browser(authorize_url: &str) -> (bool, String) {
+    browse(authorize_url, "ana", &[("APPROVE_DECLINE", "1")]).await
+}
+
+async fn browse(authorize_url: &str, login: &str, envs: &[(&str, &str)]) -> (bool, String) {
     let output = tokio::process::Command::new("node")
         .arg(oidc_dir().join("approve.mjs"))
         .args([authorize_url, login])
+        .envs(envs.iter().copied())
         .output()
         .await
         .expect("run node tests/oidc/approve.mjs");

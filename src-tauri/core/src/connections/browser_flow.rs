@@ -1,0 +1,279 @@
+//! A sign-in in the system browser: authorization code with PKCE, returning by loopback or by
+//! deep link. `start` does everything that can fail at once (provider, products, client
+//! settings, key, discovery, the listener) before the browser opens, then a task waits for the
+//! callback (or Cancel, or the timeout), checks it, exchanges the code, names the account and
+//! saves the connection, reporting each step as a `FlowUpdate`.
+
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
+
+use super::client_setup::{oauth_config, resolve_client, OAuthClient};
+use super::connector::{ActiveFlow, Connector};
+use super::identity::{identify, AccountIdentity};
+use super::store::{save_connection, NewConnection};
+use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
+use crate::catalog::{AuthKind, Provider, RedirectKind};
+use crate::error::{ErrorCode, UserError};
+use crate::oauth::authorize::{AuthorizationRequest, AuthorizeEndpoint};
+use crate::oauth::discovery::{discover, ServerMetadata};
+use crate::oauth::id_token::{verify_id_token, Expected};
+use crate::oauth::jwks::JwksCache;
+use crate::oauth::token::{exchange_code, TokenClient, TokenSet};
+use crate::oauth::{random_token, AuthorizationCallback, LoopbackListener, PendingFlow};
+use crate::vault::Sensitive;
+
+/// Where the callback will arrive.
+enum Waiter {
+    Loopback(LoopbackListener),
+    DeepLink(oneshot::Receiver<AuthorizationCallback>),
+}
+
+struct Flow {
+    id: String,
+    provider: Provider,
+    products: Vec<String>,
+    scopes: Vec<String>,
+    client: OAuthClient,
+    request: AuthorizationRequest,
+    metadata: Option<ServerMetadata>,
+}
+
+pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
+    let provider = connector.provider(&request.provider)?.clone();
+    let oauth = oauth_config(&provider)?.clone();
+    let products = super::chosen_products(&provider, &request.products)?;
+    let key = connector.key()?;
+    let client = {
+        let db = connector.db();
+        resolve_client(
+            &db,
+            &key,
+            &provider,
+            connector.override_credentials(&provider.id),
+            request.redirect,
+        )?
+    };
+    let metadata = match &oauth.issuer {
+        Some(issuer) => Some(discover(issuer).await.map_err(|error| {
+            UserError::new(
+                ErrorCode::Network,
+                format!("{}'s sign-in service could not be reached: {error}.", provider.name),
+            )
+        })?),
+        None => None,
+    };
+    let scopes = super::scopes_for(&provider, &products);
+    let endpoint = AuthorizeEndpoint {
+        authorize_url: oauth.authorize_url.clone(),
+        client_id: client.client_id.clone(),
+        scopes: scopes.clone(),
+        scope_separator: oauth.scope_separator.clone(),
+        extra_params: oauth.extra_params.clone().into_iter().collect(),
+        issuer: oauth.issuer.clone(),
+        iss_parameter_supported: metadata
+            .as_ref()
+            .is_some_and(|m| m.authorization_response_iss_parameter_supported),
+        openid: oauth.issuer.is_some(),
+    };
+    let invalid_endpoint = |error: crate::oauth::http::HttpError| {
+        UserError::new(
+            ErrorCode::NotConfigured,
+            format!("{}'s sign-in address is not usable: {error}.", provider.name),
+        )
+    };
+    let (authorization, waiter) = match client.redirect {
+        RedirectKind::Loopback => {
+            let listener = LoopbackListener::bind(&provider.id).await.map_err(|error| {
+                UserError::new(ErrorCode::Internal, format!("The sign-in could not start: {error}."))
+            })?;
+            let authorization =
+                AuthorizationRequest::new(&endpoint, &listener.redirect_uri()).map_err(invalid_endpoint)?;
+            (authorization, Waiter::Loopback(listener))
+        }
+        RedirectKind::DeepLink => {
+            let redirect_uri = super::client_setup::redirect_uri_to_register(RedirectKind::DeepLink, &provider.id);
+            let authorization = AuthorizationRequest::new(&endpoint, &redirect_uri).map_err(invalid_endpoint)?;
+            let (pending, receiver) = PendingFlow::new(&provider.id, authorization.state(), connector.now());
+            connector.pending.register(pending);
+            (authorization, Waiter::DeepLink(receiver))
+        }
+    };
+    let flow_id = random_token();
+    let url = authorization.url().to_owned();
+    let (cancel, cancelled) = oneshot::channel();
+    connector.active_flows().insert(
+        flow_id.clone(),
+        ActiveFlow {
+            url: url.clone(),
+            cancel: Some(cancel),
+        },
+    );
+    let flow = Flow {
+        id: flow_id.clone(),
+        provider,
+        products,
+        scopes,
+        client,
+        request: authorization,
+        metadata,
+    };
+    tracing::info!(provider = %flow.provider.id, redirect = ?flow.client.redirect, "sign-in started");
+    let _ = connector.open_browser(&url); // on failure the UI still offers "Copy link"
+    let update = FlowUpdate {
+        flow_id,
+        provider: flow.provider.id.clone(),
+        state: FlowState::WaitingForBrowser { authorize_url: url },
+    };
+    let connector = connector.clone();
+    tokio::spawn(async move { run(connector, flow, waiter, cancelled).await });
+    Ok(update)
+}
+
+async fn run(connector: Arc<Connector>, flow: Flow, waiter: Waiter, cancelled: oneshot::Receiver<()>) {
+    let timeout = connector.config.callback_timeout;
+    let state = flow.request.state().to_owned();
+    let callback = tokio::select! {
+        _ = cancelled => None,
+        callback = async {
+            match waiter {
+                Waiter::Loopback(listener) => listener.wait_for(&state, timeout).await.ok(),
+                Waiter::DeepLink(receiver) => tokio::time::timeout(timeout, receiver).await.ok().and_then(Result::ok),
+            }
+        } => Some(callback),
+    };
+    let provider_id = flow.provider.id.clone();
+    let outcome = match callback {
+        None => FlowState::Cancelled,
+        Some(None) => FlowState::Failed {
+            message: format!(
+                "The sign-in with {} was not finished in the browser in time. Start again when you are ready.",
+                flow.provider.name
+            ),
+        },
+        Some(Some(callback)) => {
+            connector.publish_flow(&flow.id, &provider_id, FlowState::Finishing);
+            match finish(&connector, &flow, callback).await {
+                Ok(connection) => FlowState::Connected { connection },
+                Err(error) => FlowState::Failed { message: error.message },
+            }
+        }
+    };
+    match &outcome {
+        FlowState::Connected { connection } => tracing::info!(provider = %provider_id, id = connection.id, "connected"),
+        FlowState::Failed { message } => tracing::warn!(provider = %provider_id, %message, "sign-in failed"),
+        _ => tracing::info!(provider = %provider_id, "sign-in cancelled"),
+    }
+    connector.publish_flow(&flow.id, &provider_id, outcome);
+}
+
+async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallback) -> Result<Connection, UserError> {
+    let name = &flow.provider.name;
+    let code = flow.request.accept(callback).map_err(|error| {
+        UserError::new(
+            ErrorCode::ProviderRejected,
+            format!("Connecting {name} did not work: {error}."),
+        )
+    })?;
+    let oauth = oauth_config(&flow.provider)?;
+    let client = TokenClient {
+        token_url: &oauth.token_url,
+        client_id: &flow.client.client_id,
+        client_secret: flow.client.client_secret.as_ref(),
+        quirk: oauth.token_quirk,
+        auth: oauth.token_auth,
+    };
+    let tokens = exchange_code(&client, &code, flow.request.redirect_uri(), flow.request.verifier())
+        .await
+        .map_err(|error| {
+            UserError::new(
+                ErrorCode::ProviderRejected,
+                format!("Connecting {name} did not work: {error}."),
+            )
+        })?;
+    let identity = identify_account(connector, flow, &tokens).await?;
+    let now = connector.now();
+    let granted = granted_scopes(&tokens, &flow.scopes);
+    let mut secrets: Vec<(&str, &Sensitive<String>)> = vec![("access_token", &tokens.access_token)];
+    if let Some(refresh) = &tokens.refresh_token {
+        secrets.push(("refresh_token", refresh));
+    }
+    let key = connector.key()?;
+    let db = connector.db();
+    save_connection(
+        &db,
+        &key,
+        &NewConnection {
+            provider: &flow.provider.id,
+            products: &flow.products,
+            auth_kind: AuthKind::Oauth2,
+            identity: &identity,
+            scopes: &granted,
+            expires_at: tokens.expires_in.map(|seconds| now.saturating_add(seconds)),
+            config: serde_json::json!({}),
+            secrets,
+        },
+        now,
+    )
+}
+
+/// OpenID Connect providers are named by the checked id_token, keyed by (iss, sub); others by
+/// the catalogue's identity request.
+async fn identify_account(connector: &Connector, flow: &Flow, tokens: &TokenSet) -> Result<AccountIdentity, UserError> {
+    let name = &flow.provider.name;
+    let failed = |detail: String| {
+        UserError::new(
+            ErrorCode::ProviderRejected,
+            format!("{name} signed you in, but the account could not be confirmed: {detail}."),
+        )
+    };
+    if let (Some(metadata), Some(nonce)) = (&flow.metadata, flow.request.nonce()) {
+        let id_token = tokens
+            .id_token
+            .as_ref()
+            .ok_or_else(|| failed("no identity token was returned".into()))?;
+        let jwks_uri = metadata
+            .jwks_uri
+            .as_deref()
+            .ok_or_else(|| failed("the provider publishes no signing keys".into()))?;
+        let expected = Expected {
+            issuer: &metadata.issuer,
+            client_id: &flow.client.client_id,
+            nonce,
+            algorithms: &metadata.id_token_signing_alg_values_supported,
+            now: connector.now(),
+        };
+        let identity = verify_id_token(id_token, &expected, &JwksCache::new(jwks_uri))
+            .await
+            .map_err(|error| failed(error.to_string()))?;
+        let label = identity
+            .email
+            .or(identity.name)
+            .unwrap_or_else(|| identity.subject.clone());
+        return Ok(AccountIdentity {
+            id: format!("{}|{}", identity.issuer, identity.subject),
+            label,
+        });
+    }
+    let request = flow
+        .provider
+        .identity
+        .as_ref()
+        .ok_or_else(|| failed("the catalogue names no identity request".into()))?;
+    identify(&flow.provider, request, &tokens.access_token, &Default::default())
+        .await
+        .map_err(|error| failed(error.to_string()))
+}
+
+/// The scopes the token response says were granted (SECURITY.md B10); when it does not say,
+/// RFC 6749 §5.1 means the requested ones were.
+fn granted_scopes(tokens: &TokenSet, requested: &[String]) -> Vec<String> {
+    match &tokens.scope {
+        Some(scope) => scope
+            .split([' ', ','])
+            .filter(|scope| !scope.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        None => requested.to_vec(),
+    }
+}

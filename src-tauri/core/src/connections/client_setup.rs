@@ -1,0 +1,252 @@
+//! A provider's OAuth client as this installation knows it: the client ID and redirect choice a
+//! person saved in Settings (the secret sealed in the vault), else what the overrides file
+//! named. Also the Settings view of it: the redirect URIs to register, the scopes, the guide.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::catalog::{ClientSecret, OAuthConfig, OverrideCredentials, Provider, RedirectKind};
+use crate::db::provider_settings::{self, ProviderSettings};
+use crate::db::Database;
+use crate::error::{ErrorCode, UserError};
+use crate::vault::{MasterKey, SecretStore, Sensitive};
+
+/// The vault owner of a provider's client secret.
+pub fn client_secret_owner(provider: &str) -> String {
+    format!("provider:{provider}")
+}
+const CLIENT_SECRET: &str = "client_secret";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ClientIdSource {
+    Settings,
+    Overrides,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductScopes {
+    pub product: String,
+    pub scopes: Vec<String>,
+}
+
+/// What Settings shows for one OAuth provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderSetup {
+    pub provider: String,
+    pub client_id: Option<String>,
+    pub client_id_from: Option<ClientIdSource>,
+    pub has_client_secret: bool,
+    pub client_secret_required: bool,
+    pub redirect_kinds: Vec<RedirectKind>,
+    pub redirect: RedirectKind,
+    /// What to register with the provider, one per allowed redirect kind.
+    pub redirect_uris: Vec<String>,
+    pub setup_url: String,
+    pub scopes: Vec<ProductScopes>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderSetupUpdate {
+    pub provider: String,
+    pub client_id: String,
+    /// `None` keeps the stored secret; an empty string removes it.
+    pub client_secret: Option<String>,
+    pub redirect: RedirectKind,
+}
+
+/// The client a sign-in uses.
+#[derive(Debug)]
+pub struct OAuthClient {
+    pub client_id: String,
+    pub client_secret: Option<Sensitive<String>>,
+    pub redirect: RedirectKind,
+}
+
+pub fn oauth_config(provider: &Provider) -> Result<&OAuthConfig, UserError> {
+    provider.oauth.as_ref().ok_or_else(|| {
+        UserError::new(
+            ErrorCode::InvalidInput,
+            format!("{} is connected with a key or token, not by signing in.", provider.name),
+        )
+    })
+}
+
+/// The client ID without touching the vault: enough to say whether a sign-in can start.
+pub fn client_id(
+    db: &Database,
+    provider: &Provider,
+    overrides: Option<&OverrideCredentials>,
+) -> Result<Option<(String, ClientIdSource)>, UserError> {
+    let saved = provider_settings::get(db.conn(), &provider.id)?;
+    Ok(match (saved.client_id, overrides.and_then(|o| o.client_id.clone())) {
+        (Some(id), _) if !id.is_empty() => Some((id, ClientIdSource::Settings)),
+        (_, Some(id)) => Some((id, ClientIdSource::Overrides)),
+        _ => None,
+    })
+}
+
+/// Everything a sign-in needs from the client configuration, or `NotConfigured` saying what
+/// is missing and where to set it.
+pub fn resolve_client(
+    db: &Database,
+    key: &MasterKey,
+    provider: &Provider,
+    overrides: Option<&OverrideCredentials>,
+    requested: Option<RedirectKind>,
+) -> Result<OAuthClient, UserError> {
+    let oauth = oauth_config(provider)?;
+    let not_configured = |what: &str| {
+        UserError::new(
+            ErrorCode::NotConfigured,
+            format!(
+                "{} needs {what} before you can connect. Create an OAuth app at {} and enter it in Settings › Provider apps.",
+                provider.name, oauth.setup_url
+            ),
+        )
+    };
+    let (client_id, source) = client_id(db, provider, overrides)?.ok_or_else(|| not_configured("a client ID"))?;
+    let stored = SecretStore::new(db, key).get(&client_secret_owner(&provider.id), "", CLIENT_SECRET);
+    let stored = stored.map_err(|error| {
+        UserError::new(
+            ErrorCode::NotConfigured,
+            format!("{error}: enter the client secret in Settings again."),
+        )
+    })?;
+    let client_secret = match source {
+        ClientIdSource::Settings => stored,
+        ClientIdSource::Overrides => overrides
+            .and_then(|o| o.client_secret.as_ref())
+            .map(|secret| Sensitive::new(secret.expose().clone()))
+            .or(stored),
+    };
+    if oauth.client_secret == ClientSecret::Required && client_secret.is_none() {
+        return Err(not_configured("a client secret"));
+    }
+    let saved = provider_settings::get(db.conn(), &provider.id)?;
+    let redirect = requested
+        .or_else(|| saved.redirect.as_deref().and_then(parse_redirect))
+        .filter(|kind| oauth.redirect.contains(kind))
+        .unwrap_or(oauth.redirect[0]);
+    Ok(OAuthClient {
+        client_id,
+        client_secret,
+        redirect,
+    })
+}
+
+pub fn setup_view(
+    db: &Database,
+    provider: &Provider,
+    overrides: Option<&OverrideCredentials>,
+) -> Result<ProviderSetup, UserError> {
+    let oauth = oauth_config(provider)?;
+    let found = client_id(db, provider, overrides)?;
+    let saved = provider_settings::get(db.conn(), &provider.id)?;
+    let has_secret = crate::db::secrets::get(db.conn(), &client_secret_owner(&provider.id), CLIENT_SECRET)?.is_some()
+        || overrides.is_some_and(|o| o.client_secret.is_some());
+    Ok(ProviderSetup {
+        provider: provider.id.clone(),
+        client_id: found.as_ref().map(|(id, _)| id.clone()),
+        client_id_from: found.map(|(_, source)| source),
+        has_client_secret: has_secret,
+        client_secret_required: oauth.client_secret == ClientSecret::Required,
+        redirect_kinds: oauth.redirect.clone(),
+        redirect: saved
+            .redirect
+            .as_deref()
+            .and_then(parse_redirect)
+            .filter(|kind| oauth.redirect.contains(kind))
+            .unwrap_or(oauth.redirect[0]),
+        redirect_uris: oauth
+            .redirect
+            .iter()
+            .map(|kind| redirect_uri_to_register(*kind, &provider.id))
+            .collect(),
+        setup_url: oauth.setup_url.clone(),
+        scopes: provider
+            .products
+            .iter()
+            .map(|product| ProductScopes {
+                product: product.id.clone(),
+                scopes: oauth.scopes.iter().chain(&product.scopes).cloned().collect(),
+            })
+            .collect(),
+    })
+}
+
+/// Saves what Settings sent; the secret goes to the vault, never to plain settings.
+pub fn save_setup(
+    db: &Database,
+    key: Option<&MasterKey>,
+    provider: &Provider,
+    update: &ProviderSetupUpdate,
+    now: i64,
+) -> Result<(), UserError> {
+    let oauth = oauth_config(provider)?;
+    let client_id = update.client_id.trim();
+    if client_id.len() > 512 || client_id.chars().any(char::is_control) {
+        return Err(UserError::new(ErrorCode::InvalidInput, "That client ID is not valid."));
+    }
+    if !oauth.redirect.contains(&update.redirect) {
+        return Err(UserError::new(
+            ErrorCode::InvalidInput,
+            format!("{} does not support that redirect.", provider.name),
+        ));
+    }
+    let settings = ProviderSettings {
+        client_id: (!client_id.is_empty()).then(|| client_id.to_owned()),
+        redirect: Some(redirect_name(update.redirect).to_owned()),
+    };
+    provider_settings::save(db.conn(), &provider.id, &settings, now)?;
+    match update.client_secret.as_deref().map(str::trim) {
+        None => Ok(()),
+        Some("") => {
+            crate::db::secrets::delete_owner(db.conn(), &client_secret_owner(&provider.id))?;
+            Ok(())
+        }
+        Some(secret) => {
+            let key = key.ok_or_else(|| {
+                UserError::new(
+                    ErrorCode::KeyringUnavailable,
+                    "The client secret can only be saved encrypted, and the keyring is not available.",
+                )
+            })?;
+            SecretStore::new(db, key)
+                .put(
+                    &client_secret_owner(&provider.id),
+                    "",
+                    CLIENT_SECRET,
+                    &Sensitive::new(secret.to_owned()),
+                    now,
+                )
+                .map_err(|error| UserError::new(ErrorCode::Storage, error.to_string()))
+        }
+    }
+}
+
+/// The redirect URI a person registers: loopback without a port (RFC 8252 §7.3: any port).
+pub fn redirect_uri_to_register(kind: RedirectKind, provider: &str) -> String {
+    match kind {
+        RedirectKind::Loopback => format!("http://127.0.0.1/callback/{provider}"),
+        RedirectKind::DeepLink => format!("{}://oauth/callback/{provider}", crate::DEEP_LINK_SCHEME),
+    }
+}
+
+fn parse_redirect(name: &str) -> Option<RedirectKind> {
+    match name {
+        "loopback" => Some(RedirectKind::Loopback),
+        "deep_link" => Some(RedirectKind::DeepLink),
+        _ => None,
+    }
+}
+
+fn redirect_name(kind: RedirectKind) -> &'static str {
+    match kind {
+        RedirectKind::Loopback => "loopback",
+        RedirectKind::DeepLink => "deep_link",
+    }
+}

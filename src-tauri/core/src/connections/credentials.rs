@@ -1,0 +1,211 @@
+//! Connecting with a pasted key or token: the form's values are checked against the
+//! catalogue's credential fields, verified with the provider's identity request (Telegram
+//! `getMe`, GitHub `/user`…) before anything is saved, then sealed in the vault. Also the
+//! warnings shown while typing (a Supabase key that bypasses row-level security).
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+
+use super::connector::Connector;
+use super::identity::{identify, IdentityError};
+use super::store::{save_connection, NewConnection};
+use super::{Connection, CredentialsRequest};
+use crate::catalog::{AuthKind, Provider};
+use crate::error::{ErrorCode, UserError};
+use crate::vault::Sensitive;
+
+/// Longest value accepted in a credential field.
+const MAX_FIELD_CHARS: usize = 4096;
+
+pub async fn connect_with_credentials(
+    connector: &Connector,
+    request: &CredentialsRequest,
+) -> Result<Connection, UserError> {
+    let provider = connector.provider(&request.provider)?.clone();
+    let auth_kind = pasted_kind(&provider)?;
+    let products = super::chosen_products(&provider, &request.products)?;
+    let (public, secret) = split_fields(&provider, &request.values)?;
+    let key = connector.key()?;
+    let identity_request = provider.identity.as_ref().ok_or_else(|| {
+        UserError::new(
+            ErrorCode::Internal,
+            format!("{} has no way to verify a key in this build.", provider.name),
+        )
+    })?;
+    let token = secret
+        .first()
+        .map(|(_, value)| value)
+        .ok_or_else(|| UserError::new(ErrorCode::Internal, "The form has no secret field."))?;
+    let identity = identify(&provider, identity_request, token, &public)
+        .await
+        .map_err(|error| verification_error(&provider, error))?;
+    let now = connector.now();
+    let db = connector.db();
+    save_connection(
+        &db,
+        &key,
+        &NewConnection {
+            provider: &provider.id,
+            products: &products,
+            auth_kind,
+            identity: &identity,
+            scopes: &[],
+            expires_at: None,
+            config: serde_json::to_value(&public).unwrap_or_default(),
+            secrets: secret.iter().map(|(name, value)| (name.as_str(), value)).collect(),
+        },
+        now,
+    )
+}
+
+/// Cautions about what was typed, before it is submitted.
+pub fn credential_warnings(provider: &Provider, values: &BTreeMap<String, String>) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if provider.id == "supabase" {
+        if let Some(key) = values.get("api_key").map(|key| key.trim()) {
+            if key.starts_with("sb_secret_") || jwt_role(key).as_deref() == Some("service_role") {
+                warnings.push(
+                    "This is a secret (service-role) key: it bypasses row-level security and can read and change every row. Prefer the publishable (anon) key unless you mean to give Switchboard full access."
+                        .to_owned(),
+                );
+            }
+        }
+    }
+    warnings
+}
+
+fn pasted_kind(provider: &Provider) -> Result<AuthKind, UserError> {
+    [AuthKind::ApiKey, AuthKind::BotToken]
+        .into_iter()
+        .find(|kind| provider.auth.contains(kind))
+        .ok_or_else(|| {
+            UserError::new(
+                ErrorCode::InvalidInput,
+                format!("{} is connected by signing in, not with a pasted key.", provider.name),
+            )
+        })
+}
+
+type Fields = (BTreeMap<String, String>, Vec<(String, Sensitive<String>)>);
+
+/// Every catalogue field present and sane, nothing else; public values apart from secrets.
+fn split_fields(provider: &Provider, values: &BTreeMap<String, String>) -> Result<Fields, UserError> {
+    let invalid = |message: String| UserError::new(ErrorCode::InvalidInput, message);
+    if let Some(unknown) = values
+        .keys()
+        .find(|name| !provider.credentials.iter().any(|field| &field.id == *name))
+    {
+        return Err(invalid(format!("{} has no field called “{unknown}”.", provider.name)));
+    }
+    let (mut public, mut secret) = (BTreeMap::new(), Vec::new());
+    for field in &provider.credentials {
+        let value = values.get(&field.id).map(|value| value.trim()).unwrap_or_default();
+        if value.is_empty() {
+            return Err(invalid(format!("Enter the {}.", field.label)));
+        }
+        if value.chars().count() > MAX_FIELD_CHARS || value.chars().any(char::is_control) {
+            return Err(invalid(format!("The {} is not valid.", field.label)));
+        }
+        if field.secret {
+            secret.push((field.id.clone(), Sensitive::new(value.to_owned())));
+        } else {
+            if value.contains(['{', '}']) {
+                return Err(invalid(format!("The {} is not valid.", field.label)));
+            }
+            public.insert(field.id.clone(), value.to_owned());
+        }
+    }
+    Ok((public, secret))
+}
+
+fn verification_error(provider: &Provider, error: IdentityError) -> UserError {
+    let code = match &error {
+        IdentityError::Http(crate::oauth::http::HttpError::Network { .. }) => ErrorCode::Network,
+        IdentityError::Http(_) => ErrorCode::InvalidInput,
+        _ => ErrorCode::ProviderRejected,
+    };
+    UserError::new(code, format!("{} could not be connected: {error}.", provider.name))
+}
+
+/// The `role` claim of a JWT-shaped key, read without verifying (only to warn).
+fn jwt_role(key: &str) -> Option<String> {
+    let payload = key.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("role")?.as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    fn jwt(role: &str) -> String {
+        let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
+        format!(
+            "{}.{}.sig",
+            encode(r#"{"alg":"HS256"}"#),
+            encode(&format!(r#"{{"role":"{role}"}}"#))
+        )
+    }
+
+    #[test]
+    fn a_service_role_or_secret_supabase_key_is_warned_about() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let supabase = catalog.provider("supabase").expect("supabase");
+        let warn = |key: &str| credential_warnings(supabase, &BTreeMap::from([("api_key".to_owned(), key.to_owned())]));
+        assert_eq!(
+            warn(&jwt("service_role")).len(),
+            1,
+            "a service_role JWT bypasses row-level security"
+        );
+        assert_eq!(warn("sb_secret_abc123").len(), 1, "new-style secret keys too");
+        assert!(warn(&jwt("anon")).is_empty(), "the anon key is the expected one");
+        assert!(warn("sb_publishable_abc").is_empty(), "publishable keys are fine");
+    }
+
+    #[test]
+    fn fields_must_match_the_catalogue() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let supabase = catalog.provider("supabase").expect("supabase");
+        let values = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let cases: [(BTreeMap<String, String>, &str); 4] = [
+            (values(&[("project_url", "https://a.supabase.co")]), "API key"),
+            (
+                values(&[
+                    ("project_url", "https://a.supabase.co"),
+                    ("api_key", "k"),
+                    ("extra", "x"),
+                ]),
+                "extra",
+            ),
+            (
+                values(&[("project_url", "https://a.supabase.co"), ("api_key", "k\u{0}")]),
+                "API key",
+            ),
+            (
+                values(&[("project_url", "https://{api_key}"), ("api_key", "k")]),
+                "Project URL",
+            ),
+        ];
+        for (given, named) in cases {
+            let error = split_fields(supabase, &given).err().expect("refused");
+            assert_eq!(error.code, ErrorCode::InvalidInput);
+            assert!(
+                error.message.contains(named),
+                "the message names `{named}`: {}",
+                error.message
+            );
+        }
+        let (public, secret) = split_fields(
+            supabase,
+            &values(&[("project_url", " https://a.supabase.co "), ("api_key", "k")]),
+        )
+        .expect("valid");
+        assert_eq!(public["project_url"], "https://a.supabase.co", "values are trimmed");
+        assert_eq!(secret.len(), 1, "the key is kept apart as a secret");
+    }
+}

@@ -1,0 +1,59 @@
+//! Connected accounts: connecting them (browser sign-in, device code, pasted keys), naming
+//! them, storing them with their secrets sealed in the vault, and listing them. It draws no
+//! UI and speaks OAuth only through `oauth`.
+
+pub mod browser_flow;
+pub mod client_setup;
+mod connector;
+pub mod credentials;
+pub mod identity;
+mod model;
+mod store;
+
+pub use client_setup::{ClientIdSource, ProductScopes, ProviderSetup, ProviderSetupUpdate};
+pub use connector::{
+    connection_context, connection_owner, BrowserOpener, Connector, ConnectorConfig, EventSink, KeyMode,
+};
+pub use model::{
+    ConnectMethod, ConnectRequest, Connection, ConnectionStatus, CredentialsRequest, FlowState, FlowUpdate, Integration,
+};
+
+use crate::catalog::Provider;
+use crate::error::{ErrorCode, UserError};
+
+/// The products asked for, checked against the provider; none means all of them.
+fn chosen_products(provider: &Provider, asked: &[String]) -> Result<Vec<String>, UserError> {
+    if asked.is_empty() {
+        return Ok(provider.products.iter().map(|product| product.id.clone()).collect());
+    }
+    let mut chosen = Vec::new();
+    for id in asked {
+        if !provider.products.iter().any(|product| &product.id == id) {
+            return Err(UserError::new(
+                ErrorCode::InvalidInput,
+                format!("{} has no product called “{id}”.", provider.name),
+            ));
+        }
+        if !chosen.contains(id) {
+            chosen.push(id.clone());
+        }
+    }
+    Ok(chosen)
+}
+
+/// The provider's own scopes and those of each chosen product, each once, in order.
+fn scopes_for(provider: &Provider, products: &[String]) -> Vec<String> {
+    let own = provider.oauth.iter().flat_map(|oauth| oauth.scopes.iter());
+    let of_products = provider
+        .products
+        .iter()
+        .filter(|product| products.contains(&product.id))
+        .flat_map(|product| product.scopes.iter());
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in own.chain(of_products) {
+        if !scopes.contains(scope) {
+            scopes.push(scope.clone());
+        }
+    }
+    scopes
+}

@@ -1,0 +1,126 @@
+//! What the UI and the CLI see of connections and of a sign-in in progress. Plain data: no
+//! secret ever lives in these types (they serialize to the webview).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::catalog::{AuthKind, Provider, RedirectKind};
+
+/// A connected account.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Connection {
+    pub id: i64,
+    pub provider: String,
+    pub products: Vec<String>,
+    pub auth_kind: AuthKind,
+    /// How the account is named: an email, a login, a workspace or bot name.
+    pub account_label: String,
+    /// The stable identity the account is keyed by (issuer and subject, or the provider's
+    /// user id); not secret, but of no use to the UI.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub account_id: String,
+    /// As granted, which may be fewer than asked.
+    pub scopes: Vec<String>,
+    /// When the access token expires (Unix seconds), if it does.
+    pub expires_at: Option<i64>,
+    pub status: ConnectionStatus,
+    /// Non-secret settings the connection was made with (a project URL).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub config: serde_json::Value,
+    /// Made with a key that lives only in memory: forgotten when Switchboard quits.
+    pub session_only: bool,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum ConnectionStatus {
+    Connected,
+    /// The tokens cannot be used any more; `reason` says why, in plain words.
+    NeedsReauthorization {
+        reason: String,
+    },
+}
+
+/// How to sign in with a provider that supports both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectMethod {
+    /// Authorization code with PKCE in the system browser.
+    Browser,
+    /// A code typed on the provider's site (RFC 8628).
+    DeviceCode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectRequest {
+    pub provider: String,
+    /// Product ids; empty means all of the provider's products.
+    pub products: Vec<String>,
+    pub method: ConnectMethod,
+    /// Where the browser returns; `None` is the provider's setting or default.
+    pub redirect: Option<RedirectKind>,
+}
+
+/// A key or token pasted into the provider's form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialsRequest {
+    pub provider: String,
+    pub products: Vec<String>,
+    /// Field id to value, as the catalogue's credential fields name them.
+    pub values: BTreeMap<String, String>,
+}
+
+/// Where a sign-in is.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum FlowState {
+    /// The browser was opened at `authorize_url` (which carries no secret).
+    #[serde(rename_all = "camelCase")]
+    WaitingForBrowser {
+        authorize_url: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    WaitingForDeviceCode {
+        user_code: String,
+        verification_uri: String,
+        expires_at: i64,
+    },
+    /// The browser came back; tokens are being fetched and checked.
+    Finishing,
+    Connected {
+        connection: Connection,
+    },
+    /// `message` is plain text for people; provider text in it is escaped by the UI.
+    Failed {
+        message: String,
+    },
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowUpdate {
+    pub flow_id: String,
+    pub provider: String,
+    pub state: FlowState,
+}
+
+/// A provider as the Integrations page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Integration {
+    pub provider: Provider,
+    /// A browser or device sign-in can start: a client ID is configured (always true for
+    /// providers connected with keys only).
+    pub client_ready: bool,
+    pub connections: Vec<Connection>,
+}

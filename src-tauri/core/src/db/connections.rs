@@ -1,0 +1,208 @@
+//! The `connections` table: connected accounts, without their secrets (the vault keeps those).
+
+use rusqlite::{params, Connection as Sqlite, OptionalExtension, Row};
+
+use super::DbError;
+use crate::catalog::AuthKind;
+use crate::connections::{Connection, ConnectionStatus};
+
+/// What is written when an account is connected (or connected again).
+#[derive(Debug, Clone)]
+pub struct ConnectionRecord<'a> {
+    pub provider: &'a str,
+    pub products: &'a [String],
+    pub auth_kind: AuthKind,
+    pub account_id: &'a str,
+    pub account_label: &'a str,
+    pub scopes: &'a [String],
+    pub expires_at: Option<i64>,
+    pub config: &'a serde_json::Value,
+    pub session_only: bool,
+}
+
+const COLUMNS: &str = "id, provider, products, auth_kind, account_id, account_label, scopes, expires_at, \
+                       status, status_reason, config, session_only, created_at, last_used_at";
+
+/// Inserts the account, or updates it when `(provider, account_id)` is already connected;
+/// returns its id. A reconnected account is connected again whatever its old status.
+pub fn upsert(conn: &Sqlite, record: &ConnectionRecord<'_>, now: i64) -> Result<i64, DbError> {
+    let id = conn.query_row(
+        "INSERT INTO connections (provider, products, auth_kind, account_id, account_label, scopes, expires_at,
+                                  status, status_reason, config, session_only, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'connected', NULL, ?8, ?9, ?10)
+         ON CONFLICT (provider, account_id) DO UPDATE SET products = excluded.products,
+             auth_kind = excluded.auth_kind, account_label = excluded.account_label, scopes = excluded.scopes,
+             expires_at = excluded.expires_at, status = 'connected', status_reason = NULL,
+             config = excluded.config, session_only = excluded.session_only
+         RETURNING id",
+        params![
+            record.provider,
+            to_json(record.products),
+            auth_kind_name(record.auth_kind),
+            record.account_id,
+            record.account_label,
+            to_json(record.scopes),
+            record.expires_at,
+            record.config.to_string(),
+            record.session_only,
+            now
+        ],
+        |row| row.get(0),
+    )?;
+    Ok(id)
+}
+
+pub fn list(conn: &Sqlite) -> Result<Vec<Connection>, DbError> {
+    let mut statement = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM connections ORDER BY provider, created_at, id"
+    ))?;
+    let rows = statement.query_map([], read)?.collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub fn get(conn: &Sqlite, id: i64) -> Result<Option<Connection>, DbError> {
+    let found = conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM connections WHERE id = ?1"),
+            params![id],
+            read,
+        )
+        .optional()?;
+    Ok(found)
+}
+
+/// The existing connection of this account, if any.
+pub fn find_account(conn: &Sqlite, provider: &str, account_id: &str) -> Result<Option<Connection>, DbError> {
+    let found = conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM connections WHERE provider = ?1 AND account_id = ?2"),
+            params![provider, account_id],
+            read,
+        )
+        .optional()?;
+    Ok(found)
+}
+
+pub fn set_status(conn: &Sqlite, id: i64, status: &ConnectionStatus) -> Result<(), DbError> {
+    let (name, reason) = match status {
+        ConnectionStatus::Connected => ("connected", None),
+        ConnectionStatus::NeedsReauthorization { reason } => ("needs_reauthorization", Some(reason.as_str())),
+    };
+    conn.execute(
+        "UPDATE connections SET status = ?2, status_reason = ?3 WHERE id = ?1",
+        params![id, name, reason],
+    )?;
+    Ok(())
+}
+
+/// Removes the connections made in session-only mode (their key is gone); returns their ids.
+pub fn delete_session_only(conn: &Sqlite) -> Result<Vec<i64>, DbError> {
+    let mut statement = conn.prepare("DELETE FROM connections WHERE session_only = 1 RETURNING id")?;
+    let ids = statement
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<Vec<i64>, _>>()?;
+    Ok(ids)
+}
+
+fn read(row: &Row<'_>) -> rusqlite::Result<Connection> {
+    let status = match row.get::<_, String>(8)?.as_str() {
+        "connected" => ConnectionStatus::Connected,
+        _ => ConnectionStatus::NeedsReauthorization {
+            reason: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
+        },
+    };
+    Ok(Connection {
+        id: row.get(0)?,
+        provider: row.get(1)?,
+        products: from_json(&row.get::<_, String>(2)?),
+        auth_kind: auth_kind_from(&row.get::<_, String>(3)?),
+        account_id: row.get(4)?,
+        account_label: row.get(5)?,
+        scopes: from_json(&row.get::<_, String>(6)?),
+        expires_at: row.get(7)?,
+        status,
+        config: serde_json::from_str(&row.get::<_, String>(10)?).unwrap_or_default(),
+        session_only: row.get(11)?,
+        created_at: row.get(12)?,
+        last_used_at: row.get(13)?,
+    })
+}
+
+fn to_json(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn from_json(text: &str) -> Vec<String> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn auth_kind_name(kind: AuthKind) -> &'static str {
+    match kind {
+        AuthKind::Oauth2 => "oauth2",
+        AuthKind::DeviceCode => "device_code",
+        AuthKind::ApiKey => "api_key",
+        AuthKind::BotToken => "bot_token",
+    }
+}
+
+fn auth_kind_from(name: &str) -> AuthKind {
+    match name {
+        "device_code" => AuthKind::DeviceCode,
+        "api_key" => AuthKind::ApiKey,
+        "bot_token" => AuthKind::BotToken,
+        _ => AuthKind::Oauth2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Database;
+
+    fn record<'a>(account: &'a str, products: &'a [String], config: &'a serde_json::Value) -> ConnectionRecord<'a> {
+        ConnectionRecord {
+            provider: "google",
+            products,
+            auth_kind: AuthKind::Oauth2,
+            account_id: account,
+            account_label: "ana@example.com",
+            scopes: products,
+            expires_at: Some(100),
+            config,
+            session_only: false,
+        }
+    }
+
+    #[test]
+    fn the_same_account_connected_twice_is_one_row_and_reconnected() {
+        let db = Database::open_in_memory().expect("db");
+        let config = serde_json::json!({});
+        let first = vec!["gmail".to_owned()];
+        let second = vec!["gmail".to_owned(), "drive".to_owned()];
+        let id = upsert(db.conn(), &record("iss|ana", &first, &config), 1).expect("insert");
+        set_status(
+            db.conn(),
+            id,
+            &ConnectionStatus::NeedsReauthorization {
+                reason: "revoked".into(),
+            },
+        )
+        .expect("status");
+        let again = upsert(db.conn(), &record("iss|ana", &second, &config), 2).expect("upsert");
+        assert_eq!(again, id, "connecting the same account again keeps its id");
+        let stored = get(db.conn(), id).expect("get").expect("present");
+        assert_eq!(stored.products, second, "the new products are stored");
+        assert_eq!(
+            stored.status,
+            ConnectionStatus::Connected,
+            "a fresh sign-in clears the old status"
+        );
+        assert_eq!(stored.created_at, 1, "created_at is the first connection's time");
+        upsert(db.conn(), &record("iss|bob", &first, &config), 3).expect("another account");
+        assert_eq!(
+            list(db.conn()).expect("list").len(),
+            2,
+            "two accounts of one provider are two connections"
+        );
+    }
+}

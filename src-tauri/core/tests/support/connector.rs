@@ -1,0 +1,127 @@
+//! A connector as the app builds one, for integration tests: the built-in catalogue with
+//! Google pointed at the oidc-provider test server by an overrides file, a real SQLite file in
+//! a temporary directory, the real keyring (a private slot), events collected for assertions,
+//! and a "browser" that hands each opened URL to the test.
+
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use switchboard_core::app_events::AppEvent;
+use switchboard_core::catalog::{apply_overrides, Catalog};
+use switchboard_core::clock::SystemClock;
+use switchboard_core::connections::{Connector, ConnectorConfig, FlowState};
+use switchboard_core::db::Database;
+use switchboard_core::vault::KeyringSlot;
+
+use super::oidc::OidcServer;
+
+pub struct Harness {
+    pub connector: Arc<Connector>,
+    pub events: Arc<Mutex<Vec<AppEvent>>>,
+    pub opened: Receiver<String>,
+    pub data: tempfile::TempDir,
+}
+
+/// Google's endpoints, issuer and client, pointed at the test server.
+pub fn google_overrides(server: &OidcServer, redirect: &str) -> String {
+    let issuer = &server.issuer;
+    format!(
+        r#"[providers.google]
+client_id = "{}"
+client_secret = "{}"
+[providers.google.oauth]
+authorize_url = "{issuer}/auth"
+token_url = "{issuer}/token"
+revocation_url = "{issuer}/token/revocation"
+issuer = "{issuer}"
+scopes = ["openid", "email", "offline_access"]
+redirect = [{redirect}]
+"#,
+        server.google_client_id, server.google_client_secret
+    )
+}
+
+impl Harness {
+    pub fn new(overrides: &str, slot: KeyringSlot, callback_timeout: Duration) -> Self {
+        let data = tempfile::tempdir().expect("a data directory");
+        Self::in_dir(data, overrides, slot, callback_timeout)
+    }
+
+    /// A connector over an existing data directory (a "restart").
+    pub fn in_dir(data: tempfile::TempDir, overrides: &str, slot: KeyringSlot, callback_timeout: Duration) -> Self {
+        let builtin = Catalog::builtin().expect("the built-in catalogue");
+        let overridden = apply_overrides(&builtin, "test-overrides.toml", overrides).expect("valid overrides");
+        let database = Database::open(&data.path().join("switchboard.db"), &SystemClock)
+            .expect("open the database")
+            .database;
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let (opened_tx, opened) = channel();
+        let opened_tx = Mutex::new(opened_tx);
+        let sink = events.clone();
+        let mut config = ConnectorConfig::new(
+            overridden.catalog,
+            Arc::new(move |event| sink.lock().expect("events").push(event)),
+            Arc::new(move |url: &str| {
+                let _ = opened_tx.lock().expect("browser").send(url.to_owned());
+                Ok(())
+            }),
+        );
+        config.override_credentials = overridden.credentials;
+        config.keyring_slot = slot;
+        config.callback_timeout = callback_timeout;
+        let connector = Connector::new(config, Arc::new(Mutex::new(database)));
+        Self {
+            connector,
+            events,
+            opened,
+            data,
+        }
+    }
+
+    /// The URL the connector asked the browser to open.
+    pub fn browser_url(&self) -> String {
+        self.opened
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the connector opens the browser")
+    }
+
+    /// Waits for the flow to end (connected, failed or cancelled) and returns how.
+    pub async fn outcome(&self, flow_id: &str) -> FlowState {
+        let deadline = Instant::now() + Duration::from_secs(40);
+        loop {
+            let ended = self
+                .events
+                .lock()
+                .expect("events")
+                .iter()
+                .find_map(|event| match event {
+                    AppEvent::ConnectFlow(update)
+                        if update.flow_id == flow_id
+                            && matches!(
+                                update.state,
+                                FlowState::Connected { .. } | FlowState::Failed { .. } | FlowState::Cancelled
+                            ) =>
+                    {
+                        Some(update.state.clone())
+                    }
+                    _ => None,
+                });
+            if let Some(state) = ended {
+                return state;
+            }
+            assert!(Instant::now() < deadline, "the sign-in {flow_id} never ended");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        for name in ["switchboard.db", "switchboard.db-wal"] {
+            bytes.extend(std::fs::read(self.data.path().join(name)).unwrap_or_default());
+        }
+        bytes
+    }
+}
