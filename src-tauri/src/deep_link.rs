@@ -4,7 +4,7 @@
 
 use switchboard_core::app_events::AppEvent;
 use switchboard_core::clock::{Clock, SystemClock};
-use switchboard_core::oauth::receive_deep_link;
+use switchboard_core::oauth::{receive_deep_link, PendingFlows};
 use switchboard_core::scheme::session_bus_reachable;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
@@ -14,8 +14,13 @@ use crate::state::AppState;
 
 pub fn receive(app: &AppHandle, urls: Vec<tauri::Url>) {
     let state = app.state::<AppState>();
+    let nothing_pending = PendingFlows::default();
+    let connector = state.connector().ok();
+    let pending = connector
+        .as_ref()
+        .map_or(&nothing_pending, |connector| &connector.pending);
     for url in urls {
-        let receipt = receive_deep_link(url.as_str().as_bytes(), &state.catalog, &state.flows, SystemClock.now());
+        let receipt = receive_deep_link(url.as_str().as_bytes(), &state.catalog, pending, SystemClock.now());
         state.record_deep_link(receipt.clone());
         app.state::<EventHub>().publish(&AppEvent::DeepLinkReceived(receipt));
     }

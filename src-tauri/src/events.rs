@@ -3,14 +3,15 @@
 //! cannot listen to plugin broadcasts such as `deep-link://new-url`, which carry the whole
 //! callback URL (authorization code included).
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use switchboard_core::app_events::AppEvent;
 use tauri::ipc::Channel;
 
-#[derive(Default)]
+/// Cheap to clone: every clone publishes to the same subscribers.
+#[derive(Default, Clone)]
 pub struct EventHub {
-    subscribers: Mutex<Vec<Channel<AppEvent>>>,
+    subscribers: Arc<Mutex<Vec<Channel<AppEvent>>>>,
 }
 
 impl EventHub {

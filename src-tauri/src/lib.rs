@@ -11,9 +11,26 @@ use tauri_plugin_deep_link::DeepLinkExt;
 use crate::events::EventHub;
 use crate::state::AppState;
 
+/// Forgets the last run's session-only connections and checks the rest against the keyring's
+/// key, off the start-up path (it asks the keyring over D-Bus).
+fn reconcile_connections_in_background(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let Ok(connector) = app.state::<AppState>().connector() else {
+            return;
+        };
+        match connector.reconcile_at_start() {
+            Ok(()) => connector.notify_connections_changed(),
+            Err(error) => tracing::warn!(%error, "could not check connections at start"),
+        }
+    });
+}
+
 pub fn run() {
     switchboard_core::paths::restrict_new_files_to_owner();
-    let state = AppState::start();
+    let events = EventHub::default();
+    let state = AppState::start(events.clone());
     let app = tauri::Builder::default()
         // Must come first: a second launch (e.g. by a deep link) forwards its arguments here and exits.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
@@ -22,18 +39,28 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
-        .manage(EventHub::default())
+        .manage(events)
         .setup(|app| {
             let handle = app.handle().clone();
             app.deep_link()
                 .on_open_url(move |event| deep_link::receive(&handle, event.urls()));
             deep_link::receive_launch_url(app.handle());
             deep_link::register_scheme_in_background(app.handle());
+            reconcile_connections_in_background(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::events::subscribe_events,
             commands::integrations::list_providers,
+            commands::connections::list_integrations,
+            commands::connections::start_connect,
+            commands::connections::cancel_connect,
+            commands::connections::open_flow_in_browser,
+            commands::connections::connect_with_credentials,
+            commands::connections::credential_warnings,
+            commands::connections::provider_setup,
+            commands::connections::save_provider_setup,
+            commands::connections::use_session_only_key,
             commands::settings::settings_overview,
             commands::settings::list_notices,
             commands::settings::dismiss_notice,

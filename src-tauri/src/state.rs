@@ -1,59 +1,81 @@
-//! What the running app holds: its paths, the catalogue, the database (or why it could not be
-//! opened), the flows waiting for a callback, and the last deep link received.
+//! What the running app holds: its paths, the catalogue (with any overrides file applied), the
+//! database (or why it could not be opened), the connector that connects accounts, and the last
+//! deep link received.
 
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use switchboard_core::catalog::Catalog;
+use switchboard_core::browser::open_url;
+use switchboard_core::catalog::{load_overrides, Catalog, OVERRIDES_ENV};
 use switchboard_core::clock::SystemClock;
+use switchboard_core::connections::{Connector, ConnectorConfig};
 use switchboard_core::db::{Database, DbError};
 use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::logging::{init_logging, LogGuard};
-use switchboard_core::oauth::{DeepLinkReceipt, PendingFlows};
+use switchboard_core::oauth::DeepLinkReceipt;
 use switchboard_core::paths::AppPaths;
+
+use crate::events::EventHub;
 
 pub struct AppState {
     pub paths: AppPaths,
     pub catalog: Catalog,
-    database: Result<Mutex<Database>, UserError>,
-    pub flows: PendingFlows,
+    database: Result<Arc<Mutex<Database>>, UserError>,
+    connector: Result<Arc<Connector>, UserError>,
     last_deep_link: Mutex<Option<DeepLinkReceipt>>,
     _logs: Option<LogGuard>,
 }
 
 impl AppState {
-    /// Resolves paths, starts logging and opens the database. Failures become the errors
-    /// commands return, so the window still opens and says what is wrong.
-    pub fn start() -> Self {
-        let paths = AppPaths::resolve().unwrap_or_else(|error| {
-            eprintln!("switchboard: {error}");
-            std::process::exit(1);
-        });
+    /// Resolves paths, starts logging, reads the catalogue and opens the database. Failures
+    /// become the errors commands return, so the window still opens and says what is wrong.
+    pub fn start(events: EventHub) -> Self {
+        let paths = AppPaths::resolve().unwrap_or_else(|error| fail(&error.to_string()));
         let prepared = paths.prepare();
         let logs = init_logging(prepared.is_ok().then_some(paths.log_dir.as_path()), "info")
             .map_err(|error| eprintln!("switchboard: {error}"))
             .ok();
         tracing::info!(data_dir = %paths.data_dir.display(), "Switchboard starting");
-        let catalog = Catalog::builtin().unwrap_or_else(|error| {
-            tracing::error!(%error, "the built-in catalogue is invalid");
-            std::process::exit(1);
-        });
+        let builtin =
+            Catalog::builtin().unwrap_or_else(|error| fail(&format!("the built-in catalogue is invalid: {error}")));
+        let (catalog, credentials) = match std::env::var_os(OVERRIDES_ENV).filter(|path| !path.is_empty()) {
+            None => (builtin, Default::default()),
+            Some(path) => {
+                let overridden = load_overrides(&builtin, path.as_ref())
+                    .unwrap_or_else(|error| fail(&format!("{OVERRIDES_ENV}: {error}")));
+                tracing::info!(file = %path.to_string_lossy(), "provider overrides applied");
+                (overridden.catalog, overridden.credentials)
+            }
+        };
         let database = match prepared {
             Err(error) => Err(UserError::new(
                 ErrorCode::Storage,
                 format!("{error}. Check the folder's permissions."),
             )),
             Ok(()) => Database::open(&paths.database_file, &SystemClock)
-                .map(|opened| Mutex::new(opened.database))
+                .map(|opened| Arc::new(Mutex::new(opened.database)))
                 .map_err(|error: DbError| {
                     tracing::error!(%error, "database unavailable");
                     UserError::from(error)
                 }),
         };
+        let connector = database.clone().map(|database| {
+            let mut config = ConnectorConfig::new(
+                catalog.clone(),
+                Arc::new(move |event| events.publish(&event)),
+                Arc::new(|url: &str| {
+                    open_url(url, |url| {
+                        tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| e.to_string())
+                    })
+                }),
+            );
+            config.override_credentials = credentials;
+            Connector::new(config, database)
+        });
         Self {
             paths,
             catalog,
             database,
-            flows: PendingFlows::default(),
+            connector,
             last_deep_link: Mutex::new(None),
             _logs: logs,
         }
@@ -66,6 +88,10 @@ impl AppState {
         }
     }
 
+    pub fn connector(&self) -> Result<Arc<Connector>, UserError> {
+        self.connector.clone()
+    }
+
     pub fn record_deep_link(&self, receipt: DeepLinkReceipt) {
         *self.last_deep_link.lock().unwrap_or_else(PoisonError::into_inner) = Some(receipt);
     }
@@ -76,4 +102,10 @@ impl AppState {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+}
+
+fn fail(message: &str) -> ! {
+    tracing::error!(%message, "Switchboard cannot start");
+    eprintln!("switchboard: {message}");
+    std::process::exit(1);
 }

@@ -2,6 +2,7 @@
 //! the headless `switchboard-cli` and the tests all run the same code.
 
 pub mod app_events;
+pub mod browser;
 pub mod catalog;
 pub mod clock;
 pub mod connections;

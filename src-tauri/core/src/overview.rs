@@ -4,6 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::connections::KeyMode;
 use crate::db::{self, notices, Database, DbError};
 use crate::oauth::DeepLinkReceipt;
 use crate::paths::{AppPaths, DataLocations};
@@ -15,6 +16,8 @@ use crate::vault::{probe_key_storage, KeyStorageStatus};
 pub struct SettingsOverview {
     pub locations: DataLocations,
     pub key_storage: KeyStorageStatus,
+    /// Session-only when the person chose to go on without the keyring.
+    pub key_mode: KeyMode,
     pub database: DatabaseOverview,
     pub deep_links: DeepLinkOverview,
     /// Messages waiting to be dismissed.
@@ -43,10 +46,12 @@ pub fn settings_overview(
     paths: &AppPaths,
     database: &Database,
     last_received: Option<DeepLinkReceipt>,
+    key_mode: KeyMode,
 ) -> Result<SettingsOverview, DbError> {
     Ok(SettingsOverview {
         locations: paths.locations(),
         key_storage: probe_key_storage(),
+        key_mode,
         database: DatabaseOverview {
             schema_version: db::latest_version(),
             last_recovery: notices::latest_of_kind(database.conn(), notices::NoticeKind::DatabaseRecovered)?,

@@ -13,8 +13,9 @@ use crate::state::AppState;
 pub async fn settings_overview(app: AppHandle) -> Result<SettingsOverview, UserError> {
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
+        let key_mode = state.connector()?.key_mode();
         let database = state.database()?;
-        gather_overview(&state.paths, &database, state.last_deep_link()).map_err(UserError::from)
+        gather_overview(&state.paths, &database, state.last_deep_link(), key_mode).map_err(UserError::from)
     })
     .await
     .map_err(|error| UserError::new(ErrorCode::Internal, format!("Reading the settings failed: {error}")))?

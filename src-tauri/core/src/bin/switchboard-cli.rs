@@ -1,7 +1,13 @@
 //! `switchboard-cli`: Switchboard's core from the command line, for scripts and tests.
 //! Exit codes: 0 ok, 1 failure (one line on stderr), 2 usage.
 
+#[path = "cli/connect.rs"]
+mod connect;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+use connect::ConnectArgs;
 
 use switchboard_core::catalog::{AuthKind, Catalog};
 use switchboard_core::doctor::{run_doctor, DatabaseCheck, DoctorReport};
@@ -9,15 +15,32 @@ use switchboard_core::paths::AppPaths;
 use switchboard_core::scheme::SchemeRegistration;
 use switchboard_core::vault::KeyStorageStatus;
 
-const USAGE: &str = "usage: switchboard-cli <command> [--json]
+const USAGE: &str = "usage: switchboard-cli <command> [options]
 
 commands:
-  providers   list the providers Switchboard can connect to
-  doctor      check the data directory, database, keyring and deep-link scheme";
+  providers [--json]       list the providers Switchboard can connect to
+  doctor [--json]          check the data directory, database, keyring and deep-link scheme
+  connect <provider> [--products a,b] [--no-browser] [--overrides FILE] [--json]
+                           sign in (the authorization URL is printed first), then print the connection
+  connections [--overrides FILE] [--json]
+                           list connected accounts";
 
 enum Command {
-    Providers { json: bool },
-    Doctor { json: bool },
+    Providers {
+        json: bool,
+    },
+    Doctor {
+        json: bool,
+    },
+    Connect {
+        args: ConnectArgs,
+        overrides: Option<PathBuf>,
+        json: bool,
+    },
+    Connections {
+        overrides: Option<PathBuf>,
+        json: bool,
+    },
     Help,
 }
 
@@ -37,6 +60,8 @@ fn main() -> ExitCode {
         }
         Command::Providers { json } => providers(json),
         Command::Doctor { json } => doctor(json),
+        Command::Connect { args, overrides, json } => connect::connect(args, overrides.as_deref(), json),
+        Command::Connections { overrides, json } => connect::connections(overrides.as_deref(), json),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,17 +74,56 @@ fn main() -> ExitCode {
 
 fn parse(args: &[String]) -> Result<Command, String> {
     let (name, rest) = args.split_first().ok_or("no command given")?;
-    let json = match rest {
-        [] => false,
-        [flag] if flag == "--json" => true,
-        [other, ..] => return Err(format!("unexpected argument `{other}`")),
-    };
-    match name.as_str() {
-        "providers" => Ok(Command::Providers { json }),
-        "doctor" => Ok(Command::Doctor { json }),
-        "help" | "--help" | "-h" if rest.is_empty() => Ok(Command::Help),
-        other => Err(format!("unknown command `{other}`")),
+    let mut options = Options::default();
+    let mut positional = Vec::new();
+    let mut rest = rest.iter();
+    while let Some(arg) = rest.next() {
+        let mut value = |flag: &str| rest.next().cloned().ok_or(format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--json" => options.json = true,
+            "--no-browser" => options.no_browser = true,
+            "--products" => options.products = Some(value("--products")?),
+            "--overrides" => options.overrides = Some(PathBuf::from(value("--overrides")?)),
+            flag if flag.starts_with("--") => return Err(format!("unexpected argument `{flag}`")),
+            _ => positional.push(arg.clone()),
+        }
     }
+    let only_json = |options: &Options| options.no_browser || options.products.is_some() || options.overrides.is_some();
+    match (name.as_str(), positional.as_slice()) {
+        ("providers", []) if !only_json(&options) => Ok(Command::Providers { json: options.json }),
+        ("doctor", []) if !only_json(&options) => Ok(Command::Doctor { json: options.json }),
+        ("connections", []) if !options.no_browser && options.products.is_none() => Ok(Command::Connections {
+            overrides: options.overrides,
+            json: options.json,
+        }),
+        ("connect", [provider]) => Ok(Command::Connect {
+            args: ConnectArgs {
+                provider: provider.clone(),
+                products: options
+                    .products
+                    .map(|list| list.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect())
+                    .unwrap_or_default(),
+                open_browser: !options.no_browser,
+            },
+            overrides: options.overrides,
+            json: options.json,
+        }),
+        ("connect", []) => Err("connect needs a provider, e.g. `connect github`".into()),
+        ("help" | "--help" | "-h", []) => Ok(Command::Help),
+        ("providers" | "doctor" | "connections" | "connect", [extra, ..]) => {
+            Err(format!("unexpected argument `{extra}`"))
+        }
+        ("providers" | "doctor" | "connections", _) => Err(format!("{name} does not take those options")),
+        (other, _) => Err(format!("unknown command `{other}`")),
+    }
+}
+
+#[derive(Default)]
+struct Options {
+    json: bool,
+    no_browser: bool,
+    products: Option<String>,
+    overrides: Option<PathBuf>,
 }
 
 fn usage_error(message: &str) -> ExitCode {

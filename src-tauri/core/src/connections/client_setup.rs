@@ -250,3 +250,24 @@ fn redirect_name(kind: RedirectKind) -> &'static str {
         RedirectKind::DeepLink => "deep_link",
     }
 }
+
+impl super::Connector {
+    /// Settings' view of a provider's OAuth client.
+    pub fn provider_setup(&self, provider: &str) -> Result<ProviderSetup, UserError> {
+        let provider = self.provider(provider)?;
+        let db = self.db();
+        setup_view(&db, provider, self.override_credentials(&provider.id))
+    }
+
+    /// Saves a provider's client from Settings (the secret sealed with the master key).
+    pub fn save_provider_setup(&self, update: &ProviderSetupUpdate) -> Result<ProviderSetup, UserError> {
+        let provider = self.provider(&update.provider)?;
+        let key = match update.client_secret.as_deref().map(str::trim) {
+            Some(secret) if !secret.is_empty() => Some(self.key()?),
+            _ => None,
+        };
+        save_setup(&self.db(), key.as_deref(), provider, update, self.now())?;
+        self.notify_connections_changed();
+        self.provider_setup(&update.provider)
+    }
+}

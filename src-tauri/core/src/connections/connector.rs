@@ -209,6 +209,11 @@ impl Connector {
             .collect()
     }
 
+    /// Tells the UI to reload connections (after a pasted key, or a client set up).
+    pub fn notify_connections_changed(&self) {
+        self.publish(AppEvent::ConnectionsChanged);
+    }
+
     pub(super) fn publish(&self, event: AppEvent) {
         (self.config.events)(event);
     }

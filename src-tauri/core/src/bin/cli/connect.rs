@@ -1,0 +1,125 @@
+//! `switchboard-cli connect` and `connections`: the connector without a window. `connect`
+//! prints the authorization URL as its first line, waits for the loopback callback, then
+//! prints the connection; `connections` lists them.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use switchboard_core::app_events::AppEvent;
+use switchboard_core::browser::{open_url, system_open};
+use switchboard_core::catalog::{load_overrides, Catalog, RedirectKind};
+use switchboard_core::clock::SystemClock;
+use switchboard_core::connections::{
+    browser_flow, ConnectMethod, ConnectRequest, Connection, Connector, ConnectorConfig, FlowState,
+};
+use switchboard_core::db::Database;
+use switchboard_core::paths::AppPaths;
+use tokio::sync::mpsc;
+
+pub struct ConnectArgs {
+    pub provider: String,
+    pub products: Vec<String>,
+    pub open_browser: bool,
+}
+
+/// A connector over the app's own data directory and keyring, with the overrides file if any.
+fn connector(
+    overrides: Option<&Path>,
+    open_browser: bool,
+) -> Result<(Arc<Connector>, mpsc::UnboundedReceiver<AppEvent>), String> {
+    let paths = AppPaths::resolve().map_err(|error| error.to_string())?;
+    paths.prepare().map_err(|error| error.to_string())?;
+    let builtin = Catalog::builtin().map_err(|error| format!("the built-in catalogue is invalid: {error}"))?;
+    let (catalog, credentials) = match overrides {
+        Some(path) => {
+            let overridden = load_overrides(&builtin, path).map_err(|error| error.to_string())?;
+            (overridden.catalog, overridden.credentials)
+        }
+        None => (builtin, Default::default()),
+    };
+    let database = Database::open(&paths.database_file, &SystemClock)
+        .map_err(|error| error.to_string())?
+        .database;
+    let (sender, events) = mpsc::unbounded_channel();
+    let mut config = ConnectorConfig::new(
+        catalog,
+        Arc::new(move |event| {
+            let _ = sender.send(event);
+        }),
+        Arc::new(move |url: &str| {
+            if open_browser {
+                open_url(url, system_open)
+            } else {
+                Ok(())
+            }
+        }),
+    );
+    config.override_credentials = credentials;
+    let connector = Connector::new(config, Arc::new(Mutex::new(database)));
+    connector.reconcile_at_start().map_err(|error| error.message)?;
+    Ok((connector, events))
+}
+
+pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| format!("could not start: {error}"))?;
+    runtime.block_on(async {
+        let (connector, mut events) = connector(overrides, args.open_browser)?;
+        let request = ConnectRequest {
+            provider: args.provider,
+            products: args.products,
+            method: ConnectMethod::Browser,
+            redirect: Some(RedirectKind::Loopback), // the CLI cannot receive deep links
+        };
+        let started = browser_flow::start(&connector, &request)
+            .await
+            .map_err(|error| error.message)?;
+        if let FlowState::WaitingForBrowser { authorize_url } = &started.state {
+            println!("{authorize_url}");
+        }
+        eprintln!("Waiting for you to finish signing in in your browser…");
+        while let Some(event) = events.recv().await {
+            let AppEvent::ConnectFlow(update) = event else { continue };
+            match update.state {
+                FlowState::Connected { connection } => return print_connections(&[connection], json),
+                FlowState::Failed { message } => return Err(message),
+                FlowState::Cancelled => return Err("the sign-in was cancelled".into()),
+                _ => {}
+            }
+        }
+        Err("the sign-in ended without an answer".into())
+    })
+}
+
+pub fn connections(overrides: Option<&Path>, json: bool) -> Result<(), String> {
+    let (connector, _events) = connector(overrides, false)?;
+    print_connections(&connector.list_connections().map_err(|error| error.message)?, json)
+}
+
+fn print_connections(connections: &[Connection], json: bool) -> Result<(), String> {
+    if json {
+        let text =
+            serde_json::to_string_pretty(connections).map_err(|error| format!("could not encode JSON: {error}"))?;
+        println!("{text}");
+        return Ok(());
+    }
+    for connection in connections {
+        let status = match &connection.status {
+            switchboard_core::connections::ConnectionStatus::Connected => "connected".to_owned(),
+            switchboard_core::connections::ConnectionStatus::NeedsReauthorization { reason } => {
+                format!("needs re-authorization: {reason}")
+            }
+        };
+        println!(
+            "{:<4} {:<10} {:<32} {:<24} {}",
+            connection.id,
+            connection.provider,
+            connection.account_label,
+            connection.products.join(","),
+            status
+        );
+    }
+    Ok(())
+}

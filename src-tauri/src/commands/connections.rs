@@ -1,0 +1,77 @@
+//! Connecting accounts: the Integrations page's cards and sign-ins, and the provider apps in
+//! Settings. Each command delegates to core's connector.
+
+use switchboard_core::connections::{
+    browser_flow, credentials, ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowUpdate, Integration,
+    ProviderSetup, ProviderSetupUpdate,
+};
+use switchboard_core::error::{ErrorCode, UserError};
+use tauri::State;
+
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn list_integrations(state: State<'_, AppState>) -> Result<Vec<Integration>, UserError> {
+    state.connector()?.integrations()
+}
+
+#[tauri::command]
+pub async fn start_connect(request: ConnectRequest, state: State<'_, AppState>) -> Result<FlowUpdate, UserError> {
+    let connector = state.connector()?;
+    match request.method {
+        ConnectMethod::Browser => browser_flow::start(&connector, &request).await,
+        ConnectMethod::DeviceCode => Err(UserError::new(
+            ErrorCode::InvalidInput,
+            "Device code sign-in is not available yet.",
+        )),
+    }
+}
+
+#[tauri::command]
+pub fn cancel_connect(flow_id: String, state: State<'_, AppState>) -> Result<(), UserError> {
+    state.connector()?.cancel(&flow_id)
+}
+
+#[tauri::command]
+pub fn open_flow_in_browser(flow_id: String, state: State<'_, AppState>) -> Result<(), UserError> {
+    state.connector()?.reopen(&flow_id)
+}
+
+#[tauri::command]
+pub async fn connect_with_credentials(
+    request: CredentialsRequest,
+    state: State<'_, AppState>,
+) -> Result<Connection, UserError> {
+    let connector = state.connector()?;
+    let connection = credentials::connect_with_credentials(&connector, &request).await?;
+    connector.notify_connections_changed();
+    Ok(connection)
+}
+
+#[tauri::command]
+pub fn credential_warnings(request: CredentialsRequest, state: State<'_, AppState>) -> Result<Vec<String>, UserError> {
+    let connector = state.connector()?;
+    Ok(credentials::credential_warnings(
+        connector.provider(&request.provider)?,
+        &request.values,
+    ))
+}
+
+#[tauri::command]
+pub fn provider_setup(provider: String, state: State<'_, AppState>) -> Result<ProviderSetup, UserError> {
+    state.connector()?.provider_setup(&provider)
+}
+
+#[tauri::command]
+pub fn save_provider_setup(
+    update: ProviderSetupUpdate,
+    state: State<'_, AppState>,
+) -> Result<ProviderSetup, UserError> {
+    state.connector()?.save_provider_setup(&update)
+}
+
+#[tauri::command]
+pub fn use_session_only_key(state: State<'_, AppState>) -> Result<(), UserError> {
+    state.connector()?.use_session_only_key();
+    Ok(())
+}
