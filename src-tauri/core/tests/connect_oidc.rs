@@ -331,3 +331,32 @@ async fn without_a_client_id_the_sign_in_does_not_start() {
         "no browser is opened for a sign-in that cannot work"
     );
 }
+
+#[tokio::test]
+async fn a_deleted_keyring_key_leaves_connections_needing_reauthorization() {
+    let server = OidcServer::start();
+    let overrides = google_overrides(&server, LOOPBACK);
+    keyring::require_session_bus();
+    let slot = keyring::private_slot("deleted-key");
+    let harness = Harness::new(&overrides, slot.clone(), Duration::from_secs(30));
+    let started = browser_flow::start(&harness.connector, &google())
+        .await
+        .expect("the sign-in starts");
+    approve_in_browser(&harness.browser_url(), "ana").await;
+    let connection = connected(harness.outcome(&started.flow_id).await);
+
+    keyring::entry(&slot)
+        .delete_credential()
+        .expect("the person deletes the key in Seahorse");
+    let Harness { data, .. } = harness;
+    let restarted = Harness::in_dir(data, &overrides, slot, Duration::from_secs(30));
+    restarted.connector.reconcile_at_start().expect("start-up check");
+    let listed = restarted.connector.list_connections().expect("list");
+    assert_eq!(listed.len(), 1, "E4: the database and the connection are kept");
+    assert_eq!(listed[0].id, connection.id);
+    assert!(
+        matches!(&listed[0].status, switchboard_core::connections::ConnectionStatus::NeedsReauthorization { reason } if reason.contains("Connect it again")),
+        "E4: a connection whose key is gone needs re-authorization, got {:?}",
+        listed[0].status
+    );
+}
