@@ -5,6 +5,9 @@
 // With APPROVE_STOP_AT_REDIRECT=1 it prints the final redirect URL instead of opening it
 // (for deep-link redirects, which a test hands to the app itself). With APPROVE_DECLINE=1 it
 // cancels at the first interaction page (oidc-provider answers the app with access_denied).
+// With APPROVE_REDIRECT_STAMP=FILE it writes the time (ms) it follows the redirect to the app.
+import { writeFileSync } from "node:fs";
+
 const [url, login = "ana"] = process.argv.slice(2);
 if (!url) {
   console.error("usage: node approve.mjs URL [LOGIN]");
@@ -58,6 +61,10 @@ for (let hops = 0; hops < 12; hops += 1) {
     if (process.env.APPROVE_STOP_AT_REDIRECT === "1") {
       process.stdout.write(`${next.href}\n`);
       process.exit(0);
+    }
+    if (process.env.APPROVE_REDIRECT_STAMP) {
+      // When the browser hands the answer to the app: the start of "redirect to Connected".
+      writeFileSync(process.env.APPROVE_REDIRECT_STAMP, String(Date.now()));
     }
     const landed = await fetch(next.href, { redirect: "manual" });
     console.error(`GET ${next.origin}${next.pathname} -> ${landed.status}`);

@@ -48,11 +48,17 @@ pub struct TauriDriver {
 impl TauriDriver {
     /// Starts tauri-driver; the app it launches inherits `data_dir` as its data directory.
     pub fn start(data_dir: &Path) -> Self {
+        Self::start_with_env(data_dir, &[])
+    }
+
+    /// As `start`, with more environment for the app (overrides, a browser stand-in).
+    pub fn start_with_env(data_dir: &Path, envs: &[(&str, &std::ffi::OsStr)]) -> Self {
         let port = free_port();
         let native_port = free_port();
         let child = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("SWITCHBOARD_DATA_DIR", data_dir)
+            .envs(envs.iter().copied())
             .stdout(Stdio::null())
             .spawn()
             .unwrap_or_else(|error| panic!("tauri-driver must be installed (`make test` installs it): {error}"));

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use switchboard_core::app_events::AppEvent;
 use switchboard_core::catalog::Provider;
+use switchboard_core::connections::{
+    ConnectRequest, CredentialsRequest, Integration, ProviderSetup, ProviderSetupUpdate,
+};
 use switchboard_core::db::notices::Notice;
 use switchboard_core::error::UserError;
 use switchboard_core::overview::SettingsOverview;
@@ -25,6 +28,11 @@ fn export_all(dir: &Path) {
         SettingsOverview::export_all(&config),
         Notice::export_all(&config),
         AppEvent::export_all(&config),
+        Integration::export_all(&config),
+        ConnectRequest::export_all(&config),
+        CredentialsRequest::export_all(&config),
+        ProviderSetup::export_all(&config),
+        ProviderSetupUpdate::export_all(&config),
     ];
     for outcome in exports {
         outcome.unwrap_or_else(|error| panic!("exporting TypeScript bindings failed: {error}"));

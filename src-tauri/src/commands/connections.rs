@@ -2,10 +2,10 @@
 //! Settings. Each command delegates to core's connector.
 
 use switchboard_core::connections::{
-    browser_flow, credentials, ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowUpdate, Integration,
-    ProviderSetup, ProviderSetupUpdate,
+    browser_flow, credentials, device_flow, ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowUpdate,
+    Integration, ProviderSetup, ProviderSetupUpdate,
 };
-use switchboard_core::error::{ErrorCode, UserError};
+use switchboard_core::error::UserError;
 use tauri::State;
 
 use crate::state::AppState;
@@ -20,10 +20,7 @@ pub async fn start_connect(request: ConnectRequest, state: State<'_, AppState>) 
     let connector = state.connector()?;
     match request.method {
         ConnectMethod::Browser => browser_flow::start(&connector, &request).await,
-        ConnectMethod::DeviceCode => Err(UserError::new(
-            ErrorCode::InvalidInput,
-            "Device code sign-in is not available yet.",
-        )),
+        ConnectMethod::DeviceCode => device_flow::start(&connector, &request).await,
     }
 }
 

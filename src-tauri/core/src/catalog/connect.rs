@@ -100,6 +100,10 @@ pub struct IdentityRequest {
     pub id_field: String,
     /// Dotted path to a human label (email, login, workspace name).
     pub label_field: String,
+    /// Where the sites a token reaches are listed (Atlassian's accessible-resources); the
+    /// connection remembers them and uses the first until another is chosen.
+    #[serde(default)]
+    pub sites_url: Option<String>,
 }
 
 /// One input of a key or token form.

@@ -8,6 +8,7 @@
 //! client_id = "Iv1.0123"
 //! client_secret = "…"                      # kept in memory, never written anywhere
 //! api_base_url = "https://github.example.com/api/v3"
+//! identity_url = "https://github.example.com/api/v3/user"   # also sites_url (Atlassian)
 //! [providers.github.oauth]
 //! authorize_url = "https://github.example.com/login/oauth/authorize"
 //! token_url = "https://github.example.com/login/oauth/access_token"
@@ -40,6 +41,7 @@ struct ProviderOverride {
     #[serde(default)]
     oauth: OAuthOverride,
     identity_url: Option<String>,
+    sites_url: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,8 +101,11 @@ pub fn apply_overrides(catalog: &Catalog, file: &str, text: &str) -> Result<Over
         if let Some(url) = change.api_base_url {
             provider.api_base_url = url;
         }
-        if let (Some(url), Some(identity)) = (change.identity_url, provider.identity.as_mut()) {
-            identity.url = url;
+        if let Some(identity) = provider.identity.as_mut() {
+            replace(&mut identity.url, change.identity_url);
+            if change.sites_url.is_some() {
+                identity.sites_url = change.sites_url;
+            }
         }
         let oauth_change = change.oauth;
         if let Some(oauth) = provider.oauth.as_mut() {

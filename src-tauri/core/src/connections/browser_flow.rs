@@ -10,7 +10,7 @@ use tokio::sync::oneshot;
 
 use super::client_setup::{oauth_config, resolve_client, OAuthClient};
 use super::connector::{ActiveFlow, Connector};
-use super::identity::{identify, AccountIdentity};
+use super::identity::{identify, list_sites, AccountIdentity};
 use super::store::{save_connection, NewConnection};
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider, RedirectKind};
@@ -52,6 +52,7 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
             &provider,
             connector.override_credentials(&provider.id),
             request.redirect,
+            true,
         )?
     };
     let metadata = match &oauth.issuer {
@@ -192,6 +193,7 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
             )
         })?;
     let identity = identify_account(connector, flow, &tokens).await?;
+    let config = sites_config(flow, &tokens).await?;
     let now = connector.now();
     let granted = granted_scopes(&tokens, &flow.scopes);
     let mut secrets: Vec<(&str, &Sensitive<String>)> = vec![("access_token", &tokens.access_token)];
@@ -210,7 +212,7 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
             identity: &identity,
             scopes: &granted,
             expires_at: tokens.expires_in.map(|seconds| now.saturating_add(seconds)),
-            config: serde_json::json!({}),
+            config,
             secrets,
         },
         now,
@@ -265,9 +267,37 @@ async fn identify_account(connector: &Connector, flow: &Flow, tokens: &TokenSet)
         .map_err(|error| failed(error.to_string()))
 }
 
+/// For providers whose tokens reach several sites (Atlassian), the sites and the one in use.
+async fn sites_config(flow: &Flow, tokens: &TokenSet) -> Result<serde_json::Value, UserError> {
+    let Some(sites_url) = flow
+        .provider
+        .identity
+        .as_ref()
+        .and_then(|identity| identity.sites_url.as_deref())
+    else {
+        return Ok(serde_json::json!({}));
+    };
+    let name = &flow.provider.name;
+    let sites = list_sites(&flow.provider, sites_url, &tokens.access_token)
+        .await
+        .map_err(|error| {
+            UserError::new(
+                ErrorCode::ProviderRejected,
+                format!("{name} signed you in, but its sites could not be listed: {error}."),
+            )
+        })?;
+    let first = sites.first().ok_or_else(|| {
+        UserError::new(
+            ErrorCode::ProviderRejected,
+            format!("Your {name} account has no site this app was allowed to reach. Grant access to a site and connect again."),
+        )
+    })?;
+    Ok(serde_json::json!({ "site": first.id, "sites": sites }))
+}
+
 /// The scopes the token response says were granted (SECURITY.md B10); when it does not say,
 /// RFC 6749 §5.1 means the requested ones were.
-fn granted_scopes(tokens: &TokenSet, requested: &[String]) -> Vec<String> {
+pub(super) fn granted_scopes(tokens: &TokenSet, requested: &[String]) -> Vec<String> {
     match &tokens.scope {
         Some(scope) => scope
             .split([' ', ','])

@@ -97,6 +97,7 @@ pub fn resolve_client(
     provider: &Provider,
     overrides: Option<&OverrideCredentials>,
     requested: Option<RedirectKind>,
+    needs_secret: bool,
 ) -> Result<OAuthClient, UserError> {
     let oauth = oauth_config(provider)?;
     let not_configured = |what: &str| {
@@ -123,7 +124,7 @@ pub fn resolve_client(
             .map(|secret| Sensitive::new(secret.expose().clone()))
             .or(stored),
     };
-    if oauth.client_secret == ClientSecret::Required && client_secret.is_none() {
+    if needs_secret && oauth.client_secret == ClientSecret::Required && client_secret.is_none() {
         return Err(not_configured("a client secret"));
     }
     let saved = provider_settings::get(db.conn(), &provider.id)?;

@@ -18,6 +18,7 @@ use crate::catalog::{Catalog, OverrideCredentials, Provider};
 use crate::clock::Clock;
 use crate::db::{self, Database};
 use crate::error::{ErrorCode, UserError};
+use crate::oauth::retry::RequestPolicy;
 use crate::oauth::{PendingFlows, LOOPBACK_TIMEOUT};
 use crate::vault::{KeyError, KeyOrigin, KeyringSlot, MasterKey, SecretStore};
 
@@ -43,6 +44,8 @@ pub struct ConnectorConfig {
     pub browser: BrowserOpener,
     /// How long a sign-in waits for the browser (5 minutes; shorter in tests).
     pub callback_timeout: Duration,
+    /// Time limits, retries and the length of a protocol second (device-code polling).
+    pub request_policy: RequestPolicy,
 }
 
 impl ConnectorConfig {
@@ -55,6 +58,7 @@ impl ConnectorConfig {
             events,
             browser,
             callback_timeout: LOOPBACK_TIMEOUT,
+            request_policy: RequestPolicy::standard(),
         }
     }
 }

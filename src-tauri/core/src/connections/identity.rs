@@ -73,6 +73,54 @@ pub async fn identify(
     Ok(AccountIdentity { id, label })
 }
 
+/// A site a token reaches (an Atlassian cloud site).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+}
+
+/// The sites the token reaches, in the provider's order (Atlassian's accessible-resources:
+/// a JSON array of `{id, name, url, scopes, avatarUrl}`).
+pub async fn list_sites(
+    provider: &Provider,
+    sites_url: &str,
+    token: &Sensitive<String>,
+) -> Result<Vec<Site>, IdentityError> {
+    let text = if sites_url.starts_with('/') {
+        format!("{}{sites_url}", provider.api_base_url.trim_end_matches('/'))
+    } else {
+        sites_url.to_owned()
+    };
+    let url = secure_url(&text)?;
+    let host = host_of(&url);
+    let response = auth_client()
+        .get(url.clone())
+        .header("Accept", "application/json")
+        .bearer_auth(token.expose())
+        .send()
+        .await
+        .map_err(|error| network_error(&url, &error))?;
+    let status = response.status().as_u16();
+    let body = read_capped(&url, response).await?;
+    if !(200..300).contains(&status) {
+        return Err(IdentityError::Rejected { host, status });
+    }
+    let listed: Vec<serde_json::Value> =
+        serde_json::from_slice(&body).map_err(|_| IdentityError::Unreadable { host })?;
+    Ok(listed
+        .iter()
+        .filter_map(|site| {
+            Some(Site {
+                id: field(site, "id")?,
+                name: field(site, "name")?,
+                url: field(site, "url")?,
+            })
+        })
+        .collect())
+}
+
 /// `{field}` placeholders replaced by the form's non-secret values (never `{token}`).
 fn fill(template: &str, fields: &BTreeMap<String, String>) -> String {
     fields.iter().fold(template.to_owned(), |text, (name, value)| {

@@ -6,6 +6,7 @@ pub mod browser_flow;
 pub mod client_setup;
 mod connector;
 pub mod credentials;
+pub mod device_flow;
 pub mod identity;
 mod model;
 mod store;

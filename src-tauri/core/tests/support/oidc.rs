@@ -9,8 +9,14 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
+/// tests/oidc at the repository root (this file serves the core's tests and the app's).
 fn oidc_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc")
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let found = manifest
+        .ancestors()
+        .map(|dir| dir.join("tests/oidc"))
+        .find(|dir| dir.join("server.mjs").exists());
+    found.unwrap_or_else(|| panic!("tests/oidc not found above {}", manifest.display()))
 }
 
 pub struct OidcServer {

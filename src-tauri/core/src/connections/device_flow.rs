@@ -1,0 +1,190 @@
+//! A sign-in by device code (RFC 8628, GitHub): the provider gives a short code, the person
+//! types it on the provider's page (opened for them), and Switchboard polls until they approve,
+//! decline, let it expire, or press Cancel. Then the account is named by the catalogue's
+//! identity request and saved like any other connection.
+
+use std::sync::Arc;
+
+use tokio::sync::{oneshot, watch};
+
+use super::client_setup::{oauth_config, resolve_client};
+use super::connector::{ActiveFlow, Connector};
+use super::identity::identify;
+use super::store::{save_connection, NewConnection};
+use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
+use crate::catalog::{AuthKind, Provider};
+use crate::error::{ErrorCode, UserError};
+use crate::oauth::device::{self, DeviceAuthorization, DeviceError};
+use crate::oauth::random_token;
+use crate::oauth::token::{TokenClient, TokenSet};
+
+pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
+    let provider = connector.provider(&request.provider)?.clone();
+    let oauth = oauth_config(&provider)?.clone();
+    let device_url = oauth.device_authorization_url.clone().ok_or_else(|| {
+        UserError::new(
+            ErrorCode::InvalidInput,
+            format!("{} does not offer sign-in with a code.", provider.name),
+        )
+    })?;
+    let products = super::chosen_products(&provider, &request.products)?;
+    let key = connector.key()?;
+    let client = {
+        let db = connector.db();
+        // The device flow is for public clients: no secret is sent, so none is required.
+        resolve_client(
+            &db,
+            &key,
+            &provider,
+            connector.override_credentials(&provider.id),
+            None,
+            false,
+        )?
+    };
+    let scopes = super::scopes_for(&provider, &products);
+    let policy = connector.config.request_policy.clone();
+    let authorization = device::start_with(&device_url, &client.client_id, &scopes, &oauth.scope_separator, &policy)
+        .await
+        .map_err(|error| device_error(&provider, error))?;
+    let flow_id = random_token();
+    let page = authorization
+        .verification_uri_complete
+        .clone()
+        .unwrap_or_else(|| authorization.verification_uri.clone());
+    let (cancel, cancelled) = oneshot::channel();
+    connector.active_flows().insert(
+        flow_id.clone(),
+        ActiveFlow {
+            url: page.clone(),
+            cancel: Some(cancel),
+        },
+    );
+    let _ = connector.open_browser(&page);
+    let expires_at = connector
+        .now()
+        .saturating_add(i64::try_from(authorization.expires_in).unwrap_or(i64::MAX));
+    let update = FlowUpdate {
+        flow_id: flow_id.clone(),
+        provider: provider.id.clone(),
+        state: FlowState::WaitingForDeviceCode {
+            user_code: authorization.user_code.clone(),
+            verification_uri: authorization.verification_uri.clone(),
+            expires_at,
+        },
+    };
+    tracing::info!(provider = %provider.id, "device sign-in started");
+    let connector = connector.clone();
+    let flow = DeviceFlow {
+        id: flow_id,
+        provider,
+        products,
+        scopes,
+        client_id: client.client_id,
+        authorization,
+    };
+    tokio::spawn(async move { run(connector, flow, cancelled).await });
+    Ok(update)
+}
+
+struct DeviceFlow {
+    id: String,
+    provider: Provider,
+    products: Vec<String>,
+    scopes: Vec<String>,
+    client_id: String,
+    authorization: DeviceAuthorization,
+}
+
+async fn run(connector: Arc<Connector>, flow: DeviceFlow, cancelled: oneshot::Receiver<()>) {
+    let oauth = match oauth_config(&flow.provider) {
+        Ok(oauth) => oauth,
+        Err(error) => {
+            return connector.publish_flow(
+                &flow.id,
+                &flow.provider.id,
+                FlowState::Failed { message: error.message },
+            )
+        }
+    };
+    let client = TokenClient {
+        token_url: &oauth.token_url,
+        client_id: &flow.client_id,
+        client_secret: None,
+        quirk: oauth.token_quirk,
+        auth: oauth.token_auth,
+    };
+    let (_keep_polling, never_cancelled) = watch::channel(false);
+    let policy = connector.config.request_policy.clone();
+    let polled = tokio::select! {
+        _ = cancelled => Err(DeviceError::Cancelled),
+        polled = device::poll(&client, &flow.authorization, &policy, never_cancelled) => polled,
+    };
+    let outcome = match polled {
+        Err(DeviceError::Cancelled) => FlowState::Cancelled,
+        Err(error) => FlowState::Failed {
+            message: device_error(&flow.provider, error).message,
+        },
+        Ok(tokens) => {
+            connector.publish_flow(&flow.id, &flow.provider.id, FlowState::Finishing);
+            match finish(&connector, &flow, &tokens).await {
+                Ok(connection) => FlowState::Connected { connection },
+                Err(error) => FlowState::Failed { message: error.message },
+            }
+        }
+    };
+    connector.publish_flow(&flow.id, &flow.provider.id, outcome);
+}
+
+async fn finish(connector: &Connector, flow: &DeviceFlow, tokens: &TokenSet) -> Result<Connection, UserError> {
+    let name = &flow.provider.name;
+    let request = flow.provider.identity.as_ref().ok_or_else(|| {
+        UserError::new(
+            ErrorCode::Internal,
+            format!("{name} has no identity request in the catalogue."),
+        )
+    })?;
+    let identity = identify(&flow.provider, request, &tokens.access_token, &Default::default())
+        .await
+        .map_err(|error| {
+            UserError::new(
+                ErrorCode::ProviderRejected,
+                format!("{name} signed you in, but the account could not be confirmed: {error}."),
+            )
+        })?;
+    let now = connector.now();
+    let granted = super::browser_flow::granted_scopes(tokens, &flow.scopes);
+    let mut secrets = vec![("access_token", &tokens.access_token)];
+    if let Some(refresh) = &tokens.refresh_token {
+        secrets.push(("refresh_token", refresh));
+    }
+    let key = connector.key()?;
+    let db = connector.db();
+    save_connection(
+        &db,
+        &key,
+        &NewConnection {
+            provider: &flow.provider.id,
+            products: &flow.products,
+            auth_kind: AuthKind::DeviceCode,
+            identity: &identity,
+            scopes: &granted,
+            expires_at: tokens.expires_in.map(|seconds| now.saturating_add(seconds)),
+            config: serde_json::json!({}),
+            secrets,
+        },
+        now,
+    )
+}
+
+fn device_error(provider: &Provider, error: DeviceError) -> UserError {
+    let code = match &error {
+        DeviceError::Token(crate::oauth::token::TokenError::Http(crate::oauth::http::HttpError::Network {
+            ..
+        })) => ErrorCode::Network,
+        _ => ErrorCode::ProviderRejected,
+    };
+    UserError::new(
+        code,
+        format!("Connecting {} with a code did not work: {error}.", provider.name),
+    )
+}

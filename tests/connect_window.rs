@@ -1,0 +1,101 @@
+//! End to end, in the real window: Google (pointed at oidc-provider by an overrides file) is
+//! connected by clicking Connect; the app opens "the browser" (a stand-in that signs in and
+//! approves), the loopback callback comes back, and the card shows "Connected as" the account's
+//! email. Measures the time from the browser's redirect to "Connected" on screen.
+
+mod support;
+
+#[path = "../src-tauri/core/tests/support/oidc.rs"]
+mod oidc;
+
+use std::ffi::OsStr;
+use std::path::Path;
+use std::time::Duration;
+
+use oidc::OidcServer;
+use support::webdriver::Session;
+use support::{require_display, save_artifact, TauriDriver, APP};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Resolves with Date.now() once the Google card shows a connected account.
+const WAIT_FOR_CONNECTED: &str = "const done = arguments[arguments.length - 1];
+const connected = () => {
+  const row = document.querySelector('[data-provider=google] [data-connection]');
+  return row && row.textContent.includes('Connected as');
+};
+if (connected()) { done(Date.now()); } else {
+  const observer = new MutationObserver(() => {
+    if (connected()) { observer.disconnect(); done(Date.now()); }
+  });
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+}";
+
+fn ok<T>(outcome: Result<T, String>) -> T {
+    outcome.unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn overrides(server: &OidcServer) -> String {
+    let issuer = &server.issuer;
+    format!(
+        "[providers.google]\nclient_id = \"{}\"\nclient_secret = \"{}\"\n[providers.google.oauth]\n\
+         authorize_url = \"{issuer}/auth\"\ntoken_url = \"{issuer}/token\"\nissuer = \"{issuer}\"\n\
+         scopes = [\"openid\", \"email\", \"offline_access\"]\n",
+        server.google_client_id, server.google_client_secret
+    )
+}
+
+#[test]
+fn connecting_google_in_the_window_shows_connected_as_the_email() {
+    require_display();
+    let server = OidcServer::start();
+    let data = tempfile::tempdir().expect("a private data dir");
+    let overrides_file = data.path().join("overrides.toml");
+    std::fs::write(&overrides_file, overrides(&server)).expect("write the overrides file");
+    let stamp = data.path().join("redirected-at");
+    let stand_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/browser-stand-in.sh");
+    let stand_in_log = data.path().join("browser.log");
+    let envs: [(&str, &OsStr); 4] = [
+        ("SWITCHBOARD_OVERRIDES", overrides_file.as_os_str()),
+        ("SWITCHBOARD_BROWSER", stand_in.as_os_str()),
+        ("APPROVE_REDIRECT_STAMP", stamp.as_os_str()),
+        ("APPROVE_LOG", stand_in_log.as_os_str()),
+    ];
+    let driver = TauriDriver::start_with_env(&data.path().join("app"), &envs);
+    let window = ok(Session::start(driver.port, APP));
+
+    let connect = ok(window.wait_for("[data-provider=google] [data-action=connect]", WAIT));
+    save_artifact("connect-before.png", &ok(window.screenshot()));
+    ok(window.click(&connect[0]));
+    let script = serde_json::json!({ "script": WAIT_FOR_CONNECTED, "args": [] });
+    let connected_at = ok(window.call("POST", "/execute/async", Some(&script)));
+    let browser_log = std::fs::read_to_string(&stand_in_log).unwrap_or_default();
+    let redirected_at: i64 = std::fs::read_to_string(&stamp)
+        .unwrap_or_else(|error| panic!("the browser stand-in never reached the redirect ({error}):\n{browser_log}"))
+        .trim()
+        .parse()
+        .expect("a time in ms");
+    let latency = connected_at.as_i64().expect("Date.now()") - redirected_at;
+    save_artifact(
+        "connect-timing.txt",
+        format!("browser redirect -> Connected on screen: {latency} ms\n").as_bytes(),
+    );
+    println!("browser redirect -> Connected on screen: {latency} ms");
+
+    let row = ok(
+        window.wait_for_text("[data-provider=google] [data-connection]", WAIT, |text| {
+            text.contains("Connected as")
+        }),
+    );
+    assert!(
+        row.contains("Connected as ana@example.com"),
+        "the card names the account by the id_token's email: {row}"
+    );
+    save_artifact("connect-connected.png", &ok(window.screenshot()));
+    let page = ok(window.page_source());
+    assert!(
+        !page.contains("code_verifier") && !page.contains("refresh_token"),
+        "no secret reaches the webview"
+    );
+    ok(window.end());
+}
