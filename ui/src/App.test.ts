@@ -1,15 +1,31 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { fireEvent, render, screen } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import type { Channel, InvokeArgs } from "@tauri-apps/api/core";
 import App from "./App.svelte";
-import { overview, providers } from "./test-fixtures";
+import { flowTracker } from "./integrations/flows.svelte";
+import { connection, flow, integrations, overview, providers, providerSetup } from "./test-fixtures";
+import type { AppEvent } from "./bindings/AppEvent";
 
 afterEach(() => clearMocks());
 
-function backend(command: string) {
+let listed = integrations();
+let events: Channel<AppEvent> | null = null;
+
+function backend(command: string, payload?: InvokeArgs) {
+  const args = payload as Record<string, unknown> | undefined;
+  if (command === "list_integrations") return listed;
   if (command === "list_providers") return providers;
   if (command === "settings_overview") return overview();
   if (command === "list_notices") return [];
+  if (command === "provider_setup") return providerSetup({ provider: args?.provider as string });
+  if (command === "subscribe_events") events = args?.channel as Channel<AppEvent>;
+  if (command === "start_connect") throw { code: "NotConfigured", message: "GitHub needs a client ID first." };
+}
+
+function push(event: AppEvent) {
+  if (!events) throw new Error("the app has not subscribed to events");
+  events.onmessage(event);
 }
 
 describe("App", () => {
@@ -22,5 +38,39 @@ describe("App", () => {
     await fireEvent.keyDown(current, { key: "ArrowDown" });
     expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
     expect(document.activeElement?.textContent?.trim()).toBe("Settings");
+  });
+
+  it("hands the backend's connection events to the cards", async () => {
+    listed = integrations();
+    mockIPC(backend);
+    render(App);
+    await screen.findByRole("heading", { name: "GitHub" });
+    await waitFor(() => expect(events).not.toBeNull());
+
+    const code = { state: "waitingForDeviceCode", userCode: "WDJB-MJHT", verificationUri: "https://github.com/login/device", expiresAt: 1_795_000_900 } as const;
+    push({ name: "connections://flow", payload: flow(code, { provider: "github", flowId: "flow-9" }) });
+    expect(await screen.findByText("WDJB-MJHT")).toBeTruthy();
+    push({ name: "connections://flow", payload: flow({ state: "cancelled" }, { provider: "github", flowId: "flow-9" }) });
+    await waitFor(() => expect(screen.queryByText("WDJB-MJHT")).toBeNull());
+
+    listed = integrations([connection()]);
+    push({ name: "connections://changed" });
+    expect(await screen.findByText("Connected as ana@example.com")).toBeTruthy();
+    expect(flowTracker.flowFor("github")).toBeNull();
+  });
+
+  it("takes the person from a card that needs a client ID to that provider's set-up in Settings", async () => {
+    listed = integrations();
+    mockIPC(backend);
+    render(App);
+    await screen.findByRole("heading", { name: "GitHub" });
+    const github = document.querySelector<HTMLElement>('[data-provider="github"]')!;
+    await fireEvent.click(github.querySelector<HTMLButtonElement>('[data-action="connect"]')!);
+    expect(await screen.findByText("GitHub needs a client ID first.")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Set up GitHub" }));
+
+    expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
+    await waitFor(() => expect((document.getElementById("provider-setup-github") as HTMLDetailsElement).open).toBe(true));
+    expect((document.getElementById("provider-setup-google") as HTMLDetailsElement).open).toBe(false);
   });
 });

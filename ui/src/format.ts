@@ -16,3 +16,13 @@ export function describeDeepLinkOutcome(outcome: DeepLinkOutcome): string {
       return `Dropped: ${outcome.reason}`;
   }
 }
+
+/** "14:32" in the person's locale and time zone. */
+export function formatClock(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleTimeString(undefined, { timeStyle: "short" });
+}
+
+/** "1 scope", "3 scopes". */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

@@ -37,3 +37,30 @@ describe("api", () => {
     expect(calls).toEqual([["dismiss_notice", { id: 7 }]]);
   });
 });
+
+describe("connection commands", () => {
+  it("wrap each request under the argument name the backend expects", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+    });
+    const request = { provider: "github", products: ["github"], method: "browser" as const, redirect: null };
+    await api.startConnect(request);
+    await api.cancelConnect("flow-1");
+    await api.connectWithCredentials({ provider: "telegram", products: ["telegram"], values: { token: "1:abc" } });
+    await api.saveProviderSetup({ provider: "github", clientId: "Iv1", clientSecret: null, redirect: "loopback" });
+    expect(calls).toEqual([
+      ["start_connect", { request }],
+      ["cancel_connect", { flowId: "flow-1" }],
+      ["connect_with_credentials", { request: { provider: "telegram", products: ["telegram"], values: { token: "1:abc" } } }],
+      ["save_provider_setup", { update: { provider: "github", clientId: "Iv1", clientSecret: null, redirect: "loopback" } }],
+    ]);
+  });
+
+  it("keeps the new error codes the UI switches on", () => {
+    expect(toUserError({ code: "KeyringUnavailable", message: "x" }).code).toBe("KeyringUnavailable");
+    expect(toUserError({ code: "NotConfigured", message: "x" }).code).toBe("NotConfigured");
+    expect(toUserError({ code: "ProviderRejected", message: "x" }).code).toBe("ProviderRejected");
+    expect(toUserError({ code: "Network", message: "x" }).code).toBe("Network");
+  });
+});

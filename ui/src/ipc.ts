@@ -1,12 +1,28 @@
 // The one door to the backend: typed wrappers over `invoke`, and every failure as a UserError.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppEvent } from "./bindings/AppEvent";
+import type { Connection } from "./bindings/Connection";
+import type { ConnectRequest } from "./bindings/ConnectRequest";
+import type { CredentialsRequest } from "./bindings/CredentialsRequest";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { FlowUpdate } from "./bindings/FlowUpdate";
+import type { Integration } from "./bindings/Integration";
 import type { Notice } from "./bindings/Notice";
 import type { Provider } from "./bindings/Provider";
+import type { ProviderSetup } from "./bindings/ProviderSetup";
+import type { ProviderSetupUpdate } from "./bindings/ProviderSetupUpdate";
 import type { SettingsOverview } from "./bindings/SettingsOverview";
 
-const ERROR_CODES: readonly ErrorCode[] = ["InvalidInput", "NotFound", "Storage", "Internal"];
+const ERROR_CODES: readonly ErrorCode[] = [
+  "InvalidInput",
+  "NotFound",
+  "Storage",
+  "KeyringUnavailable",
+  "NotConfigured",
+  "ProviderRejected",
+  "Network",
+  "Internal",
+];
 
 /** A failure a person can read: `message` says what happened and what to do. */
 export class UserError extends Error {
@@ -42,6 +58,21 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   listProviders: () => call<Provider[]>("list_providers"),
+  /** Every provider with its connected accounts and whether a browser sign-in can start. */
+  listIntegrations: () => call<Integration[]>("list_integrations"),
+  /** Starts a sign-in; the backend has already opened the browser when the first state says so. */
+  startConnect: (request: ConnectRequest) => call<FlowUpdate>("start_connect", { request }),
+  cancelConnect: (flowId: string) => call<void>("cancel_connect", { flowId }),
+  /** Opens the flow's sign-in or verification page again in the system browser. */
+  openFlowInBrowser: (flowId: string) => call<void>("open_flow_in_browser", { flowId }),
+  /** Verifies a key or token with the provider, then saves it. */
+  connectWithCredentials: (request: CredentialsRequest) => call<Connection>("connect_with_credentials", { request }),
+  /** Cautions about what was typed so far (e.g. a key that bypasses row-level security). */
+  credentialWarnings: (request: CredentialsRequest) => call<string[]>("credential_warnings", { request }),
+  providerSetup: (provider: string) => call<ProviderSetup>("provider_setup", { provider }),
+  saveProviderSetup: (update: ProviderSetupUpdate) => call<ProviderSetup>("save_provider_setup", { update }),
+  /** Keeps the master key in memory for this run when the keyring cannot be used. */
+  useSessionOnlyKey: () => call<void>("use_session_only_key"),
   settingsOverview: () => call<SettingsOverview>("settings_overview"),
   listNotices: () => call<Notice[]>("list_notices"),
   dismissNotice: (id: number) => call<void>("dismiss_notice", { id }),

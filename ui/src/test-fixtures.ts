@@ -1,5 +1,10 @@
 // Data shaped exactly like the backend's replies (typed by the generated bindings), for UI tests.
+import type { Connection } from "./bindings/Connection";
+import type { FlowState } from "./bindings/FlowState";
+import type { FlowUpdate } from "./bindings/FlowUpdate";
+import type { Integration } from "./bindings/Integration";
 import type { Provider } from "./bindings/Provider";
+import type { ProviderSetup } from "./bindings/ProviderSetup";
 import type { SettingsOverview } from "./bindings/SettingsOverview";
 
 export const providers: Provider[] = [
@@ -22,7 +27,70 @@ export const providers: Provider[] = [
     products: [{ id: "github", name: "GitHub", description: "Repos." }],
     credentials: [{ id: "token", label: "Personal access token", secret: true, hint: null }],
   },
+  {
+    id: "supabase",
+    name: "Supabase",
+    description: "Tables and views in a Supabase project.",
+    auth: ["api_key"],
+    products: [{ id: "supabase", name: "Supabase", description: "Browse tables." }],
+    credentials: [
+      { id: "project_url", label: "Project URL", secret: false, hint: "https://<project>.supabase.co" },
+      { id: "api_key", label: "API key", secret: true, hint: "The publishable (anon) key." },
+    ],
+  },
 ];
+
+export function provider(id: string): Provider {
+  const found = providers.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no provider fixture ${id}`);
+  return found;
+}
+
+export function connection(changes: Partial<Connection> = {}): Connection {
+  return {
+    id: 1,
+    provider: "google",
+    products: ["gmail", "drive"],
+    authKind: "oauth2",
+    accountLabel: "ana@example.com",
+    scopes: ["openid", "email", "https://www.googleapis.com/auth/gmail.readonly"],
+    expiresAt: 1_795_003_600,
+    status: { state: "connected" },
+    sessionOnly: false,
+    createdAt: 1_795_000_000,
+    lastUsedAt: null,
+    ...changes,
+  };
+}
+
+/** Every provider fixture, none connected yet, each with a client ID configured. */
+export function integrations(connections: Connection[] = []): Integration[] {
+  return providers.map((provider) => ({
+    provider,
+    clientReady: true,
+    connections: connections.filter((connection) => connection.provider === provider.id),
+  }));
+}
+
+export function flow(state: FlowState, changes: Partial<FlowUpdate> = {}): FlowUpdate {
+  return { flowId: "flow-1", provider: "google", state, ...changes };
+}
+
+export function providerSetup(changes: Partial<ProviderSetup> = {}): ProviderSetup {
+  return {
+    provider: "github",
+    clientId: null,
+    clientIdFrom: null,
+    hasClientSecret: false,
+    clientSecretRequired: true,
+    redirectKinds: ["loopback"],
+    redirect: "loopback",
+    redirectUris: ["http://127.0.0.1/callback/github"],
+    setupUrl: "https://github.com/settings/developers",
+    scopes: [{ product: "github", scopes: ["repo", "read:user"] }],
+    ...changes,
+  };
+}
 
 export function overview(changes: Partial<SettingsOverview> = {}): SettingsOverview {
   return {
@@ -33,6 +101,7 @@ export function overview(changes: Partial<SettingsOverview> = {}): SettingsOverv
       logFilePattern: "/home/ana/.local/share/dev.switchboard.desktop/logs/switchboard.log.YYYY-MM-DD",
     },
     keyStorage: { state: "NoKeyYet", backend: "Secret Service" },
+    keyMode: "keyring",
     database: { schemaVersion: 1, lastRecovery: null },
     deepLinks: { scheme: "switchboard", registration: { state: "NotRegistered" }, lastReceived: null },
     notices: [],

@@ -2,10 +2,15 @@
 import type { DataLocations } from "./DataLocations";
 import type { DatabaseOverview } from "./DatabaseOverview";
 import type { DeepLinkOverview } from "./DeepLinkOverview";
+import type { KeyMode } from "./KeyMode";
 import type { KeyStorageStatus } from "./KeyStorageStatus";
 import type { Notice } from "./Notice";
 
-export type SettingsOverview = { locations: DataLocations, keyStorage: KeyStorageStatus, database: DatabaseOverview, deepLinks: DeepLinkOverview, 
+export type SettingsOverview = { locations: DataLocations, keyStorage: KeyStorageStatus, 
+/**
+ * Session-only when the person chose to go on without the keyring.
+ */
+keyMode: KeyMode, database: DatabaseOverview, deepLinks: DeepLinkOverview, 
 /**
  * Messages waiting to be dismissed.
  */

@@ -1,26 +1,83 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { render, screen, fireEvent } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import IntegrationsPage from "./IntegrationsPage.svelte";
-import { providers } from "../test-fixtures";
+import { FlowTracker } from "./flows.svelte";
+import { connection, flow, integrations } from "../test-fixtures";
 
 afterEach(() => clearMocks());
 
+function card(providerId: string): HTMLElement {
+  const found = document.querySelector<HTMLElement>(`[data-provider="${providerId}"]`);
+  if (!found) throw new Error(`no card for ${providerId}`);
+  return found;
+}
+
 describe("IntegrationsPage", () => {
-  it("shows every provider the backend lists, with its products and ways to connect", async () => {
-    mockIPC((command) => (command === "list_providers" ? providers : undefined));
-    render(IntegrationsPage);
+  it("shows every provider with its products, and who each connected account is", async () => {
+    mockIPC((command) => (command === "list_integrations" ? integrations([connection()]) : undefined));
+    render(IntegrationsPage, { flows: new FlowTracker() });
     expect(await screen.findByRole("heading", { name: "Google" })).toBeTruthy();
     expect(screen.getByRole("heading", { name: "GitHub" })).toBeTruthy();
-    expect(screen.getByText("Gmail")).toBeTruthy();
-    expect(screen.getByText("Browser sign-in · Device code · API key")).toBeTruthy();
+
+    const google = within(card("google"));
+    expect(google.getByText("Connected as ana@example.com")).toBeTruthy();
+    expect(google.getByText("3 scopes")).toBeTruthy();
+    expect(google.getByText("https://www.googleapis.com/auth/gmail.readonly")).toBeTruthy();
+    expect(google.getByRole("list", { name: "Products on this account" }).textContent).toContain("Drive");
+    expect(card("google").textContent).toContain("Gmail");
+    expect(google.getByRole("button", { name: "Add another account" }).dataset.action).toBe("connect");
+
+    const github = within(card("github"));
+    expect(github.getByRole("button", { name: "Connect" }).dataset.action).toBe("connect");
+    expect(github.getByRole("button", { name: "Use a code instead" })).toBeTruthy();
+    expect(github.getByRole("button", { name: "Use a key or token instead" })).toBeTruthy();
+  });
+
+  it("marks session-only accounts and says why an account needs signing in again", async () => {
+    const stale = connection({
+      sessionOnly: true,
+      status: { state: "needsReauthorization", reason: "Google no longer accepts this sign-in." },
+    });
+    mockIPC((command) => (command === "list_integrations" ? integrations([stale]) : undefined));
+    render(IntegrationsPage, { flows: new FlowTracker() });
+    expect(await screen.findByText("Google no longer accepts this sign-in.")).toBeTruthy();
+    const row = card("google").querySelector<HTMLElement>("[data-connection]");
+    expect(row?.dataset.connectionStatus).toBe("needsReauthorization");
+    expect(within(row!).getByText("Session only")).toBeTruthy();
+    expect(within(row!).getByRole("button", { name: "Sign in again" })).toBeTruthy();
+  });
+
+  it("reloads when the backend says connections changed, and when a flow connects", async () => {
+    let listed = integrations();
+    let loads = 0;
+    mockIPC((command) => {
+      if (command === "list_integrations") {
+        loads += 1;
+        return listed;
+      }
+    });
+    const flows = new FlowTracker();
+    render(IntegrationsPage, { flows });
+    await screen.findByRole("heading", { name: "Google" });
+    expect(loads).toBe(1);
+
+    listed = integrations([connection()]);
+    flows.handle({ name: "connections://changed" });
+    expect(await screen.findByText("Connected as ana@example.com")).toBeTruthy();
+    expect(loads).toBe(2);
+
+    flows.received(flow({ state: "connected", connection: connection({ id: 2, accountLabel: "bo@example.com" }) }));
+    await waitFor(() => expect(loads).toBe(3));
+    expect(await screen.findByText("Done: bo@example.com is connected.")).toBeTruthy();
   });
 
   it("renders markup in provider data as text, never as HTML", async () => {
-    const hostile = { ...providers[0], id: "evil", name: "<img src=x onerror=alert(1)>Evil" };
+    const [google] = integrations();
+    const hostile = { ...google, provider: { ...google.provider, id: "evil", name: "<img src=x onerror=alert(1)>Evil" } };
     mockIPC(() => [hostile]);
-    const { container } = render(IntegrationsPage);
-    expect(await screen.findByText("<img src=x onerror=alert(1)>Evil")).toBeTruthy();
+    const { container } = render(IntegrationsPage, { flows: new FlowTracker() });
+    expect(await screen.findByRole("heading", { name: "<img src=x onerror=alert(1)>Evil" })).toBeTruthy();
     expect(container.querySelector("img")).toBeNull();
   });
 
@@ -29,9 +86,9 @@ describe("IntegrationsPage", () => {
     mockIPC(() => {
       attempts += 1;
       if (attempts === 1) throw { code: "Internal", message: "The catalogue could not be read." };
-      return providers;
+      return integrations();
     });
-    render(IntegrationsPage);
+    render(IntegrationsPage, { flows: new FlowTracker() });
     expect(await screen.findByText("The catalogue could not be read.")).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Retry" }));
     expect(await screen.findByRole("heading", { name: "Google" })).toBeTruthy();

@@ -1,0 +1,251 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import ProviderCard from "./ProviderCard.svelte";
+import { FlowTracker } from "./flows.svelte";
+import { connection, flow, integrations } from "../test-fixtures";
+import type { FlowUpdate } from "../bindings/FlowUpdate";
+
+type Call = [string, unknown];
+const AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth?state=abc";
+const waitingForBrowser = flow({ state: "waitingForBrowser", authorizeUrl: AUTHORIZE_URL });
+
+let calls: Call[];
+let writeText: ReturnType<typeof vi.fn>;
+
+beforeEach(() => {
+  calls = [];
+  writeText = vi.fn().mockResolvedValue(undefined);
+  Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+});
+afterEach(() => clearMocks());
+
+/** Records every command; `reply` decides what each returns or throws. */
+function backend(reply: (command: string, args: Record<string, unknown>) => unknown) {
+  mockIPC((command, args) => {
+    calls.push([command, args]);
+    return reply(command, (args ?? {}) as Record<string, unknown>);
+  });
+}
+
+function renderCard(providerId: string, changes: { clientReady?: boolean } = {}) {
+  const integration = integrations().find((candidate) => candidate.provider.id === providerId)!;
+  const flows = new FlowTracker();
+  const onSetUp = vi.fn();
+  const view = render(ProviderCard, { integration: { ...integration, ...changes }, flows, onSetUp });
+  return { ...view, flows, onSetUp };
+}
+
+function flowPanel(): HTMLElement | null {
+  return document.querySelector<HTMLElement>("[data-flow-state]");
+}
+
+function commands(): string[] {
+  return calls.map(([command]) => command);
+}
+
+describe("ProviderCard connecting", () => {
+  it("starts a browser sign-in with the chosen products and waits for the person", async () => {
+    backend((command) => (command === "start_connect" ? waitingForBrowser : undefined));
+    renderCard("google");
+    await fireEvent.click(screen.getByRole("checkbox", { name: "Drive" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+
+    expect(await screen.findByText("Waiting for you in your browser…")).toBeTruthy();
+    expect(calls).toEqual([
+      ["start_connect", { request: { provider: "google", products: ["gmail"], method: "browser", redirect: null } }],
+    ]);
+    expect(flowPanel()?.dataset.flowState).toBe("waitingForBrowser");
+    expect(flowPanel()?.getAttribute("aria-live")).toBe("polite");
+
+    await fireEvent.click(screen.getByRole("button", { name: "Copy link" }));
+    expect(writeText).toHaveBeenCalledWith(AUTHORIZE_URL);
+    expect(await screen.findByRole("button", { name: "Copied" })).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole("button", { name: "Open again" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(commands()).toContain("cancel_connect"));
+    expect(calls.slice(1)).toEqual([
+      ["open_flow_in_browser", { flowId: "flow-1" }],
+      ["cancel_connect", { flowId: "flow-1" }],
+    ]);
+    expect(flowPanel()).toBeNull();
+    expect(screen.getByRole("button", { name: "Connect" })).toBeTruthy();
+  });
+
+  it("needs at least one product", async () => {
+    backend(() => undefined);
+    renderCard("google");
+    await fireEvent.click(screen.getByRole("checkbox", { name: "Gmail" }));
+    await fireEvent.click(screen.getByRole("checkbox", { name: "Drive" }));
+    expect(screen.getByText("Choose at least one product.")).toBeTruthy();
+    expect((screen.getByRole("button", { name: "Connect" }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("moves through the states the backend reports, and shows the connected account", async () => {
+    backend((command) => (command === "start_connect" ? waitingForBrowser : undefined));
+    const { flows } = renderCard("google");
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    await screen.findByText("Waiting for you in your browser…");
+
+    flows.received(flow({ state: "finishing" }));
+    expect(await screen.findByText("Finishing…")).toBeTruthy();
+    flows.received(flow({ state: "connected", connection: connection() }));
+    expect(await screen.findByText("Done: ana@example.com is connected.")).toBeTruthy();
+    expect(flowPanel()?.dataset.flowState).toBe("connected");
+  });
+
+  it("shows a provider's failure message as text, never as markup (F10/A8), and tries again", async () => {
+    backend((command) => (command === "start_connect" ? waitingForBrowser : undefined));
+    const { container, flows } = renderCard("google");
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    await screen.findByText("Waiting for you in your browser…");
+
+    const hostile = "access_denied: <img src=x onerror=alert(1)>";
+    flows.received(flow({ state: "failed", message: hostile }));
+    expect(await screen.findByText(hostile)).toBeTruthy();
+    expect(container.querySelector("img")).toBeNull();
+    expect(flowPanel()?.dataset.flowState).toBe("failed");
+
+    await fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(commands().filter((command) => command === "start_connect")).toHaveLength(2));
+    expect(calls[1]).toEqual(calls[0]);
+  });
+
+  it("offers a session-only key when the keyring cannot be used, then starts again", async () => {
+    let keyring = false;
+    backend((command) => {
+      if (command === "use_session_only_key") keyring = true;
+      if (command === "start_connect" && !keyring) {
+        throw { code: "KeyringUnavailable", message: "The Secret Service is not running." };
+      }
+      if (command === "start_connect") return waitingForBrowser;
+    });
+    renderCard("google");
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    expect(await screen.findByText("The Secret Service is not running.")).toBeTruthy();
+    expect(screen.getByText(/forgotten when Switchboard quits/)).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole("button", { name: "Continue for this session only" }));
+    expect(await screen.findByText("Waiting for you in your browser…")).toBeTruthy();
+    expect(commands()).toEqual(["start_connect", "use_session_only_key", "start_connect"]);
+    expect(calls[2]).toEqual(calls[0]);
+  });
+
+  it("offers to set the provider up when it has no client ID", async () => {
+    backend(() => {
+      throw { code: "NotConfigured", message: "GitHub needs a client ID before you can sign in." };
+    });
+    const { onSetUp } = renderCard("github", { clientReady: false });
+    expect(screen.getByText(/needs a client ID from your own GitHub app/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    expect(await screen.findByText("GitHub needs a client ID before you can sign in.")).toBeTruthy();
+    const setUp = screen.getByRole("button", { name: "Set up GitHub" });
+    await fireEvent.click(setUp);
+    expect(onSetUp).toHaveBeenCalledWith("github");
+  });
+
+  it("shows the device code, where to enter it, and opens the page on request", async () => {
+    const device: FlowUpdate = flow(
+      { state: "waitingForDeviceCode", userCode: "WDJB-MJHT", verificationUri: "https://github.com/login/device", expiresAt: 1_795_000_900 },
+      { provider: "github", flowId: "flow-7" },
+    );
+    backend((command) => (command === "start_connect" ? device : undefined));
+    renderCard("github");
+    await fireEvent.click(screen.getByRole("button", { name: "Use a code instead" }));
+    expect(await screen.findByText("WDJB-MJHT")).toBeTruthy();
+    expect(calls[0]).toEqual([
+      "start_connect",
+      { request: { provider: "github", products: ["github"], method: "device_code", redirect: null } },
+    ]);
+    expect(screen.getByText("https://github.com/login/device")).toBeTruthy();
+    expect(screen.getByText(/The code expires at/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Copy code" }));
+    expect(writeText).toHaveBeenCalledWith("WDJB-MJHT");
+    await fireEvent.click(screen.getByRole("button", { name: "Open the page" }));
+    expect(calls.at(-1)).toEqual(["open_flow_in_browser", { flowId: "flow-7" }]);
+  });
+});
+
+describe("ProviderCard key and token form", () => {
+  it("verifies the values with the provider, after showing its cautions", async () => {
+    const warning = "This is a service-role key: it bypasses row-level security.";
+    backend((command, args) => {
+      if (command === "credential_warnings") {
+        const { values } = args.request as { values: Record<string, string> };
+        return values.api_key?.startsWith("sb_secret_") ? [warning] : [];
+      }
+      if (command === "connect_with_credentials") {
+        return connection({ id: 9, provider: "supabase", products: ["supabase"], authKind: "api_key", accountLabel: "Acme", scopes: [] });
+      }
+    });
+    renderCard("supabase");
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+
+    const key = screen.getByLabelText("API key") as HTMLInputElement;
+    expect(key.type).toBe("password");
+    expect(screen.getByText("The publishable (anon) key.")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Show API key" }));
+    expect(key.type).toBe("text");
+
+    await fireEvent.input(screen.getByLabelText("Project URL"), { target: { value: "https://acme.supabase.co" } });
+    await fireEvent.input(key, { target: { value: "sb_secret_123" } });
+    expect(await screen.findByText(warning)).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole("button", { name: "Verify and connect" }));
+    expect(await screen.findByText("Done: Acme is connected.")).toBeTruthy();
+    expect(calls.find(([command]) => command === "connect_with_credentials")).toEqual([
+      "connect_with_credentials",
+      {
+        request: {
+          provider: "supabase",
+          products: ["supabase"],
+          values: { project_url: "https://acme.supabase.co", api_key: "sb_secret_123" },
+        },
+      },
+    ]);
+  });
+
+  it("asks for every field and shows why the provider refused", async () => {
+    backend((command) => {
+      if (command === "credential_warnings") return [];
+      if (command === "connect_with_credentials") throw { code: "ProviderRejected", message: "Supabase said the key is not valid." };
+    });
+    renderCard("supabase");
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    await fireEvent.click(screen.getByRole("button", { name: "Verify and connect" }));
+    expect(screen.getByText("Fill in every field first.")).toBeTruthy();
+    expect(commands()).not.toContain("connect_with_credentials");
+
+    await fireEvent.input(screen.getByLabelText("Project URL"), { target: { value: "https://acme.supabase.co" } });
+    await fireEvent.input(screen.getByLabelText("API key"), { target: { value: "nope" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Verify and connect" }));
+    expect(await screen.findByText("Supabase said the key is not valid.")).toBeTruthy();
+  });
+
+  it("offers a session-only key when saving the key needs the keyring, then connects", async () => {
+    let sessionOnly = false;
+    backend((command) => {
+      if (command === "credential_warnings") return [];
+      if (command === "use_session_only_key") sessionOnly = true;
+      if (command === "connect_with_credentials" && !sessionOnly) {
+        throw { code: "KeyringUnavailable", message: "The keyring is locked." };
+      }
+      if (command === "connect_with_credentials") {
+        return connection({ id: 3, provider: "github", products: ["github"], authKind: "api_key", accountLabel: "octocat", scopes: [] });
+      }
+    });
+    renderCard("github");
+    await fireEvent.click(screen.getByRole("button", { name: "Use a key or token instead" }));
+    await fireEvent.input(screen.getByLabelText("Personal access token"), { target: { value: "ghp_abc" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Verify and connect" }));
+    expect(await screen.findByText("The keyring is locked.")).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Continue for this session only" }));
+    expect(await screen.findByText("Done: octocat is connected.")).toBeTruthy();
+    expect(commands().filter((command) => command !== "credential_warnings")).toEqual([
+      "connect_with_credentials",
+      "use_session_only_key",
+      "connect_with_credentials",
+    ]);
+  });
+});
