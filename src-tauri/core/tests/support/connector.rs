@@ -52,6 +52,17 @@ impl Harness {
 
     /// A connector over an existing data directory (a "restart").
     pub fn in_dir(data: tempfile::TempDir, overrides: &str, slot: KeyringSlot, callback_timeout: Duration) -> Self {
+        Self::configured(data, overrides, slot, callback_timeout, |_| {})
+    }
+
+    /// As `in_dir`, with a last say on the configuration (e.g. a faster protocol second).
+    pub fn configured(
+        data: tempfile::TempDir,
+        overrides: &str,
+        slot: KeyringSlot,
+        callback_timeout: Duration,
+        configure: impl FnOnce(&mut ConnectorConfig),
+    ) -> Self {
         let builtin = Catalog::builtin().expect("the built-in catalogue");
         let overridden = apply_overrides(&builtin, "test-overrides.toml", overrides).expect("valid overrides");
         let database = Database::open(&data.path().join("switchboard.db"), &SystemClock)
@@ -72,6 +83,7 @@ impl Harness {
         config.override_credentials = overridden.credentials;
         config.keyring_slot = slot;
         config.callback_timeout = callback_timeout;
+        configure(&mut config);
         let connector = Connector::new(config, Arc::new(Mutex::new(database)));
         Self {
             connector,
