@@ -9,7 +9,8 @@ use url::Url;
 
 /// Token responses are a few KB; anything past this is refused (SECURITY.md B13).
 pub const MAX_AUTH_RESPONSE_BYTES: usize = 1024 * 1024;
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one auth request may take, answer included, unless a policy says otherwise (B2).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -24,9 +25,14 @@ pub enum HttpError {
 }
 
 pub fn auth_client() -> reqwest::Client {
+    auth_client_with_timeout(REQUEST_TIMEOUT)
+}
+
+/// The auth client with another time limit per request (tests use a short one).
+pub fn auth_client_with_timeout(timeout: Duration) -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(REQUEST_TIMEOUT)
+        .timeout(timeout)
         .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
         .build()
         .unwrap_or_else(|_| reqwest::Client::new())
@@ -51,6 +57,8 @@ pub fn host_of(url: &Url) -> String {
 pub fn network_error(url: &Url, error: &reqwest::Error) -> HttpError {
     let reason = if error.is_timeout() {
         "it did not answer in time".to_owned()
+    } else if error.is_connect() && is_tls_failure(error) {
+        "a secure connection could not be set up (TLS failed or the certificate is not trusted)".to_owned()
     } else if error.is_connect() {
         "the connection failed".to_owned()
     } else {
@@ -63,8 +71,29 @@ pub fn network_error(url: &Url, error: &reqwest::Error) -> HttpError {
     }
 }
 
-/// Reads the body chunk by chunk, stopping as soon as it passes the cap.
+/// rustls reports handshake and certificate failures as an `io::Error` of kind `InvalidData`,
+/// which hyper wraps in another `io::Error`: look through the chain and into each wrapper.
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let mut wrapped = Some(cause);
+        while let Some(io) = wrapped.and_then(|inner| inner.downcast_ref::<std::io::Error>()) {
+            if io.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+            wrapped = io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static));
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// Reads the body chunk by chunk, stopping as soon as it passes the cap; a declared length past
+/// the cap is refused before reading anything.
 pub async fn read_capped(url: &Url, mut response: reqwest::Response) -> Result<Vec<u8>, HttpError> {
+    if response.content_length().unwrap_or(0) > MAX_AUTH_RESPONSE_BYTES as u64 {
+        return Err(HttpError::TooLarge { host: host_of(url) });
+    }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|error| network_error(url, &error))? {
         if body.len() + chunk.len() > MAX_AUTH_RESPONSE_BYTES {

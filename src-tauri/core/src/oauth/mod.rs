@@ -4,6 +4,7 @@
 
 pub mod authorize;
 pub mod callback;
+pub mod device;
 pub mod discovery;
 pub mod http;
 pub mod id_token;
@@ -12,6 +13,7 @@ pub mod jwks;
 pub mod loopback;
 pub mod pending;
 pub mod pkce;
+pub mod retry;
 pub mod token;
 
 pub use callback::{parse_callback_query, parse_callback_url, AuthorizationCallback, CallbackRejected};

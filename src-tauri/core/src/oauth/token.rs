@@ -1,12 +1,14 @@
-//! Token requests (authorization code exchange, refresh) and reading their responses, with the
-//! providers' quirks: GitHub answers errors with HTTP 200 and an `error` field, Slack with
-//! `"ok": false`. Nothing from a response body is logged or put in an error but the provider's
-//! own error code and description.
+//! Token requests (authorization code exchange, refresh, device code) and reading their
+//! responses, with the providers' quirks: GitHub answers errors with HTTP 200 and an `error`
+//! field, Slack with `"ok": false`. Retries and time limits come from a `RequestPolicy`.
+//! Nothing from a response body is logged or put in an error but the provider's own error code
+//! and description.
 
 use serde::Deserialize;
 use url::Url;
 
-use super::http::{auth_client, host_of, network_error, read_capped, secure_url, HttpError};
+use super::http::{host_of, secure_url, HttpError};
+use super::retry::{send_with_retry, RequestPolicy};
 use crate::catalog::TokenAuth;
 use crate::vault::Sensitive;
 
@@ -66,6 +68,26 @@ pub enum TokenError {
     Status { host: String, status: u16 },
     #[error("{host} sent a response that is not a token response")]
     Malformed { host: String },
+    /// 429 or 5xx after the retries the policy allows (B1): the server's problem, for now.
+    #[error("{}", unavailable_message(host, *status, *retry_after))]
+    Unavailable {
+        host: String,
+        status: u16,
+        /// Seconds the server asked to wait, when it said.
+        retry_after: Option<u64>,
+    },
+}
+
+fn unavailable_message(host: &str, status: u16, retry_after: Option<u64>) -> String {
+    let what = if status == 429 {
+        format!("{host} is receiving too many requests (HTTP 429)")
+    } else {
+        format!("{host} is having trouble (HTTP {status})")
+    };
+    match retry_after {
+        Some(seconds) => format!("{what}; it asked to wait {seconds} seconds, try again after that"),
+        None => format!("{what} and did not recover after a few tries; try again in a few minutes"),
+    }
 }
 
 /// Exchanges an authorization code (with its PKCE verifier) for tokens.
@@ -75,47 +97,81 @@ pub async fn exchange_code(
     redirect_uri: &str,
     verifier: &Sensitive<String>,
 ) -> Result<TokenSet, TokenError> {
+    exchange_code_with(client, code, redirect_uri, verifier, &RequestPolicy::standard()).await
+}
+
+/// `exchange_code` with the time limit and retries of `policy`.
+#[tracing::instrument(skip_all, fields(client_id = client.client_id), err(level = "warn"))]
+pub async fn exchange_code_with(
+    client: &TokenClient<'_>,
+    code: &Sensitive<String>,
+    redirect_uri: &str,
+    verifier: &Sensitive<String>,
+    policy: &RequestPolicy,
+) -> Result<TokenSet, TokenError> {
     let form = vec![
         ("grant_type", "authorization_code"),
         ("code", code.expose().as_str()),
         ("redirect_uri", redirect_uri),
         ("code_verifier", verifier.expose().as_str()),
     ];
-    request_tokens(client, form).await
+    request_tokens(client, form, policy).await
 }
 
 /// Trades a refresh token for fresh tokens.
 pub async fn refresh(client: &TokenClient<'_>, refresh_token: &Sensitive<String>) -> Result<TokenSet, TokenError> {
+    refresh_with(client, refresh_token, &RequestPolicy::standard()).await
+}
+
+/// `refresh` with the time limit and retries of `policy`.
+#[tracing::instrument(skip_all, fields(client_id = client.client_id), err(level = "warn"))]
+pub async fn refresh_with(
+    client: &TokenClient<'_>,
+    refresh_token: &Sensitive<String>,
+    policy: &RequestPolicy,
+) -> Result<TokenSet, TokenError> {
     let form = vec![
         ("grant_type", "refresh_token"),
         ("refresh_token", refresh_token.expose().as_str()),
     ];
-    request_tokens(client, form).await
+    request_tokens(client, form, policy).await
 }
 
-async fn request_tokens(client: &TokenClient<'_>, mut form: Vec<(&str, &str)>) -> Result<TokenSet, TokenError> {
+/// POSTs `form` to the token endpoint with the client's credentials where the provider wants
+/// them, retrying as `policy` allows, and reads the answer with the provider's quirk.
+pub(crate) async fn request_tokens(
+    client: &TokenClient<'_>,
+    mut form: Vec<(&str, &str)>,
+    policy: &RequestPolicy,
+) -> Result<TokenSet, TokenError> {
     let url = secure_url(client.token_url)?;
-    let mut request = auth_client().post(url.clone()).header("Accept", "application/json");
-    match client.auth {
+    let secret = client.client_secret.map(|secret| secret.expose().as_str());
+    let basic = match client.auth {
         TokenAuth::Post => {
             form.push(("client_id", client.client_id));
-            if let Some(secret) = client.client_secret {
-                form.push(("client_secret", secret.expose().as_str()));
+            if let Some(secret) = secret {
+                form.push(("client_secret", secret));
             }
+            None
         }
-        TokenAuth::Basic => {
-            let secret = client.client_secret.map(|secret| secret.expose().as_str());
-            request = request.basic_auth(client.client_id, secret);
+        TokenAuth::Basic => Some((client.client_id, secret)),
+    };
+    let answer = send_with_retry(&url, policy, |http| {
+        let request = http.post(url.clone()).header("Accept", "application/json").form(&form);
+        match basic {
+            Some((id, secret)) => request.basic_auth(id, secret),
+            None => request,
         }
+    })
+    .await?;
+    if answer.is_unavailable() {
+        return Err(TokenError::Unavailable {
+            host: host_of(&url),
+            status: answer.status,
+            retry_after: answer.retry_after,
+        });
     }
-    let response = request
-        .form(&form)
-        .send()
-        .await
-        .map_err(|error| network_error(&url, &error))?;
-    let status = response.status().as_u16();
-    let body = read_capped(&url, response).await?;
-    parse_token_response(&url, status, &body, client.quirk)
+    parse_token_response(&url, answer.status, &answer.body, client.quirk)
 }
 
 #[derive(Deserialize)]
@@ -182,7 +238,7 @@ fn seconds(value: &serde_json::Value) -> Option<i64> {
     (seconds > 0).then_some(seconds)
 }
 
-fn classify(host: String, error: String, description: Option<String>) -> TokenError {
+pub(crate) fn classify(host: String, error: String, description: Option<String>) -> TokenError {
     let description_or = |fallback: &str| description.clone().unwrap_or_else(|| fallback.to_owned());
     match error.as_str() {
         "invalid_grant" | "bad_verification_code" | "invalid_refresh_token" => TokenError::InvalidGrant {

@@ -123,3 +123,28 @@ fn a_standard_200_with_an_error_field_and_a_token_is_a_token() {
     let tokens = parse(200, r#"{"access_token":"at","error":null}"#, TokenQuirk::Standard);
     assert!(tokens.is_ok(), "a null error field is not an error: {tokens:?}");
 }
+
+#[test]
+fn unavailable_says_what_happened_and_when_to_try_again() {
+    let busy = TokenError::Unavailable {
+        host: "auth.example.com".into(),
+        status: 429,
+        retry_after: Some(60),
+    }
+    .to_string();
+    assert_eq!(
+        busy,
+        "auth.example.com is receiving too many requests (HTTP 429); it asked to wait 60 seconds, try again after that",
+        "B1: the server's own wait is passed on"
+    );
+    let down = TokenError::Unavailable {
+        host: "auth.example.com".into(),
+        status: 503,
+        retry_after: None,
+    }
+    .to_string();
+    assert!(
+        down.contains("HTTP 503") && down.ends_with("try again in a few minutes"),
+        "B1: a plain message with what to do: {down}"
+    );
+}
