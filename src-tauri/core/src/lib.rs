@@ -16,6 +16,9 @@ pub mod paths;
 pub mod scheme;
 pub mod vault;
 
+#[cfg(test)]
+mod secret_debug_tests;
+
 /// The application identifier: names the data directory, the D-Bus name and the keyring service.
 pub const APP_IDENTIFIER: &str = "dev.switchboard.desktop";
 /// The custom URL scheme OAuth callbacks come back on.
