@@ -13,6 +13,7 @@ use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::logging::{init_logging, LogGuard};
 use switchboard_core::oauth::DeepLinkReceipt;
 use switchboard_core::paths::AppPaths;
+use switchboard_core::vault::KeyringSlot;
 
 use crate::events::EventHub;
 
@@ -69,6 +70,7 @@ impl AppState {
                 }),
             );
             config.override_credentials = credentials;
+            config.keyring_slot = KeyringSlot::for_paths(&paths);
             Connector::new(config, database)
         });
         Self {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::db;
 use crate::paths::AppPaths;
 use crate::scheme::{query_scheme_registration, SchemeRegistration};
-use crate::vault::{probe_key_storage, KeyStorageStatus};
+use crate::vault::{probe_key_storage, KeyStorageStatus, KeyringSlot};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -65,7 +65,7 @@ pub fn run_doctor(paths: &AppPaths) -> DoctorReport {
         data_dir: paths.data_dir.display().to_string(),
         database_file: paths.database_file.display().to_string(),
         database,
-        keyring: probe_key_storage(),
+        keyring: probe_key_storage(&KeyringSlot::for_paths(paths)),
         deep_link_scheme: query_scheme_registration(),
     }
 }

@@ -9,7 +9,7 @@ use crate::db::{self, notices, Database, DbError};
 use crate::oauth::DeepLinkReceipt;
 use crate::paths::{AppPaths, DataLocations};
 use crate::scheme::{query_scheme_registration, SchemeRegistration};
-use crate::vault::{probe_key_storage, KeyStorageStatus};
+use crate::vault::{probe_key_storage, KeyStorageStatus, KeyringSlot};
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -50,7 +50,7 @@ pub fn settings_overview(
 ) -> Result<SettingsOverview, DbError> {
     Ok(SettingsOverview {
         locations: paths.locations(),
-        key_storage: probe_key_storage(),
+        key_storage: probe_key_storage(&KeyringSlot::for_paths(paths)),
         key_mode,
         database: DatabaseOverview {
             schema_version: db::latest_version(),

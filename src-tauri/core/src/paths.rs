@@ -17,6 +17,9 @@ pub struct AppPaths {
     pub data_dir: PathBuf,
     pub database_file: PathBuf,
     pub log_dir: PathBuf,
+    /// Chosen with `SWITCHBOARD_DATA_DIR` rather than the platform default; such a directory
+    /// gets its own master key (see `vault::KeyringSlot::for_paths`).
+    pub custom: bool,
 }
 
 /// The paths as the Settings page shows them.
@@ -42,13 +45,17 @@ impl AppPaths {
     /// `$SWITCHBOARD_DATA_DIR`, else the platform data directory (`~/.local/share` on Linux)
     /// joined with the app identifier.
     pub fn resolve() -> Result<Self, PathsError> {
-        let data_dir = match std::env::var_os(DATA_DIR_ENV) {
-            Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-            _ => dirs::data_dir()
-                .ok_or(PathsError::NoDataDir)?
-                .join(crate::APP_IDENTIFIER),
-        };
-        Ok(Self::under(data_dir))
+        match std::env::var_os(DATA_DIR_ENV) {
+            Some(dir) if !dir.is_empty() => Ok(Self {
+                custom: true,
+                ..Self::under(PathBuf::from(dir))
+            }),
+            _ => Ok(Self::under(
+                dirs::data_dir()
+                    .ok_or(PathsError::NoDataDir)?
+                    .join(crate::APP_IDENTIFIER),
+            )),
+        }
     }
 
     pub fn under(data_dir: PathBuf) -> Self {
@@ -56,6 +63,7 @@ impl AppPaths {
             database_file: data_dir.join("switchboard.db"),
             log_dir: data_dir.join("logs"),
             data_dir,
+            custom: false,
         }
     }
 

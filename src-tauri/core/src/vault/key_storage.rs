@@ -5,7 +5,7 @@ use keyring::Entry;
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::Sensitive;
+use super::{KeyringSlot, Sensitive};
 
 /// The keyring service name the master key is filed under.
 pub const KEYRING_SERVICE: &str = crate::APP_IDENTIFIER;
@@ -32,9 +32,9 @@ impl KeyStorageStatus {
 
 /// Asks the platform keyring for the master key entry and reports what it found; the key's
 /// bytes are dropped (and zeroed) at once.
-pub fn probe_key_storage() -> KeyStorageStatus {
+pub fn probe_key_storage(slot: &KeyringSlot) -> KeyStorageStatus {
     let backend = backend_name().to_owned();
-    let entry = match Entry::new(KEYRING_SERVICE, MASTER_KEY_ENTRY) {
+    let entry = match Entry::new(&slot.service, &slot.account) {
         Ok(entry) => entry,
         Err(error) => {
             return KeyStorageStatus::Unavailable {

@@ -19,6 +19,22 @@ pub struct KeyringSlot {
     pub account: String,
 }
 
+impl KeyringSlot {
+    /// The default data directory's key is `master-key`; a directory chosen with
+    /// `SWITCHBOARD_DATA_DIR` has its own, `master-key@{dir}`, so separate databases never
+    /// share (or clobber the check of) one key.
+    pub fn for_paths(paths: &crate::paths::AppPaths) -> Self {
+        if paths.custom {
+            Self {
+                account: format!("{MASTER_KEY_ENTRY}@{}", paths.data_dir.display()),
+                ..Self::default()
+            }
+        } else {
+            Self::default()
+        }
+    }
+}
+
 impl Default for KeyringSlot {
     fn default() -> Self {
         Self {

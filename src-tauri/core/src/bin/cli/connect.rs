@@ -14,6 +14,7 @@ use switchboard_core::connections::{
 };
 use switchboard_core::db::Database;
 use switchboard_core::paths::AppPaths;
+use switchboard_core::vault::KeyringSlot;
 use tokio::sync::mpsc;
 
 pub struct ConnectArgs {
@@ -55,6 +56,7 @@ fn connector(
         }),
     );
     config.override_credentials = credentials;
+    config.keyring_slot = KeyringSlot::for_paths(&paths);
     let connector = Connector::new(config, Arc::new(Mutex::new(database)));
     connector.reconcile_at_start().map_err(|error| error.message)?;
     Ok((connector, events))
