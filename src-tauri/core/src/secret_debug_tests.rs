@@ -1,6 +1,6 @@
 //! SECURITY.md E12: every type that holds a secret prints it redacted in Debug (which is what
 //! logs, panics and error chains use): token sets, callbacks with a code, device codes, client
-//! credentials, the master key, and the request that carries a PKCE verifier.
+//! credentials (from the overrides file or Settings), pasted keys, and the PKCE verifier.
 
 use crate::catalog::{apply_overrides, Catalog};
 use crate::oauth::parse_callback_url;
@@ -48,6 +48,20 @@ fn debug_never_prints_a_secret() {
     let text = "[providers.github]\nclient_id = \"id\"\nclient_secret = \"cs-SECRET\"\n";
     let overridden = apply_overrides(&Catalog::builtin().expect("catalog"), "o.toml", text).expect("overrides");
     assert_redacted(&format!("{overridden:?}"), "the overrides' client credentials");
+
+    let pasted = crate::connections::CredentialsRequest {
+        provider: "telegram".into(),
+        products: vec![],
+        values: [("token".to_owned(), "cs-SECRET".to_owned())].into(),
+    };
+    assert_redacted(&format!("{pasted:?}"), "a pasted key or token");
+    let saved = crate::connections::ProviderSetupUpdate {
+        provider: "github".into(),
+        client_id: "id".into(),
+        client_secret: Some("cs-SECRET".into()),
+        redirect: crate::catalog::RedirectKind::Loopback,
+    };
+    assert_redacted(&format!("{saved:?}"), "a client secret from Settings");
 
     let endpoint = crate::oauth::authorize::AuthorizeEndpoint {
         authorize_url: "https://accounts.example.com/auth".into(),

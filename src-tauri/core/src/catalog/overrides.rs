@@ -36,7 +36,7 @@ struct OverridesFile {
 #[serde(deny_unknown_fields)]
 struct ProviderOverride {
     client_id: Option<String>,
-    client_secret: Option<String>,
+    client_secret: Option<Sensitive<String>>,
     api_base_url: Option<String>,
     #[serde(default)]
     oauth: OAuthOverride,
@@ -135,7 +135,7 @@ pub fn apply_overrides(catalog: &Catalog, file: &str, text: &str) -> Result<Over
             id,
             OverrideCredentials {
                 client_id: change.client_id,
-                client_secret: change.client_secret.map(Sensitive::new),
+                client_secret: change.client_secret,
             },
         );
     }

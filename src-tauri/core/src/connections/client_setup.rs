@@ -48,7 +48,8 @@ pub struct ProviderSetup {
     pub scopes: Vec<ProductScopes>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+/// What Settings saves. Its Debug says whether a secret came, never what it is.
+#[derive(Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderSetupUpdate {
     pub provider: String,
@@ -56,6 +57,17 @@ pub struct ProviderSetupUpdate {
     /// `None` keeps the stored secret; an empty string removes it.
     pub client_secret: Option<String>,
     pub redirect: RedirectKind,
+}
+
+impl std::fmt::Debug for ProviderSetupUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderSetupUpdate")
+            .field("provider", &self.provider)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret.as_ref().map(|_| "<redacted>"))
+            .field("redirect", &self.redirect)
+            .finish()
+    }
 }
 
 /// The client a sign-in uses.

@@ -69,14 +69,25 @@ pub struct ConnectRequest {
     pub redirect: Option<RedirectKind>,
 }
 
-/// A key or token pasted into the provider's form.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
+/// A key or token pasted into the provider's form. Its Debug names the fields, never their
+/// values (they are secrets until the catalogue says otherwise).
+#[derive(Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialsRequest {
     pub provider: String,
     pub products: Vec<String>,
     /// Field id to value, as the catalogue's credential fields name them.
     pub values: BTreeMap<String, String>,
+}
+
+impl std::fmt::Debug for CredentialsRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CredentialsRequest")
+            .field("provider", &self.provider)
+            .field("products", &self.products)
+            .field("fields", &self.values.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Where a sign-in is.

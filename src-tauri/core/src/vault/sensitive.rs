@@ -47,6 +47,13 @@ impl<T: Zeroize + PartialEq> PartialEq for Sensitive<T> {
     }
 }
 
+/// Reading a secret from configuration is fine; writing one out (Serialize) is not offered.
+impl<'de, T: Zeroize + serde::Deserialize<'de>> serde::Deserialize<'de> for Sensitive<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,3 +93,4 @@ mod tests {
         );
     }
 }
+
