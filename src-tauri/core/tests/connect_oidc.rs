@@ -52,7 +52,7 @@ fn connected(state: FlowState) -> Connection {
 
 fn failure(state: FlowState) -> String {
     match state {
-        FlowState::Failed { message } => message,
+        FlowState::Failed { message, .. } => message,
         other => panic!("the sign-in must fail, got {other:?}"),
     }
 }

@@ -173,7 +173,7 @@ async fn github_and_slack_errors_answered_with_http_200_fail_the_sign_in() {
     for (provider, path, expected) in cases {
         let harness = harness(&overrides(provider, &fake, path), provider);
         match connect_in_browser(&harness, provider).await {
-            FlowState::Failed { message } => assert!(message.contains(expected), "B4/B5 {provider}: {message}"),
+            FlowState::Failed { message, .. } => assert!(message.contains(expected), "B4/B5 {provider}: {message}"),
             other => panic!("{provider}'s error answered with HTTP 200 must fail the sign-in, got {other:?}"),
         }
         assert!(
@@ -223,7 +223,7 @@ async fn atlassian_remembers_the_sites_the_token_reaches() {
         "the browser, not the app, visits the authorize page"
     );
     match connect_in_browser(&harness, "atlassian").await {
-        FlowState::Failed { message } => assert!(message.contains("no site"), "an account with no site: {message}"),
+        FlowState::Failed { message, .. } => assert!(message.contains("no site"), "an account with no site: {message}"),
         other => panic!("no accessible site must fail the sign-in, got {other:?}"),
     }
 }
@@ -315,5 +315,77 @@ async fn a_telegram_bot_token_is_verified_with_get_me_before_it_is_saved() {
     assert!(
         !bytes.windows(8).any(|window| window == b"123:good"),
         "the bot token is stored encrypted only"
+    );
+}
+
+#[tokio::test]
+async fn a_callback_with_another_state_is_dropped_before_any_token_request() {
+    let fake = FakeProvider::start().await;
+    fake.script(
+        "/token",
+        [Reply::json(
+            200,
+            r#"{"access_token":"gho_abc","token_type":"bearer","scope":"repo"}"#,
+        )],
+    );
+    fake.script("/user", [Reply::json(200, r#"{"id":7,"login":"ana"}"#)]);
+    let harness = harness(&overrides("github", &fake, "/token"), "wrong-state");
+    let started = browser_flow::start(&harness.connector, &request("github", ConnectMethod::Browser))
+        .await
+        .expect("the sign-in starts");
+    let authorize_url = harness.browser_url();
+    let url = url::Url::parse(&authorize_url).expect("an authorization URL");
+    let redirect = url
+        .query_pairs()
+        .find(|(key, _)| key == "redirect_uri")
+        .map(|(_, v)| v.into_owned());
+    let forged = format!("{}?code=stolen&state=not-this-flows", redirect.expect("redirect_uri"));
+    reqwest_get(&forged).await;
+    assert!(
+        fake.requests_to("/token").is_empty(),
+        "A1: a callback for no pending state never reaches the token endpoint"
+    );
+    assert!(
+        harness.connector.list_connections().expect("list").is_empty(),
+        "A1: nothing is written"
+    );
+    approve(&authorize_url).await;
+    let connection = connected(harness.outcome(&started.flow_id).await);
+    assert_eq!(
+        connection.account_label, "ana",
+        "the flow kept waiting and takes its real callback"
+    );
+    assert_eq!(fake.requests_to("/token").len(), 1, "exactly one code exchange");
+}
+
+#[tokio::test]
+async fn a_rejected_client_is_a_settings_problem_not_a_new_sign_in() {
+    let fake = FakeProvider::start().await;
+    fake.script(
+        "/token",
+        [Reply::json(
+            401,
+            r#"{"error":"invalid_client","error_description":"Client authentication failed"}"#,
+        )],
+    );
+    let harness = harness(&overrides("github", &fake, "/token"), "invalid-client");
+    match connect_in_browser(&harness, "github").await {
+        FlowState::Failed { code, message } => {
+            assert_eq!(
+                code,
+                ErrorCode::NotConfigured,
+                "B7: the UI sends the person to Settings for this code"
+            );
+            assert!(
+                message.contains("Settings"),
+                "B7: the message says where to fix it: {message}"
+            );
+        }
+        other => panic!("invalid_client must fail the sign-in, got {other:?}"),
+    }
+    assert_eq!(fake.requests_to("/token").len(), 1, "B7: no retry of a rejected client");
+    assert!(
+        harness.opened.try_recv().is_err(),
+        "B7: no second browser sign-in (no consent loop)"
     );
 }

@@ -102,7 +102,7 @@ describe("ProviderCard connecting", () => {
     await screen.findByText("Waiting for you in your browser…");
 
     const hostile = "access_denied: <img src=x onerror=alert(1)>";
-    flows.received(flow({ state: "failed", message: hostile }));
+    flows.received(flow({ state: "failed", code: "ProviderRejected", message: hostile }));
     expect(await screen.findByText(hostile)).toBeTruthy();
     expect(container.querySelector("img")).toBeNull();
     expect(flowPanel()?.dataset.flowState).toBe("failed");
@@ -110,6 +110,18 @@ describe("ProviderCard connecting", () => {
     await fireEvent.click(screen.getByRole("button", { name: "Try again" }));
     await waitFor(() => expect(commands().filter((command) => command === "start_connect")).toHaveLength(2));
     expect(calls[1]).toEqual(calls[0]);
+  });
+
+  it("sends a rejected client to Settings instead of offering another sign-in (B7)", async () => {
+    backend((command) => (command === "start_connect" ? waitingForBrowser : undefined));
+    const { flows, onSetUp } = renderCard("google");
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    await screen.findByText("Waiting for you in your browser…");
+
+    flows.received(flow({ state: "failed", code: "NotConfigured", message: "Check the client ID and secret in Settings." }));
+    expect(screen.queryByRole("button", { name: "Try again" })).toBeNull();
+    await fireEvent.click(await screen.findByRole("button", { name: "Check Google in Settings" }));
+    expect(onSetUp).toHaveBeenCalledWith("google");
   });
 
   it("offers a session-only key when the keyring cannot be used, then starts again", async () => {

@@ -26,14 +26,14 @@ describe("FlowTracker", () => {
     const flows = new FlowTracker();
     flows.started(flow(waiting), request);
     flows.close("google");
-    flows.received(flow({ state: "failed", message: "The sign-in was cancelled." }));
+    flows.received(flow({ state: "failed", code: "ProviderRejected", message: "The sign-in was cancelled." }));
     expect(flows.flowFor("google")).toBeNull();
   });
 
   it("never lets another flow replace one still waiting on the person", () => {
     const flows = new FlowTracker();
     flows.started(flow(waiting), request);
-    flows.received(flow({ state: "failed", message: "old" }, { flowId: "flow-0" }));
+    flows.received(flow({ state: "failed", code: "ProviderRejected", message: "old" }, { flowId: "flow-0" }));
     expect(flows.flowFor("google")?.update.flowId).toBe("flow-1");
   });
 

@@ -16,10 +16,10 @@ use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider, RedirectKind};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::authorize::{AuthorizationRequest, AuthorizeEndpoint};
-use crate::oauth::discovery::{discover, ServerMetadata};
+use crate::oauth::discovery::{discover, DiscoveryError, ServerMetadata};
+use crate::oauth::http::HttpError;
 use crate::oauth::id_token::{verify_id_token, Expected};
-use crate::oauth::jwks::JwksCache;
-use crate::oauth::token::{exchange_code, TokenClient, TokenSet};
+use crate::oauth::token::{exchange_code, TokenClient, TokenError, TokenSet};
 use crate::oauth::{random_token, AuthorizationCallback, LoopbackListener, PendingFlow};
 use crate::vault::Sensitive;
 
@@ -56,12 +56,11 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         )?
     };
     let metadata = match &oauth.issuer {
-        Some(issuer) => Some(discover(issuer).await.map_err(|error| {
-            UserError::new(
-                ErrorCode::Network,
-                format!("{}'s sign-in service could not be reached: {error}.", provider.name),
-            )
-        })?),
+        Some(issuer) => Some(
+            discover(issuer)
+                .await
+                .map_err(|error| discovery_error(&provider.name, error))?,
+        ),
         None => None,
     };
     let scopes = super::scopes_for(&provider, &products);
@@ -146,23 +145,24 @@ async fn run(connector: Arc<Connector>, flow: Flow, waiter: Waiter, cancelled: o
     let provider_id = flow.provider.id.clone();
     let outcome = match callback {
         None => FlowState::Cancelled,
-        Some(None) => FlowState::Failed {
-            message: format!(
+        Some(None) => FlowState::failed(UserError::new(
+            ErrorCode::Network,
+            format!(
                 "The sign-in with {} was not finished in the browser in time. Start again when you are ready.",
                 flow.provider.name
             ),
-        },
+        )),
         Some(Some(callback)) => {
             connector.publish_flow(&flow.id, &provider_id, FlowState::Finishing);
             match finish(&connector, &flow, callback).await {
                 Ok(connection) => FlowState::Connected { connection },
-                Err(error) => FlowState::Failed { message: error.message },
+                Err(error) => FlowState::failed(error),
             }
         }
     };
     match &outcome {
         FlowState::Connected { connection } => tracing::info!(provider = %provider_id, id = connection.id, "connected"),
-        FlowState::Failed { message } => tracing::warn!(provider = %provider_id, %message, "sign-in failed"),
+        FlowState::Failed { message, .. } => tracing::warn!(provider = %provider_id, %message, "sign-in failed"),
         _ => tracing::info!(provider = %provider_id, "sign-in cancelled"),
     }
     connector.publish_flow(&flow.id, &provider_id, outcome);
@@ -186,12 +186,7 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
     };
     let tokens = exchange_code(&client, &code, flow.request.redirect_uri(), flow.request.verifier())
         .await
-        .map_err(|error| {
-            UserError::new(
-                ErrorCode::ProviderRejected,
-                format!("Connecting {name} did not work: {error}."),
-            )
-        })?;
+        .map_err(|error| token_error(name, error))?;
     let identity = identify_account(connector, flow, &tokens).await?;
     let config = sites_config(flow, &tokens).await?;
     let now = connector.now();
@@ -245,7 +240,7 @@ async fn identify_account(connector: &Connector, flow: &Flow, tokens: &TokenSet)
             algorithms: &metadata.id_token_signing_alg_values_supported,
             now: connector.now(),
         };
-        let identity = verify_id_token(id_token, &expected, &JwksCache::new(jwks_uri))
+        let identity = verify_id_token(id_token, &expected, &connector.jwks(jwks_uri))
             .await
             .map_err(|error| failed(error.to_string()))?;
         let label = identity
@@ -265,6 +260,31 @@ async fn identify_account(connector: &Connector, flow: &Flow, tokens: &TokenSet)
     identify(&flow.provider, request, &tokens.access_token, &Default::default())
         .await
         .map_err(|error| failed(error.to_string()))
+}
+
+/// Unreachable is worth a retry; a configuration naming another issuer (D10) is not.
+fn discovery_error(name: &str, error: DiscoveryError) -> UserError {
+    match error {
+        DiscoveryError::Http(HttpError::Network { .. }) => UserError::new(
+            ErrorCode::Network,
+            format!("{name}'s sign-in service could not be reached: {error}."),
+        ),
+        other => UserError::new(
+            ErrorCode::ProviderRejected,
+            format!("{name}'s sign-in service is not usable: {other}."),
+        ),
+    }
+}
+
+/// A failed code exchange in plain words, with the code that says what to offer: a rejected
+/// client is a Settings problem (SECURITY.md B7), never a reason to sign in again.
+fn token_error(name: &str, error: TokenError) -> UserError {
+    let code = match &error {
+        TokenError::InvalidClient { .. } => ErrorCode::NotConfigured,
+        TokenError::Http(HttpError::Network { .. }) | TokenError::Unavailable { .. } => ErrorCode::Network,
+        _ => ErrorCode::ProviderRejected,
+    };
+    UserError::new(code, format!("Connecting {name} did not work: {error}."))
 }
 
 /// For providers whose tokens reach several sites (Atlassian), the sites and the one in use.

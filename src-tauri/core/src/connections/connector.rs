@@ -18,6 +18,7 @@ use crate::catalog::{Catalog, OverrideCredentials, Provider};
 use crate::clock::Clock;
 use crate::db::{self, Database};
 use crate::error::{ErrorCode, UserError};
+use crate::oauth::jwks::JwksCache;
 use crate::oauth::retry::RequestPolicy;
 use crate::oauth::{PendingFlows, LOOPBACK_TIMEOUT};
 use crate::vault::{KeyError, KeyOrigin, KeyringSlot, MasterKey, SecretStore};
@@ -76,6 +77,9 @@ pub struct Connector {
     /// Deep-link sign-ins waiting for their callback.
     pub pending: PendingFlows,
     pub(super) active: Mutex<HashMap<String, ActiveFlow>>,
+    /// Signing keys per JWKS URI, kept across sign-ins so a rotated key is found by one
+    /// rate-limited refetch and an unreachable endpoint falls back to fresh keys (D6, D9).
+    jwks: Mutex<HashMap<String, Arc<JwksCache>>>,
 }
 
 impl Connector {
@@ -86,6 +90,7 @@ impl Connector {
             key: Mutex::new(None),
             pending: PendingFlows::default(),
             active: Mutex::new(HashMap::new()),
+            jwks: Mutex::new(HashMap::new()),
         })
     }
 
@@ -211,6 +216,15 @@ impl Connector {
                 })
             })
             .collect()
+    }
+
+    /// The signing-key cache for `uri`, shared by every sign-in with that provider.
+    pub fn jwks(&self, uri: &str) -> Arc<JwksCache> {
+        let mut caches = self.jwks.lock().unwrap_or_else(PoisonError::into_inner);
+        caches
+            .entry(uri.to_owned())
+            .or_insert_with(|| Arc::new(JwksCache::new(uri)))
+            .clone()
     }
 
     /// Tells the UI to reload connections (after a pasted key, or a client set up).

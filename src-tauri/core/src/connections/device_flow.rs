@@ -98,13 +98,7 @@ struct DeviceFlow {
 async fn run(connector: Arc<Connector>, flow: DeviceFlow, cancelled: oneshot::Receiver<()>) {
     let oauth = match oauth_config(&flow.provider) {
         Ok(oauth) => oauth,
-        Err(error) => {
-            return connector.publish_flow(
-                &flow.id,
-                &flow.provider.id,
-                FlowState::Failed { message: error.message },
-            )
-        }
+        Err(error) => return connector.publish_flow(&flow.id, &flow.provider.id, FlowState::failed(error)),
     };
     let client = TokenClient {
         token_url: &oauth.token_url,
@@ -121,14 +115,12 @@ async fn run(connector: Arc<Connector>, flow: DeviceFlow, cancelled: oneshot::Re
     };
     let outcome = match polled {
         Err(DeviceError::Cancelled) => FlowState::Cancelled,
-        Err(error) => FlowState::Failed {
-            message: device_error(&flow.provider, error).message,
-        },
+        Err(error) => FlowState::failed(device_error(&flow.provider, error)),
         Ok(tokens) => {
             connector.publish_flow(&flow.id, &flow.provider.id, FlowState::Finishing);
             match finish(&connector, &flow, &tokens).await {
                 Ok(connection) => FlowState::Connected { connection },
-                Err(error) => FlowState::Failed { message: error.message },
+                Err(error) => FlowState::failed(error),
             }
         }
     };

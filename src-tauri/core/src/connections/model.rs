@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{AuthKind, Provider, RedirectKind};
+use crate::error::{ErrorCode, UserError};
 
 /// A connected account.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -110,11 +111,22 @@ pub enum FlowState {
     Connected {
         connection: Connection,
     },
-    /// `message` is plain text for people; provider text in it is escaped by the UI.
+    /// `message` is plain text for people; provider text in it is escaped by the UI. `code`
+    /// says what to offer (NotConfigured: Settings; Network: try again).
     Failed {
+        code: ErrorCode,
         message: String,
     },
     Cancelled,
+}
+
+impl FlowState {
+    pub fn failed(error: UserError) -> Self {
+        Self::Failed {
+            code: error.code,
+            message: error.message,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]

@@ -86,7 +86,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
             let AppEvent::ConnectFlow(update) = event else { continue };
             match update.state {
                 FlowState::Connected { connection } => return print_connections(&[connection], json),
-                FlowState::Failed { message } => return Err(message),
+                FlowState::Failed { message, .. } => return Err(message),
                 FlowState::Cancelled => return Err("the sign-in was cancelled".into()),
                 _ => {}
             }
