@@ -1,5 +1,6 @@
 //! The database file on a real disk: a damaged file is moved aside (kept) and replaced, a
-//! healthy one is left alone with its data, and files are private (SECURITY.md E6, E8, E10).
+//! healthy one is left alone with its data, and the data directory, the database, the file a
+//! damaged one is kept in and the logs are private (SECURITY.md E6, E8, E10).
 
 use std::path::Path;
 
@@ -167,4 +168,149 @@ fn doctor_reads_a_damaged_file_without_touching_it() {
         b"garbage garbage garbage",
         "the read-only check changes nothing"
     );
+}
+
+#[cfg(unix)]
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .unwrap_or_else(|error| panic!("{} must exist: {error}", path.display()))
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn preparing_the_paths_makes_an_existing_open_data_dir_private() {
+    use std::os::unix::fs::PermissionsExt;
+    use switchboard_core::paths::AppPaths;
+    let root = tempfile::tempdir().expect("temp dir");
+    let paths = AppPaths::under(root.path().join("data"));
+    // Left by an older version, a backup restore or a hand-made directory: readable by all.
+    std::fs::create_dir_all(&paths.log_dir).expect("create the directories beforehand");
+    for dir in [&paths.data_dir, &paths.log_dir] {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod 0755");
+        assert_eq!(mode_of(dir), 0o755, "the test starts from an open {}", dir.display());
+    }
+    paths.prepare().expect("preparing existing directories");
+    for dir in [&paths.data_dir, &paths.log_dir] {
+        assert_eq!(
+            mode_of(dir),
+            0o700,
+            "E10: the existing {} (0755) must be made owner-only when the paths are prepared",
+            dir.display()
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_damaged_database_kept_aside_stays_private() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("switchboard.db");
+    drop(open(&path));
+    assert_eq!(mode_of(&path), 0o600, "the database is created owner-only");
+    // Damage it in place (truncate and rewrite), as a crash or a bad disk would: same file, same mode.
+    std::fs::write(&path, b"no longer an SQLite database ".repeat(100)).expect("damage the file");
+
+    let opened = open(&path);
+    let recovery = opened.recovery.expect("the damaged file must be recovered");
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list dir")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|file| file.to_string_lossy().contains("switchboard.db.corrupt-"))
+        .collect();
+    assert!(
+        kept.iter().any(|file| file == Path::new(&recovery.moved_to)),
+        "the damaged file is kept as {}: found {kept:?}",
+        recovery.moved_to
+    );
+    for file in &kept {
+        assert_eq!(
+            mode_of(file),
+            0o600,
+            "E10: {} holds the old database's sealed secrets and must stay owner-only",
+            file.display()
+        );
+    }
+    assert_eq!(mode_of(&path), 0o600, "E10: the fresh database is owner-only too");
+}
+
+/// Set in the child process `log_files_are_private` starts: the directory to log into.
+#[cfg(unix)]
+const LOG_CHILD_DATA_DIR: &str = "SWITCHBOARD_TEST_LOG_CHILD_DATA_DIR";
+#[cfg(unix)]
+const LOG_MARKER: &str = "log-permission-test-marker";
+
+/// Logging is process-wide (a global subscriber and the umask), so it runs in a child process
+/// of this test binary, leaving the other tests here with the umask they started with.
+#[cfg(unix)]
+#[test]
+fn log_files_are_private() {
+    use switchboard_core::paths::{AppPaths, LOG_FILE_PREFIX};
+    if let Some(data_dir) = std::env::var_os(LOG_CHILD_DATA_DIR) {
+        start_logging_as_the_app_does(AppPaths::under(data_dir.into()));
+        return;
+    }
+    let root = tempfile::tempdir().expect("temp dir");
+    let paths = AppPaths::under(root.path().join("data"));
+    let child = std::process::Command::new(std::env::current_exe().expect("this test binary"))
+        .args(["--exact", "log_files_are_private", "--test-threads=1", "--nocapture"])
+        .env(LOG_CHILD_DATA_DIR, &paths.data_dir)
+        .output()
+        .expect("run the logging child");
+    assert!(
+        child.status.success(),
+        "the logging child failed: {}\n{}",
+        String::from_utf8_lossy(&child.stdout),
+        String::from_utf8_lossy(&child.stderr)
+    );
+    let logs: Vec<_> = std::fs::read_dir(&paths.log_dir)
+        .unwrap_or_else(|error| panic!("the child must create {}: {error}", paths.log_dir.display()))
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|file| {
+            file.file_name()
+                .is_some_and(|name| name.to_string_lossy().starts_with(LOG_FILE_PREFIX))
+        })
+        .collect();
+    assert!(
+        !logs.is_empty(),
+        "init_logging must write a {LOG_FILE_PREFIX}.* file in {} (did the child run this test?)",
+        paths.log_dir.display()
+    );
+    let written = logs
+        .iter()
+        .map(|file| std::fs::read_to_string(file).expect("read a log file"))
+        .collect::<String>();
+    assert!(
+        written.contains(LOG_MARKER),
+        "the child's log line must be in the log file: {written}"
+    );
+    for file in &logs {
+        assert_eq!(
+            mode_of(file),
+            0o600,
+            "E10: the log file {} must be owner-only",
+            file.display()
+        );
+    }
+    assert_eq!(mode_of(&paths.log_dir), 0o700, "E10: the log directory is owner-only");
+}
+
+/// In the child: the app's start-up order (`switchboard::run`, then `AppState::start`), from
+/// the common desktop umask 022 so that a private log file is the app's doing, not the runner's.
+#[cfg(unix)]
+fn start_logging_as_the_app_does(paths: switchboard_core::paths::AppPaths) {
+    // SAFETY: umask only swaps this (child) process's file-creation mask.
+    unsafe {
+        libc::umask(0o022);
+    }
+    switchboard_core::paths::restrict_new_files_to_owner();
+    paths.prepare().expect("prepare the data directory");
+    let guard = switchboard_core::logging::init_logging(Some(&paths.log_dir), "info").expect("start logging");
+    tracing::info!("{LOG_MARKER}");
+    drop(guard); // flushes the file writer
 }

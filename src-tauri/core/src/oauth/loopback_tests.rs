@@ -71,6 +71,37 @@ async fn the_matching_callback_is_taken_and_the_port_closes() {
 }
 
 #[tokio::test]
+async fn a_callback_with_the_state_and_no_code_is_returned_and_the_port_closes() {
+    let listener = LoopbackListener::bind("github").await.expect("bind");
+    let port = listener.port();
+    let waiting = tokio::spawn(listener.wait_for(STATE, Duration::from_secs(10)));
+
+    let response = send(port, &get(&format!("/callback/github?state={STATE}"))).await;
+    let callback = waiting
+        .await
+        .expect("join")
+        .expect("A5: a request with the flow's state and no code is the flow's callback");
+    assert_eq!(
+        callback.state.as_deref(),
+        Some(STATE),
+        "the flow got the request with its state"
+    );
+    assert!(
+        callback.code.is_none() && callback.error.is_none(),
+        "A5: the callback is returned as sent, without a code, for the flow to fail on"
+    );
+    assert!(
+        response.starts_with("HTTP/1.1 "),
+        "the browser gets an answer: {response}"
+    );
+    assert!(!response.contains(STATE), "nothing is reflected: {response}");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).await.is_err(),
+        "A5: the listener closes once the code-less callback consumed the flow"
+    );
+}
+
+#[tokio::test]
 async fn other_requests_are_answered_and_the_wait_goes_on() {
     let listener = LoopbackListener::bind("github").await.expect("bind");
     let port = listener.port();

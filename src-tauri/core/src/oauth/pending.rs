@@ -132,6 +132,46 @@ mod tests {
     }
 
     #[test]
+    fn a_callback_with_its_state_and_no_code_is_delivered_and_consumes_the_flow() {
+        let flows = PendingFlows::default();
+        let (flow, mut receiver) = PendingFlow::new("github", "state-1", 100);
+        flows.register(flow);
+        let url = "switchboard://oauth/callback/github?state=state-1";
+        assert_eq!(
+            flows.claim(callback(url), 101),
+            Claim::Delivered,
+            "A5: a callback with the flow's state is the flow's, code or not (the flow then fails with its own message)"
+        );
+        assert!(
+            flows.is_empty(),
+            "A5: the flow is consumed, so nothing can complete it later"
+        );
+        let delivered = receiver
+            .try_recv()
+            .expect("A5: the waiting flow receives the code-less callback");
+        assert_eq!(
+            delivered.state.as_deref(),
+            Some("state-1"),
+            "the flow got its own callback"
+        );
+        assert!(
+            delivered.code.is_none() && delivered.error.is_none(),
+            "nothing was added to the callback: the flow sees that the code is missing"
+        );
+        assert_eq!(
+            flows.claim(callback(url), 102),
+            Claim::NoMatchingFlow,
+            "A5: the same callback again finds no flow"
+        );
+        let with_code = callback("switchboard://oauth/callback/github?state=state-1&code=late");
+        assert_eq!(
+            flows.claim(with_code, 103),
+            Claim::NoMatchingFlow,
+            "A5: a code arriving after the code-less callback cannot revive the consumed flow"
+        );
+    }
+
+    #[test]
     fn wrong_state_wrong_provider_missing_state_and_expiry_never_match() {
         let flows = PendingFlows::default();
         let (flow, _receiver) = PendingFlow::new("github", "state-1", 100);

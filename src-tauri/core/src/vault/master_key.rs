@@ -71,12 +71,17 @@ impl MasterKey {
     /// Reads the key from the keyring, creating it only when the keyring says there is none.
     pub fn load_or_create(slot: &KeyringSlot) -> Result<Self, KeyError> {
         let entry = Entry::new(&slot.service, &slot.account).map_err(|error| unavailable(&error))?;
+        Self::load_or_create_in(&entry, &slot.service)
+    }
+
+    /// `load_or_create` on an entry already made (tests hand in a mock credential).
+    fn load_or_create_in(entry: &Entry, service: &str) -> Result<Self, KeyError> {
         match entry.get_secret() {
             Ok(stored) => Self::from_stored(Sensitive::new(stored)),
             Err(keyring::Error::NoEntry) => {
                 let fresh = Sensitive::new(XChaCha20Poly1305::generate_key(&mut OsRng).to_vec());
                 entry.set_secret(fresh.expose()).map_err(|error| unavailable(&error))?;
-                tracing::info!(service = %slot.service, "created the master key in the keyring");
+                tracing::info!(service = %service, "created the master key in the keyring");
                 // Read back: if another process created one at the same moment, use the one stored.
                 let stored = entry.get_secret().map_err(|error| unavailable(&error))?;
                 Self::from_stored(Sensitive::new(stored))
@@ -89,6 +94,11 @@ impl MasterKey {
     /// answered and has no key (it was never made, or someone deleted it).
     pub fn load_existing(slot: &KeyringSlot) -> Result<Option<Self>, KeyError> {
         let entry = Entry::new(&slot.service, &slot.account).map_err(|error| unavailable(&error))?;
+        Self::load_existing_in(&entry)
+    }
+
+    /// `load_existing` on an entry already made (tests hand in a mock credential).
+    fn load_existing_in(entry: &Entry) -> Result<Option<Self>, KeyError> {
         match entry.get_secret() {
             Ok(stored) => Self::from_stored(Sensitive::new(stored)).map(Some),
             Err(keyring::Error::NoEntry) => Ok(None),
@@ -156,6 +166,8 @@ fn unavailable(error: &keyring::Error) -> KeyError {
 
 #[cfg(test)]
 mod tests {
+    use keyring::mock::MockCredential;
+
     use super::*;
 
     #[test]
@@ -171,6 +183,141 @@ mod tests {
         let printed = format!("{first:?}");
         let hex: String = first.bytes().iter().map(|byte| format!("{byte:02x}")).collect();
         assert!(!printed.contains(&hex), "Debug must not print the key: {printed}");
+    }
+
+    /// An entry backed by keyring's in-memory mock, private to the test (no process-global
+    /// credential builder is touched, so tests using the real keyring are unaffected).
+    fn mock_entry() -> Entry {
+        Entry::new_with_credential(Box::new(MockCredential::default()))
+    }
+
+    fn mock(entry: &Entry) -> &MockCredential {
+        entry
+            .get_credential()
+            .downcast_ref()
+            .expect("the test entry is a mock credential")
+    }
+
+    /// The keyring failures that must never lead to a new key: locked, or not answering.
+    fn keyring_errors() -> [(keyring::Error, &'static str); 2] {
+        [
+            (
+                keyring::Error::NoStorageAccess("the collection is locked".into()),
+                "locked (NoStorageAccess)",
+            ),
+            (
+                keyring::Error::PlatformFailure("the Secret Service did not answer".into()),
+                "not answering (PlatformFailure)",
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_keyring_error_with_no_key_stored_creates_none() {
+        for (error, why) in keyring_errors() {
+            let entry = mock_entry();
+            mock(&entry).set_error(error);
+            let outcome = MasterKey::load_or_create_in(&entry, "test-service");
+            assert!(
+                matches!(outcome, Err(KeyError::KeyringUnavailable { .. })),
+                "E2: a keyring that is {why} is reported unavailable, got {outcome:?}"
+            );
+            // The mock's error is used up by the read; a set would now have succeeded.
+            assert!(
+                matches!(entry.get_secret(), Err(keyring::Error::NoEntry)),
+                "E2: no key may be written when the keyring is {why}: the key may exist and be unreadable"
+            );
+        }
+    }
+
+    #[test]
+    fn a_keyring_error_with_a_key_stored_leaves_that_key_alone() {
+        for (error, why) in keyring_errors() {
+            let entry = mock_entry();
+            let existing = vec![42u8; KEY_LEN];
+            entry.set_secret(&existing).expect("store the existing key");
+            mock(&entry).set_error(error);
+            let outcome = MasterKey::load_or_create_in(&entry, "test-service");
+            assert!(
+                matches!(outcome, Err(KeyError::KeyringUnavailable { .. })),
+                "E2: a keyring that is {why} on a later run is reported unavailable, got {outcome:?}"
+            );
+            assert_eq!(
+                entry.get_secret().ok(),
+                Some(existing),
+                "E2: the stored key must be left exactly as it was when the keyring is {why}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_locked_keyring_is_named_in_the_reason() {
+        let entry = mock_entry();
+        let (locked, _) = keyring_errors().into_iter().next().expect("a locked case");
+        mock(&entry).set_error(locked);
+        match MasterKey::load_or_create_in(&entry, "test-service") {
+            Err(KeyError::KeyringUnavailable { reason, .. }) => assert!(
+                reason.contains("locked") && reason.contains("try again"),
+                "E2: the person is told the keyring is locked and may retry: {reason}"
+            ),
+            other => panic!("E2: a locked keyring must be KeyringUnavailable, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn load_existing_reports_a_keyring_error_not_a_missing_key() {
+        for (error, why) in keyring_errors() {
+            let entry = mock_entry();
+            let existing = vec![42u8; KEY_LEN];
+            entry.set_secret(&existing).expect("store the existing key");
+            mock(&entry).set_error(error);
+            let outcome = MasterKey::load_existing_in(&entry);
+            assert!(
+                matches!(outcome, Err(KeyError::KeyringUnavailable { .. })),
+                "E2/E4: a keyring that is {why} is not a deleted key (Ok(None) would mark every connection for re-authorization), got {outcome:?}"
+            );
+            assert_eq!(entry.get_secret().ok(), Some(existing), "load_existing never writes");
+        }
+        let empty = mock_entry();
+        assert!(
+            matches!(MasterKey::load_existing_in(&empty), Ok(None)),
+            "E4: a keyring that answers with no entry means the key is gone"
+        );
+        assert!(
+            matches!(empty.get_secret(), Err(keyring::Error::NoEntry)),
+            "load_existing never creates a key"
+        );
+    }
+
+    #[test]
+    fn a_missing_key_is_created_once_and_then_read_back() {
+        let entry = mock_entry();
+        let created = MasterKey::load_or_create_in(&entry, "test-service").expect("the keyring answered NoEntry");
+        assert_eq!(created.origin(), KeyOrigin::Keyring, "a stored key outlives the run");
+        let stored = entry.get_secret().expect("the new key was stored");
+        assert_eq!(stored.as_slice(), created.bytes(), "the key in use is the one stored");
+        let again = MasterKey::load_or_create_in(&entry, "test-service").expect("read the stored key");
+        assert_eq!(
+            again.id(),
+            created.id(),
+            "a later run reads the same key, never a new one"
+        );
+    }
+
+    #[test]
+    fn a_stored_value_of_the_wrong_length_is_left_in_the_keyring() {
+        let entry = mock_entry();
+        entry.set_secret(&[7u8; 16]).expect("store a short value");
+        let outcome = MasterKey::load_or_create_in(&entry, "test-service");
+        assert!(
+            matches!(outcome, Err(KeyError::Malformed { found: 16 })),
+            "a 16-byte entry is not a key, got {outcome:?}"
+        );
+        assert_eq!(
+            entry.get_secret().ok(),
+            Some(vec![7u8; 16]),
+            "the malformed entry is left untouched, not replaced"
+        );
     }
 
     #[test]
