@@ -40,7 +40,7 @@ fn overrides(server: &OidcServer) -> String {
     format!(
         "[providers.google]\nclient_id = \"{}\"\nclient_secret = \"{}\"\n[providers.google.oauth]\n\
          authorize_url = \"{issuer}/auth\"\ntoken_url = \"{issuer}/token\"\nissuer = \"{issuer}\"\n\
-         scopes = [\"openid\", \"email\", \"offline_access\"]\n",
+         scopes = [\"openid\", \"email\", \"offline_access\"]\nredirect = [\"loopback\", \"deep_link\"]\n",
         server.google_client_id, server.google_client_secret
     )
 }
@@ -55,7 +55,8 @@ fn connecting_google_in_the_window_shows_connected_as_the_email() {
     let stamp = data.path().join("redirected-at");
     let stand_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/browser-stand-in.sh");
     let stand_in_log = data.path().join("browser.log");
-    let envs: [(&str, &OsStr); 4] = [
+    let envs: [(&str, &OsStr); 5] = [
+        ("SWITCHBOARD_APP", OsStr::new(APP)),
         ("SWITCHBOARD_OVERRIDES", overrides_file.as_os_str()),
         ("SWITCHBOARD_BROWSER", stand_in.as_os_str()),
         ("APPROVE_REDIRECT_STAMP", stamp.as_os_str()),
@@ -97,5 +98,46 @@ fn connecting_google_in_the_window_shows_connected_as_the_email() {
         !page.contains("code_verifier") && !page.contains("refresh_token"),
         "no secret reaches the webview"
     );
+
+    switch_google_to_deep_links(&window);
+    hostile_error_is_shown_as_short_text(&window);
     ok(window.end());
+}
+
+/// Settings › Provider apps: Google's sign-ins come back by deep link from now on.
+fn switch_google_to_deep_links(window: &Session) {
+    ok(window.click(&ok(window.wait_for("[data-nav=settings]", WAIT))[0]));
+    let entry = "[data-provider-setup=google]";
+    ok(window.click(&ok(window.wait_for(&format!("{entry} summary"), WAIT))[0]));
+    let deep_link = ok(window.wait_for(&format!("{entry} input[data-field=redirect][value=deep_link]"), WAIT));
+    ok(window.click(&deep_link[0]));
+    save_artifact("settings-provider-apps.png", &ok(window.screenshot()));
+    ok(window.click(&ok(window.wait_for(&format!("{entry} [data-action=save-provider-setup]"), WAIT))[0]));
+    ok(window.wait_for_text(&format!("{entry} .saved"), WAIT, |text| text.contains("Saved")));
+    ok(window.click(&ok(window.wait_for("[data-nav=integrations]", WAIT))[0]));
+}
+
+/// SECURITY.md A8 in the window: a provider error with markup, a link and 2,000 characters,
+/// delivered by deep link with the flow's own state, is shown as short plain text.
+fn hostile_error_is_shown_as_short_text(window: &Session) {
+    ok(window.click(&ok(window.wait_for("[data-provider=google] [data-action=connect]", WAIT))[0]));
+    let failed = ok(
+        window.wait_for_text("[data-provider=google] [data-flow-state=failed]", WAIT, |text| {
+            !text.is_empty()
+        }),
+    );
+    save_artifact("connect-hostile-error.png", &ok(window.screenshot()));
+    assert!(
+        failed.contains("<img src=x onerror=alert(1)>"),
+        "A8: the markup is shown as text: {failed}"
+    );
+    assert!(
+        ok(window.find_all("[data-provider=google] img, [data-provider=google] a[href]")).is_empty(),
+        "A8: no element is made from the provider's text"
+    );
+    assert!(
+        !failed.contains(&"x".repeat(400)) && failed.contains('…'),
+        "A8: the description is cut short: {} characters shown",
+        failed.chars().count()
+    );
 }

@@ -213,6 +213,8 @@ fn a_damaged_database_kept_aside_stays_private() {
     assert_eq!(mode_of(&path), 0o600, "the database is created owner-only");
     // Damage it in place (truncate and rewrite), as a crash or a bad disk would: same file, same mode.
     std::fs::write(&path, b"no longer an SQLite database ".repeat(100)).expect("damage the file");
+    // ...and readable by others, as a copy restored from a backup can be.
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).expect("chmod 644");
 
     let opened = open(&path);
     let recovery = opened.recovery.expect("the damaged file must be recovered");

@@ -27,6 +27,7 @@ pub enum ClientIdSource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductScopes {
+    /// A product id, or "" for the scopes the provider itself needs (identity, offline access).
     pub product: String,
     pub scopes: Vec<String>,
 }
@@ -121,7 +122,7 @@ pub fn resolve_client(
             ),
         )
     };
-    let (client_id, source) = client_id(db, provider, overrides)?.ok_or_else(|| not_configured("a client ID"))?;
+    let (client_id, _) = client_id(db, provider, overrides)?.ok_or_else(|| not_configured("a client ID"))?;
     let stored = SecretStore::new(db, key).get(&client_secret_owner(&provider.id), "", CLIENT_SECRET);
     let stored = stored.map_err(|error| {
         UserError::new(
@@ -129,13 +130,12 @@ pub fn resolve_client(
             format!("{error}: enter the client secret in Settings again."),
         )
     })?;
-    let client_secret = match source {
-        ClientIdSource::Settings => stored,
-        ClientIdSource::Overrides => overrides
+    // A secret saved in Settings first, else the overrides file's (which may go with either ID).
+    let client_secret = stored.or_else(|| {
+        overrides
             .and_then(|o| o.client_secret.as_ref())
             .map(|secret| Sensitive::new(secret.expose().clone()))
-            .or(stored),
-    };
+    });
     if needs_secret && oauth.client_secret == ClientSecret::Required && client_secret.is_none() {
         return Err(not_configured("a client secret"));
     }
@@ -180,15 +180,25 @@ pub fn setup_view(
             .map(|kind| redirect_uri_to_register(*kind, &provider.id))
             .collect(),
         setup_url: oauth.setup_url.clone(),
-        scopes: provider
-            .products
-            .iter()
-            .map(|product| ProductScopes {
-                product: product.id.clone(),
-                scopes: oauth.scopes.iter().chain(&product.scopes).cloned().collect(),
-            })
-            .collect(),
+        scopes: scope_list(provider, oauth),
     })
+}
+
+/// The provider's own scopes (as product "") and then each product's, each listed once.
+fn scope_list(provider: &Provider, oauth: &OAuthConfig) -> Vec<ProductScopes> {
+    let own = (!oauth.scopes.is_empty()).then(|| ProductScopes {
+        product: String::new(),
+        scopes: oauth.scopes.clone(),
+    });
+    let products = provider
+        .products
+        .iter()
+        .filter(|product| !product.scopes.is_empty())
+        .map(|product| ProductScopes {
+            product: product.id.clone(),
+            scopes: product.scopes.clone(),
+        });
+    own.into_iter().chain(products).collect()
 }
 
 /// Saves what Settings sent; the secret goes to the vault, never to plain settings.

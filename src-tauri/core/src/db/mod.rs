@@ -179,6 +179,11 @@ fn move_aside(path: &Path, reason: String, now: i64) -> Result<Recovery, DbError
             })?;
         }
     }
+    // A file copied in with looser permissions stays private once kept aside (E10).
+    make_private_file(&moved_to).map_err(|source| DbError::MoveAside {
+        path: moved_to.clone(),
+        source,
+    })?;
     Ok(Recovery {
         moved_to: moved_to.display().to_string(),
         reason,

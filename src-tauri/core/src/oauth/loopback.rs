@@ -80,10 +80,10 @@ impl LoopbackListener {
             }
         };
         let outcome = self.route(&head, state);
-        let page = if outcome.is_some() {
-            Page::Done
-        } else {
-            Page::NotWaiting
+        let page = match &outcome {
+            Some(callback) if callback.code.is_some() && callback.error.is_none() => Page::Done,
+            Some(_) => Page::Answered,
+            None => Page::NotWaiting,
         };
         respond(&mut stream, page).await;
         outcome
@@ -122,6 +122,8 @@ async fn read_head(stream: &mut TcpStream) -> Option<String> {
 #[derive(Clone, Copy)]
 enum Page {
     Done,
+    /// The flow's own answer, but without a code (declined, or an error): said in the app.
+    Answered,
     NotWaiting,
     BadRequest,
 }
@@ -132,6 +134,11 @@ async fn respond(stream: &mut TcpStream, page: Page) {
             "200 OK",
             "Signed in",
             "You can close this tab and return to Switchboard.",
+        ),
+        Page::Answered => (
+            "200 OK",
+            "Back to Switchboard",
+            "Switchboard has the answer and says what happened. You can close this tab.",
         ),
         Page::NotWaiting => (
             "404 Not Found",
