@@ -360,3 +360,77 @@ async fn a_deleted_keyring_key_leaves_connections_needing_reauthorization() {
         listed[0].status
     );
 }
+
+#[tokio::test]
+async fn a_loopback_answer_replayed_as_a_deep_link_is_ignored() {
+    let server = OidcServer::start();
+    let harness = harness(&server, LOOPBACK, "replay", Duration::from_secs(30));
+    let started = browser_flow::start(&harness.connector, &google())
+        .await
+        .expect("the sign-in starts");
+    let answer = approve_until_redirect(&harness.browser_url(), "ana").await;
+    let query = answer
+        .split_once('?')
+        .map(|(_, query)| query)
+        .expect("the answer's query");
+    let as_link = format!("switchboard://oauth/callback/google?{query}");
+    let deliver = || {
+        receive_deep_link(
+            as_link.as_bytes(),
+            harness.connector.catalog(),
+            &harness.connector.pending,
+            0,
+        )
+    };
+    assert_eq!(
+        deliver().outcome,
+        DeepLinkOutcome::NoPendingFlow,
+        "A3: a loopback flow never takes a deep link"
+    );
+    let status = tokio::process::Command::new("curl")
+        .args(["-s", "-o", "/dev/null", &answer])
+        .status()
+        .await;
+    assert!(
+        status.expect("curl").success(),
+        "the browser delivers the answer over loopback"
+    );
+    connected(harness.outcome(&started.flow_id).await);
+    assert_eq!(
+        deliver().outcome,
+        DeepLinkOutcome::NoPendingFlow,
+        "A3: nor after it finished"
+    );
+    assert_eq!(
+        harness.connector.list_connections().expect("list").len(),
+        1,
+        "one answer, one connection"
+    );
+}
+
+#[tokio::test]
+async fn a_deep_link_sign_in_never_finished_times_out_and_stops_waiting() {
+    let server = OidcServer::start();
+    let harness = harness(&server, DEEP_LINK, "deep-link-timeout", Duration::from_millis(500));
+    let started = browser_flow::start(&harness.connector, &google())
+        .await
+        .expect("the sign-in starts");
+    let state = query_value(&harness.browser_url(), "state");
+    let message = failure(harness.outcome(&started.flow_id).await);
+    assert!(
+        message.contains("in time"),
+        "A19: the flow says it timed out: {message}"
+    );
+    let late = format!("switchboard://oauth/callback/google?code=c&state={state}");
+    let receipt = receive_deep_link(
+        late.as_bytes(),
+        harness.connector.catalog(),
+        &harness.connector.pending,
+        0,
+    );
+    assert_eq!(
+        receipt.outcome,
+        DeepLinkOutcome::NoPendingFlow,
+        "A19: a late answer finds nothing waiting"
+    );
+}
