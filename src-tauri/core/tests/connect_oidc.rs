@@ -1,10 +1,12 @@
 //! Connecting Google (pointed by an overrides file at oidc-provider, a real OpenID Connect
 //! server) through the connector, as the app does it: loopback and deep-link redirects, the
 //! id_token naming the account, tokens sealed in a real SQLite file with the key in the real
-//! keyring. Also the callback cases of SECURITY.md A3, A6, A12, A13, A19, A20 and B10.
+//! keyring; replays (A3), two flows at once (A20), granted scopes (B10), a deleted key (E4).
 
 #[path = "support/connector.rs"]
 mod connector;
+#[path = "support/google_flow.rs"]
+mod google_flow;
 #[path = "support/keyring.rs"]
 mod keyring;
 #[path = "support/oidc.rs"]
@@ -14,62 +16,11 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use connector::{google_overrides, Harness};
-use oidc::{approve_in_browser, approve_until_redirect, decline_in_browser, OidcServer};
-use switchboard_core::connections::{
-    browser_flow, connection_context, connection_owner, ConnectMethod, ConnectRequest, Connection, FlowState,
-};
-use switchboard_core::error::ErrorCode;
+use google_flow::{connected, google, harness, loopback_port, DEEP_LINK, LOOPBACK};
+use oidc::{approve_in_browser, approve_until_redirect, OidcServer};
+use switchboard_core::connections::{browser_flow, connection_context, connection_owner};
 use switchboard_core::oauth::{receive_deep_link, DeepLinkOutcome};
 use switchboard_core::vault::SecretStore;
-
-const LOOPBACK: &str = "\"loopback\"";
-const DEEP_LINK: &str = "\"deep_link\"";
-
-fn google() -> ConnectRequest {
-    ConnectRequest {
-        provider: "google".into(),
-        products: vec!["gmail".into(), "drive".into()],
-        method: ConnectMethod::Browser,
-        redirect: None,
-    }
-}
-
-fn harness(server: &OidcServer, redirect: &str, test: &str, timeout: Duration) -> Harness {
-    keyring::require_session_bus();
-    Harness::new(
-        &google_overrides(server, redirect),
-        keyring::private_slot(test),
-        timeout,
-    )
-}
-
-fn connected(state: FlowState) -> Connection {
-    match state {
-        FlowState::Connected { connection } => connection,
-        other => panic!("the sign-in must end connected, got {other:?}"),
-    }
-}
-
-fn failure(state: FlowState) -> String {
-    match state {
-        FlowState::Failed { message, .. } => message,
-        other => panic!("the sign-in must fail, got {other:?}"),
-    }
-}
-
-fn query_value(url: &str, name: &str) -> String {
-    let url = url::Url::parse(url).expect("a URL");
-    let value = url
-        .query_pairs()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.into_owned());
-    value.unwrap_or_else(|| panic!("{name} missing from {url}"))
-}
-
-fn loopback_port(authorize_url: &str) -> u16 {
-    let redirect = url::Url::parse(&query_value(authorize_url, "redirect_uri")).expect("redirect_uri");
-    redirect.port().expect("a loopback port")
-}
 
 #[tokio::test]
 async fn a_loopback_sign_in_ends_connected_as_the_accounts_email_with_sealed_tokens() {
@@ -172,118 +123,6 @@ async fn a_deep_link_callback_is_used_once() {
 }
 
 #[tokio::test]
-async fn declining_in_the_browser_says_so() {
-    let server = OidcServer::start();
-    let harness = harness(&server, LOOPBACK, "decline", Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
-        .await
-        .expect("the sign-in starts");
-    decline_in_browser(&harness.browser_url()).await;
-    let message = failure(harness.outcome(&started.flow_id).await);
-    assert!(
-        message.contains("declined"),
-        "A6: plain words for access_denied: {message}"
-    );
-    assert!(
-        harness.connector.list_connections().expect("list").is_empty(),
-        "nothing connected"
-    );
-}
-
-#[tokio::test]
-async fn a_callback_from_another_issuer_or_naming_none_is_refused() {
-    let server = OidcServer::start();
-    let harness = harness(&server, DEEP_LINK, "issuer", Duration::from_secs(30));
-    let cases = [
-        (
-            "&iss=https%3A%2F%2Fevil.example",
-            "unexpected issuer",
-            "A12: a different iss",
-        ),
-        (
-            "",
-            "did not say which server",
-            "A13: no iss from a server that advertises it",
-        ),
-    ];
-    for (iss, expected, why) in cases {
-        let started = browser_flow::start(&harness.connector, &google())
-            .await
-            .expect("the sign-in starts");
-        let state = query_value(&harness.browser_url(), "state");
-        let link = format!("switchboard://oauth/callback/google?code=forged&state={state}{iss}");
-        let receipt = receive_deep_link(
-            link.as_bytes(),
-            harness.connector.catalog(),
-            &harness.connector.pending,
-            0,
-        );
-        assert_eq!(
-            receipt.outcome,
-            DeepLinkOutcome::Delivered,
-            "the state matches, so the flow checks it"
-        );
-        let message = failure(harness.outcome(&started.flow_id).await);
-        assert!(
-            message.contains(expected),
-            "{why} must be refused before the code is used: {message}"
-        );
-    }
-    assert!(
-        harness.connector.list_connections().expect("list").is_empty(),
-        "nothing connected"
-    );
-}
-
-#[tokio::test]
-async fn a_sign_in_never_finished_times_out_and_closes_its_port() {
-    let server = OidcServer::start();
-    let harness = harness(&server, LOOPBACK, "timeout", Duration::from_millis(500));
-    let started = browser_flow::start(&harness.connector, &google())
-        .await
-        .expect("the sign-in starts");
-    let port = loopback_port(&harness.browser_url());
-    let message = failure(harness.outcome(&started.flow_id).await);
-    assert!(
-        message.contains("in time"),
-        "A19: the flow says it timed out: {message}"
-    );
-    assert!(
-        TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "A19: the port is closed after the timeout"
-    );
-}
-
-#[tokio::test]
-async fn cancel_ends_the_wait_and_closes_the_port() {
-    let server = OidcServer::start();
-    let harness = harness(&server, LOOPBACK, "cancel", Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
-        .await
-        .expect("the sign-in starts");
-    let port = loopback_port(&harness.browser_url());
-    harness
-        .connector
-        .cancel(&started.flow_id)
-        .expect("cancel a running sign-in");
-    assert_eq!(
-        harness.outcome(&started.flow_id).await,
-        FlowState::Cancelled,
-        "Cancel ends the flow"
-    );
-    assert!(
-        TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "the port is closed after Cancel"
-    );
-    let again = harness.connector.cancel(&started.flow_id).expect_err("cancelled once");
-    assert_eq!(
-        again.code,
-        ErrorCode::NotFound,
-        "an ended flow cannot be cancelled again"
-    );
-}
-
-#[tokio::test]
 async fn two_sign_ins_at_once_each_finish_with_their_own_verifier() {
     let server = OidcServer::start();
     let harness = harness(&server, LOOPBACK, "two", Duration::from_secs(30));
@@ -306,58 +145,6 @@ async fn two_sign_ins_at_once_each_finish_with_their_own_verifier() {
         labels,
         ["ana@example.com", "bob@example.com"],
         "A20: each flow gets its own account"
-    );
-}
-
-#[tokio::test]
-async fn without_a_client_id_the_sign_in_does_not_start() {
-    keyring::require_session_bus();
-    let harness = Harness::new("", keyring::private_slot("unconfigured"), Duration::from_secs(5));
-    let error = browser_flow::start(&harness.connector, &google())
-        .await
-        .expect_err("no client ID");
-    assert_eq!(
-        error.code,
-        ErrorCode::NotConfigured,
-        "the UI offers Settings for this code"
-    );
-    assert!(
-        error.message.contains("Settings"),
-        "the message says where to fix it: {}",
-        error.message
-    );
-    assert!(
-        harness.opened.try_recv().is_err(),
-        "no browser is opened for a sign-in that cannot work"
-    );
-}
-
-#[tokio::test]
-async fn a_deleted_keyring_key_leaves_connections_needing_reauthorization() {
-    let server = OidcServer::start();
-    let overrides = google_overrides(&server, LOOPBACK);
-    keyring::require_session_bus();
-    let slot = keyring::private_slot("deleted-key");
-    let harness = Harness::new(&overrides, slot.clone(), Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
-        .await
-        .expect("the sign-in starts");
-    approve_in_browser(&harness.browser_url(), "ana").await;
-    let connection = connected(harness.outcome(&started.flow_id).await);
-
-    keyring::entry(&slot)
-        .delete_credential()
-        .expect("the person deletes the key in Seahorse");
-    let Harness { data, .. } = harness;
-    let restarted = Harness::in_dir(data, &overrides, slot, Duration::from_secs(30));
-    restarted.connector.reconcile_at_start().expect("start-up check");
-    let listed = restarted.connector.list_connections().expect("list");
-    assert_eq!(listed.len(), 1, "E4: the database and the connection are kept");
-    assert_eq!(listed[0].id, connection.id);
-    assert!(
-        matches!(&listed[0].status, switchboard_core::connections::ConnectionStatus::NeedsReauthorization { reason } if reason.contains("Connect it again")),
-        "E4: a connection whose key is gone needs re-authorization, got {:?}",
-        listed[0].status
     );
 }
 
@@ -409,28 +196,30 @@ async fn a_loopback_answer_replayed_as_a_deep_link_is_ignored() {
 }
 
 #[tokio::test]
-async fn a_deep_link_sign_in_never_finished_times_out_and_stops_waiting() {
+async fn a_deleted_keyring_key_leaves_connections_needing_reauthorization() {
     let server = OidcServer::start();
-    let harness = harness(&server, DEEP_LINK, "deep-link-timeout", Duration::from_millis(500));
+    let overrides = google_overrides(&server, LOOPBACK);
+    keyring::require_session_bus();
+    let slot = keyring::private_slot("deleted-key");
+    let harness = Harness::new(&overrides, slot.clone(), Duration::from_secs(30));
     let started = browser_flow::start(&harness.connector, &google())
         .await
         .expect("the sign-in starts");
-    let state = query_value(&harness.browser_url(), "state");
-    let message = failure(harness.outcome(&started.flow_id).await);
+    approve_in_browser(&harness.browser_url(), "ana").await;
+    let connection = connected(harness.outcome(&started.flow_id).await);
+
+    keyring::entry(&slot)
+        .delete_credential()
+        .expect("the person deletes the key in Seahorse");
+    let Harness { data, .. } = harness;
+    let restarted = Harness::in_dir(data, &overrides, slot, Duration::from_secs(30));
+    restarted.connector.reconcile_at_start().expect("start-up check");
+    let listed = restarted.connector.list_connections().expect("list");
+    assert_eq!(listed.len(), 1, "E4: the database and the connection are kept");
+    assert_eq!(listed[0].id, connection.id);
     assert!(
-        message.contains("in time"),
-        "A19: the flow says it timed out: {message}"
-    );
-    let late = format!("switchboard://oauth/callback/google?code=c&state={state}");
-    let receipt = receive_deep_link(
-        late.as_bytes(),
-        harness.connector.catalog(),
-        &harness.connector.pending,
-        0,
-    );
-    assert_eq!(
-        receipt.outcome,
-        DeepLinkOutcome::NoPendingFlow,
-        "A19: a late answer finds nothing waiting"
+        matches!(&listed[0].status, switchboard_core::connections::ConnectionStatus::NeedsReauthorization { reason } if reason.contains("Connect it again")),
+        "E4: a connection whose key is gone needs re-authorization, got {:?}",
+        listed[0].status
     );
 }
