@@ -64,6 +64,8 @@ pub fn run() {
             commands::settings::settings_overview,
             commands::settings::list_notices,
             commands::settings::dismiss_notice,
+            commands::settings::set_overrides_file,
+            commands::settings::restart_app,
         ])
         .build(tauri::generate_context!());
     match app {

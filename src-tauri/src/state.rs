@@ -1,17 +1,19 @@
-//! What the running app holds: its paths, the catalogue (with any overrides file applied), the
+//! What the running app holds: its paths, the catalogue (with any overrides file applied, and
+//! what became of that file), the
 //! database (or why it could not be opened), the connector that connects accounts, and the last
 //! deep link received.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use switchboard_core::browser::open_url;
-use switchboard_core::catalog::{load_overrides, Catalog, OVERRIDES_ENV};
-use switchboard_core::clock::SystemClock;
+use switchboard_core::catalog::Catalog;
+use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::connections::{Connector, ConnectorConfig};
 use switchboard_core::db::{Database, DbError};
 use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::logging::{init_logging, LogGuard};
 use switchboard_core::oauth::DeepLinkReceipt;
+use switchboard_core::overrides_setting::{catalog_at_start, choose_overrides_file, OverridesStatus};
 use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::KeyringSlot;
 
@@ -23,6 +25,7 @@ pub struct AppState {
     database: Result<Arc<Mutex<Database>>, UserError>,
     connector: Result<Arc<Connector>, UserError>,
     last_deep_link: Mutex<Option<DeepLinkReceipt>>,
+    overrides: Mutex<OverridesStatus>,
     _logs: Option<LogGuard>,
 }
 
@@ -38,15 +41,6 @@ impl AppState {
         tracing::info!(data_dir = %paths.data_dir.display(), "Switchboard starting");
         let builtin =
             Catalog::builtin().unwrap_or_else(|error| fail(&format!("the built-in catalogue is invalid: {error}")));
-        let (catalog, credentials) = match std::env::var_os(OVERRIDES_ENV).filter(|path| !path.is_empty()) {
-            None => (builtin, Default::default()),
-            Some(path) => {
-                let overridden = load_overrides(&builtin, path.as_ref())
-                    .unwrap_or_else(|error| fail(&format!("{OVERRIDES_ENV}: {error}")));
-                tracing::info!(file = %path.to_string_lossy(), "provider overrides applied");
-                (overridden.catalog, overridden.credentials)
-            }
-        };
         let database = match prepared {
             Err(error) => Err(UserError::new(
                 ErrorCode::Storage,
@@ -59,6 +53,14 @@ impl AppState {
                     UserError::from(error)
                 }),
         };
+        let active = {
+            let open = database
+                .as_ref()
+                .ok()
+                .map(|database| database.lock().unwrap_or_else(PoisonError::into_inner));
+            catalog_at_start(builtin, open.as_deref())
+        };
+        let (catalog, credentials) = (active.catalog, active.credentials);
         let connector = database.clone().map(|database| {
             let mut config = ConnectorConfig::new(
                 catalog.clone(),
@@ -79,6 +81,7 @@ impl AppState {
             database,
             connector,
             last_deep_link: Mutex::new(None),
+            overrides: Mutex::new(active.status),
             _logs: logs,
         }
     }
@@ -92,6 +95,18 @@ impl AppState {
 
     pub fn connector(&self) -> Result<Arc<Connector>, UserError> {
         self.connector.clone()
+    }
+
+    pub fn overrides(&self) -> OverridesStatus {
+        self.overrides.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Checks and saves the overrides file chosen in Settings (used from the next start).
+    pub fn choose_overrides_file(&self, path: Option<&str>) -> Result<OverridesStatus, UserError> {
+        let current = self.overrides();
+        let status = choose_overrides_file(&*self.database()?, &current, path, SystemClock.now())?;
+        *self.overrides.lock().unwrap_or_else(PoisonError::into_inner) = status.clone();
+        Ok(status)
     }
 
     pub fn record_deep_link(&self, receipt: DeepLinkReceipt) {

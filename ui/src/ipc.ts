@@ -11,6 +11,7 @@ import type { Notice } from "./bindings/Notice";
 import type { Provider } from "./bindings/Provider";
 import type { ProviderSetup } from "./bindings/ProviderSetup";
 import type { ProviderSetupUpdate } from "./bindings/ProviderSetupUpdate";
+import type { OverridesStatus } from "./bindings/OverridesStatus";
 import type { SettingsOverview } from "./bindings/SettingsOverview";
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -74,6 +75,8 @@ export const api = {
   /** Keeps the master key in memory for this run when the keyring cannot be used. */
   useSessionOnlyKey: () => call<void>("use_session_only_key"),
   settingsOverview: () => call<SettingsOverview>("settings_overview"),
+  setOverridesFile: (path: string | null) => call<OverridesStatus>("set_overrides_file", { path }),
+  restartApp: () => call<void>("restart_app"),
   listNotices: () => call<Notice[]>("list_notices"),
   dismissNotice: (id: number) => call<void>("dismiss_notice", { id }),
   /** Calls `onEvent` for every event the backend pushes from now on. */

@@ -11,6 +11,7 @@ pub mod doctor;
 pub mod error;
 pub mod logging;
 pub mod oauth;
+pub mod overrides_setting;
 pub mod overview;
 pub mod paths;
 pub mod scheme;

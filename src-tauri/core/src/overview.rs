@@ -7,6 +7,7 @@ use ts_rs::TS;
 use crate::connections::KeyMode;
 use crate::db::{self, notices, Database, DbError};
 use crate::oauth::DeepLinkReceipt;
+use crate::overrides_setting::OverridesStatus;
 use crate::paths::{AppPaths, DataLocations};
 use crate::scheme::{query_scheme_registration, SchemeRegistration};
 use crate::vault::{probe_key_storage, KeyStorageStatus, KeyringSlot};
@@ -18,6 +19,8 @@ pub struct SettingsOverview {
     pub key_storage: KeyStorageStatus,
     /// Session-only when the person chose to go on without the keyring.
     pub key_mode: KeyMode,
+    /// The provider overrides file, if one is in use or chosen.
+    pub overrides: OverridesStatus,
     pub database: DatabaseOverview,
     pub deep_links: DeepLinkOverview,
     /// Messages waiting to be dismissed.
@@ -47,11 +50,13 @@ pub fn settings_overview(
     database: &Database,
     last_received: Option<DeepLinkReceipt>,
     key_mode: KeyMode,
+    overrides: OverridesStatus,
 ) -> Result<SettingsOverview, DbError> {
     Ok(SettingsOverview {
         locations: paths.locations(),
         key_storage: probe_key_storage(&KeyringSlot::for_paths(paths)),
         key_mode,
+        overrides,
         database: DatabaseOverview {
             schema_version: db::latest_version(),
             last_recovery: notices::latest_of_kind(database.conn(), notices::NoticeKind::DatabaseRecovered)?,

@@ -3,6 +3,7 @@
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::db::notices::{self, Notice};
 use switchboard_core::error::{ErrorCode, UserError};
+use switchboard_core::overrides_setting::OverridesStatus;
 use switchboard_core::overview::{settings_overview as gather_overview, SettingsOverview};
 use tauri::{AppHandle, Manager, State};
 
@@ -15,7 +16,14 @@ pub async fn settings_overview(app: AppHandle) -> Result<SettingsOverview, UserE
         let state = app.state::<AppState>();
         let key_mode = state.connector()?.key_mode();
         let database = state.database()?;
-        gather_overview(&state.paths, &database, state.last_deep_link(), key_mode).map_err(UserError::from)
+        gather_overview(
+            &state.paths,
+            &database,
+            state.last_deep_link(),
+            key_mode,
+            state.overrides(),
+        )
+        .map_err(UserError::from)
     })
     .await
     .map_err(|error| UserError::new(ErrorCode::Internal, format!("Reading the settings failed: {error}")))?
@@ -29,4 +37,16 @@ pub fn list_notices(state: State<'_, AppState>) -> Result<Vec<Notice>, UserError
 #[tauri::command]
 pub fn dismiss_notice(id: i64, state: State<'_, AppState>) -> Result<(), UserError> {
     Ok(notices::dismiss(state.database()?.conn(), id, SystemClock.now())?)
+}
+
+/// Chooses (or, with `None`, stops using) the provider overrides file; it applies at restart.
+#[tauri::command]
+pub fn set_overrides_file(path: Option<String>, state: State<'_, AppState>) -> Result<OverridesStatus, UserError> {
+    state.choose_overrides_file(path.as_deref())
+}
+
+/// Restarts Switchboard (to apply a new overrides file).
+#[tauri::command]
+pub fn restart_app(app: AppHandle) {
+    app.restart();
 }

@@ -5,12 +5,17 @@ import type { DeepLinkOverview } from "./DeepLinkOverview";
 import type { KeyMode } from "./KeyMode";
 import type { KeyStorageStatus } from "./KeyStorageStatus";
 import type { Notice } from "./Notice";
+import type { OverridesStatus } from "./OverridesStatus";
 
 export type SettingsOverview = { locations: DataLocations, keyStorage: KeyStorageStatus, 
 /**
  * Session-only when the person chose to go on without the keyring.
  */
-keyMode: KeyMode, database: DatabaseOverview, deepLinks: DeepLinkOverview, 
+keyMode: KeyMode, 
+/**
+ * The provider overrides file, if one is in use or chosen.
+ */
+overrides: OverridesStatus, database: DatabaseOverview, deepLinks: DeepLinkOverview, 
 /**
  * Messages waiting to be dismissed.
  */

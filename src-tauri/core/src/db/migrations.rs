@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_notices.sql"),
     include_str!("migrations/0002_secrets.sql"),
     include_str!("migrations/0003_connections.sql"),
+    include_str!("migrations/0004_app_settings.sql"),
 ];
 
 /// The schema version this build writes.

@@ -2,6 +2,7 @@
 //! `PRAGMA quick_check` (a damaged file is moved aside, kept, and replaced by a fresh one), and
 //! migrated forward. One module per table holds that table's queries; no business rules here.
 
+pub mod app_settings;
 pub mod connections;
 mod migrations;
 pub mod notices;
