@@ -144,16 +144,23 @@ describe("ProviderCard connecting", () => {
     expect(calls[2]).toEqual(calls[0]);
   });
 
-  it("offers to set the provider up when it has no client ID", async () => {
+  it("leads with setting the provider up when it has no client ID, keeping the key form", async () => {
+    const { onSetUp } = renderCard("github", { clientReady: false });
+    expect(screen.queryByRole("button", { name: "Connect" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Use a code instead" })).toBeNull();
+    expect(screen.getByRole("button", { name: "Use a key or token instead" })).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Set up GitHub" }));
+    expect(onSetUp).toHaveBeenCalledWith("github");
+  });
+
+  it("offers to set the provider up when a sign-in finds no client ID after all", async () => {
     backend(() => {
       throw { code: "NotConfigured", message: "GitHub needs a client ID before you can sign in." };
     });
-    const { onSetUp } = renderCard("github", { clientReady: false });
-    expect(screen.getByText(/needs a client ID from your own GitHub app/)).toBeTruthy();
+    const { onSetUp } = renderCard("github");
     await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
     expect(await screen.findByText("GitHub needs a client ID before you can sign in.")).toBeTruthy();
-    const setUp = screen.getByRole("button", { name: "Set up GitHub" });
-    await fireEvent.click(setUp);
+    await fireEvent.click(screen.getByRole("button", { name: "Set up GitHub" }));
     expect(onSetUp).toHaveBeenCalledWith("github");
   });
 
