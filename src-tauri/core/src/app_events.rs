@@ -15,7 +15,7 @@ pub enum AppEvent {
     DeepLinkReceived(DeepLinkReceipt),
     /// A sign-in moved on (waiting, finishing, connected, failed, cancelled).
     #[serde(rename = "connections://flow")]
-    ConnectFlow(FlowUpdate),
+    ConnectFlow(Box<FlowUpdate>),
     /// Connections were added or changed: reload them.
     #[serde(rename = "connections://changed")]
     ConnectionsChanged,

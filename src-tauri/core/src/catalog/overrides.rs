@@ -139,7 +139,7 @@ pub fn apply_overrides(catalog: &Catalog, file: &str, text: &str) -> Result<Over
             },
         );
     }
-    let catalog = Catalog::from_providers(providers).map_err(|message| invalid(message))?;
+    let catalog = Catalog::from_providers(providers).map_err(invalid)?;
     Ok(Overridden { catalog, credentials })
 }
 
@@ -186,11 +186,7 @@ redirect = ["deep_link"]
         assert_eq!(oauth.redirect, vec![RedirectKind::DeepLink]);
         let credentials = &overridden.credentials["github"];
         assert_eq!(credentials.client_id.as_deref(), Some("Iv1.test"));
-        assert_eq!(
-            format!("{credentials:?}").contains("shh"),
-            false,
-            "the secret never prints"
-        );
+        assert!(!format!("{credentials:?}").contains("shh"), "the secret never prints");
     }
 
     #[test]

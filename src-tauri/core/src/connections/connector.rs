@@ -244,11 +244,11 @@ impl Connector {
             self.active_flows().remove(flow_id);
         }
         let connected = matches!(state, FlowState::Connected { .. });
-        self.publish(AppEvent::ConnectFlow(FlowUpdate {
+        self.publish(AppEvent::ConnectFlow(Box::new(FlowUpdate {
             flow_id: flow_id.to_owned(),
             provider: provider.to_owned(),
             state,
-        }));
+        })));
         if connected {
             self.publish(AppEvent::ConnectionsChanged);
         }

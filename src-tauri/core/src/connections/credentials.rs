@@ -192,7 +192,9 @@ mod tests {
             ),
         ];
         for (given, named) in cases {
-            let error = split_fields(supabase, &given).err().expect("refused");
+            let Err(error) = split_fields(supabase, &given) else {
+                panic!("fields naming `{named}` wrongly must be refused");
+            };
             assert_eq!(error.code, ErrorCode::InvalidInput);
             assert!(
                 error.message.contains(named),
