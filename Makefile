@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev libssl-dev libdbus-1-dev \
 	libxdo-dev librsvg2-dev xdg-utils desktop-file-utils
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver gnome-keyring keyutils dbus libglib2.0-bin
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver gnome-keyring keyutils dbus libglib2.0-bin curl openssl
 BENCH_PACKAGES := xdotool x11-utils
 
 # apt-get install whatever of $(1) is not installed yet.
