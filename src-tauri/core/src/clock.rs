@@ -31,6 +31,26 @@ impl Clock for FixedClock {
     }
 }
 
+/// A clock a test moves by hand (shared across threads).
+#[derive(Debug, Default)]
+pub struct ManualClock(std::sync::atomic::AtomicI64);
+
+impl ManualClock {
+    pub fn new(now: i64) -> Self {
+        Self(std::sync::atomic::AtomicI64::new(now))
+    }
+
+    pub fn set(&self, now: i64) {
+        self.0.store(now, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 /// `2026-11-22T03-04-05Z` for a Unix time: ISO 8601 with `-` for `:`, safe in file names.
 pub fn format_utc(unix_seconds: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]-[minute]-[second]Z");

@@ -18,8 +18,12 @@ pub enum ErrorCode {
     KeyringUnavailable,
     /// The provider needs a client ID (or secret) in Settings before a sign-in can start.
     NotConfigured,
-    /// The provider refused: a wrong key, a declined sign-in, a revoked grant.
+    /// The provider refused: a wrong key, a declined sign-in.
     ProviderRejected,
+    /// The connection's sign-in no longer works (revoked, expired): re-authorize it.
+    NeedsAuth,
+    /// The connection is turned off: enable it to use it.
+    Disabled,
     /// The provider could not be reached or did not answer in time: try again.
     Network,
     /// A fault in Switchboard itself: report it.

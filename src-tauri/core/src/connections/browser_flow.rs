@@ -206,7 +206,7 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
             auth_kind: AuthKind::Oauth2,
             identity: &identity,
             scopes: &granted,
-            expires_at: tokens.expires_in.map(|seconds| now.saturating_add(seconds)),
+            expires_at: super::status::expires_at(now, tokens.expires_in),
             config,
             secrets,
         },

@@ -4,7 +4,7 @@
 //! the two ways out: an event sink and "open this URL in the browser". The flows themselves
 //! live in `browser_flow` and `credentials`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -12,7 +12,7 @@ use serde::Serialize;
 use tokio::sync::oneshot;
 use ts_rs::TS;
 
-use super::{Connection, ConnectionStatus, FlowState, FlowUpdate, Integration};
+use super::{Connection, FlowState, FlowUpdate, Integration};
 use crate::app_events::AppEvent;
 use crate::catalog::{Catalog, OverrideCredentials, Provider};
 use crate::clock::Clock;
@@ -80,6 +80,10 @@ pub struct Connector {
     /// Signing keys per JWKS URI, kept across sign-ins so a rotated key is found by one
     /// rate-limited refetch and an unreachable endpoint falls back to fresh keys (D6, D9).
     jwks: Mutex<HashMap<String, Arc<JwksCache>>>,
+    /// One async lock per connection: the single flight of its refresh.
+    pub(super) refresh_locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Connections whose refresh is in flight (their status reads "refreshing").
+    pub(super) refreshing: Mutex<HashSet<i64>>,
 }
 
 impl Connector {
@@ -91,6 +95,8 @@ impl Connector {
             pending: PendingFlows::default(),
             active: Mutex::new(HashMap::new()),
             jwks: Mutex::new(HashMap::new()),
+            refresh_locks: Mutex::new(HashMap::new()),
+            refreshing: Mutex::new(HashSet::new()),
         })
     }
 
@@ -177,10 +183,7 @@ impl Connector {
         let reason = "Switchboard's key in the system keyring was removed or replaced, so this account's saved sign-in can no longer be read. Connect it again.";
         for connection in db::connections::list(db.conn())? {
             if unreadable.contains(&connection_owner(connection.id)) {
-                let status = ConnectionStatus::NeedsReauthorization {
-                    reason: reason.to_owned(),
-                };
-                db::connections::set_status(db.conn(), connection.id, &status)?;
+                db::connections::set_needs_reauthorization(db.conn(), connection.id, reason)?;
             }
         }
         drop(db);
@@ -190,8 +193,40 @@ impl Connector {
         Ok(())
     }
 
+    /// Every connection with its status as of now.
     pub fn list_connections(&self) -> Result<Vec<Connection>, UserError> {
-        Ok(db::connections::list(self.db().conn())?)
+        let stored = db::connections::list(self.db().conn())?;
+        Ok(stored.into_iter().map(|connection| self.with_status(connection)).collect())
+    }
+
+    /// One connection with its status as of now.
+    pub fn connection(&self, id: i64) -> Result<Connection, UserError> {
+        let stored = db::connections::get(self.db().conn(), id)?;
+        let stored = stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;
+        Ok(self.with_status(stored))
+    }
+
+    fn with_status(&self, mut connection: Connection) -> Connection {
+        let refreshing = self.refreshing.lock().unwrap_or_else(PoisonError::into_inner).contains(&connection.id);
+        let provider = self.config.catalog.provider(&connection.provider);
+        connection.status = super::status::evaluate(&connection, provider, self.now(), refreshing);
+        connection
+    }
+
+    /// Appends to the audit log; a failure to write it is logged, never fatal to the operation.
+    pub(super) fn audit(&self, connection: &Connection, operation: &str, outcome: &str, detail: Option<&str>) {
+        let entry = db::audit::NewAuditEntry {
+            at: self.now(),
+            connection_id: Some(connection.id),
+            provider: &connection.provider,
+            account_label: &connection.account_label,
+            operation,
+            outcome,
+            detail,
+        };
+        if let Err(error) = db::audit::append(self.db().conn(), &entry) {
+            tracing::warn!(%error, operation, "could not write the audit log");
+        }
     }
 
     pub fn integrations(&self) -> Result<Vec<Integration>, UserError> {

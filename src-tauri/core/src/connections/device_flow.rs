@@ -160,7 +160,7 @@ async fn finish(connector: &Connector, flow: &DeviceFlow, tokens: &TokenSet) -> 
             auth_kind: AuthKind::DeviceCode,
             identity: &identity,
             scopes: &granted,
-            expires_at: tokens.expires_in.map(|seconds| now.saturating_add(seconds)),
+            expires_at: super::status::expires_at(now, tokens.expires_in),
             config: serde_json::json!({}),
             secrets,
         },

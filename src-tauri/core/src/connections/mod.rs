@@ -9,6 +9,8 @@ pub mod credentials;
 pub mod device_flow;
 pub mod identity;
 mod model;
+pub mod refresh;
+pub mod status;
 mod store;
 
 pub use client_setup::{ClientIdSource, ProductScopes, ProviderSetup, ProviderSetupUpdate};
@@ -16,7 +18,8 @@ pub use connector::{
     connection_context, connection_owner, BrowserOpener, Connector, ConnectorConfig, EventSink, KeyMode,
 };
 pub use model::{
-    ConnectMethod, ConnectRequest, Connection, ConnectionStatus, CredentialsRequest, FlowState, FlowUpdate, Integration,
+    ConnectMethod, ConnectRequest, Connection, ConnectionStatus, CredentialsRequest, FlowState, FlowUpdate, Health,
+    Integration,
 };
 
 use crate::catalog::Provider;

@@ -37,15 +37,63 @@ pub struct Connection {
     pub session_only: bool,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// The person's name for it ("work Gmail"), shown above the account.
+    pub label: Option<String>,
+    /// A disabled connection keeps its tokens, but nothing may use it.
+    pub enabled: bool,
+    /// When its tokens were last renewed, if ever.
+    pub refreshed_at: Option<i64>,
+    #[serde(skip)]
+    #[ts(skip)]
+    pub health: Health,
 }
 
+/// What the refresh engine keeps about a connection; the status is derived from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Health {
+    /// Bumped by every token write: the refresh's compare-and-swap works on it.
+    pub token_version: i64,
+    /// When the current access token arrived: its lifetime is `expires_at - received_at`.
+    pub received_at: Option<i64>,
+    /// The stored verdict ("needs re-authorization" and why), before anything is derived.
+    pub reauthorization_reason: Option<String>,
+    pub last_error: Option<String>,
+    /// The last error was the client's configuration (invalid_client), not the network.
+    pub error_is_configuration: bool,
+    pub next_retry_at: Option<i64>,
+    pub failures: i64,
+}
+
+/// One of the states a person sees on the card and the sidebar badge, derived from the stored
+/// health, the clock, refreshes in flight and the scopes the products need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "state", rename_all = "camelCase")]
 pub enum ConnectionStatus {
     Connected,
+    /// Its tokens are being renewed right now.
+    Refreshing,
+    /// The access token expires soon and will be renewed.
+    #[serde(rename_all = "camelCase")]
+    Expiring {
+        expires_at: i64,
+    },
     /// The tokens cannot be used any more; `reason` says why, in plain words.
     NeedsReauthorization {
         reason: String,
+    },
+    /// Granted fewer scopes than its products need; re-authorizing asks for them.
+    MissingScopes {
+        missing: Vec<String>,
+    },
+    /// Turned off by the person: kept, but unused.
+    Disabled,
+    /// The last renewal failed for a reason that may pass; the connection works until its
+    /// token expires. `configuration` means the client settings were refused (see Settings).
+    #[serde(rename_all = "camelCase")]
+    Error {
+        message: String,
+        configuration: bool,
+        next_retry_at: Option<i64>,
     },
 }
 

@@ -4,7 +4,7 @@ use rusqlite::{params, Connection as Sqlite, OptionalExtension, Row};
 
 use super::DbError;
 use crate::catalog::AuthKind;
-use crate::connections::{Connection, ConnectionStatus};
+use crate::connections::{Connection, ConnectionStatus, Health};
 
 /// What is written when an account is connected (or connected again).
 #[derive(Debug, Clone)]
@@ -21,19 +21,23 @@ pub struct ConnectionRecord<'a> {
 }
 
 const COLUMNS: &str = "id, provider, products, auth_kind, account_id, account_label, scopes, expires_at, \
-                       status, status_reason, config, session_only, created_at, last_used_at";
+                       status, status_reason, config, session_only, created_at, last_used_at, label, enabled, \
+                       refreshed_at, token_version, received_at, last_error, error_is_configuration, \
+                       next_retry_at, failures";
 
 /// Inserts the account, or updates it when `(provider, account_id)` is already connected;
 /// returns its id. A reconnected account is connected again whatever its old status.
 pub fn upsert(conn: &Sqlite, record: &ConnectionRecord<'_>, now: i64) -> Result<i64, DbError> {
     let id = conn.query_row(
         "INSERT INTO connections (provider, products, auth_kind, account_id, account_label, scopes, expires_at,
-                                  status, status_reason, config, session_only, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'connected', NULL, ?8, ?9, ?10)
+                                  status, status_reason, config, session_only, created_at, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'connected', NULL, ?8, ?9, ?10, ?10)
          ON CONFLICT (provider, account_id) DO UPDATE SET products = excluded.products,
              auth_kind = excluded.auth_kind, account_label = excluded.account_label, scopes = excluded.scopes,
              expires_at = excluded.expires_at, status = 'connected', status_reason = NULL,
-             config = excluded.config, session_only = excluded.session_only
+             config = excluded.config, session_only = excluded.session_only,
+             token_version = token_version + 1, received_at = excluded.created_at, last_error = NULL,
+             error_is_configuration = 0, next_retry_at = NULL, failures = 0
          RETURNING id",
         params![
             record.provider,
@@ -83,16 +87,75 @@ pub fn find_account(conn: &Sqlite, provider: &str, account_id: &str) -> Result<O
     Ok(found)
 }
 
-pub fn set_status(conn: &Sqlite, id: i64, status: &ConnectionStatus) -> Result<(), DbError> {
-    let (name, reason) = match status {
-        ConnectionStatus::Connected => ("connected", None),
-        ConnectionStatus::NeedsReauthorization { reason } => ("needs_reauthorization", Some(reason.as_str())),
-    };
+/// The tokens can no longer be used; `reason` says why. A fresh sign-in clears it (`upsert`).
+pub fn set_needs_reauthorization(conn: &Sqlite, id: i64, reason: &str) -> Result<(), DbError> {
     conn.execute(
-        "UPDATE connections SET status = ?2, status_reason = ?3 WHERE id = ?1",
-        params![id, name, reason],
+        "UPDATE connections SET status = 'needs_reauthorization', status_reason = ?2, next_retry_at = NULL
+         WHERE id = ?1",
+        params![id, reason],
     )?;
     Ok(())
+}
+
+pub fn set_enabled(conn: &Sqlite, id: i64, enabled: bool) -> Result<bool, DbError> {
+    Ok(conn.execute(
+        "UPDATE connections SET enabled = ?2 WHERE id = ?1",
+        params![id, enabled],
+    )? == 1)
+}
+
+/// `None` (or blank) goes back to showing the account alone.
+pub fn set_label(conn: &Sqlite, id: i64, label: Option<&str>) -> Result<bool, DbError> {
+    Ok(conn.execute("UPDATE connections SET label = ?2 WHERE id = ?1", params![id, label])? == 1)
+}
+
+pub fn touch(conn: &Sqlite, id: i64, now: i64) -> Result<(), DbError> {
+    conn.execute(
+        "UPDATE connections SET last_used_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+/// What a successful refresh changes, written only if nobody wrote tokens since `version`.
+pub struct Refreshed<'a> {
+    pub version: i64,
+    pub expires_at: Option<i64>,
+    pub scopes: Option<&'a [String]>,
+    pub now: i64,
+}
+
+/// The compare-and-swap of a refresh: `false` when the row moved on (another writer won).
+pub fn record_refreshed(conn: &Sqlite, id: i64, refreshed: &Refreshed<'_>) -> Result<bool, DbError> {
+    let scopes = refreshed.scopes.map(to_json);
+    let changed = conn.execute(
+        "UPDATE connections SET token_version = token_version + 1, expires_at = ?3, received_at = ?4,
+             refreshed_at = ?4, scopes = COALESCE(?5, scopes), status = 'connected', status_reason = NULL,
+             last_error = NULL, error_is_configuration = 0, next_retry_at = NULL, failures = 0
+         WHERE id = ?1 AND token_version = ?2",
+        params![id, refreshed.version, refreshed.expires_at, refreshed.now, scopes],
+    )?;
+    Ok(changed == 1)
+}
+
+/// A renewal that failed but may work later (or, with `configuration`, after Settings change).
+pub fn record_refresh_failure(
+    conn: &Sqlite,
+    id: i64,
+    message: &str,
+    configuration: bool,
+    next_retry_at: Option<i64>,
+) -> Result<(), DbError> {
+    conn.execute(
+        "UPDATE connections SET last_error = ?2, error_is_configuration = ?3, next_retry_at = ?4,
+             failures = failures + 1 WHERE id = ?1",
+        params![id, message, configuration, next_retry_at],
+    )?;
+    Ok(())
+}
+
+pub fn delete(conn: &Sqlite, id: i64) -> Result<bool, DbError> {
+    Ok(conn.execute("DELETE FROM connections WHERE id = ?1", params![id])? == 1)
 }
 
 /// Removes the connections made in session-only mode (their key is gone); returns their ids.
@@ -105,11 +168,13 @@ pub fn delete_session_only(conn: &Sqlite) -> Result<Vec<i64>, DbError> {
 }
 
 fn read(row: &Row<'_>) -> rusqlite::Result<Connection> {
-    let status = match row.get::<_, String>(8)?.as_str() {
-        "connected" => ConnectionStatus::Connected,
-        _ => ConnectionStatus::NeedsReauthorization {
-            reason: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
-        },
+    let reauthorization_reason = match row.get::<_, String>(8)?.as_str() {
+        "connected" => None,
+        _ => Some(row.get::<_, Option<String>>(9)?.unwrap_or_default()),
+    };
+    let status = match &reauthorization_reason {
+        None => ConnectionStatus::Connected,
+        Some(reason) => ConnectionStatus::NeedsReauthorization { reason: reason.clone() },
     };
     Ok(Connection {
         id: row.get(0)?,
@@ -125,6 +190,18 @@ fn read(row: &Row<'_>) -> rusqlite::Result<Connection> {
         session_only: row.get(11)?,
         created_at: row.get(12)?,
         last_used_at: row.get(13)?,
+        label: row.get(14)?,
+        enabled: row.get(15)?,
+        refreshed_at: row.get(16)?,
+        health: Health {
+            token_version: row.get(17)?,
+            received_at: row.get(18)?,
+            reauthorization_reason,
+            last_error: row.get(19)?,
+            error_is_configuration: row.get(20)?,
+            next_retry_at: row.get(21)?,
+            failures: row.get(22)?,
+        },
     })
 }
 
@@ -180,14 +257,7 @@ mod tests {
         let first = vec!["gmail".to_owned()];
         let second = vec!["gmail".to_owned(), "drive".to_owned()];
         let id = upsert(db.conn(), &record("iss|ana", &first, &config), 1).expect("insert");
-        set_status(
-            db.conn(),
-            id,
-            &ConnectionStatus::NeedsReauthorization {
-                reason: "revoked".into(),
-            },
-        )
-        .expect("status");
+        set_needs_reauthorization(db.conn(), id, "revoked").expect("status");
         let again = upsert(db.conn(), &record("iss|ana", &second, &config), 2).expect("upsert");
         assert_eq!(again, id, "connecting the same account again keeps its id");
         let stored = get(db.conn(), id).expect("get").expect("present");

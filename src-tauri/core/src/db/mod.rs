@@ -3,6 +3,7 @@
 //! migrated forward. One module per table holds that table's queries; no business rules here.
 
 pub mod app_settings;
+pub mod audit;
 pub mod connections;
 mod migrations;
 pub mod notices;

@@ -108,12 +108,7 @@ fn print_connections(connections: &[Connection], json: bool) -> Result<(), Strin
         return Ok(());
     }
     for connection in connections {
-        let status = match &connection.status {
-            switchboard_core::connections::ConnectionStatus::Connected => "connected".to_owned(),
-            switchboard_core::connections::ConnectionStatus::NeedsReauthorization { reason } => {
-                format!("needs re-authorization: {reason}")
-            }
-        };
+        let status = connection.status.summary();
         println!(
             "{:<4} {:<10} {:<32} {:<24} {}",
             connection.id,

@@ -1,0 +1,312 @@
+//! The refresh engine: a usable access token for a connection, renewed first when due. One
+//! flight per connection (an async lock, a re-read under it, and a compare-and-swap on the
+//! token version in an IMMEDIATE transaction), so any number of callers cause one token
+//! request and all get its result. A rotated refresh token is committed with
+//! `synchronous=FULL` before the new access token is handed out; a response without one keeps
+//! the old. `invalid_grant` means re-authorization (no retry), `invalid_client` a Settings
+//! problem, anything else a retry later while the current token still works.
+
+use std::sync::{Arc, PoisonError};
+
+use rusqlite::TransactionBehavior;
+
+use super::client_setup::resolve_client;
+use super::connector::{connection_context, connection_owner, Connector};
+use super::status::{expires_at, refresh_due};
+use super::Connection;
+use crate::catalog::AuthKind;
+use crate::db::connections::{self, Refreshed};
+use crate::error::{ErrorCode, UserError};
+use crate::oauth::token::{refresh_with, TokenClient, TokenError, TokenSet};
+use crate::vault::{SecretStore, Sensitive};
+
+/// Test seam: with `SWITCHBOARD_FAILPOINT=refresh-after-token-response` the process stops (and
+/// says so on stderr) between the token response and its commit, for a test to SIGKILL it.
+pub const FAILPOINT_ENV: &str = "SWITCHBOARD_FAILPOINT";
+const AFTER_TOKEN_RESPONSE: &str = "refresh-after-token-response";
+
+/// Retries of a failed renewal start here and double, up to the cap (plus jitter).
+const RETRY_BASE_SECONDS: i64 = 30;
+const RETRY_CAP_SECONDS: i64 = 30 * 60;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Renewal {
+    /// Only if the token is due (another caller may have just renewed it).
+    IfDue,
+    /// Now, whatever the expiry ("Refresh now").
+    Always,
+    /// After an API call refused the token of this version (401).
+    Refused { version: i64 },
+}
+
+impl Connector {
+    /// An access token that works now, renewed first if due. Disabled connections and those
+    /// needing re-authorization are refused.
+    pub async fn access_token(&self, id: i64) -> Result<Sensitive<String>, UserError> {
+        let connection = self.usable(id)?;
+        if !refresh_due(&connection, self.now()) {
+            return self.read_access_token(&connection);
+        }
+        self.renew(id, Renewal::IfDue).await
+    }
+
+    /// Renews now (the "Refresh now" operation) and returns the connection as it stands.
+    pub async fn refresh_now(&self, id: i64) -> Result<Connection, UserError> {
+        self.renew(id, Renewal::Always).await?;
+        self.connection(id)
+    }
+
+    /// An API call answered 401 with the token of `version`: renew once; if that token was
+    /// already replaced, use the replacement. A second 401 after this means re-authorization.
+    pub async fn after_unauthorized(&self, id: i64, version: i64) -> Result<Sensitive<String>, UserError> {
+        self.renew(id, Renewal::Refused { version }).await
+    }
+
+    /// Marks the connection as needing re-authorization after its renewed token was refused.
+    pub fn refused_after_renewal(&self, id: i64) -> Result<(), UserError> {
+        let connection = self.connection(id)?;
+        let reason = format!("{} refused the renewed access; connect the account again.", connection.provider);
+        connections::set_needs_reauthorization(self.db().conn(), id, &reason)?;
+        self.audit(&connection, "use", "needs re-authorization", Some(&reason));
+        self.notify_connections_changed();
+        Ok(())
+    }
+
+    fn usable(&self, id: i64) -> Result<Connection, UserError> {
+        let connection = self.connection(id)?;
+        if !connection.enabled {
+            return Err(UserError::new(
+                ErrorCode::Disabled,
+                format!("{} is turned off. Enable it to use it.", display_name(&connection)),
+            ));
+        }
+        if let Some(reason) = &connection.health.reauthorization_reason {
+            return Err(UserError::new(ErrorCode::NeedsAuth, reason.clone()));
+        }
+        Ok(connection)
+    }
+
+    fn read_access_token(&self, connection: &Connection) -> Result<Sensitive<String>, UserError> {
+        self.read_secret(connection, "access_token")?
+            .ok_or_else(|| UserError::new(ErrorCode::NeedsAuth, "This connection has no saved sign-in; connect it again."))
+    }
+
+    pub(super) fn read_secret(&self, connection: &Connection, name: &str) -> Result<Option<Sensitive<String>>, UserError> {
+        let key = self.key()?;
+        let db = self.db();
+        let context = connection_context(&connection.provider, &connection.account_id);
+        SecretStore::new(&db, &key)
+            .get(&connection_owner(connection.id), &context, name)
+            .map_err(|error| UserError::new(ErrorCode::NeedsAuth, format!("{error}.")))
+    }
+
+    fn refresh_lock(&self, id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.refresh_locks.lock().unwrap_or_else(PoisonError::into_inner);
+        locks.entry(id).or_default().clone()
+    }
+
+    async fn renew(&self, id: i64, mode: Renewal) -> Result<Sensitive<String>, UserError> {
+        let lock = self.refresh_lock(id);
+        let _flight = lock.lock().await;
+        let connection = self.usable(id)?; // re-read: another caller may have renewed it
+        let already_renewed = match mode {
+            Renewal::IfDue => !refresh_due(&connection, self.now()),
+            Renewal::Refused { version } => connection.health.token_version != version,
+            Renewal::Always => false,
+        };
+        if already_renewed {
+            return self.read_access_token(&connection);
+        }
+        let Some(refresh_token) = self.read_secret(&connection, "refresh_token")? else {
+            return self.without_refresh_token(&connection);
+        };
+        self.set_refreshing(id, true);
+        let answer = self.request_refresh(&connection, &refresh_token).await;
+        self.set_refreshing(id, false);
+        failpoint(AFTER_TOKEN_RESPONSE);
+        let outcome = match answer {
+            Ok(tokens) => self.store_refreshed(&connection, &tokens),
+            Err(error) => self.refresh_failed(&connection, error),
+        };
+        self.notify_connections_changed();
+        outcome
+    }
+
+    /// Tokens that cannot be renewed work until they expire (GitHub OAuth apps, pasted keys).
+    fn without_refresh_token(&self, connection: &Connection) -> Result<Sensitive<String>, UserError> {
+        let expired = connection.expires_at.is_some_and(|expires| expires <= self.now());
+        if !expired {
+            return self.read_access_token(connection);
+        }
+        let reason = format!(
+            "The sign-in to {} expired and cannot be renewed without you; connect it again.",
+            connection.provider
+        );
+        connections::set_needs_reauthorization(self.db().conn(), connection.id, &reason)?;
+        self.audit(connection, "refresh", "needs re-authorization", Some(&reason));
+        Err(UserError::new(ErrorCode::NeedsAuth, reason))
+    }
+
+    fn set_refreshing(&self, id: i64, on: bool) {
+        let mut refreshing = self.refreshing.lock().unwrap_or_else(PoisonError::into_inner);
+        if on {
+            refreshing.insert(id);
+        } else {
+            refreshing.remove(&id);
+        }
+        drop(refreshing);
+        self.notify_connections_changed();
+    }
+
+    async fn request_refresh(&self, connection: &Connection, refresh_token: &Sensitive<String>) -> Result<TokenSet, TokenError> {
+        let provider = self.provider(&connection.provider).map_err(|_| TokenError::Malformed {
+            host: connection.provider.clone(),
+        })?;
+        let Some(oauth) = provider.oauth.as_ref() else {
+            return Err(TokenError::Malformed { host: provider.name.clone() });
+        };
+        let client = {
+            let key = self.key().map_err(|_| TokenError::Malformed { host: provider.name.clone() })?;
+            let db = self.db();
+            let needs_secret = connection.auth_kind == AuthKind::Oauth2;
+            resolve_client(&db, &key, provider, self.override_credentials(&provider.id), None, needs_secret)
+        };
+        let client = client.map_err(|error| TokenError::InvalidClient {
+            host: provider.name.clone(),
+            description: error.message,
+        })?;
+        let token_client = TokenClient {
+            token_url: &oauth.token_url,
+            client_id: &client.client_id,
+            client_secret: client.client_secret.as_ref(),
+            quirk: oauth.token_quirk,
+            auth: oauth.token_auth,
+        };
+        refresh_with(&token_client, refresh_token, &self.config.request_policy).await
+    }
+
+    /// Commits the new tokens (rotated refresh token first, durably) if nobody wrote since.
+    fn store_refreshed(&self, connection: &Connection, tokens: &TokenSet) -> Result<Sensitive<String>, UserError> {
+        let now = self.now();
+        let key = self.key()?;
+        let db = self.db();
+        let conn = db.conn();
+        let storage = |error: &dyn std::fmt::Display| {
+            UserError::new(ErrorCode::Storage, format!("The renewed sign-in could not be saved: {error}."))
+        };
+        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| storage(&e))?;
+        let written = (|| -> Result<bool, UserError> {
+            let transaction = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+                .map_err(|e| storage(&e))?;
+            let granted: Option<Vec<String>> = tokens.scope.as_deref().map(split_scopes);
+            let refreshed = Refreshed {
+                version: connection.health.token_version,
+                expires_at: expires_at(now, tokens.expires_in),
+                scopes: granted.as_deref(),
+                now,
+            };
+            if !connections::record_refreshed(&transaction, connection.id, &refreshed)? {
+                return Ok(false); // another writer (a re-authorization) got there first
+            }
+            let store = SecretStore::new(&db, &key);
+            let (owner, context) = (
+                connection_owner(connection.id),
+                connection_context(&connection.provider, &connection.account_id),
+            );
+            if let Some(rotated) = &tokens.refresh_token {
+                store.put(&owner, &context, "refresh_token", rotated, now).map_err(|e| storage(&e))?;
+            }
+            store
+                .put(&owner, &context, "access_token", &tokens.access_token, now)
+                .map_err(|e| storage(&e))?;
+            transaction.commit().map_err(|e| storage(&e))?;
+            Ok(true)
+        })();
+        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
+        drop(db);
+        if !written? {
+            return self.read_access_token(&self.connection(connection.id)?);
+        }
+        self.audit(connection, "refresh", "ok", None);
+        Ok(Sensitive::new(tokens.access_token.expose().clone()))
+    }
+
+    fn refresh_failed(&self, connection: &Connection, error: TokenError) -> Result<Sensitive<String>, UserError> {
+        let message = error.to_string();
+        match error {
+            TokenError::InvalidGrant { .. } => {
+                let reason = format!("{message}.");
+                connections::set_needs_reauthorization(self.db().conn(), connection.id, &reason)?;
+                self.audit(connection, "refresh", "needs re-authorization", Some(&reason));
+                Err(UserError::new(ErrorCode::NeedsAuth, reason))
+            }
+            TokenError::InvalidClient { .. } => {
+                connections::record_refresh_failure(self.db().conn(), connection.id, &message, true, None)?;
+                self.audit(connection, "refresh", "client refused", Some(&message));
+                Err(UserError::new(ErrorCode::NotConfigured, format!("{message}.")))
+            }
+            other => {
+                let retry_after = match &other {
+                    TokenError::Unavailable { retry_after, .. } => *retry_after,
+                    _ => None,
+                };
+                let next = next_retry_at(self.now(), connection.health.failures, retry_after, jitter());
+                connections::record_refresh_failure(self.db().conn(), connection.id, &message, false, Some(next))?;
+                self.audit(connection, "refresh", "retrying", Some(&message));
+                let still_valid = connection.expires_at.is_none_or(|expires| expires > self.now());
+                if still_valid {
+                    self.read_access_token(connection)
+                } else {
+                    Err(UserError::new(ErrorCode::Network, format!("{message}. Switchboard will try again.")))
+                }
+            }
+        }
+    }
+}
+
+/// When to try a failed renewal again: Retry-After if the server said, else 30 s doubling per
+/// failure up to 30 minutes, plus up to a fifth of jitter (`random` in 0..=1000).
+pub fn next_retry_at(now: i64, failures: i64, retry_after: Option<u64>, random: u64) -> i64 {
+    let backoff = RETRY_BASE_SECONDS.saturating_mul(1 << failures.clamp(0, 16)).min(RETRY_CAP_SECONDS);
+    let wait = match retry_after {
+        Some(seconds) => i64::try_from(seconds).unwrap_or(RETRY_CAP_SECONDS).min(RETRY_CAP_SECONDS),
+        None => backoff + backoff * i64::try_from(random.min(1000)).unwrap_or(0) / 5000,
+    };
+    now.saturating_add(wait.max(1))
+}
+
+fn jitter() -> u64 {
+    use chacha20poly1305::aead::rand_core::RngCore;
+    u64::from(chacha20poly1305::aead::OsRng.next_u32() % 1001)
+}
+
+fn split_scopes(scope: &str) -> Vec<String> {
+    scope.split([' ', ',']).filter(|scope| !scope.is_empty()).map(str::to_owned).collect()
+}
+
+fn display_name(connection: &Connection) -> String {
+    connection.label.clone().unwrap_or_else(|| connection.account_label.clone())
+}
+
+fn failpoint(name: &str) {
+    if std::env::var(FAILPOINT_ENV).is_ok_and(|wanted| wanted == name) {
+        eprintln!("failpoint {name} reached");
+        std::thread::sleep(std::time::Duration::from_secs(120));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_honor_retry_after_and_back_off_with_a_cap() {
+        assert_eq!(next_retry_at(100, 0, Some(120), 0), 220, "Retry-After is honored");
+        assert_eq!(next_retry_at(100, 0, Some(u64::MAX), 0), 100 + RETRY_CAP_SECONDS, "but capped");
+        assert_eq!(next_retry_at(100, 0, None, 0), 130, "30 s after the first failure");
+        assert_eq!(next_retry_at(100, 2, None, 0), 220, "doubling per failure");
+        assert_eq!(next_retry_at(100, 40, None, 0), 100 + RETRY_CAP_SECONDS, "capped at 30 minutes");
+        let jittered = next_retry_at(100, 0, None, 1000);
+        assert!((130..=136).contains(&jittered), "jitter adds at most a fifth: {jittered}");
+    }
+}
