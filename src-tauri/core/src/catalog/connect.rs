@@ -68,6 +68,28 @@ pub struct OAuthConfig {
     /// RFC 8628 device authorization endpoint, for providers offering device code.
     #[serde(default)]
     pub device_authorization_url: Option<String>,
+    /// How `revocation_url` is called when a connection is deleted.
+    #[serde(default)]
+    pub revocation: Revocation,
+    /// Refresh tokens left unused this many days stop working (Atlassian: 90); the scheduler
+    /// renews before then.
+    #[serde(default)]
+    pub refresh_token_idle_days: Option<u32>,
+}
+
+/// The shape of a provider's revocation request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Revocation {
+    /// RFC 7009: POST `token` (the refresh token, else the access token) to the endpoint
+    /// (Google, any standard server).
+    #[default]
+    Rfc7009,
+    /// GitHub: `DELETE /applications/{client_id}/grant` with the client as HTTP Basic and
+    /// `{"access_token": …}`; the URL holds `{client_id}`.
+    GithubGrant,
+    /// Slack: `auth.revoke` called with the token itself as bearer.
+    Bearer,
 }
 
 fn space() -> String {

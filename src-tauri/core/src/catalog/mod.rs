@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use connect::{
-    ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, TokenAuth,
+    ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, Revocation, TokenAuth,
 };
 pub use overrides::{apply_overrides, load_overrides, Overridden, OverrideCredentials, OVERRIDES_ENV};
 
