@@ -21,4 +21,16 @@ expiresAt: number | null, status: ConnectionStatus,
 /**
  * Made with a key that lives only in memory: forgotten when Switchboard quits.
  */
-sessionOnly: boolean, createdAt: number, lastUsedAt: number | null, };
+sessionOnly: boolean, createdAt: number, lastUsedAt: number | null, 
+/**
+ * The person's name for it ("work Gmail"), shown above the account.
+ */
+label: string | null, 
+/**
+ * A disabled connection keeps its tokens, but nothing may use it.
+ */
+enabled: boolean, 
+/**
+ * When its tokens were last renewed, if ever.
+ */
+refreshedAt: number | null, };
