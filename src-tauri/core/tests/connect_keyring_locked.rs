@@ -29,6 +29,7 @@ async fn a_locked_keyring_stops_the_sign_in_and_session_only_mode_forgets_at_res
         products: vec![],
         method: ConnectMethod::Browser,
         redirect: None,
+        connection: None,
     };
 
     keyring::lock_login_keyring();

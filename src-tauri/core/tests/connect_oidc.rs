@@ -223,3 +223,57 @@ async fn a_deleted_keyring_key_leaves_connections_needing_reauthorization() {
         listed[0].status
     );
 }
+
+#[tokio::test]
+async fn re_authorizing_keeps_the_connection_and_refuses_another_account() {
+    let server = OidcServer::start();
+    let harness = harness(&server, LOOPBACK, "reauthorize", Duration::from_secs(30));
+    let mut gmail_only = google();
+    gmail_only.products = vec!["gmail".into()];
+    let started = browser_flow::start(&harness.connector, &gmail_only)
+        .await
+        .expect("first sign-in");
+    approve_in_browser(&harness.browser_url(), "ana").await;
+    let original = connected(harness.outcome(&started.flow_id).await);
+
+    let mut renew = gmail_only.clone();
+    renew.products = vec!["drive".into()];
+    renew.connection = Some(original.id);
+    let again = browser_flow::start(&harness.connector, &renew)
+        .await
+        .expect("re-authorization starts");
+    let url = harness.browser_url();
+    let asked = google_flow::query_value(&url, "scope");
+    for scope in [
+        "openid",
+        "offline_access",
+        "https://www.googleapis.com/auth/gmail.readonly",
+        "https://www.googleapis.com/auth/drive.readonly",
+    ] {
+        assert!(
+            asked.split(' ').any(|s| s == scope),
+            "the union of granted and newly needed scopes is asked: {scope} in {asked}"
+        );
+    }
+    approve_in_browser(&url, "ana").await;
+    let renewed = connected(harness.outcome(&again.flow_id).await);
+    assert_eq!(renewed.id, original.id, "re-authorizing keeps the connection id");
+    assert_eq!(renewed.products, ["gmail", "drive"], "and adds the products asked for");
+
+    let as_bob = browser_flow::start(&harness.connector, &renew)
+        .await
+        .expect("re-authorization starts");
+    approve_in_browser(&harness.browser_url(), "bob").await;
+    match harness.outcome(&as_bob.flow_id).await {
+        switchboard_core::connections::FlowState::Failed { message, .. } => assert!(
+            message.contains("bob@example.com") && message.contains("ana@example.com"),
+            "signing in as someone else is refused, naming both: {message}"
+        ),
+        other => panic!("another account must not replace this connection, got {other:?}"),
+    }
+    assert_eq!(
+        harness.connector.list_connections().expect("list").len(),
+        1,
+        "bob was not added or swapped in"
+    );
+}

@@ -57,6 +57,7 @@ fn request(provider: &str, method: ConnectMethod) -> ConnectRequest {
         products: vec![],
         method,
         redirect: None,
+        connection: None,
     }
 }
 

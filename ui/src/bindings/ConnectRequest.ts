@@ -10,4 +10,9 @@ products: Array<string>, method: ConnectMethod,
 /**
  * Where the browser returns; `None` is the provider's setting or default.
  */
-redirect: RedirectKind | null, };
+redirect: RedirectKind | null, 
+/**
+ * Re-authorize this connection (same id, same account) instead of adding one: asks for
+ * what it was granted plus what its products (and those asked for) need.
+ */
+connection: number | null, };

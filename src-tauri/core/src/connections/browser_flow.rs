@@ -34,6 +34,8 @@ struct Flow {
     provider: Provider,
     products: Vec<String>,
     scopes: Vec<String>,
+    /// The connection a re-authorization renews (same id, same account).
+    reauthorize: Option<Connection>,
     client: OAuthClient,
     request: AuthorizationRequest,
     metadata: Option<ServerMetadata>,
@@ -42,7 +44,11 @@ struct Flow {
 pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
     let provider = connector.provider(&request.provider)?.clone();
     let oauth = oauth_config(&provider)?.clone();
-    let products = super::chosen_products(&provider, &request.products)?;
+    let super::Asking {
+        products,
+        scopes,
+        reauthorize,
+    } = super::asking(connector, &provider, request)?;
     let key = connector.key()?;
     let client = {
         let db = connector.db();
@@ -63,7 +69,6 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         ),
         None => None,
     };
-    let scopes = super::scopes_for(&provider, &products);
     let endpoint = AuthorizeEndpoint {
         authorize_url: oauth.authorize_url.clone(),
         client_id: client.client_id.clone(),
@@ -114,6 +119,7 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         provider,
         products,
         scopes,
+        reauthorize,
         client,
         request: authorization,
         metadata,
@@ -188,6 +194,7 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
         .await
         .map_err(|error| token_error(name, error))?;
     let identity = identify_account(connector, flow, &tokens).await?;
+    super::check_same_account(flow.reauthorize.as_ref(), &identity, &flow.provider)?;
     let config = sites_config(flow, &tokens).await?;
     let now = connector.now();
     let granted = granted_scopes(&tokens, &flow.scopes);

@@ -27,7 +27,11 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
             format!("{} does not offer sign-in with a code.", provider.name),
         )
     })?;
-    let products = super::chosen_products(&provider, &request.products)?;
+    let super::Asking {
+        products,
+        scopes,
+        reauthorize,
+    } = super::asking(connector, &provider, request)?;
     let key = connector.key()?;
     let client = {
         let db = connector.db();
@@ -41,7 +45,6 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
             false,
         )?
     };
-    let scopes = super::scopes_for(&provider, &products);
     let policy = connector.config.request_policy.clone();
     let authorization = device::start_with(&device_url, &client.client_id, &scopes, &oauth.scope_separator, &policy)
         .await
@@ -79,6 +82,7 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         provider,
         products,
         scopes,
+        reauthorize,
         client_id: client.client_id,
         authorization,
     };
@@ -91,6 +95,7 @@ struct DeviceFlow {
     provider: Provider,
     products: Vec<String>,
     scopes: Vec<String>,
+    reauthorize: Option<Connection>,
     client_id: String,
     authorization: DeviceAuthorization,
 }
@@ -143,6 +148,7 @@ async fn finish(connector: &Connector, flow: &DeviceFlow, tokens: &TokenSet) -> 
                 format!("{name} signed you in, but the account could not be confirmed: {error}."),
             )
         })?;
+    super::check_same_account(flow.reauthorize.as_ref(), &identity, &flow.provider)?;
     let now = connector.now();
     let granted = super::browser_flow::granted_scopes(tokens, &flow.scopes);
     let mut secrets = vec![("access_token", &tokens.access_token)];

@@ -61,3 +61,60 @@ fn scopes_for(provider: &Provider, products: &[String]) -> Vec<String> {
     }
     scopes
 }
+
+/// What a sign-in asks for: the products (for a re-authorization, the connection's plus those
+/// asked) and the scopes (for a re-authorization, the granted ones plus what those products
+/// need, so nothing granted is lost), and the connection being re-authorized, if any.
+struct Asking {
+    products: Vec<String>,
+    scopes: Vec<String>,
+    reauthorize: Option<Connection>,
+}
+
+fn asking(connector: &Connector, provider: &Provider, request: &ConnectRequest) -> Result<Asking, UserError> {
+    let reauthorize = match request.connection {
+        Some(id) => {
+            let existing = connector.connection(id)?;
+            if existing.provider != provider.id {
+                return Err(UserError::new(
+                    ErrorCode::InvalidInput,
+                    format!("That connection is not a {} account.", provider.name),
+                ));
+            }
+            Some(existing)
+        }
+        None => None,
+    };
+    let mut asked = reauthorize.as_ref().map(|c| c.products.clone()).unwrap_or_default();
+    asked.extend(request.products.iter().cloned());
+    let products = chosen_products(provider, &asked)?;
+    let mut scopes = reauthorize.as_ref().map(|c| c.scopes.clone()).unwrap_or_default();
+    for scope in scopes_for(provider, &products) {
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    Ok(Asking {
+        products,
+        scopes,
+        reauthorize,
+    })
+}
+
+/// A re-authorization must come back as the same account.
+fn check_same_account(
+    reauthorize: Option<&Connection>,
+    identity: &identity::AccountIdentity,
+    provider: &Provider,
+) -> Result<(), UserError> {
+    match reauthorize {
+        Some(existing) if existing.account_id != identity.id => Err(UserError::new(
+            ErrorCode::ProviderRejected,
+            format!(
+                "You signed in to {} as {}, but this connection is {}. Sign in as {} to renew it, or connect {} as another account.",
+                provider.name, identity.label, existing.account_label, existing.account_label, identity.label
+            ),
+        )),
+        _ => Ok(()),
+    }
+}

@@ -116,6 +116,10 @@ pub struct ConnectRequest {
     pub method: ConnectMethod,
     /// Where the browser returns; `None` is the provider's setting or default.
     pub redirect: Option<RedirectKind>,
+    /// Re-authorize this connection (same id, same account) instead of adding one: asks for
+    /// what it was granted plus what its products (and those asked for) need.
+    #[serde(default)]
+    pub connection: Option<i64>,
 }
 
 /// A key or token pasted into the provider's form. Its Debug names the fields, never their

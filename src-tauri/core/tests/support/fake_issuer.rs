@@ -134,6 +134,7 @@ impl SignIn {
             products: vec!["gmail".into()],
             method: ConnectMethod::Browser,
             redirect: None,
+            connection: None,
         };
         let started = browser_flow::start(&harness.connector, &request)
             .await

@@ -20,6 +20,7 @@ pub fn google() -> ConnectRequest {
         products: vec!["gmail".into(), "drive".into()],
         method: ConnectMethod::Browser,
         redirect: None,
+        connection: None,
     }
 }
 

@@ -74,6 +74,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
             products: args.products,
             method: ConnectMethod::Browser,
             redirect: Some(RedirectKind::Loopback), // the CLI cannot receive deep links
+            connection: None,
         };
         let started = browser_flow::start(&connector, &request)
             .await
