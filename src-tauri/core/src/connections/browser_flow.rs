@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 use super::client_setup::{oauth_config, resolve_client, OAuthClient};
 use super::connector::{ActiveFlow, Connector};
 use super::identity::{identify, list_sites, AccountIdentity};
-use super::store::{save_connection, NewConnection};
+use super::store::NewConnection;
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider, RedirectKind};
 use crate::error::{ErrorCode, UserError};
@@ -202,23 +202,16 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
     if let Some(refresh) = &tokens.refresh_token {
         secrets.push(("refresh_token", refresh));
     }
-    let key = connector.key()?;
-    let db = connector.db();
-    save_connection(
-        &db,
-        &key,
-        &NewConnection {
-            provider: &flow.provider.id,
-            products: &flow.products,
-            auth_kind: AuthKind::Oauth2,
-            identity: &identity,
-            scopes: &granted,
-            expires_at: super::status::expires_at(now, tokens.expires_in),
-            config,
-            secrets,
-        },
-        now,
-    )
+    connector.save_connection(&NewConnection {
+        provider: &flow.provider.id,
+        products: &flow.products,
+        auth_kind: AuthKind::Oauth2,
+        identity: &identity,
+        scopes: &granted,
+        expires_at: super::status::expires_at(now, tokens.expires_in),
+        config,
+        secrets,
+    })
 }
 
 /// OpenID Connect providers are named by the checked id_token, keyed by (iss, sub); others by

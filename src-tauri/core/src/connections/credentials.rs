@@ -9,7 +9,7 @@ use base64::Engine;
 
 use super::connector::Connector;
 use super::identity::{identify, IdentityError};
-use super::store::{save_connection, NewConnection};
+use super::store::NewConnection;
 use super::{Connection, CredentialsRequest};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
@@ -26,7 +26,7 @@ pub async fn connect_with_credentials(
     let auth_kind = pasted_kind(&provider)?;
     let products = super::chosen_products(&provider, &request.products)?;
     let (public, secret) = split_fields(&provider, &request.values)?;
-    let key = connector.key()?;
+    connector.key()?; // before asking the provider: a token that cannot be saved is not checked
     let identity_request = provider.identity.as_ref().ok_or_else(|| {
         UserError::new(
             ErrorCode::Internal,
@@ -40,23 +40,16 @@ pub async fn connect_with_credentials(
     let identity = identify(&provider, identity_request, token, &public)
         .await
         .map_err(|error| verification_error(&provider, error))?;
-    let now = connector.now();
-    let db = connector.db();
-    save_connection(
-        &db,
-        &key,
-        &NewConnection {
-            provider: &provider.id,
-            products: &products,
-            auth_kind,
-            identity: &identity,
-            scopes: &[],
-            expires_at: None,
-            config: serde_json::to_value(&public).unwrap_or_default(),
-            secrets: secret.iter().map(|(name, value)| (name.as_str(), value)).collect(),
-        },
-        now,
-    )
+    connector.save_connection(&NewConnection {
+        provider: &provider.id,
+        products: &products,
+        auth_kind,
+        identity: &identity,
+        scopes: &[],
+        expires_at: None,
+        config: serde_json::to_value(&public).unwrap_or_default(),
+        secrets: secret.iter().map(|(name, value)| (name.as_str(), value)).collect(),
+    })
 }
 
 /// Cautions about what was typed, before it is submitted.

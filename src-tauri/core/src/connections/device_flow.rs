@@ -10,7 +10,7 @@ use tokio::sync::{oneshot, watch};
 use super::client_setup::{oauth_config, resolve_client};
 use super::connector::{ActiveFlow, Connector};
 use super::identity::identify;
-use super::store::{save_connection, NewConnection};
+use super::store::NewConnection;
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
@@ -155,23 +155,16 @@ async fn finish(connector: &Connector, flow: &DeviceFlow, tokens: &TokenSet) -> 
     if let Some(refresh) = &tokens.refresh_token {
         secrets.push(("refresh_token", refresh));
     }
-    let key = connector.key()?;
-    let db = connector.db();
-    save_connection(
-        &db,
-        &key,
-        &NewConnection {
-            provider: &flow.provider.id,
-            products: &flow.products,
-            auth_kind: AuthKind::DeviceCode,
-            identity: &identity,
-            scopes: &granted,
-            expires_at: super::status::expires_at(now, tokens.expires_in),
-            config: serde_json::json!({}),
-            secrets,
-        },
-        now,
-    )
+    connector.save_connection(&NewConnection {
+        provider: &flow.provider.id,
+        products: &flow.products,
+        auth_kind: AuthKind::DeviceCode,
+        identity: &identity,
+        scopes: &granted,
+        expires_at: super::status::expires_at(now, tokens.expires_in),
+        config: serde_json::json!({}),
+        secrets,
+    })
 }
 
 fn device_error(provider: &Provider, error: DeviceError) -> UserError {

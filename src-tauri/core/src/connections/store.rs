@@ -76,3 +76,19 @@ fn merged_products(db: &Database, new: &NewConnection<'_>) -> Result<Vec<String>
     }
     Ok(products)
 }
+
+impl super::Connector {
+    /// Saves a new or renewed connection and notes it in the audit log.
+    pub(super) fn save_connection(&self, new: &NewConnection<'_>) -> Result<Connection, UserError> {
+        let key = self.key()?;
+        let saved = save_connection(&self.db(), &key, new, self.now())?;
+        let how = match new.auth_kind {
+            AuthKind::Oauth2 => "browser sign-in",
+            AuthKind::DeviceCode => "device code",
+            AuthKind::ApiKey => "key",
+            AuthKind::BotToken => "bot token",
+        };
+        self.audit(&saved, "connect", "ok", Some(how));
+        Ok(saved)
+    }
+}
