@@ -7,4 +7,8 @@ export type Provider = { id: string, name: string, description: string, auth: Ar
 /**
  * Fields of the key or token form, for `api_key` and `bot_token`.
  */
-credentials: Array<CredentialField>, };
+credentials: Array<CredentialField>, 
+/**
+ * What each scope lets Switchboard do, in plain words (Settings and the details show these).
+ */
+scopeDescriptions: { [key in string]: string }, };

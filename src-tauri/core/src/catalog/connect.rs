@@ -160,6 +160,13 @@ pub(super) fn validate(provider: &super::Provider) -> Result<(), String> {
             return Err(format!("credentials[{index}]: needs an id and a label"));
         }
     }
+    let asked = provider.oauth.iter().flat_map(|oauth| &oauth.scopes);
+    let undescribed = asked
+        .chain(provider.products.iter().flat_map(|product| &product.scopes))
+        .find(|scope| !provider.scope_descriptions.contains_key(*scope));
+    if let Some(scope) = undescribed {
+        return Err(format!("scope_descriptions: say in plain words what `{scope}` allows"));
+    }
     let oidc = provider.oauth.as_ref().is_some_and(|oauth| oauth.issuer.is_some());
     match &provider.identity {
         None if !oidc => Err("identity: required unless oauth.issuer names the account".into()),

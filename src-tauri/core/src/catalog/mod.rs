@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use connect::{
-    ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, Revocation, TokenAuth,
+    ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, Revocation,
+    TokenAuth,
 };
 pub use overrides::{apply_overrides, load_overrides, Overridden, OverrideCredentials, OVERRIDES_ENV};
 
@@ -63,6 +64,10 @@ pub struct Provider {
     /// Fields of the key or token form, for `api_key` and `bot_token`.
     #[serde(default)]
     pub credentials: Vec<CredentialField>,
+    /// What each scope lets Switchboard do, in plain words (Settings and the details show these).
+    #[serde(default, rename(serialize = "scopeDescriptions"))]
+    #[ts(rename = "scopeDescriptions")]
+    pub scope_descriptions: BTreeMap<String, String>,
     /// Where API calls go; overridable for tests and self-hosted instances.
     #[serde(skip_serializing)]
     #[ts(skip)]
