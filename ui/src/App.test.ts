@@ -4,7 +4,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel, InvokeArgs } from "@tauri-apps/api/core";
 import App from "./App.svelte";
 import { flowTracker } from "./integrations/flows.svelte";
-import { connection, flow, integrations, overview, providers, providerSetup } from "./test-fixtures";
+import { connection, everyStatus, flow, integrations, overview, providers, providerSetup } from "./test-fixtures";
 import type { AppEvent } from "./bindings/AppEvent";
 
 afterEach(() => clearMocks());
@@ -18,6 +18,7 @@ function backend(command: string, payload?: InvokeArgs) {
   if (command === "list_providers") return providers;
   if (command === "settings_overview") return overview();
   if (command === "list_notices") return [];
+  if (command === "pending_revocations") return [];
   if (command === "provider_setup") return providerSetup({ provider: args?.provider as string });
   if (command === "subscribe_events") events = args?.channel as Channel<AppEvent>;
   if (command === "start_connect") throw { code: "NotConfigured", message: "GitHub needs a client ID first." };
@@ -72,5 +73,30 @@ describe("App", () => {
     expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
     await waitFor(() => expect((document.getElementById("provider-setup-github") as HTMLDetailsElement).open).toBe(true));
     expect((document.getElementById("provider-setup-google") as HTMLDetailsElement).open).toBe(false);
+  });
+
+  it("counts the connections that need attention in the sidebar, and hides the count at zero", async () => {
+    listed = integrations(everyStatus.map((status, index) => connection({ id: index + 1, status })));
+    mockIPC(backend);
+    render(App);
+    await waitFor(() => expect(events).not.toBeNull());
+    const badge = await waitFor(() => {
+      const found = document.querySelector<HTMLElement>("[data-nav=integrations] [data-attention-count]");
+      if (!found) throw new Error("no badge yet");
+      return found;
+    });
+    expect(badge.dataset.attentionCount).toBe("3");
+    expect(badge.textContent).toBe("3");
+    expect(badge.getAttribute("aria-label")).toBe("3 connections need attention");
+
+    listed = integrations([connection({ status: { state: "missingScopes", missing: ["drive.readonly"] } })]);
+    push({ name: "connections://changed" });
+    await waitFor(() => expect(badge.getAttribute("aria-label")).toBe("1 connection needs attention"));
+
+    await fireEvent.click(screen.getByRole("button", { name: /^Settings/ }));
+    listed = integrations([connection()]);
+    push({ name: "connections://changed" });
+    await waitFor(() => expect(document.querySelector("[data-attention-count]")).toBeNull());
+    expect(screen.getByRole("button", { name: "Integrations" })).toBeTruthy();
   });
 });

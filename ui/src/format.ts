@@ -26,3 +26,9 @@ export function formatClock(unixSeconds: number): string {
 export function countOf(count: number, singular: string, plural = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : plural}`;
 }
+
+/** "20:15" when it is today, otherwise the date too; `now` in Unix seconds. */
+export function formatSoon(unixSeconds: number, now: number = Date.now() / 1000): string {
+  const sameDay = new Date(unixSeconds * 1000).toDateString() === new Date(now * 1000).toDateString();
+  return sameDay ? formatClock(unixSeconds) : formatTime(unixSeconds);
+}

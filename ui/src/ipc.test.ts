@@ -44,7 +44,7 @@ describe("connection commands", () => {
     mockIPC((command, args) => {
       calls.push([command, args]);
     });
-    const request = { provider: "github", products: ["github"], method: "browser" as const, redirect: null };
+    const request = { provider: "github", products: ["github"], method: "browser" as const, redirect: null, connection: null };
     await api.startConnect(request);
     await api.cancelConnect("flow-1");
     await api.connectWithCredentials({ provider: "telegram", products: ["telegram"], values: { token: "1:abc" } });
@@ -62,5 +62,36 @@ describe("connection commands", () => {
     expect(toUserError({ code: "NotConfigured", message: "x" }).code).toBe("NotConfigured");
     expect(toUserError({ code: "ProviderRejected", message: "x" }).code).toBe("ProviderRejected");
     expect(toUserError({ code: "Network", message: "x" }).code).toBe("Network");
+    expect(toUserError({ code: "NeedsAuth", message: "x" }).code).toBe("NeedsAuth");
+    expect(toUserError({ code: "Disabled", message: "x" }).code).toBe("Disabled");
+  });
+
+  it("send each connection operation's arguments by the names the backend expects", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+    });
+    await api.refreshConnection(1);
+    await api.testConnection(1);
+    await api.setConnectionEnabled(1, false);
+    await api.renameConnection(1, "work Gmail");
+    await api.renameConnection(1, null);
+    await api.deleteConnection(1);
+    await api.connectionAudit(1);
+    await api.exportAudit(1);
+    await api.exportAudit(null);
+    await api.pendingRevocations();
+    expect(calls).toEqual([
+      ["refresh_connection", { id: 1 }],
+      ["test_connection", { id: 1 }],
+      ["set_connection_enabled", { id: 1, enabled: false }],
+      ["rename_connection", { id: 1, label: "work Gmail" }],
+      ["rename_connection", { id: 1, label: null }],
+      ["delete_connection", { id: 1 }],
+      ["connection_audit", { id: 1 }],
+      ["export_audit", { id: 1 }],
+      ["export_audit", { id: null }],
+      ["pending_revocations", {}],
+    ]);
   });
 });

@@ -1,13 +1,17 @@
 // The one door to the backend: typed wrappers over `invoke`, and every failure as a UserError.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppEvent } from "./bindings/AppEvent";
+import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Connection } from "./bindings/Connection";
+import type { ConnectionTest } from "./bindings/ConnectionTest";
 import type { ConnectRequest } from "./bindings/ConnectRequest";
 import type { CredentialsRequest } from "./bindings/CredentialsRequest";
+import type { DeleteOutcome } from "./bindings/DeleteOutcome";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FlowUpdate } from "./bindings/FlowUpdate";
 import type { Integration } from "./bindings/Integration";
 import type { Notice } from "./bindings/Notice";
+import type { PendingRevocation } from "./bindings/PendingRevocation";
 import type { Provider } from "./bindings/Provider";
 import type { ProviderSetup } from "./bindings/ProviderSetup";
 import type { ProviderSetupUpdate } from "./bindings/ProviderSetupUpdate";
@@ -21,6 +25,8 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "KeyringUnavailable",
   "NotConfigured",
   "ProviderRejected",
+  "NeedsAuth",
+  "Disabled",
   "Network",
   "Internal",
 ];
@@ -70,6 +76,22 @@ export const api = {
   connectWithCredentials: (request: CredentialsRequest) => call<Connection>("connect_with_credentials", { request }),
   /** Cautions about what was typed so far (e.g. a key that bypasses row-level security). */
   credentialWarnings: (request: CredentialsRequest) => call<string[]>("credential_warnings", { request }),
+  /** Renews the connection's tokens now (OAuth and device-code connections). */
+  refreshConnection: (id: number) => call<Connection>("refresh_connection", { id }),
+  /** Makes the catalogue's verification request with the connection; the result says how it went. */
+  testConnection: (id: number) => call<ConnectionTest>("test_connection", { id }),
+  /** A disabled connection keeps its tokens, but nothing may use it. */
+  setConnectionEnabled: (id: number, enabled: boolean) => call<Connection>("set_connection_enabled", { id, enabled }),
+  /** `null` removes the label. */
+  renameConnection: (id: number, label: string | null) => call<Connection>("rename_connection", { id, label }),
+  /** Revokes at the provider where it can, then removes the tokens from this computer whatever the result. */
+  deleteConnection: (id: number) => call<DeleteOutcome>("delete_connection", { id }),
+  /** The connection's audit entries (the backend sends them oldest first). */
+  connectionAudit: (id: number) => call<AuditEntry[]>("connection_audit", { id }),
+  /** Writes the audit (one connection's, or all with `null`) as JSON Lines; answers the file's path. */
+  exportAudit: (id: number | null) => call<string>("export_audit", { id }),
+  /** Revocations that failed at the provider and will be retried. */
+  pendingRevocations: () => call<PendingRevocation[]>("pending_revocations"),
   providerSetup: (provider: string) => call<ProviderSetup>("provider_setup", { provider }),
   saveProviderSetup: (update: ProviderSetupUpdate) => call<ProviderSetup>("save_provider_setup", { update }),
   /** Keeps the master key in memory for this run when the keyring cannot be used. */

@@ -1,8 +1,11 @@
 // Data shaped exactly like the backend's replies (typed by the generated bindings), for UI tests.
+import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Connection } from "./bindings/Connection";
+import type { ConnectionTest } from "./bindings/ConnectionTest";
 import type { FlowState } from "./bindings/FlowState";
 import type { FlowUpdate } from "./bindings/FlowUpdate";
 import type { Integration } from "./bindings/Integration";
+import type { PendingRevocation } from "./bindings/PendingRevocation";
 import type { Provider } from "./bindings/Provider";
 import type { ProviderSetup } from "./bindings/ProviderSetup";
 import type { SettingsOverview } from "./bindings/SettingsOverview";
@@ -18,6 +21,7 @@ export const providers: Provider[] = [
       { id: "drive", name: "Drive", description: "Files." },
     ],
     credentials: [],
+    scopeDescriptions: { "https://www.googleapis.com/auth/gmail.readonly": "Read your email" },
   },
   {
     id: "github",
@@ -26,6 +30,7 @@ export const providers: Provider[] = [
     auth: ["oauth2", "device_code", "api_key"],
     products: [{ id: "github", name: "GitHub", description: "Repos." }],
     credentials: [{ id: "token", label: "Personal access token", secret: true, hint: null }],
+    scopeDescriptions: { repo: "Read and change your repositories" },
   },
   {
     id: "supabase",
@@ -37,6 +42,7 @@ export const providers: Provider[] = [
       { id: "project_url", label: "Project URL", secret: false, hint: "https://<project>.supabase.co" },
       { id: "api_key", label: "API key", secret: true, hint: "The publishable (anon) key." },
     ],
+    scopeDescriptions: {},
   },
 ];
 
@@ -59,6 +65,55 @@ export function connection(changes: Partial<Connection> = {}): Connection {
     sessionOnly: false,
     createdAt: 1_795_000_000,
     lastUsedAt: null,
+    label: null,
+    enabled: true,
+    refreshedAt: null,
+    ...changes,
+  };
+}
+
+/** One state of each kind a connection can be in, as the backend derives them. */
+export const everyStatus: Connection["status"][] = [
+  { state: "connected" },
+  { state: "refreshing" },
+  { state: "expiring", expiresAt: 1_795_003_600 },
+  { state: "needsReauthorization", reason: "Google says this sign-in was revoked." },
+  { state: "missingScopes", missing: ["https://www.googleapis.com/auth/drive.readonly"] },
+  { state: "disabled" },
+  { state: "error", message: "Google did not answer in time.", configuration: false, nextRetryAt: 1_795_001_200 },
+];
+
+export function connectionTest(changes: Partial<ConnectionTest> = {}): ConnectionTest {
+  return { ok: true, latencyMs: 182, message: "Google answered.", connection: connection(), ...changes };
+}
+
+/** Oldest first, as the backend lists them. */
+export function auditEntries(): AuditEntry[] {
+  const entry = (id: number, at: number, operation: string, outcome: string, detail: string | null = null): AuditEntry => ({
+    id,
+    at,
+    connectionId: 1,
+    provider: "google",
+    accountLabel: "ana@example.com",
+    operation,
+    outcome,
+    detail,
+  });
+  return [
+    entry(1, 1_795_000_000, "connect", "ok"),
+    entry(2, 1_795_003_000, "refresh", "retrying", "Google answered 503; trying again in 30 s."),
+    entry(3, 1_795_003_100, "refresh", "ok"),
+  ];
+}
+
+export function pendingRevocation(changes: Partial<PendingRevocation> = {}): PendingRevocation {
+  return {
+    id: 4,
+    provider: "google",
+    accountLabel: "ana@example.com",
+    attempts: 1,
+    nextAttemptAt: 1_795_004_100,
+    lastError: "Google did not answer.",
     ...changes,
   };
 }

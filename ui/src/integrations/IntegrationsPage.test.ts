@@ -3,7 +3,8 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import IntegrationsPage from "./IntegrationsPage.svelte";
 import { FlowTracker } from "./flows.svelte";
-import { connection, flow, integrations } from "../test-fixtures";
+import { connection, flow, integrations, pendingRevocation } from "../test-fixtures";
+import { formatSoon } from "../format";
 
 afterEach(() => clearMocks());
 
@@ -22,8 +23,7 @@ describe("IntegrationsPage", () => {
 
     const google = within(card("google"));
     expect(google.getByText("Connected as ana@example.com")).toBeTruthy();
-    expect(google.getByText("3 scopes")).toBeTruthy();
-    expect(google.getByText("https://www.googleapis.com/auth/gmail.readonly")).toBeTruthy();
+    expect(google.getByText("Active")).toBeTruthy();
     expect(google.getByRole("list", { name: "Products on this account" }).textContent).toContain("Drive");
     expect(card("google").textContent).toContain("Gmail");
     expect(google.getByRole("button", { name: "Add another account" }).dataset.action).toBe("connect");
@@ -45,7 +45,7 @@ describe("IntegrationsPage", () => {
     const row = card("google").querySelector<HTMLElement>("[data-connection]");
     expect(row?.dataset.connectionStatus).toBe("needsReauthorization");
     expect(within(row!).getByText("Session only")).toBeTruthy();
-    expect(within(row!).getByRole("button", { name: "Sign in again" })).toBeTruthy();
+    expect(within(row!).getByRole("button", { name: "Sign in again" }).dataset.action).toBe("reauthorize-connection");
   });
 
   it("reloads when the backend says connections changed, and when a flow connects", async () => {
@@ -75,7 +75,7 @@ describe("IntegrationsPage", () => {
   it("renders markup in provider data as text, never as HTML", async () => {
     const [google] = integrations();
     const hostile = { ...google, provider: { ...google.provider, id: "evil", name: "<img src=x onerror=alert(1)>Evil" } };
-    mockIPC(() => [hostile]);
+    mockIPC((command) => (command === "list_integrations" ? [hostile] : []));
     const { container } = render(IntegrationsPage, { flows: new FlowTracker() });
     expect(await screen.findByRole("heading", { name: "<img src=x onerror=alert(1)>Evil" })).toBeTruthy();
     expect(container.querySelector("img")).toBeNull();
@@ -83,7 +83,8 @@ describe("IntegrationsPage", () => {
 
   it("says what failed and retries on request", async () => {
     let attempts = 0;
-    mockIPC(() => {
+    mockIPC((command) => {
+      if (command !== "list_integrations") return [];
       attempts += 1;
       if (attempts === 1) throw { code: "Internal", message: "The catalogue could not be read." };
       return integrations();
@@ -92,5 +93,34 @@ describe("IntegrationsPage", () => {
     expect(await screen.findByText("The catalogue could not be read.")).toBeTruthy();
     await fireEvent.click(screen.getByRole("button", { name: "Retry" }));
     expect(await screen.findByRole("heading", { name: "Google" })).toBeTruthy();
+  });
+
+  it("lists revocations that failed and when Switchboard tries again, and reloads them on changes", async () => {
+    let pending = [pendingRevocation()];
+    mockIPC((command) => {
+      if (command === "list_integrations") return integrations();
+      if (command === "pending_revocations") return pending;
+    });
+    const flows = new FlowTracker();
+    render(IntegrationsPage, { flows });
+    const notice = await screen.findByTestId("pending-revocations");
+    expect(notice.textContent).toContain(
+      `Revoking access for ana@example.com at Google failed; Switchboard will try again at ${formatSoon(1_795_004_100)}.`,
+    );
+    expect(within(notice).getByText("Google did not answer.")).toBeTruthy();
+
+    pending = [];
+    flows.handle({ name: "connections://changed" });
+    await waitFor(() => expect(screen.queryByTestId("pending-revocations")).toBeNull());
+  });
+
+  it("stays quiet when nothing waits, and says so when the list cannot be read", async () => {
+    mockIPC((command) => {
+      if (command === "list_integrations") return integrations();
+      if (command === "pending_revocations") throw { code: "Storage", message: "The database is locked." };
+    });
+    render(IntegrationsPage, { flows: new FlowTracker() });
+    expect(await screen.findByText("Could not check for revocations to retry: The database is locked.")).toBeTruthy();
+    expect(screen.queryByTestId("pending-revocations")).toBeNull();
   });
 });
