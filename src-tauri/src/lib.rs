@@ -27,6 +27,20 @@ fn reconcile_connections_in_background(app: &tauri::AppHandle) {
     });
 }
 
+/// The background renewals, retries and revocation retries (core's scheduler), started once.
+/// It waits for the key, so it never asks the keyring itself.
+fn keep_connections_healthy(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let Ok(connector) = app.state::<AppState>().connector() else {
+            return;
+        };
+        let timing = switchboard_core::connections::scheduler::SchedulerTiming::standard();
+        switchboard_core::connections::scheduler::run(connector, timing).await;
+    });
+}
+
 pub fn run() {
     switchboard_core::paths::restrict_new_files_to_owner();
     let events = EventHub::default();
@@ -47,6 +61,7 @@ pub fn run() {
             deep_link::receive_launch_url(app.handle());
             deep_link::register_scheme_in_background(app.handle());
             reconcile_connections_in_background(app.handle());
+            keep_connections_healthy(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -61,6 +76,14 @@ pub fn run() {
             commands::connections::provider_setup,
             commands::connections::save_provider_setup,
             commands::connections::use_session_only_key,
+            commands::connections::refresh_connection,
+            commands::connections::test_connection,
+            commands::connections::set_connection_enabled,
+            commands::connections::rename_connection,
+            commands::connections::delete_connection,
+            commands::connections::connection_audit,
+            commands::connections::export_audit,
+            commands::connections::pending_revocations,
             commands::settings::settings_overview,
             commands::settings::list_notices,
             commands::settings::dismiss_notice,

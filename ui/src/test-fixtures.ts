@@ -114,6 +114,7 @@ export function pendingRevocation(changes: Partial<PendingRevocation> = {}): Pen
     attempts: 1,
     nextAttemptAt: 1_795_004_100,
     lastError: "Google did not answer.",
+    createdAt: 1_795_000_000,
     ...changes,
   };
 }

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use switchboard_core::app_events::AppEvent;
 use switchboard_core::catalog::Provider;
 use switchboard_core::connections::{
-    ConnectRequest, CredentialsRequest, Integration, ProviderSetup, ProviderSetupUpdate,
+    AuditEntry, ConnectRequest, ConnectionTest, CredentialsRequest, DeleteOutcome, Integration, PendingRevocation,
+    ProviderSetup, ProviderSetupUpdate,
 };
 use switchboard_core::db::notices::Notice;
 use switchboard_core::error::UserError;
@@ -33,6 +34,10 @@ fn export_all(dir: &Path) {
         CredentialsRequest::export_all(&config),
         ProviderSetup::export_all(&config),
         ProviderSetupUpdate::export_all(&config),
+        ConnectionTest::export_all(&config),
+        DeleteOutcome::export_all(&config),
+        AuditEntry::export_all(&config),
+        PendingRevocation::export_all(&config),
     ];
     for outcome in exports {
         outcome.unwrap_or_else(|error| panic!("exporting TypeScript bindings failed: {error}"));

@@ -2,8 +2,8 @@
 //! Settings. Each command delegates to core's connector.
 
 use switchboard_core::connections::{
-    browser_flow, credentials, device_flow, ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowUpdate,
-    Integration, ProviderSetup, ProviderSetupUpdate,
+    browser_flow, credentials, device_flow, AuditEntry, ConnectMethod, ConnectRequest, Connection, ConnectionTest,
+    CredentialsRequest, DeleteOutcome, FlowUpdate, Integration, PendingRevocation, ProviderSetup, ProviderSetupUpdate,
 };
 use switchboard_core::error::UserError;
 use tauri::State;
@@ -71,4 +71,48 @@ pub fn save_provider_setup(
 pub fn use_session_only_key(state: State<'_, AppState>) -> Result<(), UserError> {
     state.connector()?.use_session_only_key();
     Ok(())
+}
+
+#[tauri::command]
+pub async fn refresh_connection(id: i64, state: State<'_, AppState>) -> Result<Connection, UserError> {
+    state.connector()?.refresh_now(id).await
+}
+
+#[tauri::command]
+pub async fn test_connection(id: i64, state: State<'_, AppState>) -> Result<ConnectionTest, UserError> {
+    state.connector()?.test_connection(id).await
+}
+
+#[tauri::command]
+pub fn set_connection_enabled(id: i64, enabled: bool, state: State<'_, AppState>) -> Result<Connection, UserError> {
+    state.connector()?.set_enabled(id, enabled)
+}
+
+#[tauri::command]
+pub fn rename_connection(id: i64, label: Option<String>, state: State<'_, AppState>) -> Result<Connection, UserError> {
+    state.connector()?.rename(id, label)
+}
+
+#[tauri::command]
+pub async fn delete_connection(id: i64, state: State<'_, AppState>) -> Result<DeleteOutcome, UserError> {
+    state.connector()?.delete_connection(id).await
+}
+
+#[tauri::command]
+pub fn connection_audit(id: i64, state: State<'_, AppState>) -> Result<Vec<AuditEntry>, UserError> {
+    state.connector()?.audit_entries(Some(id))
+}
+
+/// Writes the audit log (one connection's, or all) under the data directory; answers the path.
+#[tauri::command]
+pub fn export_audit(id: Option<i64>, state: State<'_, AppState>) -> Result<String, UserError> {
+    let written = state
+        .connector()?
+        .export_audit(id, &state.paths.data_dir.join("exports"))?;
+    Ok(written.display().to_string())
+}
+
+#[tauri::command]
+pub fn pending_revocations(state: State<'_, AppState>) -> Result<Vec<PendingRevocation>, UserError> {
+    state.connector()?.pending_revocations()
 }

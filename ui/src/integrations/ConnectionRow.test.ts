@@ -282,6 +282,13 @@ describe("ConnectionRow delete", () => {
       { kind: "pending", message: "Google did not answer." },
       ["Removed here; revoking at Google failed and will be retried.", "Google did not answer."],
     ],
+    [
+      { kind: "notRevoked", message: "Google refused: unsupported_token_type." },
+      [
+        "Deleted ana@example.com from this computer, but Google did not revoke its access.",
+        "Google refused: unsupported_token_type.",
+      ],
+    ],
   ];
 
   it.each(outcomes)("deletes after confirming and says what became of its access: %o", async (revocation, words) => {

@@ -3,11 +3,14 @@
 
 #[path = "cli/connect.rs"]
 mod connect;
+#[path = "cli/connection.rs"]
+mod connection;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use connect::ConnectArgs;
+use connection::Operation;
 
 use switchboard_core::catalog::{AuthKind, Catalog};
 use switchboard_core::doctor::{run_doctor, DatabaseCheck, DoctorReport};
@@ -22,8 +25,14 @@ commands:
   doctor [--json]          check the data directory, database, keyring and deep-link scheme
   connect <provider> [--products a,b] [--no-browser] [--overrides FILE] [--json]
                            sign in (the authorization URL is printed first), then print the connection
-  connections [--overrides FILE] [--json]
-                           list connected accounts";
+  connections [--provider P] [--overrides FILE] [--json]
+                           list connected accounts (all, or one provider's)
+  connection <id> <op> [--overrides FILE] [--json]
+                           one connection: get | enable | disable | refresh | test | rename <label> | delete
+                           (rename \"\" removes the label; delete revokes at the provider first;
+                           a failed test exits 1)
+  audit [--connection ID] [--jsonl] [--overrides FILE]
+                           the audit log, oldest first; --jsonl prints one JSON object per line";
 
 enum Command {
     Providers {
@@ -38,8 +47,20 @@ enum Command {
         json: bool,
     },
     Connections {
+        provider: Option<String>,
         overrides: Option<PathBuf>,
         json: bool,
+    },
+    Connection {
+        id: i64,
+        operation: Operation,
+        overrides: Option<PathBuf>,
+        json: bool,
+    },
+    Audit {
+        connection: Option<i64>,
+        overrides: Option<PathBuf>,
+        jsonl: bool,
     },
     Help,
 }
@@ -61,7 +82,22 @@ fn main() -> ExitCode {
         Command::Providers { json } => providers(json),
         Command::Doctor { json } => doctor(json),
         Command::Connect { args, overrides, json } => connect::connect(args, overrides.as_deref(), json),
-        Command::Connections { overrides, json } => connect::connections(overrides.as_deref(), json),
+        Command::Connections {
+            provider,
+            overrides,
+            json,
+        } => connect::connections(overrides.as_deref(), provider.as_deref(), json),
+        Command::Connection {
+            id,
+            operation,
+            overrides,
+            json,
+        } => connection::run(id, operation, overrides.as_deref(), json),
+        Command::Audit {
+            connection,
+            overrides,
+            jsonl,
+        } => connection::audit(connection, overrides.as_deref(), jsonl),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -74,25 +110,22 @@ fn main() -> ExitCode {
 
 fn parse(args: &[String]) -> Result<Command, String> {
     let (name, rest) = args.split_first().ok_or("no command given")?;
-    let mut options = Options::default();
-    let mut positional = Vec::new();
-    let mut rest = rest.iter();
-    while let Some(arg) = rest.next() {
-        let mut value = |flag: &str| rest.next().cloned().ok_or(format!("{flag} needs a value"));
-        match arg.as_str() {
-            "--json" => options.json = true,
-            "--no-browser" => options.no_browser = true,
-            "--products" => options.products = Some(value("--products")?),
-            "--overrides" => options.overrides = Some(PathBuf::from(value("--overrides")?)),
-            flag if flag.starts_with("--") => return Err(format!("unexpected argument `{flag}`")),
-            _ => positional.push(arg.clone()),
-        }
+    let (options, positional) = Options::read(rest)?;
+    let allowed: &[&str] = match name.as_str() {
+        "connect" => &["--json", "--no-browser", "--products", "--overrides"],
+        "connections" => &["--json", "--provider", "--overrides"],
+        "connection" => &["--json", "--overrides"],
+        "audit" => &["--jsonl", "--connection", "--overrides"],
+        _ => &["--json"],
+    };
+    if let Some(flag) = options.given.iter().find(|flag| !allowed.contains(flag)) {
+        return Err(format!("{name} does not take {flag}"));
     }
-    let only_json = |options: &Options| options.no_browser || options.products.is_some() || options.overrides.is_some();
     match (name.as_str(), positional.as_slice()) {
-        ("providers", []) if !only_json(&options) => Ok(Command::Providers { json: options.json }),
-        ("doctor", []) if !only_json(&options) => Ok(Command::Doctor { json: options.json }),
-        ("connections", []) if !options.no_browser && options.products.is_none() => Ok(Command::Connections {
+        ("providers", []) => Ok(Command::Providers { json: options.json }),
+        ("doctor", []) => Ok(Command::Doctor { json: options.json }),
+        ("connections", []) => Ok(Command::Connections {
+            provider: options.provider,
             overrides: options.overrides,
             json: options.json,
         }),
@@ -109,21 +142,93 @@ fn parse(args: &[String]) -> Result<Command, String> {
             json: options.json,
         }),
         ("connect", []) => Err("connect needs a provider, e.g. `connect github`".into()),
+        ("connection", [id, op, rest @ ..]) => Ok(Command::Connection {
+            id: connection_id(id)?,
+            operation: Operation::parse(op, rest)?,
+            overrides: options.overrides,
+            json: options.json,
+        }),
+        ("connection", _) => Err("connection needs an id and an operation, e.g. `connection 3 test`".into()),
+        ("audit", []) => Ok(Command::Audit {
+            connection: options.connection.as_deref().map(connection_id).transpose()?,
+            overrides: options.overrides,
+            jsonl: options.jsonl,
+        }),
         ("help" | "--help" | "-h", []) => Ok(Command::Help),
-        ("providers" | "doctor" | "connections" | "connect", [extra, ..]) => {
+        ("providers" | "doctor" | "connections" | "connect" | "audit", [extra, ..]) => {
             Err(format!("unexpected argument `{extra}`"))
         }
-        ("providers" | "doctor" | "connections", _) => Err(format!("{name} does not take those options")),
         (other, _) => Err(format!("unknown command `{other}`")),
     }
 }
 
+fn connection_id(text: &str) -> Result<i64, String> {
+    text.parse()
+        .ok()
+        .filter(|id: &i64| *id > 0)
+        .ok_or_else(|| format!("`{text}` is not a connection id (see `connections`)"))
+}
+
 #[derive(Default)]
 struct Options {
+    /// The flags given, as typed, to check them against the command.
+    given: Vec<&'static str>,
     json: bool,
+    jsonl: bool,
     no_browser: bool,
     products: Option<String>,
     overrides: Option<PathBuf>,
+    provider: Option<String>,
+    connection: Option<String>,
+}
+
+impl Options {
+    /// Flags (anywhere on the line) apart from positional arguments.
+    fn read(args: &[String]) -> Result<(Self, Vec<String>), String> {
+        let mut options = Self::default();
+        let mut positional = Vec::new();
+        let mut rest = args.iter();
+        while let Some(arg) = rest.next() {
+            let mut value = |flag: &str| rest.next().cloned().ok_or(format!("{flag} needs a value"));
+            let flag = match arg.as_str() {
+                "--json" => {
+                    options.json = true;
+                    "--json"
+                }
+                "--jsonl" => {
+                    options.jsonl = true;
+                    "--jsonl"
+                }
+                "--no-browser" => {
+                    options.no_browser = true;
+                    "--no-browser"
+                }
+                "--products" => {
+                    options.products = Some(value("--products")?);
+                    "--products"
+                }
+                "--overrides" => {
+                    options.overrides = Some(PathBuf::from(value("--overrides")?));
+                    "--overrides"
+                }
+                "--provider" => {
+                    options.provider = Some(value("--provider")?);
+                    "--provider"
+                }
+                "--connection" => {
+                    options.connection = Some(value("--connection")?);
+                    "--connection"
+                }
+                flag if flag.starts_with("--") => return Err(format!("unexpected argument `{flag}`")),
+                _ => {
+                    positional.push(arg.clone());
+                    continue;
+                }
+            };
+            options.given.push(flag);
+        }
+        Ok((options, positional))
+    }
 }
 
 fn usage_error(message: &str) -> ExitCode {

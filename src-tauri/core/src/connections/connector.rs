@@ -196,7 +196,10 @@ impl Connector {
     /// Every connection with its status as of now.
     pub fn list_connections(&self) -> Result<Vec<Connection>, UserError> {
         let stored = db::connections::list(self.db().conn())?;
-        Ok(stored.into_iter().map(|connection| self.with_status(connection)).collect())
+        Ok(stored
+            .into_iter()
+            .map(|connection| self.with_status(connection))
+            .collect())
     }
 
     /// One connection with its status as of now.
@@ -207,7 +210,11 @@ impl Connector {
     }
 
     fn with_status(&self, mut connection: Connection) -> Connection {
-        let refreshing = self.refreshing.lock().unwrap_or_else(PoisonError::into_inner).contains(&connection.id);
+        let refreshing = self
+            .refreshing
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(&connection.id);
         let provider = self.config.catalog.provider(&connection.provider);
         connection.status = super::status::evaluate(&connection, provider, self.now(), refreshing);
         connection

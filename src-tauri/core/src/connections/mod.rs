@@ -9,10 +9,15 @@ pub mod credentials;
 pub mod device_flow;
 pub mod identity;
 mod model;
+pub mod operations;
 pub mod refresh;
+pub mod revocation;
+pub mod scheduler;
 pub mod status;
 mod store;
 
+pub use crate::db::audit::AuditEntry;
+pub use crate::db::revocations::PendingRevocation;
 pub use client_setup::{ClientIdSource, ProductScopes, ProviderSetup, ProviderSetupUpdate};
 pub use connector::{
     connection_context, connection_owner, BrowserOpener, Connector, ConnectorConfig, EventSink, KeyMode,
@@ -21,6 +26,8 @@ pub use model::{
     ConnectMethod, ConnectRequest, Connection, ConnectionStatus, CredentialsRequest, FlowState, FlowUpdate, Health,
     Integration,
 };
+pub use operations::{ConnectionTest, DeleteOutcome, RevocationOutcome};
+pub use revocation::RevocationRetries;
 
 use crate::catalog::Provider;
 use crate::error::{ErrorCode, UserError};

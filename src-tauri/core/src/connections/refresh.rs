@@ -65,7 +65,10 @@ impl Connector {
     /// Marks the connection as needing re-authorization after its renewed token was refused.
     pub fn refused_after_renewal(&self, id: i64) -> Result<(), UserError> {
         let connection = self.connection(id)?;
-        let reason = format!("{} refused the renewed access; connect the account again.", connection.provider);
+        let reason = format!(
+            "{} refused the renewed access; connect the account again.",
+            connection.provider
+        );
         connections::set_needs_reauthorization(self.db().conn(), id, &reason)?;
         self.audit(&connection, "use", "needs re-authorization", Some(&reason));
         self.notify_connections_changed();
@@ -86,12 +89,32 @@ impl Connector {
         Ok(connection)
     }
 
+    /// The token API calls use: the access token of a sign-in, or a pasted key or token (saved
+    /// under its form field's name, the first secret field of the provider's form).
     fn read_access_token(&self, connection: &Connection) -> Result<Sensitive<String>, UserError> {
-        self.read_secret(connection, "access_token")?
-            .ok_or_else(|| UserError::new(ErrorCode::NeedsAuth, "This connection has no saved sign-in; connect it again."))
+        let field = match connection.auth_kind {
+            AuthKind::Oauth2 | AuthKind::DeviceCode => None,
+            AuthKind::ApiKey | AuthKind::BotToken => self
+                .config
+                .catalog
+                .provider(&connection.provider)
+                .and_then(|provider| provider.credentials.iter().find(|field| field.secret))
+                .map(|field| field.id.clone()),
+        };
+        self.read_secret(connection, field.as_deref().unwrap_or("access_token"))?
+            .ok_or_else(|| {
+                UserError::new(
+                    ErrorCode::NeedsAuth,
+                    "This connection has no saved sign-in; connect it again.",
+                )
+            })
     }
 
-    pub(super) fn read_secret(&self, connection: &Connection, name: &str) -> Result<Option<Sensitive<String>>, UserError> {
+    pub(super) fn read_secret(
+        &self,
+        connection: &Connection,
+        name: &str,
+    ) -> Result<Option<Sensitive<String>>, UserError> {
         let key = self.key()?;
         let db = self.db();
         let context = connection_context(&connection.provider, &connection.account_id);
@@ -117,6 +140,11 @@ impl Connector {
         if already_renewed {
             return self.read_access_token(&connection);
         }
+        if mode == Renewal::IfDue {
+            if let Some(outcome) = self.while_backing_off(&connection) {
+                return outcome; // a failed flight just ran: share its verdict, no new request
+            }
+        }
         let Some(refresh_token) = self.read_secret(&connection, "refresh_token")? else {
             return self.without_refresh_token(&connection);
         };
@@ -130,6 +158,24 @@ impl Connector {
         };
         self.notify_connections_changed();
         outcome
+    }
+
+    /// A renewal failed and its next try is not due yet (Retry-After or backoff): the current
+    /// token while it works, else the last error, and no token request.
+    fn while_backing_off(&self, connection: &Connection) -> Option<Result<Sensitive<String>, UserError>> {
+        let now = self.now();
+        let health = &connection.health;
+        let message = health.last_error.as_deref()?;
+        if health.error_is_configuration || health.next_retry_at.is_none_or(|at| at <= now) {
+            return None;
+        }
+        if connection.expires_at.is_none_or(|expires| expires > now) {
+            return Some(self.read_access_token(connection));
+        }
+        Some(Err(UserError::new(
+            ErrorCode::Network,
+            format!("{message}. Switchboard will try again."),
+        )))
     }
 
     /// Tokens that cannot be renewed work until they expire (GitHub OAuth apps, pasted keys).
@@ -158,18 +204,33 @@ impl Connector {
         self.notify_connections_changed();
     }
 
-    async fn request_refresh(&self, connection: &Connection, refresh_token: &Sensitive<String>) -> Result<TokenSet, TokenError> {
+    async fn request_refresh(
+        &self,
+        connection: &Connection,
+        refresh_token: &Sensitive<String>,
+    ) -> Result<TokenSet, TokenError> {
         let provider = self.provider(&connection.provider).map_err(|_| TokenError::Malformed {
             host: connection.provider.clone(),
         })?;
         let Some(oauth) = provider.oauth.as_ref() else {
-            return Err(TokenError::Malformed { host: provider.name.clone() });
+            return Err(TokenError::Malformed {
+                host: provider.name.clone(),
+            });
         };
         let client = {
-            let key = self.key().map_err(|_| TokenError::Malformed { host: provider.name.clone() })?;
+            let key = self.key().map_err(|_| TokenError::Malformed {
+                host: provider.name.clone(),
+            })?;
             let db = self.db();
             let needs_secret = connection.auth_kind == AuthKind::Oauth2;
-            resolve_client(&db, &key, provider, self.override_credentials(&provider.id), None, needs_secret)
+            resolve_client(
+                &db,
+                &key,
+                provider,
+                self.override_credentials(&provider.id),
+                None,
+                needs_secret,
+            )
         };
         let client = client.map_err(|error| TokenError::InvalidClient {
             host: provider.name.clone(),
@@ -192,12 +253,16 @@ impl Connector {
         let db = self.db();
         let conn = db.conn();
         let storage = |error: &dyn std::fmt::Display| {
-            UserError::new(ErrorCode::Storage, format!("The renewed sign-in could not be saved: {error}."))
+            UserError::new(
+                ErrorCode::Storage,
+                format!("The renewed sign-in could not be saved: {error}."),
+            )
         };
-        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| storage(&e))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| storage(&e))?;
         let written = (|| -> Result<bool, UserError> {
-            let transaction = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-                .map_err(|e| storage(&e))?;
+            let transaction =
+                rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(|e| storage(&e))?;
             let granted: Option<Vec<String>> = tokens.scope.as_deref().map(split_scopes);
             let refreshed = Refreshed {
                 version: connection.health.token_version,
@@ -214,7 +279,9 @@ impl Connector {
                 connection_context(&connection.provider, &connection.account_id),
             );
             if let Some(rotated) = &tokens.refresh_token {
-                store.put(&owner, &context, "refresh_token", rotated, now).map_err(|e| storage(&e))?;
+                store
+                    .put(&owner, &context, "refresh_token", rotated, now)
+                    .map_err(|e| storage(&e))?;
             }
             store
                 .put(&owner, &context, "access_token", &tokens.access_token, now)
@@ -257,7 +324,10 @@ impl Connector {
                 if still_valid {
                     self.read_access_token(connection)
                 } else {
-                    Err(UserError::new(ErrorCode::Network, format!("{message}. Switchboard will try again.")))
+                    Err(UserError::new(
+                        ErrorCode::Network,
+                        format!("{message}. Switchboard will try again."),
+                    ))
                 }
             }
         }
@@ -267,9 +337,13 @@ impl Connector {
 /// When to try a failed renewal again: Retry-After if the server said, else 30 s doubling per
 /// failure up to 30 minutes, plus up to a fifth of jitter (`random` in 0..=1000).
 pub fn next_retry_at(now: i64, failures: i64, retry_after: Option<u64>, random: u64) -> i64 {
-    let backoff = RETRY_BASE_SECONDS.saturating_mul(1 << failures.clamp(0, 16)).min(RETRY_CAP_SECONDS);
+    let backoff = RETRY_BASE_SECONDS
+        .saturating_mul(1 << failures.clamp(0, 16))
+        .min(RETRY_CAP_SECONDS);
     let wait = match retry_after {
-        Some(seconds) => i64::try_from(seconds).unwrap_or(RETRY_CAP_SECONDS).min(RETRY_CAP_SECONDS),
+        Some(seconds) => i64::try_from(seconds)
+            .unwrap_or(RETRY_CAP_SECONDS)
+            .min(RETRY_CAP_SECONDS),
         None => backoff + backoff * i64::try_from(random.min(1000)).unwrap_or(0) / 5000,
     };
     now.saturating_add(wait.max(1))
@@ -281,11 +355,18 @@ fn jitter() -> u64 {
 }
 
 fn split_scopes(scope: &str) -> Vec<String> {
-    scope.split([' ', ',']).filter(|scope| !scope.is_empty()).map(str::to_owned).collect()
+    scope
+        .split([' ', ','])
+        .filter(|scope| !scope.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn display_name(connection: &Connection) -> String {
-    connection.label.clone().unwrap_or_else(|| connection.account_label.clone())
+    connection
+        .label
+        .clone()
+        .unwrap_or_else(|| connection.account_label.clone())
 }
 
 fn failpoint(name: &str) {
@@ -302,11 +383,22 @@ mod tests {
     #[test]
     fn retries_honor_retry_after_and_back_off_with_a_cap() {
         assert_eq!(next_retry_at(100, 0, Some(120), 0), 220, "Retry-After is honored");
-        assert_eq!(next_retry_at(100, 0, Some(u64::MAX), 0), 100 + RETRY_CAP_SECONDS, "but capped");
+        assert_eq!(
+            next_retry_at(100, 0, Some(u64::MAX), 0),
+            100 + RETRY_CAP_SECONDS,
+            "but capped"
+        );
         assert_eq!(next_retry_at(100, 0, None, 0), 130, "30 s after the first failure");
         assert_eq!(next_retry_at(100, 2, None, 0), 220, "doubling per failure");
-        assert_eq!(next_retry_at(100, 40, None, 0), 100 + RETRY_CAP_SECONDS, "capped at 30 minutes");
+        assert_eq!(
+            next_retry_at(100, 40, None, 0),
+            100 + RETRY_CAP_SECONDS,
+            "capped at 30 minutes"
+        );
         let jittered = next_retry_at(100, 0, None, 1000);
-        assert!((130..=136).contains(&jittered), "jitter adds at most a fifth: {jittered}");
+        assert!(
+            (130..=136).contains(&jittered),
+            "jitter adds at most a fifth: {jittered}"
+        );
     }
 }

@@ -58,7 +58,9 @@ pub fn list(conn: &Connection, connection_id: Option<i64>) -> Result<Vec<AuditEn
         "SELECT id, at, connection_id, provider, account_label, operation, outcome, detail FROM audit
          WHERE ?1 IS NULL OR connection_id = ?1 ORDER BY at, id",
     )?;
-    let rows = statement.query_map(params![connection_id], read)?.collect::<Result<Vec<_>, _>>()?;
+    let rows = statement
+        .query_map(params![connection_id], read)?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
@@ -93,11 +95,20 @@ mod tests {
             detail: None,
         };
         append(db.conn(), &entry).expect("append");
-        assert!(db.conn().execute("UPDATE audit SET outcome = 'failed'", []).is_err(), "rows cannot be edited");
-        assert!(db.conn().execute("DELETE FROM audit", []).is_err(), "rows cannot be removed");
+        assert!(
+            db.conn().execute("UPDATE audit SET outcome = 'failed'", []).is_err(),
+            "rows cannot be edited"
+        );
+        assert!(
+            db.conn().execute("DELETE FROM audit", []).is_err(),
+            "rows cannot be removed"
+        );
         let listed = list(db.conn(), Some(7)).expect("list");
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].outcome, "ok", "the entry is as written");
-        assert!(list(db.conn(), Some(8)).expect("list").is_empty(), "filtered by connection");
+        assert!(
+            list(db.conn(), Some(8)).expect("list").is_empty(),
+            "filtered by connection"
+        );
     }
 }

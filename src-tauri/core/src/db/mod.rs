@@ -8,6 +8,7 @@ pub mod connections;
 mod migrations;
 pub mod notices;
 pub mod provider_settings;
+pub mod revocations;
 pub mod secrets;
 
 use std::path::{Path, PathBuf};

@@ -241,10 +241,12 @@ fn seconds(value: &serde_json::Value) -> Option<i64> {
 pub(crate) fn classify(host: String, error: String, description: Option<String>) -> TokenError {
     let description_or = |fallback: &str| description.clone().unwrap_or_else(|| fallback.to_owned());
     match error.as_str() {
-        "invalid_grant" | "bad_verification_code" | "invalid_refresh_token" => TokenError::InvalidGrant {
-            description: description_or(&error),
-            host,
-        },
+        "invalid_grant" | "bad_verification_code" | "invalid_refresh_token" | "bad_refresh_token" => {
+            TokenError::InvalidGrant {
+                description: description_or(&error),
+                host,
+            }
+        }
         "invalid_client" | "incorrect_client_credentials" | "invalid_client_id" | "bad_client_secret" => {
             TokenError::InvalidClient {
                 description: description_or(&error),

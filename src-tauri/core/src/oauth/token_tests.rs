@@ -62,6 +62,11 @@ fn github_errors_with_http_200_are_errors() {
         matches!(outcome, Err(TokenError::InvalidGrant { .. })),
         "B4: got {outcome:?}"
     );
+    let outcome = parse(200, r#"{"error":"bad_refresh_token"}"#, TokenQuirk::ErrorWithOk);
+    assert!(
+        matches!(outcome, Err(TokenError::InvalidGrant { .. })),
+        "GitHub's refused refresh token needs re-authorization: got {outcome:?}"
+    );
 }
 
 #[test]

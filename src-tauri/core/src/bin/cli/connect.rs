@@ -1,6 +1,7 @@
 //! `switchboard-cli connect` and `connections`: the connector without a window. `connect`
 //! prints the authorization URL as its first line, waits for the loopback callback, then
-//! prints the connection; `connections` lists them.
+//! prints the connection; `connections` lists them (all, or one provider's). The connector
+//! built here is shared with `connection` and `audit`.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -24,7 +25,7 @@ pub struct ConnectArgs {
 }
 
 /// A connector over the app's own data directory and keyring, with the overrides file if any.
-fn connector(
+pub(crate) fn connector(
     overrides: Option<&Path>,
     open_browser: bool,
 ) -> Result<(Arc<Connector>, mpsc::UnboundedReceiver<AppEvent>), String> {
@@ -96,12 +97,17 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
     })
 }
 
-pub fn connections(overrides: Option<&Path>, json: bool) -> Result<(), String> {
+pub fn connections(overrides: Option<&Path>, provider: Option<&str>, json: bool) -> Result<(), String> {
     let (connector, _events) = connector(overrides, false)?;
-    print_connections(&connector.list_connections().map_err(|error| error.message)?, json)
+    if let Some(provider) = provider {
+        connector.provider(provider).map_err(|error| error.message)?;
+    }
+    let mut listed = connector.list_connections().map_err(|error| error.message)?;
+    listed.retain(|connection| provider.is_none_or(|provider| connection.provider == provider));
+    print_connections(&listed, json)
 }
 
-fn print_connections(connections: &[Connection], json: bool) -> Result<(), String> {
+pub(crate) fn print_connections(connections: &[Connection], json: bool) -> Result<(), String> {
     if json {
         let text =
             serde_json::to_string_pretty(connections).map_err(|error| format!("could not encode JSON: {error}"))?;
@@ -110,11 +116,15 @@ fn print_connections(connections: &[Connection], json: bool) -> Result<(), Strin
     }
     for connection in connections {
         let status = connection.status.summary();
+        let name = match &connection.label {
+            Some(label) => format!("{label} ({})", connection.account_label),
+            None => connection.account_label.clone(),
+        };
         println!(
             "{:<4} {:<10} {:<32} {:<24} {}",
             connection.id,
             connection.provider,
-            connection.account_label,
+            name,
             connection.products.join(","),
             status
         );

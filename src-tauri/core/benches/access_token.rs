@@ -1,0 +1,202 @@
+//! `cargo bench -p switchboard-core --bench access_token` (issue 4's benchmark): (a) a valid
+//! token for a connection, read and decrypted from a real SQLite file (target: under 50 µs
+//! median); (b) 100 concurrent callers on an expired token against a loopback token endpoint,
+//! asserting that each batch makes exactly one token request (SECURITY.md C2).
+
+use std::io;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+use tokio::task::JoinSet;
+
+use switchboard_core::catalog::{apply_overrides, AuthKind, Catalog};
+use switchboard_core::clock::SystemClock;
+use switchboard_core::connections::{connection_context, connection_owner, Connector, ConnectorConfig};
+use switchboard_core::db::connections::{upsert, ConnectionRecord};
+use switchboard_core::db::{secrets, Database};
+use switchboard_core::vault::{SecretStore, Sensitive};
+
+const CONCURRENT_CALLERS: usize = 100;
+const ACCESS_TOKEN: &str = "stored-access-token";
+const RENEWED_TOKEN: &str = "renewed-access-token";
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime for the benchmark")
+}
+
+/// A connector over a SQLite file in `data`, with a session-only key (no keyring).
+fn connector(data: &tempfile::TempDir, overrides: &str) -> Arc<Connector> {
+    let builtin = Catalog::builtin().expect("the built-in catalogue");
+    let overridden = apply_overrides(&builtin, "bench-overrides.toml", overrides).expect("valid overrides");
+    let database = Database::open(&data.path().join("switchboard.db"), &SystemClock)
+        .expect("the database opens")
+        .database;
+    let mut config = ConnectorConfig::new(overridden.catalog, Arc::new(|_| {}), Arc::new(|_: &str| Ok(())));
+    config.override_credentials = overridden.credentials;
+    let connector = Connector::new(config, Arc::new(Mutex::new(database)));
+    connector.use_session_only_key();
+    connector
+}
+
+/// Saves (or reconnects) a Google account with an access and a refresh token expiring at
+/// `expires_at`, as a finished sign-in would; returns its id.
+fn save_google(connector: &Connector, expires_at: i64) -> i64 {
+    let key = connector.loaded_key().expect("the session key is loaded");
+    let db = connector.db();
+    let (account, products, scopes) = ("iss|bench", ["gmail".to_owned()], ["openid".to_owned()]);
+    let config = serde_json::json!({});
+    let record = ConnectionRecord {
+        provider: "google",
+        products: &products,
+        auth_kind: AuthKind::Oauth2,
+        account_id: account,
+        account_label: "bench@example.com",
+        scopes: &scopes,
+        expires_at: Some(expires_at),
+        config: &config,
+        session_only: true,
+    };
+    let now = connector.now();
+    let id = upsert(db.conn(), &record, now).expect("the connection row is written");
+    let (owner, context) = (connection_owner(id), connection_context("google", account));
+    secrets::delete_owner(db.conn(), &owner).expect("old secrets are removed");
+    let store = SecretStore::new(&db, &key);
+    for (name, value) in [("access_token", ACCESS_TOKEN), ("refresh_token", "bench-refresh-token")] {
+        let value = Sensitive::new(value.to_owned());
+        store
+            .put(&owner, &context, name, &value, now)
+            .expect("the secret is sealed");
+    }
+    id
+}
+
+fn get_a_valid_token(c: &mut Criterion) {
+    let data = tempfile::tempdir().expect("a data directory");
+    let connector = connector(&data, "");
+    let id = save_google(&connector, connector.now() + 3600);
+    let runtime = runtime();
+    c.bench_function("access_token: valid token (read and decrypt)", |b| {
+        b.iter(|| {
+            let token = runtime.block_on(connector.access_token(id)).expect("a valid token");
+            assert_eq!(
+                token.expose(),
+                ACCESS_TOKEN,
+                "a token that is not due is read, not renewed"
+            );
+        })
+    });
+}
+
+/// A token endpoint on loopback: answers every request with fresh tokens and counts them.
+async fn serve_tokens(listener: TcpListener, requests: Arc<AtomicUsize>) {
+    while let Ok((stream, _)) = listener.accept().await {
+        let requests = requests.clone();
+        tokio::spawn(async move {
+            let _ = answer_token_request(stream, &requests).await;
+        });
+    }
+}
+
+/// Reads one request, counts it (before answering, so the count is final once the caller has
+/// its answer), and answers with new tokens.
+async fn answer_token_request(mut stream: TcpStream, requests: &AtomicUsize) -> io::Result<()> {
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let read = stream.read(&mut buffer).await?;
+        if read == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        request.extend_from_slice(&buffer[..read]);
+        if request_complete(&request) {
+            break;
+        }
+    }
+    requests.fetch_add(1, Ordering::SeqCst);
+    let body = format!(r#"{{"access_token":"{RENEWED_TOKEN}","token_type":"Bearer","expires_in":3600}}"#);
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(response.as_bytes()).await?;
+    stream.shutdown().await
+}
+
+/// Headers ended and the body is as long as `content-length` says.
+fn request_complete(request: &[u8]) -> bool {
+    let Some(end) = request.windows(4).position(|window| window == b"\r\n\r\n") else {
+        return false;
+    };
+    let headers = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+    let length = headers
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|value| value.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    request.len() >= end + 4 + length
+}
+
+fn concurrent_callers_on_an_expired_token(c: &mut Criterion) {
+    let runtime = runtime();
+    let listener = runtime
+        .block_on(TcpListener::bind("127.0.0.1:0"))
+        .expect("a loopback port");
+    let port = listener.local_addr().expect("the port").port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    runtime.spawn(serve_tokens(listener, requests.clone()));
+    let overrides = format!(
+        "[providers.google]\nclient_id = \"bench-client\"\nclient_secret = \"bench-secret\"\n\
+         [providers.google.oauth]\ntoken_url = \"http://127.0.0.1:{port}/token\"\n"
+    );
+    let data = tempfile::tempdir().expect("a data directory");
+    let connector = connector(&data, &overrides);
+    let mut group = c.benchmark_group("access_token");
+    group.sample_size(20);
+    group.bench_function("100 concurrent callers, expired token", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let id = save_google(&connector, connector.now() - 60);
+                let before = requests.load(Ordering::SeqCst);
+                let started = Instant::now();
+                runtime.block_on(all_callers_get_the_renewed_token(&connector, id));
+                total += started.elapsed();
+                let made = requests.load(Ordering::SeqCst) - before;
+                assert_eq!(
+                    made, 1,
+                    "C2: {CONCURRENT_CALLERS} callers on an expired token make one token request"
+                );
+            }
+            total
+        })
+    });
+    group.finish();
+    println!("token requests in all: {}", requests.load(Ordering::SeqCst));
+}
+
+async fn all_callers_get_the_renewed_token(connector: &Arc<Connector>, id: i64) {
+    let mut callers = JoinSet::new();
+    for _ in 0..CONCURRENT_CALLERS {
+        let connector = connector.clone();
+        callers.spawn(async move { connector.access_token(id).await });
+    }
+    while let Some(answer) = callers.join_next().await {
+        let token = answer.expect("the caller ran").expect("every caller gets a token");
+        assert_eq!(
+            token.expose(),
+            RENEWED_TOKEN,
+            "every caller gets the one renewal's result"
+        );
+    }
+}
+
+criterion_group!(benches, get_a_valid_token, concurrent_callers_on_an_expired_token);
+criterion_main!(benches);

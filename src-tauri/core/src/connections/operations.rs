@@ -1,0 +1,332 @@
+//! What a person does to a connection once it exists: turn it off and on, name it, test it with
+//! the provider's identity request, delete it (revoking at the provider first, then removing
+//! its secrets and row whatever the provider said), and read or export the audit log. Renewal
+//! is the refresh engine's and the revocation request `revocation`'s; nothing here draws UI.
+
+mod probe;
+
+use std::path::{Path, PathBuf};
+use std::sync::PoisonError;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::connector::{connection_context, connection_owner, Connector};
+use super::refresh::next_retry_at;
+use super::revocation::{attempt_detail, jitter, revocation_owner, Attempt, Target};
+use super::Connection;
+use crate::clock::format_utc;
+use crate::db::{self, audit::AuditEntry, revocations::NewRevocation};
+use crate::error::{ErrorCode, UserError};
+use crate::vault::{SecretStore, Sensitive};
+
+/// The longest label a person can give a connection.
+pub const MAX_LABEL_CHARS: usize = 80;
+
+/// What "Test" found.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionTest {
+    pub ok: bool,
+    /// How long the provider took to answer, when a request was sent.
+    pub latency_ms: Option<u64>,
+    /// Plain words: who the provider answered as, or what went wrong.
+    pub message: String,
+    /// The connection as it stands after the test (a refused token marks it).
+    pub connection: Connection,
+}
+
+/// What became of a deleted connection's access at the provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteOutcome {
+    pub revocation: RevocationOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum RevocationOutcome {
+    /// The provider no longer accepts the tokens (revoked now, or already).
+    Revoked,
+    /// The provider has no revocation endpoint, or the token was pasted by the person (theirs
+    /// to revoke where they made it).
+    NotSupported,
+    /// The provider could not be reached; Switchboard keeps trying and shows it meanwhile.
+    Pending { message: String },
+    /// The provider refused, or the token could not be read: it will not be retried.
+    NotRevoked { message: String },
+}
+
+/// A revocation to try again later, recorded with the deletion.
+struct Owed {
+    name: &'static str,
+    token: Sensitive<String>,
+    message: String,
+    next_attempt_at: i64,
+}
+
+impl Connector {
+    /// Turns a connection on or off; off keeps its tokens but nothing may use them.
+    pub fn set_enabled(&self, id: i64, enabled: bool) -> Result<Connection, UserError> {
+        let connection = self.connection(id)?;
+        if !db::connections::set_enabled(self.db().conn(), id, enabled)? {
+            return Err(gone());
+        }
+        self.audit(&connection, if enabled { "enable" } else { "disable" }, "ok", None);
+        self.notify_connections_changed();
+        self.connection(id)
+    }
+
+    /// Names a connection ("work Gmail"); `None` or blank shows the account alone.
+    pub fn rename(&self, id: i64, label: Option<String>) -> Result<Connection, UserError> {
+        let label = clean_label(label.as_deref())?;
+        let connection = self.connection(id)?;
+        if !db::connections::set_label(self.db().conn(), id, label.as_deref())? {
+            return Err(gone());
+        }
+        let detail = label
+            .as_deref()
+            .map_or("label removed".to_owned(), |label| format!("now “{label}”"));
+        self.audit(&connection, "rename", "ok", Some(&detail));
+        self.notify_connections_changed();
+        self.connection(id)
+    }
+
+    /// Deletes a connection: revokes its grant at the provider where the catalogue says how,
+    /// then deletes its secrets and row in one transaction whatever the provider answered. A
+    /// revocation that failed for a reason that may pass is kept, sealed, and retried later
+    /// (`retry_due_revocations`). A locked keyring refuses the deletion (`KeyringUnavailable`).
+    #[tracing::instrument(skip_all, fields(id), err(level = "warn"))]
+    pub async fn delete_connection(&self, id: i64) -> Result<DeleteOutcome, UserError> {
+        let flight = self
+            .refresh_locks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(id)
+            .or_default()
+            .clone();
+        let _no_renewal_meanwhile = flight.lock().await;
+        let connection = self.connection(id)?;
+        let (revocation, owed) = match self.revocation_target(&connection)? {
+            Target::NotSupported { why } => {
+                self.audit(&connection, "revoke", "not supported", Some(&why));
+                (RevocationOutcome::NotSupported, None)
+            }
+            Target::Unreadable { message } => {
+                self.audit(&connection, "revoke", "failed", Some(&message));
+                (RevocationOutcome::NotRevoked { message }, None)
+            }
+            Target::Token { provider, name, token } => {
+                let attempt = self.revoke_at_provider(&provider, name, &token).await;
+                self.audit(
+                    &connection,
+                    "revoke",
+                    attempt.audit_outcome(),
+                    attempt_detail(&attempt).as_deref(),
+                );
+                match attempt {
+                    Attempt::Revoked { .. } => (RevocationOutcome::Revoked, None),
+                    Attempt::Refused { message } => {
+                        let message = format!(
+                            "{name} did not revoke Switchboard's access ({message}); you can remove it in your {name} account's settings.",
+                            name = provider.name
+                        );
+                        (RevocationOutcome::NotRevoked { message }, None)
+                    }
+                    Attempt::Failed { message, retry_after } => {
+                        let pending = format!(
+                            "Could not revoke Switchboard's access at {}: {message}. Switchboard will keep trying.",
+                            provider.name
+                        );
+                        let next_attempt_at = next_retry_at(self.now(), 0, retry_after, jitter());
+                        let owed = Owed {
+                            name,
+                            token,
+                            message,
+                            next_attempt_at,
+                        };
+                        (RevocationOutcome::Pending { message: pending }, Some(owed))
+                    }
+                }
+            }
+        };
+        self.delete_locally(&connection, owed.as_ref())?;
+        self.audit(&connection, "delete", "ok", None);
+        self.refresh_locks
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&id);
+        self.notify_connections_changed();
+        Ok(DeleteOutcome { revocation })
+    }
+
+    /// The row, its secrets and (if owed) the revocation to retry with its sealed token: all
+    /// in one transaction, so no secret outlives its connection unaccounted for.
+    fn delete_locally(&self, connection: &Connection, owed: Option<&Owed>) -> Result<(), UserError> {
+        let key = owed.map(|_| self.key()).transpose()?;
+        let now = self.now();
+        let storage = |error: &dyn std::fmt::Display| {
+            UserError::new(
+                ErrorCode::Storage,
+                format!("The connection could not be deleted: {error}. Nothing was removed; check free disk space and try again."),
+            )
+        };
+        let db = self.db();
+        let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
+        db::secrets::delete_owner(&transaction, &connection_owner(connection.id)).map_err(|e| storage(&e))?;
+        db::connections::delete(&transaction, connection.id).map_err(|e| storage(&e))?;
+        if let (Some(owed), Some(key)) = (owed, key) {
+            let new = NewRevocation {
+                provider: &connection.provider,
+                account_label: &connection.account_label,
+                account_id: &connection.account_id,
+                next_attempt_at: owed.next_attempt_at,
+                last_error: &owed.message,
+                created_at: now,
+            };
+            let pending = db::revocations::insert(&transaction, &new).map_err(|e| storage(&e))?;
+            let context = connection_context(&connection.provider, &connection.account_id);
+            SecretStore::new(&db, &key)
+                .put(&revocation_owner(pending), &context, owed.name, &owed.token, now)
+                .map_err(|e| storage(&e))?;
+        }
+        transaction.commit().map_err(|e| storage(&e))
+    }
+
+    /// The audit log, oldest first: one connection's entries, or all of them.
+    pub fn audit_entries(&self, connection: Option<i64>) -> Result<Vec<AuditEntry>, UserError> {
+        Ok(db::audit::list(self.db().conn(), connection)?)
+    }
+
+    /// Writes the audit log (one connection's, or all) as JSON Lines to a new owner-only file
+    /// `audit-<UTC time>.jsonl` in `dir` (created owner-only if missing); returns its path.
+    pub fn export_audit(&self, connection: Option<i64>, dir: &Path) -> Result<PathBuf, UserError> {
+        let text = audit_json_lines(&self.audit_entries(connection)?)?;
+        let failed = |error: std::io::Error| {
+            UserError::new(
+                ErrorCode::Storage,
+                format!("The audit log could not be exported to {}: {error}.", dir.display()),
+            )
+        };
+        create_private_dir(dir).map_err(failed)?;
+        let stamp = format_utc(self.now());
+        for copy in 0..100 {
+            let name = match copy {
+                0 => format!("audit-{stamp}.jsonl"),
+                n => format!("audit-{stamp}-{n}.jsonl"),
+            };
+            let path = dir.join(name);
+            match create_private_file(&path) {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    file.write_all(text.as_bytes())
+                        .and_then(|()| file.sync_all())
+                        .map_err(failed)?;
+                    return Ok(path);
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(error) => return Err(failed(error)),
+            }
+        }
+        Err(failed(std::io::Error::other("too many exports in the same second")))
+    }
+}
+
+/// One JSON object per line, each ending in a newline (JSON Lines).
+pub fn audit_json_lines(entries: &[AuditEntry]) -> Result<String, UserError> {
+    let mut text = String::new();
+    for entry in entries {
+        let line = serde_json::to_string(entry).map_err(|error| {
+            UserError::new(
+                ErrorCode::Internal,
+                format!("An audit entry could not be encoded: {error}."),
+            )
+        })?;
+        text.push_str(&line);
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// A new file, owner-only from its creation (never an existing one).
+fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Trimmed, at most `MAX_LABEL_CHARS`, no control characters; empty means none.
+fn clean_label(label: Option<&str>) -> Result<Option<String>, UserError> {
+    let label = label.map(str::trim).filter(|label| !label.is_empty());
+    match label {
+        Some(label) if label.chars().count() > MAX_LABEL_CHARS => Err(UserError::new(
+            ErrorCode::InvalidInput,
+            format!("A name can be at most {MAX_LABEL_CHARS} characters."),
+        )),
+        Some(label) if label.chars().any(char::is_control) => Err(UserError::new(
+            ErrorCode::InvalidInput,
+            "A name cannot contain line breaks or other control characters.",
+        )),
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+fn gone() -> UserError {
+    UserError::new(ErrorCode::NotFound, "That connection no longer exists.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_trimmed_bounded_and_free_of_control_characters() {
+        assert_eq!(
+            clean_label(Some("  work Gmail ")).expect("valid"),
+            Some("work Gmail".into())
+        );
+        assert_eq!(clean_label(Some("   ")).expect("valid"), None, "blank means no label");
+        assert_eq!(clean_label(None).expect("valid"), None);
+        assert!(
+            clean_label(Some(&"é".repeat(MAX_LABEL_CHARS))).is_ok(),
+            "the limit counts characters, not bytes"
+        );
+        for bad in ["x".repeat(MAX_LABEL_CHARS + 1), "a\tb".into(), "a\u{1b}[31m".into()] {
+            let error = clean_label(Some(&bad)).expect_err("refused");
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{bad:?} is refused as input");
+        }
+    }
+
+    #[test]
+    fn the_audit_exports_one_json_object_per_line() {
+        let entry = |id| AuditEntry {
+            id,
+            at: 1,
+            connection_id: Some(3),
+            provider: "github".into(),
+            account_label: "octocat".into(),
+            operation: "test".into(),
+            outcome: "ok".into(),
+            detail: Some("line one\nline two".into()),
+        };
+        let text = audit_json_lines(&[entry(1), entry(2)]).expect("encoded");
+        assert_eq!(
+            text.lines().count(),
+            2,
+            "a newline in a detail stays escaped inside its line"
+        );
+        assert!(text.ends_with('\n'), "every line ends with a newline");
+        let first: serde_json::Value = serde_json::from_str(text.lines().next().expect("a line")).expect("JSON");
+        assert_eq!(first["accountLabel"], "octocat", "the UI's field names");
+    }
+}
