@@ -65,7 +65,7 @@ async fn connect_prints_the_url_first_then_the_connection() {
     assert_eq!(json[0]["provider"], "google");
     let text = String::from_utf8_lossy(&listed.stdout);
     assert!(
-        !text.contains("access_token") && !text.contains("refresh"),
+        !text.contains("access_token") && !text.contains("refresh_token") && !text.contains("\"token\""),
         "no secret is listed: {text}"
     );
 }

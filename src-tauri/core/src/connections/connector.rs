@@ -209,7 +209,7 @@ impl Connector {
         Ok(self.with_status(stored))
     }
 
-    fn with_status(&self, mut connection: Connection) -> Connection {
+    pub(super) fn with_status(&self, mut connection: Connection) -> Connection {
         let refreshing = self
             .refreshing
             .lock()

@@ -89,6 +89,6 @@ impl super::Connector {
             AuthKind::BotToken => "bot token",
         };
         self.audit(&saved, "connect", "ok", Some(how));
-        Ok(saved)
+        Ok(self.with_status(saved))
     }
 }
