@@ -75,7 +75,9 @@ ui: ui-deps
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p switchboard-core --test bindings
 
-# Start-up time and memory against an empty Tauri window (release builds; see tests/bench/).
+# Getting a token (criterion, core) and start-up time and memory against an empty Tauri window
+# (release builds; see src-tauri/core/benches/ and tests/bench/).
 bench: build-deps test-deps ui
 	$(call apt_install,$(BENCH_PACKAGES))
+	cargo bench -p switchboard-core --bench access_token
 	tests/session.sh tests/bench/startup.sh
