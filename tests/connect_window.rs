@@ -99,9 +99,33 @@ fn connecting_google_in_the_window_shows_connected_as_the_email() {
         "no secret reaches the webview"
     );
 
+    test_and_inspect_the_connection(&window);
     switch_google_to_deep_links(&window);
     hostile_error_is_shown_as_short_text(&window);
     ok(window.end());
+}
+
+/// The row's Test asks Google (oidc-provider's userinfo) who the token belongs to; Details
+/// shows the audit log with the connect and the test.
+fn test_and_inspect_the_connection(window: &Session) {
+    let row = "[data-provider=google] [data-connection]";
+    ok(window.click(&ok(window.wait_for(&format!("{row} [data-action=test-connection]"), WAIT))[0]));
+    let result = ok(window.wait_for_text(&format!("{row} [data-result]"), WAIT, |text| !text.is_empty()));
+    assert!(
+        result.starts_with("Works"),
+        "Test reaches the provider with the stored token: {result}"
+    );
+    ok(window.click(&ok(window.wait_for(&format!("{row} [data-action=connection-details]"), WAIT))[0]));
+    let audit = ok(
+        window.wait_for_text(&format!("{row} [data-audit-table]"), WAIT, |text| {
+            text.contains("Tested")
+        }),
+    );
+    assert!(
+        audit.contains("Connected"),
+        "the audit log lists the connect and the test: {audit}"
+    );
+    save_artifact("connection-details.png", &ok(window.screenshot()));
 }
 
 /// Settings › Provider apps: Google's sign-ins come back by deep link from now on.

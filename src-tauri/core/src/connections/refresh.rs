@@ -44,6 +44,7 @@ impl Connector {
     /// needing re-authorization are refused.
     pub async fn access_token(&self, id: i64) -> Result<Sensitive<String>, UserError> {
         let connection = self.usable(id)?;
+        self.note_use(&connection);
         if !refresh_due(&connection, self.now()) {
             return self.read_access_token(&connection);
         }
@@ -73,6 +74,16 @@ impl Connector {
         self.audit(&connection, "use", "needs re-authorization", Some(&reason));
         self.notify_connections_changed();
         Ok(())
+    }
+
+    /// Records when the connection was last used (at most once a minute: it is read often).
+    fn note_use(&self, connection: &Connection) {
+        let now = self.now();
+        if connection.last_used_at.is_none_or(|used| now - used >= 60) {
+            if let Err(error) = connections::touch(self.db().conn(), connection.id, now) {
+                tracing::warn!(%error, "could not record when a connection was used");
+            }
+        }
     }
 
     fn usable(&self, id: i64) -> Result<Connection, UserError> {
