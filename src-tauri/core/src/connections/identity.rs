@@ -93,7 +93,23 @@ pub async fn list_sites(
     } else {
         sites_url.to_owned()
     };
-    let url = secure_url(&text)?;
+    let listed = get_json(&text, token).await?;
+    let listed = listed.as_array().cloned().unwrap_or_default();
+    Ok(listed
+        .iter()
+        .filter_map(|site| {
+            Some(Site {
+                id: field(site, "id")?,
+                name: field(site, "name")?,
+                url: field(site, "url")?,
+            })
+        })
+        .collect())
+}
+
+/// GETs a JSON document with the token as bearer: the parsed body, or why not (status only).
+pub(super) async fn get_json(url_text: &str, token: &Sensitive<String>) -> Result<serde_json::Value, IdentityError> {
+    let url = secure_url(url_text)?;
     let host = host_of(&url);
     let response = auth_client()
         .get(url.clone())
@@ -107,18 +123,7 @@ pub async fn list_sites(
     if !(200..300).contains(&status) {
         return Err(IdentityError::Rejected { host, status });
     }
-    let listed: Vec<serde_json::Value> =
-        serde_json::from_slice(&body).map_err(|_| IdentityError::Unreadable { host })?;
-    Ok(listed
-        .iter()
-        .filter_map(|site| {
-            Some(Site {
-                id: field(site, "id")?,
-                name: field(site, "name")?,
-                url: field(site, "url")?,
-            })
-        })
-        .collect())
+    serde_json::from_slice(&body).map_err(|_| IdentityError::Unreadable { host })
 }
 
 /// `{field}` placeholders replaced by the form's non-secret values (never `{token}`).

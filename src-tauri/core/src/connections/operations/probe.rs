@@ -11,7 +11,7 @@ use super::super::Connection;
 use super::ConnectionTest;
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
-use crate::oauth::http::{auth_client, get_capped, host_of, network_error, read_capped, secure_url};
+use crate::oauth::http::{get_capped, host_of, secure_url};
 use crate::vault::Sensitive;
 
 impl Connector {
@@ -220,22 +220,7 @@ async fn userinfo_endpoint(issuer: &str) -> Result<String, IdentityError> {
 
 /// OpenID Connect userinfo: `sub` names the account, `email` (else `sub`) labels it.
 async fn userinfo_identity(endpoint: &str, token: &Sensitive<String>) -> Result<AccountIdentity, IdentityError> {
-    let url = secure_url(endpoint)?;
-    let host = host_of(&url);
-    let response = auth_client()
-        .get(url.clone())
-        .header("Accept", "application/json")
-        .bearer_auth(token.expose())
-        .send()
-        .await
-        .map_err(|error| network_error(&url, &error))?;
-    let status = response.status().as_u16();
-    let body = read_capped(&url, response).await?;
-    if !(200..300).contains(&status) {
-        return Err(IdentityError::Rejected { host, status });
-    }
-    let claims: serde_json::Value =
-        serde_json::from_slice(&body).map_err(|_| IdentityError::Unreadable { host: host.clone() })?;
+    let claims = super::super::identity::get_json(endpoint, token).await?;
     let text = |name: &str| {
         let value = claims.get(name)?.as_str()?;
         let clean: String = value.chars().filter(|c| !c.is_control()).take(200).collect();
