@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tokio::sync::oneshot;
 
-use super::client_setup::{oauth_config, resolve_client, OAuthClient};
+use super::client_setup::{oauth_config, OAuthClient};
 use super::connector::{ActiveFlow, Connector};
 use super::identity::{identify, list_sites, AccountIdentity};
 use super::store::NewConnection;
@@ -49,18 +49,7 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         scopes,
         reauthorize,
     } = super::asking(connector, &provider, request)?;
-    let key = connector.key()?;
-    let client = {
-        let db = connector.db();
-        resolve_client(
-            &db,
-            &key,
-            &provider,
-            connector.override_credentials(&provider.id),
-            request.redirect,
-            true,
-        )?
-    };
+    let client = connector.oauth_client(&provider, request.redirect, true)?;
     let metadata = match &oauth.issuer {
         Some(issuer) => Some(
             discover(issuer)

@@ -275,6 +275,26 @@ fn redirect_name(kind: RedirectKind) -> &'static str {
 }
 
 impl super::Connector {
+    /// The client a sign-in, renewal or revocation uses now, its secret opened with the master
+    /// key (which this loads, so a keyring problem surfaces here).
+    pub(super) fn oauth_client(
+        &self,
+        provider: &Provider,
+        redirect: Option<RedirectKind>,
+        needs_secret: bool,
+    ) -> Result<OAuthClient, UserError> {
+        let key = self.key()?;
+        let db = self.db();
+        resolve_client(
+            &db,
+            &key,
+            provider,
+            self.override_credentials(&provider.id),
+            redirect,
+            needs_secret,
+        )
+    }
+
     /// Settings' view of a provider's OAuth client.
     pub fn provider_setup(&self, provider: &str) -> Result<ProviderSetup, UserError> {
         let provider = self.provider(provider)?;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use tokio::sync::{oneshot, watch};
 
-use super::client_setup::{oauth_config, resolve_client};
+use super::client_setup::oauth_config;
 use super::connector::{ActiveFlow, Connector};
 use super::identity::identify;
 use super::store::NewConnection;
@@ -32,19 +32,8 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         scopes,
         reauthorize,
     } = super::asking(connector, &provider, request)?;
-    let key = connector.key()?;
-    let client = {
-        let db = connector.db();
-        // The device flow is for public clients: no secret is sent, so none is required.
-        resolve_client(
-            &db,
-            &key,
-            &provider,
-            connector.override_credentials(&provider.id),
-            None,
-            false,
-        )?
-    };
+    // The device flow is for public clients: no secret is sent, so none is required.
+    let client = connector.oauth_client(&provider, None, false)?;
     let policy = connector.config.request_policy.clone();
     let authorization = device::start_with(&device_url, &client.client_id, &scopes, &oauth.scope_separator, &policy)
         .await

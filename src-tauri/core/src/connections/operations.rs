@@ -12,8 +12,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::connector::{connection_context, connection_owner, Connector};
-use super::refresh::next_retry_at;
-use super::revocation::{attempt_detail, jitter, revocation_owner, Attempt, Target};
+use super::refresh::retry_time;
+use super::revocation::{attempt_detail, revocation_owner, Attempt, Target};
 use super::Connection;
 use crate::clock::format_utc;
 use crate::db::{self, audit::AuditEntry, revocations::NewRevocation};
@@ -138,7 +138,7 @@ impl Connector {
                             "Could not revoke Switchboard's access at {}: {message}. Switchboard will keep trying.",
                             provider.name
                         );
-                        let next_attempt_at = next_retry_at(self.now(), 0, retry_after, jitter());
+                        let next_attempt_at = retry_time(self.now(), 0, retry_after);
                         let owed = Owed {
                             name,
                             token,

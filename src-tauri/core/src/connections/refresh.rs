@@ -10,7 +10,6 @@ use std::sync::{Arc, PoisonError};
 
 use rusqlite::TransactionBehavior;
 
-use super::client_setup::resolve_client;
 use super::connector::{connection_context, connection_owner, Connector};
 use super::status::{expires_at, refresh_due};
 use super::Connection;
@@ -208,11 +207,11 @@ impl Connector {
         let mut refreshing = self.refreshing.lock().unwrap_or_else(PoisonError::into_inner);
         if on {
             refreshing.insert(id);
+            drop(refreshing);
+            self.notify_connections_changed(); // the end is announced with the outcome
         } else {
             refreshing.remove(&id);
         }
-        drop(refreshing);
-        self.notify_connections_changed();
     }
 
     async fn request_refresh(
@@ -228,21 +227,8 @@ impl Connector {
                 host: provider.name.clone(),
             });
         };
-        let client = {
-            let key = self.key().map_err(|_| TokenError::Malformed {
-                host: provider.name.clone(),
-            })?;
-            let db = self.db();
-            let needs_secret = connection.auth_kind == AuthKind::Oauth2;
-            resolve_client(
-                &db,
-                &key,
-                provider,
-                self.override_credentials(&provider.id),
-                None,
-                needs_secret,
-            )
-        };
+        let needs_secret = connection.auth_kind == AuthKind::Oauth2;
+        let client = self.oauth_client(provider, None, needs_secret);
         let client = client.map_err(|error| TokenError::InvalidClient {
             host: provider.name.clone(),
             description: error.message,
@@ -328,7 +314,7 @@ impl Connector {
                     TokenError::Unavailable { retry_after, .. } => *retry_after,
                     _ => None,
                 };
-                let next = next_retry_at(self.now(), connection.health.failures, retry_after, jitter());
+                let next = retry_time(self.now(), connection.health.failures, retry_after);
                 connections::record_refresh_failure(self.db().conn(), connection.id, &message, false, Some(next))?;
                 self.audit(connection, "refresh", "retrying", Some(&message));
                 let still_valid = connection.expires_at.is_none_or(|expires| expires > self.now());
@@ -360,9 +346,11 @@ pub fn next_retry_at(now: i64, failures: i64, retry_after: Option<u64>, random: 
     now.saturating_add(wait.max(1))
 }
 
-fn jitter() -> u64 {
+/// `next_retry_at` with fresh jitter: what renewals and revocations that failed use.
+pub(super) fn retry_time(now: i64, failures: i64, retry_after: Option<u64>) -> i64 {
     use chacha20poly1305::aead::rand_core::RngCore;
-    u64::from(chacha20poly1305::aead::OsRng.next_u32() % 1001)
+    let random = u64::from(chacha20poly1305::aead::OsRng.next_u32() % 1001);
+    next_retry_at(now, failures, retry_after, random)
 }
 
 fn split_scopes(scope: &str) -> Vec<String> {

@@ -9,15 +9,14 @@ mod answer;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rusqlite::Connection as Sqlite;
 
-use super::client_setup::{resolve_client, OAuthClient};
 use super::connector::{connection_context, Connector};
-use super::refresh::next_retry_at;
+use super::refresh::retry_time;
 use super::Connection;
 use crate::catalog::{AuthKind, Provider, Revocation, TokenAuth};
 use crate::db::{self, audit::NewAuditEntry, revocations::PendingRevocation};
 use crate::error::{ErrorCode, UserError};
-use crate::oauth::http::{auth_client_with_timeout, host_of, network_error, read_capped, secure_url};
-use crate::oauth::retry::retry_after_seconds;
+use crate::oauth::http::{host_of, secure_url};
+use crate::oauth::retry::{send_with_retry, RequestPolicy, RetryPolicy};
 use crate::vault::{SecretStore, Sensitive};
 pub(super) use answer::{attempt_detail, Attempt};
 use answer::{failed_to_reach, read_answer};
@@ -93,7 +92,7 @@ impl Connector {
             let outcome = attempt.audit_outcome();
             match &attempt {
                 Attempt::Failed { message, retry_after } => {
-                    let next = next_retry_at(now, pending.attempts, *retry_after, jitter());
+                    let next = retry_time(now, pending.attempts, *retry_after);
                     db::revocations::record_failure(self.db().conn(), pending.id, message, next)?;
                     retries.still_pending += 1;
                 }
@@ -138,13 +137,10 @@ impl Connector {
                 message: format!("{} has no revocation endpoint", provider.name),
             };
         };
-        let client = self.revocation_client(provider);
-        let http = auth_client_with_timeout(self.config.request_policy.timeout);
-        let request = match oauth.revocation {
+        // As configured now, if it can be read (RFC 7009 servers may not need it).
+        let client = self.oauth_client(provider, None, false).ok();
+        let shape = match oauth.revocation {
             Revocation::Rfc7009 => {
-                let Ok(url) = secure_url(endpoint) else {
-                    return bad_endpoint(provider);
-                };
                 let mut form = vec![("token", token.expose().as_str()), ("token_type_hint", name)];
                 let mut basic = None;
                 if let Some(client) = &client {
@@ -157,12 +153,7 @@ impl Connector {
                         }
                     }
                 }
-                let request = http.post(url.clone()).header("Accept", "application/json").form(&form);
-                let request = match basic {
-                    Some((id, secret)) => request.basic_auth(id, secret),
-                    None => request,
-                };
-                (url, request)
+                Shape::Form { form, basic }
             }
             Revocation::GithubGrant => {
                 let Some((client_id, secret)) = client
@@ -176,47 +167,40 @@ impl Connector {
                         ),
                     };
                 };
-                let path_id = utf8_percent_encode(client_id, PATH_SEGMENT).to_string();
-                let Ok(url) = secure_url(&endpoint.replace("{client_id}", &path_id)) else {
-                    return bad_endpoint(provider);
-                };
-                let body = serde_json::json!({ "access_token": token.expose() }).to_string();
-                let request = http
-                    .delete(url.clone())
-                    .basic_auth(client_id, Some(secret.expose()))
-                    .header("Accept", "application/vnd.github+json")
-                    .header("Content-Type", "application/json")
-                    .body(body);
-                (url, request)
+                Shape::GithubGrant {
+                    client_id,
+                    secret: secret.expose(),
+                    body: serde_json::json!({ "access_token": token.expose() }).to_string(),
+                }
             }
-            Revocation::Bearer => {
-                let Ok(url) = secure_url(endpoint) else {
-                    return bad_endpoint(provider);
-                };
-                let request = http
-                    .post(url.clone())
-                    .header("Accept", "application/json")
-                    .bearer_auth(token.expose());
-                (url, request)
+            Revocation::Bearer => Shape::Bearer { token: token.expose() },
+        };
+        let endpoint = match &shape {
+            Shape::GithubGrant { client_id, .. } => {
+                endpoint.replace("{client_id}", &utf8_percent_encode(client_id, PATH_SEGMENT).to_string())
             }
+            _ => endpoint.to_owned(),
         };
-        let (url, request) = request;
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(error) => return failed_to_reach(network_error(&url, &error).to_string()),
+        let Ok(url) = secure_url(&endpoint) else {
+            return bad_endpoint(provider);
         };
-        let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
+        // One try: a failure is kept and retried later, not now.
+        let single_try = RequestPolicy {
+            retry: RetryPolicy {
+                attempts: 1,
+                ..self.config.request_policy.retry
+            },
+            clock: self.config.clock.clone(),
+            ..self.config.request_policy.clone()
         };
-        let retry_after =
-            header("retry-after").and_then(|value| retry_after_seconds(&value, header("date").as_deref(), self.now()));
-        match read_capped(&url, response).await {
-            Ok(body) => read_answer(oauth.revocation, &host_of(&url), status, &body, retry_after),
+        match send_with_retry(&url, &single_try, |http| shape.request(http, &url)).await {
+            Ok(answer) => read_answer(
+                oauth.revocation,
+                &host_of(&url),
+                answer.status,
+                &answer.body,
+                answer.retry_after,
+            ),
             Err(error) => failed_to_reach(error.to_string()),
         }
     }
@@ -271,20 +255,50 @@ impl Connector {
         }
         Ok(cannot_read())
     }
+}
 
-    /// The client as configured now, if it can be read (RFC 7009 servers may not need it).
-    fn revocation_client(&self, provider: &Provider) -> Option<OAuthClient> {
-        let key = self.key().ok()?;
-        let db = self.db();
-        resolve_client(
-            &db,
-            &key,
-            provider,
-            self.override_credentials(&provider.id),
-            None,
-            false,
-        )
-        .ok()
+/// The request a provider's revocation takes.
+enum Shape<'a> {
+    /// RFC 7009: a form, the client in it or as HTTP Basic.
+    Form {
+        form: Vec<(&'a str, &'a str)>,
+        basic: Option<(&'a str, Option<&'a str>)>,
+    },
+    /// GitHub: `DELETE` with the client as HTTP Basic and the token in a JSON body.
+    GithubGrant {
+        client_id: &'a str,
+        secret: &'a str,
+        body: String,
+    },
+    /// Slack: the token itself as bearer.
+    Bearer { token: &'a str },
+}
+
+impl Shape<'_> {
+    fn request(&self, http: &reqwest::Client, url: &url::Url) -> reqwest::RequestBuilder {
+        match self {
+            Self::Form { form, basic } => {
+                let request = http.post(url.clone()).header("Accept", "application/json").form(form);
+                match basic {
+                    Some((id, secret)) => request.basic_auth(id, *secret),
+                    None => request,
+                }
+            }
+            Self::GithubGrant {
+                client_id,
+                secret,
+                body,
+            } => http
+                .delete(url.clone())
+                .basic_auth(client_id, Some(secret))
+                .header("Accept", "application/vnd.github+json")
+                .header("Content-Type", "application/json")
+                .body(body.clone()),
+            Self::Bearer { token } => http
+                .post(url.clone())
+                .header("Accept", "application/json")
+                .bearer_auth(token),
+        }
     }
 }
 
@@ -316,10 +330,4 @@ fn audit_revocation(conn: &Sqlite, pending: &PendingRevocation, now: i64, outcom
     if let Err(error) = db::audit::append(conn, &entry) {
         tracing::warn!(%error, "could not write the audit log");
     }
-}
-
-/// Spreads retries of revocations that failed together (0..=1000, as `next_retry_at` wants).
-pub(super) fn jitter() -> u64 {
-    use chacha20poly1305::aead::rand_core::RngCore;
-    u64::from(chacha20poly1305::aead::OsRng.next_u32() % 1001)
 }
