@@ -102,9 +102,19 @@ pub fn restrict_new_files_to_owner() {
     }
 }
 
-fn create_private_dir(dir: &Path) -> io::Result<()> {
+/// Creates `dir` (and its parents) if needed and makes it owner-only, even if it existed.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     set_mode(dir, 0o700)
+}
+
+/// A new file, owner-only from its creation (never an existing one: that is an error).
+pub fn create_private_file(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 /// Owner-only permissions for a file Switchboard created (no-op off Unix).

@@ -11,7 +11,7 @@ use tokio::sync::oneshot;
 use super::client_setup::{oauth_config, OAuthClient};
 use super::connector::{ActiveFlow, Connector};
 use super::identity::{identify, list_sites, AccountIdentity};
-use super::store::NewConnection;
+use super::store::SignedIn;
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider, RedirectKind};
 use crate::error::{ErrorCode, UserError};
@@ -21,7 +21,6 @@ use crate::oauth::http::HttpError;
 use crate::oauth::id_token::{verify_id_token, Expected};
 use crate::oauth::token::{exchange_code, TokenClient, TokenError, TokenSet};
 use crate::oauth::{random_token, AuthorizationCallback, LoopbackListener, PendingFlow};
-use crate::vault::Sensitive;
 
 /// Where the callback will arrive.
 enum Waiter {
@@ -185,22 +184,17 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
     let identity = identify_account(connector, flow, &tokens).await?;
     super::check_same_account(flow.reauthorize.as_ref(), &identity, &flow.provider)?;
     let config = sites_config(flow, &tokens).await?;
-    let now = connector.now();
-    let granted = granted_scopes(&tokens, &flow.scopes);
-    let mut secrets: Vec<(&str, &Sensitive<String>)> = vec![("access_token", &tokens.access_token)];
-    if let Some(refresh) = &tokens.refresh_token {
-        secrets.push(("refresh_token", refresh));
-    }
-    connector.save_connection(&NewConnection {
-        provider: &flow.provider.id,
-        products: &flow.products,
-        auth_kind: AuthKind::Oauth2,
-        identity: &identity,
-        scopes: &granted,
-        expires_at: super::status::expires_at(now, tokens.expires_in),
-        config,
-        secrets,
-    })
+    connector.save_signed_in(
+        SignedIn {
+            provider: &flow.provider.id,
+            products: &flow.products,
+            asked_scopes: &flow.scopes,
+            auth_kind: AuthKind::Oauth2,
+            identity: &identity,
+            config,
+        },
+        &tokens,
+    )
 }
 
 /// OpenID Connect providers are named by the checked id_token, keyed by (iss, sub); others by
@@ -302,17 +296,4 @@ async fn sites_config(flow: &Flow, tokens: &TokenSet) -> Result<serde_json::Valu
         )
     })?;
     Ok(serde_json::json!({ "site": first.id, "sites": sites }))
-}
-
-/// The scopes the token response says were granted (SECURITY.md B10); when it does not say,
-/// RFC 6749 §5.1 means the requested ones were.
-pub(super) fn granted_scopes(tokens: &TokenSet, requested: &[String]) -> Vec<String> {
-    match &tokens.scope {
-        Some(scope) => scope
-            .split([' ', ','])
-            .filter(|scope| !scope.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        None => requested.to_vec(),
-    }
 }

@@ -10,7 +10,7 @@ use tokio::sync::{oneshot, watch};
 use super::client_setup::oauth_config;
 use super::connector::{ActiveFlow, Connector};
 use super::identity::identify;
-use super::store::NewConnection;
+use super::store::SignedIn;
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
@@ -138,22 +138,17 @@ async fn finish(connector: &Connector, flow: &DeviceFlow, tokens: &TokenSet) -> 
             )
         })?;
     super::check_same_account(flow.reauthorize.as_ref(), &identity, &flow.provider)?;
-    let now = connector.now();
-    let granted = super::browser_flow::granted_scopes(tokens, &flow.scopes);
-    let mut secrets = vec![("access_token", &tokens.access_token)];
-    if let Some(refresh) = &tokens.refresh_token {
-        secrets.push(("refresh_token", refresh));
-    }
-    connector.save_connection(&NewConnection {
-        provider: &flow.provider.id,
-        products: &flow.products,
-        auth_kind: AuthKind::DeviceCode,
-        identity: &identity,
-        scopes: &granted,
-        expires_at: super::status::expires_at(now, tokens.expires_in),
-        config: serde_json::json!({}),
-        secrets,
-    })
+    connector.save_signed_in(
+        SignedIn {
+            provider: &flow.provider.id,
+            products: &flow.products,
+            asked_scopes: &flow.scopes,
+            auth_kind: AuthKind::DeviceCode,
+            identity: &identity,
+            config: serde_json::json!({}),
+        },
+        tokens,
+    )
 }
 
 fn device_error(provider: &Provider, error: DeviceError) -> UserError {

@@ -18,6 +18,7 @@ use super::Connection;
 use crate::clock::format_utc;
 use crate::db::{self, audit::AuditEntry, revocations::NewRevocation};
 use crate::error::{ErrorCode, UserError};
+use crate::paths::{create_private_dir, create_private_file};
 use crate::vault::{SecretStore, Sensitive};
 
 /// The longest label a person can give a connection.
@@ -246,23 +247,6 @@ pub fn audit_json_lines(entries: &[AuditEntry]) -> Result<String, UserError> {
         text.push('\n');
     }
     Ok(text)
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-/// A new file, owner-only from its creation (never an existing one).
-fn create_private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
 }
 
 /// Trimmed, at most `MAX_LABEL_CHARS`, no control characters; empty means none.

@@ -12,6 +12,7 @@ use rusqlite::TransactionBehavior;
 
 use super::connector::{connection_context, connection_owner, Connector};
 use super::status::{expires_at, refresh_due};
+use super::store::split_scopes;
 use super::Connection;
 use crate::catalog::AuthKind;
 use crate::db::connections::{self, Refreshed};
@@ -351,14 +352,6 @@ pub(super) fn retry_time(now: i64, failures: i64, retry_after: Option<u64>) -> i
     use chacha20poly1305::aead::rand_core::RngCore;
     let random = u64::from(chacha20poly1305::aead::OsRng.next_u32() % 1001);
     next_retry_at(now, failures, retry_after, random)
-}
-
-fn split_scopes(scope: &str) -> Vec<String> {
-    scope
-        .split([' ', ','])
-        .filter(|scope| !scope.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 fn display_name(connection: &Connection) -> String {

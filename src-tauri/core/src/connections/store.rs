@@ -11,6 +11,7 @@ use crate::vault::{KeyOrigin, MasterKey, SecretStore, Sensitive};
 use super::connector::{connection_context, connection_owner};
 use super::identity::AccountIdentity;
 use super::Connection;
+use crate::oauth::token::TokenSet;
 
 /// What a finished sign-in or a verified key produced.
 pub struct NewConnection<'a> {
@@ -91,4 +92,49 @@ impl super::Connector {
         self.audit(&saved, "connect", "ok", Some(how));
         Ok(self.with_status(saved))
     }
+}
+
+/// What a finished sign-in (browser or device code) names, besides its tokens.
+pub(super) struct SignedIn<'a> {
+    pub provider: &'a str,
+    pub products: &'a [String],
+    /// What was asked: stored as granted when the answer does not say (RFC 6749 §5.1).
+    pub asked_scopes: &'a [String],
+    pub auth_kind: AuthKind,
+    pub identity: &'a AccountIdentity,
+    pub config: serde_json::Value,
+}
+
+impl super::Connector {
+    /// Saves a sign-in's access token (and refresh token, when given) for the account it named.
+    pub(super) fn save_signed_in(&self, signed_in: SignedIn<'_>, tokens: &TokenSet) -> Result<Connection, UserError> {
+        let granted = tokens
+            .scope
+            .as_deref()
+            .map_or_else(|| signed_in.asked_scopes.to_vec(), split_scopes);
+        let mut secrets = vec![("access_token", &tokens.access_token)];
+        if let Some(refresh) = &tokens.refresh_token {
+            secrets.push(("refresh_token", refresh));
+        }
+        self.save_connection(&NewConnection {
+            provider: signed_in.provider,
+            products: signed_in.products,
+            auth_kind: signed_in.auth_kind,
+            identity: signed_in.identity,
+            scopes: &granted,
+            expires_at: super::status::expires_at(self.now(), tokens.expires_in),
+            config: signed_in.config,
+            secrets,
+        })
+    }
+}
+
+/// A token response's `scope` as a list (SECURITY.md B10: what was granted, which may be fewer
+/// than asked); space-separated by the RFC, comma-separated by GitHub and Slack.
+pub(super) fn split_scopes(scope: &str) -> Vec<String> {
+    scope
+        .split([' ', ','])
+        .filter(|scope| !scope.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
