@@ -61,36 +61,11 @@ fn request(provider: &str, method: ConnectMethod) -> ConnectRequest {
     }
 }
 
-/// Plays the browser for a provider that approves at once: back to the loopback redirect.
-async fn approve(authorize_url: &str) {
-    let url = url::Url::parse(authorize_url).expect("an authorization URL");
-    let value = |name: &str| {
-        url.query_pairs()
-            .find(|(key, _)| key == name)
-            .map(|(_, v)| v.into_owned())
-    };
-    let redirect = value("redirect_uri").expect("redirect_uri");
-    let state = value("state").expect("state");
-    let back = format!("{redirect}?code=the-code&state={state}");
-    reqwest_get(&back).await;
-}
-
-async fn reqwest_get(url: &str) {
-    let output = tokio::process::Command::new("curl")
-        .args(["-s", "-o", "/dev/null", url])
-        .status()
-        .await;
-    assert!(
-        output.expect("curl runs").success(),
-        "the browser stand-in reaches {url}"
-    );
-}
-
 async fn connect_in_browser(harness: &Harness, provider: &str) -> FlowState {
     let started = browser_flow::start(&harness.connector, &request(provider, ConnectMethod::Browser))
         .await
         .expect("the sign-in starts");
-    approve(&harness.browser_url()).await;
+    connector::return_to_app(&harness.browser_url()).await;
     harness.outcome(&started.flow_id).await
 }
 
@@ -341,7 +316,7 @@ async fn a_callback_with_another_state_is_dropped_before_any_token_request() {
         .find(|(key, _)| key == "redirect_uri")
         .map(|(_, v)| v.into_owned());
     let forged = format!("{}?code=stolen&state=not-this-flows", redirect.expect("redirect_uri"));
-    reqwest_get(&forged).await;
+    connector::browse(&forged).await;
     assert!(
         fake.requests_to("/token").is_empty(),
         "A1: a callback for no pending state never reaches the token endpoint"
@@ -350,7 +325,7 @@ async fn a_callback_with_another_state_is_dropped_before_any_token_request() {
         harness.connector.list_connections().expect("list").is_empty(),
         "A1: nothing is written"
     );
-    approve(&authorize_url).await;
+    connector::return_to_app(&authorize_url).await;
     let connection = connected(harness.outcome(&started.flow_id).await);
     assert_eq!(
         connection.account_label, "ana",

@@ -199,3 +199,32 @@ pub struct Integration {
     pub client_ready: bool,
     pub connections: Vec<Connection>,
 }
+
+#[cfg(test)]
+impl Connection {
+    /// A connected OAuth account for unit tests: token received at `received_at`, no scopes.
+    pub(crate) fn for_test(id: i64, provider: &str, received_at: i64, expires_at: Option<i64>) -> Self {
+        Self {
+            id,
+            provider: provider.into(),
+            products: Vec::new(),
+            auth_kind: AuthKind::Oauth2,
+            account_label: format!("account {id}"),
+            account_id: format!("{provider}|{id}"),
+            scopes: Vec::new(),
+            expires_at,
+            status: ConnectionStatus::Connected,
+            config: serde_json::json!({}),
+            session_only: false,
+            created_at: received_at,
+            last_used_at: None,
+            label: None,
+            enabled: true,
+            refreshed_at: None,
+            health: Health {
+                received_at: Some(received_at),
+                ..Health::default()
+            },
+        }
+    }
+}

@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::clock::ManualClock;
 use crate::connections::status::refresh_due;
 use crate::connections::store::{save_connection, NewConnection};
-use crate::connections::{identity::AccountIdentity, ConnectionStatus, ConnectorConfig, Health};
+use crate::connections::{identity::AccountIdentity, ConnectionStatus, ConnectorConfig};
 use crate::db::Database;
 use crate::vault::Sensitive;
 
@@ -21,28 +21,7 @@ fn catalog() -> Catalog {
 }
 
 fn connection(id: i64, provider: &str, received_at: i64, expires_at: Option<i64>) -> Connection {
-    Connection {
-        id,
-        provider: provider.into(),
-        products: Vec::new(),
-        auth_kind: AuthKind::Oauth2,
-        account_label: format!("account {id}"),
-        account_id: format!("{provider}|{id}"),
-        scopes: Vec::new(),
-        expires_at,
-        status: ConnectionStatus::Connected,
-        config: serde_json::json!({}),
-        session_only: false,
-        created_at: received_at,
-        last_used_at: None,
-        label: None,
-        enabled: true,
-        refreshed_at: None,
-        health: Health {
-            received_at: Some(received_at),
-            ..Health::default()
-        },
-    }
+    Connection::for_test(id, provider, received_at, expires_at)
 }
 
 fn planned_ids(plan: &RenewalPlan) -> Vec<i64> {

@@ -1,31 +1,13 @@
 use super::*;
 use crate::catalog::Catalog;
-use crate::connections::Health;
 
 const NOW: i64 = 1_800_000_000;
 
 fn google_connection(scopes: &[&str], received_at: i64, expires_at: Option<i64>) -> Connection {
     Connection {
-        id: 1,
-        provider: "google".into(),
         products: vec!["gmail".into()],
-        auth_kind: AuthKind::Oauth2,
-        account_label: "ana@example.com".into(),
-        account_id: "iss|ana".into(),
         scopes: scopes.iter().map(|scope| (*scope).to_owned()).collect(),
-        expires_at,
-        status: ConnectionStatus::Connected,
-        config: serde_json::json!({}),
-        session_only: false,
-        created_at: received_at,
-        last_used_at: None,
-        label: None,
-        enabled: true,
-        refreshed_at: None,
-        health: Health {
-            received_at: Some(received_at),
-            ..Health::default()
-        },
+        ..Connection::for_test(1, "google", received_at, expires_at)
     }
 }
 

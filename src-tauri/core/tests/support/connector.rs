@@ -137,3 +137,34 @@ impl Harness {
         bytes
     }
 }
+
+/// A GET by a real HTTP client (curl), as the browser would make it; fails the test if it
+/// cannot be made.
+pub async fn browse(url: &str) {
+    let status = tokio::process::Command::new("curl")
+        .args(["-s", "-o", "/dev/null", url])
+        .status()
+        .await;
+    assert!(
+        status.expect("curl runs").success(),
+        "the browser stand-in reaches {url}"
+    );
+}
+
+/// Plays the browser for a provider that approves at once: straight back to the loopback
+/// redirect of `authorize_url` with a code and the flow's state.
+pub async fn return_to_app(authorize_url: &str) {
+    let url = url::Url::parse(authorize_url).expect("an authorization URL");
+    let value = |name: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_else(|| panic!("{name} missing from the authorization URL"))
+    };
+    browse(&format!(
+        "{}?code=the-code&state={}",
+        value("redirect_uri"),
+        value("state")
+    ))
+    .await;
+}

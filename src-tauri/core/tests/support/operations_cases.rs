@@ -52,25 +52,7 @@ pub async fn connect(harness: &Harness, provider: &str) -> Connection {
     let started = browser_flow::start(&harness.connector, &request)
         .await
         .expect("the sign-in starts");
-    let url = url::Url::parse(&harness.browser_url()).expect("an authorization URL");
-    let value = |name: &str| {
-        url.query_pairs()
-            .find(|(key, _)| key == name)
-            .map(|(_, v)| v.into_owned())
-    };
-    let back = format!(
-        "{}?code=the-code&state={}",
-        value("redirect_uri").expect("redirect_uri"),
-        value("state").expect("state")
-    );
-    let status = tokio::process::Command::new("curl")
-        .args(["-s", "-o", "/dev/null", &back])
-        .status()
-        .await;
-    assert!(
-        status.expect("curl runs").success(),
-        "the browser stand-in reaches {back}"
-    );
+    super::connector::return_to_app(&harness.browser_url()).await;
     match harness.outcome(&started.flow_id).await {
         FlowState::Connected { connection } => connection,
         other => panic!("the sign-in must end connected, got {other:?}"),

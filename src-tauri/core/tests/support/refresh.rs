@@ -96,23 +96,7 @@ pub async fn connect_github(harness: &Harness, fake: &FakeProvider, first: Reply
     let started = browser_flow::start(&harness.connector, &request)
         .await
         .expect("the sign-in starts");
-    let authorize_url = url::Url::parse(&harness.browser_url()).expect("an authorization URL");
-    let value = |name: &str| {
-        authorize_url
-            .query_pairs()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-            .unwrap_or_else(|| panic!("{name} missing from the authorization URL"))
-    };
-    let back = format!("{}?code=the-code&state={}", value("redirect_uri"), value("state"));
-    let status = tokio::process::Command::new("curl")
-        .args(["-s", "-o", "/dev/null", &back])
-        .status()
-        .await;
-    assert!(
-        status.expect("curl runs").success(),
-        "the browser stand-in reaches the loopback redirect"
-    );
+    super::connector::return_to_app(&harness.browser_url()).await;
     match harness.outcome(&started.flow_id).await {
         FlowState::Connected { connection } => connection,
         other => panic!("the GitHub sign-in against the fake must end connected, got {other:?}"),
