@@ -4,32 +4,16 @@
 // With APPROVE_DEVICE_ABORT=1 it declines at the confirmation step instead. Prints each step's
 // status to stderr; exits 0 when the page says it is done.
 // usage: node approve-device.mjs ISSUER USER_CODE [LOGIN]
+import { newBrowser } from "./browser.mjs";
+
 const [issuer, userCode, login = "ana"] = process.argv.slice(2);
 if (!issuer || !userCode) {
   console.error("usage: node approve-device.mjs ISSUER USER_CODE [LOGIN]");
   process.exit(2);
 }
 
-const cookies = new Map();
 const origin = new URL(issuer).origin;
-
-async function step(target, init = {}) {
-  const headers = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; "), ...init.headers };
-  const response = await fetch(target, { ...init, headers, redirect: "manual" });
-  for (const line of response.headers.getSetCookie()) {
-    const [pair] = line.split(";");
-    const at = pair.indexOf("=");
-    cookies.set(pair.slice(0, at), pair.slice(at + 1));
-  }
-  console.error(`${init.method ?? "GET"} ${new URL(target).pathname} -> ${response.status}`);
-  return response;
-}
-
-const form = (fields) => ({
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  body: new URLSearchParams(fields).toString(),
-});
+const { step, form } = newBrowser();
 
 const asText = (page) =>
   page

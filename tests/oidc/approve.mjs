@@ -7,6 +7,7 @@
 // cancels at the first interaction page (oidc-provider answers the app with access_denied).
 // With APPROVE_REDIRECT_STAMP=FILE it writes the time (ms) it follows the redirect to the app.
 import { writeFileSync } from "node:fs";
+import { newBrowser } from "./browser.mjs";
 
 const [url, login = "ana"] = process.argv.slice(2);
 if (!url) {
@@ -14,26 +15,8 @@ if (!url) {
   process.exit(2);
 }
 
-const cookies = new Map();
 const origin = new URL(url).origin;
-
-async function step(target, init = {}) {
-  const headers = { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; "), ...init.headers };
-  const response = await fetch(target, { ...init, headers, redirect: "manual" });
-  for (const line of response.headers.getSetCookie()) {
-    const [pair] = line.split(";");
-    const at = pair.indexOf("=");
-    cookies.set(pair.slice(0, at), pair.slice(at + 1));
-  }
-  console.error(`${init.method ?? "GET"} ${new URL(target).pathname} -> ${response.status}`);
-  return response;
-}
-
-const form = (fields) => ({
-  method: "POST",
-  headers: { "content-type": "application/x-www-form-urlencoded" },
-  body: new URLSearchParams(fields).toString(),
-});
+const { step, form } = newBrowser();
 
 let target = url;
 for (let hops = 0; hops < 12; hops += 1) {
