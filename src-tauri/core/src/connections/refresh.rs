@@ -86,8 +86,12 @@ impl Connector {
         }
     }
 
+    /// The stored connection (its status is not derived: only enabled and the stored verdict
+    /// matter here, on every use), refused when disabled or needing re-authorization.
     fn usable(&self, id: i64) -> Result<Connection, UserError> {
-        let connection = self.connection(id)?;
+        let stored = connections::get(self.db().conn(), id)?;
+        let connection =
+            stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;
         if !connection.enabled {
             return Err(UserError::new(
                 ErrorCode::Disabled,

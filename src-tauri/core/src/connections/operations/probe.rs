@@ -50,11 +50,7 @@ impl Connector {
 
     async fn probe(&self, connection: &Connection, provider: &Provider) -> Result<Probe, UserError> {
         let pasted = matches!(connection.auth_kind, AuthKind::ApiKey | AuthKind::BotToken);
-        let token = match pasted {
-            true => self.pasted_token(connection, provider),
-            false => self.access_token(connection.id).await,
-        };
-        let token = match token {
+        let token = match self.access_token(connection.id).await {
             Ok(token) => token,
             Err(error) => return not_at_the_provider(error, None),
         };
@@ -86,34 +82,6 @@ impl Connector {
             }
             (answer, latency_ms) => Ok(Probe::from_answer(provider, answer, latency_ms)),
         }
-    }
-
-    /// A pasted key or token, stored under its form field's name (`token`, `api_key`), with the
-    /// checks `access_token` makes: refused when disabled or needing re-authorization.
-    fn pasted_token(&self, connection: &Connection, provider: &Provider) -> Result<Sensitive<String>, UserError> {
-        if !connection.enabled {
-            return Err(UserError::new(
-                ErrorCode::Disabled,
-                format!(
-                    "{} is turned off. Enable it to use it.",
-                    connection.label.as_deref().unwrap_or(&connection.account_label)
-                ),
-            ));
-        }
-        if let Some(reason) = &connection.health.reauthorization_reason {
-            return Err(UserError::new(ErrorCode::NeedsAuth, reason.clone()));
-        }
-        let field = provider.credentials.iter().find(|field| field.secret);
-        let token = match field {
-            Some(field) => self.read_secret(connection, &field.id)?,
-            None => None,
-        };
-        token.ok_or_else(|| {
-            UserError::new(
-                ErrorCode::NeedsAuth,
-                "This connection has no saved key; connect it again.",
-            )
-        })
     }
 }
 
