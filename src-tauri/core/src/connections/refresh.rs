@@ -51,6 +51,12 @@ impl Connector {
         self.renew(id, Renewal::IfDue).await
     }
 
+    /// Renews if still due, for the scheduler: unlike `access_token`, this is not a use of the
+    /// account (its "last used" stays).
+    pub async fn renew_if_due(&self, id: i64) -> Result<(), UserError> {
+        self.renew(id, Renewal::IfDue).await.map(drop)
+    }
+
     /// Renews now (the "Refresh now" operation) and returns the connection as it stands.
     pub async fn refresh_now(&self, id: i64) -> Result<Connection, UserError> {
         self.renew(id, Renewal::Always).await?;

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::revocation::RevocationRetries;
@@ -164,11 +164,6 @@ impl SchedulerTiming {
     }
 }
 
-/// Starts the scheduler on the current tokio runtime (call from inside one).
-pub fn spawn_scheduler(connector: Arc<Connector>) -> JoinHandle<()> {
-    tokio::spawn(run(connector, SchedulerTiming::standard()))
-}
-
 /// The scheduler's loop, for a shell that spawns it on its own runtime: look, retry the
 /// revocations and renew the connections that are due (spread out), pause until the next due
 /// time or `max_pause`; after a wake, settle briefly and look again at once. Never returns.
@@ -234,8 +229,8 @@ async fn run_pass(connector: &Arc<Connector>) -> Duration {
 async fn renew(connector: &Connector, renewal: &PlannedRenewal) {
     let id = renewal.connection_id;
     let outcome = match renewal.reason {
-        // Only if still due: a caller may have renewed it while this one waited its turn.
-        RenewalReason::Expiring => connector.access_token(id).await.map(drop),
+        // Only if still due (a caller may have renewed it meanwhile); not a use of the account.
+        RenewalReason::Expiring => connector.renew_if_due(id).await,
         RenewalReason::RetryDue | RenewalReason::IdleRefreshToken => connector.refresh_now(id).await.map(drop),
     };
     match outcome {
