@@ -26,6 +26,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "NotConfigured",
   "ProviderRejected",
   "NeedsAuth",
+  "NeedsConsent",
   "Disabled",
   "Network",
   "Internal",

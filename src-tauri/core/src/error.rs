@@ -22,6 +22,8 @@ pub enum ErrorCode {
     ProviderRejected,
     /// The connection's sign-in no longer works (revoked, expired): re-authorize it.
     NeedsAuth,
+    /// The connection works but was not granted what this needs: allow more on the same account.
+    NeedsConsent,
     /// The connection is turned off: enable it to use it.
     Disabled,
     /// The provider could not be reached or did not answer in time: try again.

@@ -14,6 +14,7 @@ pub mod oauth;
 pub mod overrides_setting;
 pub mod overview;
 pub mod paths;
+pub mod resources;
 pub mod scheme;
 pub mod vault;
 

@@ -14,6 +14,7 @@ use switchboard_core::connections::{
 use switchboard_core::db::notices::Notice;
 use switchboard_core::error::UserError;
 use switchboard_core::overview::SettingsOverview;
+use switchboard_core::resources::{ListRequest, ListingPage, ListingSummary, ResourceKind};
 use ts_rs::{Config, TS};
 
 fn committed_dir() -> PathBuf {
@@ -38,6 +39,10 @@ fn export_all(dir: &Path) {
         DeleteOutcome::export_all(&config),
         AuditEntry::export_all(&config),
         PendingRevocation::export_all(&config),
+        ResourceKind::export_all(&config),
+        ListRequest::export_all(&config),
+        ListingPage::export_all(&config),
+        ListingSummary::export_all(&config),
     ];
     for outcome in exports {
         outcome.unwrap_or_else(|error| panic!("exporting TypeScript bindings failed: {error}"));

@@ -145,6 +145,9 @@ pub(super) fn validate(provider: &super::Provider) -> Result<(), String> {
     use super::AuthKind;
     let wants = |kind: AuthKind| provider.auth.contains(&kind);
     check_url("api_base_url", &provider.api_base_url)?;
+    for (name, url) in &provider.api_bases {
+        check_url(&format!("api_bases.{name}"), url)?;
+    }
     match (&provider.oauth, wants(AuthKind::Oauth2) || wants(AuthKind::DeviceCode)) {
         (None, true) => return Err("oauth: required for oauth2 and device_code".into()),
         (Some(_), false) => return Err("oauth: only for providers with oauth2 or device_code".into()),

@@ -72,6 +72,10 @@ pub struct Provider {
     #[serde(skip_serializing)]
     #[ts(skip)]
     pub api_base_url: String,
+    /// Other API hosts by name, where a product's API lives apart (Google Sheets).
+    #[serde(default, skip_serializing)]
+    #[ts(skip)]
+    pub api_bases: BTreeMap<String, String>,
     /// Headers every API call carries (e.g. Notion's API version).
     #[serde(default, skip_serializing)]
     #[ts(skip)]

@@ -8,6 +8,7 @@
 //! client_id = "Iv1.0123"
 //! client_secret = "…"                      # kept in memory, never written anywhere
 //! api_base_url = "https://github.example.com/api/v3"
+//! api_bases = { sheets = "http://127.0.0.1:9000/sheets" }   # named bases (Google's Sheets)
 //! identity_url = "https://github.example.com/api/v3/user"   # also sites_url (Atlassian)
 //! [providers.github.oauth]
 //! authorize_url = "https://github.example.com/login/oauth/authorize"
@@ -38,6 +39,9 @@ struct ProviderOverride {
     client_id: Option<String>,
     client_secret: Option<Sensitive<String>>,
     api_base_url: Option<String>,
+    /// Replaces the named bases it lists (`sheets = "…"`), keeping the others.
+    #[serde(default)]
+    api_bases: BTreeMap<String, String>,
     #[serde(default)]
     oauth: OAuthOverride,
     identity_url: Option<String>,
@@ -100,6 +104,12 @@ pub fn apply_overrides(catalog: &Catalog, file: &str, text: &str) -> Result<Over
             .ok_or_else(|| invalid(format!("providers.{id}: no such provider in the catalogue")))?;
         if let Some(url) = change.api_base_url {
             provider.api_base_url = url;
+        }
+        for (name, url) in change.api_bases {
+            if !provider.api_bases.contains_key(&name) {
+                return Err(invalid(format!("providers.{id}.api_bases.{name}: no such API base")));
+            }
+            provider.api_bases.insert(name, url);
         }
         if let Some(identity) = provider.identity.as_mut() {
             replace(&mut identity.url, change.identity_url);
