@@ -1,7 +1,7 @@
 //! What the running app holds: its paths, the catalogue (with any overrides file applied, and
 //! what became of that file), the
-//! database (or why it could not be opened), the connector that connects accounts, and the last
-//! deep link received.
+//! database (or why it could not be opened), the connector that connects accounts, the browsing
+//! service, and the last deep link received.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -15,6 +15,7 @@ use switchboard_core::logging::{init_logging, LogGuard};
 use switchboard_core::oauth::DeepLinkReceipt;
 use switchboard_core::overrides_setting::{catalog_at_start, choose_overrides_file, OverridesStatus};
 use switchboard_core::paths::AppPaths;
+use switchboard_core::resources::{ApiPolicy, Resources};
 use switchboard_core::vault::KeyringSlot;
 
 use crate::events::EventHub;
@@ -24,6 +25,7 @@ pub struct AppState {
     pub catalog: Catalog,
     database: Result<Arc<Mutex<Database>>, UserError>,
     connector: Result<Arc<Connector>, UserError>,
+    resources: Result<Arc<Resources>, UserError>,
     last_deep_link: Mutex<Option<DeepLinkReceipt>>,
     overrides: Mutex<OverridesStatus>,
     _logs: Option<LogGuard>,
@@ -75,11 +77,15 @@ impl AppState {
             config.keyring_slot = KeyringSlot::for_paths(&paths);
             Connector::new(config, database)
         });
+        let resources = connector
+            .clone()
+            .map(|connector| Arc::new(Resources::new(connector, ApiPolicy::default())));
         Self {
             paths,
             catalog,
             database,
             connector,
+            resources,
             last_deep_link: Mutex::new(None),
             overrides: Mutex::new(active.status),
             _logs: logs,
@@ -95,6 +101,10 @@ impl AppState {
 
     pub fn connector(&self) -> Result<Arc<Connector>, UserError> {
         self.connector.clone()
+    }
+
+    pub fn resources(&self) -> Result<Arc<Resources>, UserError> {
+        self.resources.clone()
     }
 
     pub fn overrides(&self) -> OverridesStatus {

@@ -34,7 +34,22 @@ const provider = new Provider(issuer, {
       redirect_uris: ["http://127.0.0.1/callback/google", "switchboard://oauth/callback/google"],
     },
   ],
-  scopes: ["openid", "offline_access", "email", "profile"],
+  // Google's API scopes too, so a "Google" sign-in here is granted what its products ask for.
+  scopes: [
+    "openid",
+    "offline_access",
+    "email",
+    "profile",
+    ...[
+      "gmail.readonly",
+      "gmail.send",
+      "drive.file",
+      "drive.readonly",
+      "spreadsheets",
+      "calendar.events",
+      "calendar.calendarlist.readonly",
+    ].map((scope) => `https://www.googleapis.com/auth/${scope}`),
+  ],
   claims: { email: ["email", "email_verified"], profile: ["name"] },
   features: {
     devInteractions: { enabled: true },

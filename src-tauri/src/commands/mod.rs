@@ -3,4 +3,5 @@
 pub mod connections;
 pub mod events;
 pub mod integrations;
+pub mod resources;
 pub mod settings;

@@ -1,6 +1,8 @@
 //! `switchboard-cli`: Switchboard's core from the command line, for scripts and tests.
 //! Exit codes: 0 ok, 1 failure (one line on stderr), 2 usage.
 
+#[path = "cli/browse.rs"]
+mod browse;
 #[path = "cli/connect.rs"]
 mod connect;
 #[path = "cli/connection.rs"]
@@ -9,12 +11,14 @@ mod connection;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use browse::BrowseArgs;
 use connect::ConnectArgs;
 use connection::Operation;
 
 use switchboard_core::catalog::{AuthKind, Catalog};
 use switchboard_core::doctor::{run_doctor, DatabaseCheck, DoctorReport};
 use switchboard_core::paths::AppPaths;
+use switchboard_core::resources::ListRequest;
 use switchboard_core::scheme::SchemeRegistration;
 use switchboard_core::vault::KeyStorageStatus;
 
@@ -32,7 +36,13 @@ commands:
                            (rename \"\" removes the label; delete revokes at the provider first;
                            a failed test exits 1)
   audit [--connection ID] [--jsonl] [--overrides FILE]
-                           the audit log, oldest first; --jsonl prints one JSON object per line";
+                           the audit log, oldest first; --jsonl prints one JSON object per line
+  browse <connection> <kind> [--parent ID] [--search TEXT] [--filter F] [--refresh] [--overrides FILE] [--json]
+                           list what a picker shows: kinds are drive.file, drive.folder,
+                           sheets.spreadsheet, sheets.sheet, calendar.calendar, github.repo,
+                           github.branch, github.file, supabase.table, supabase.column,
+                           slack.channel, slack.user, jira.site, jira.project, jira.issue;
+                           a row's `> X` is the --parent that opens it";
 
 enum Command {
     Providers {
@@ -61,6 +71,11 @@ enum Command {
         connection: Option<i64>,
         overrides: Option<PathBuf>,
         jsonl: bool,
+    },
+    Browse {
+        args: BrowseArgs,
+        overrides: Option<PathBuf>,
+        json: bool,
     },
     Help,
 }
@@ -98,6 +113,7 @@ fn main() -> ExitCode {
             overrides,
             jsonl,
         } => connection::audit(connection, overrides.as_deref(), jsonl),
+        Command::Browse { args, overrides, json } => browse::browse(args, overrides.as_deref(), json),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -116,6 +132,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
         "connections" => &["--json", "--provider", "--overrides"],
         "connection" => &["--json", "--overrides"],
         "audit" => &["--jsonl", "--connection", "--overrides"],
+        "browse" => &["--json", "--parent", "--search", "--filter", "--refresh", "--overrides"],
         _ => &["--json"],
     };
     if let Some(flag) = options.given.iter().find(|flag| !allowed.contains(flag)) {
@@ -154,6 +171,21 @@ fn parse(args: &[String]) -> Result<Command, String> {
             overrides: options.overrides,
             jsonl: options.jsonl,
         }),
+        ("browse", [id, kind]) => Ok(Command::Browse {
+            args: BrowseArgs {
+                request: ListRequest {
+                    connection: connection_id(id)?,
+                    kind: kind.clone(),
+                    location: options.parent,
+                    search: options.search,
+                    filter: options.filter,
+                    refresh: options.refresh,
+                },
+            },
+            overrides: options.overrides,
+            json: options.json,
+        }),
+        ("browse", _) => Err("browse needs a connection id and a kind, e.g. `browse 3 drive.file`".into()),
         ("help" | "--help" | "-h", []) => Ok(Command::Help),
         ("providers" | "doctor" | "connections" | "connect" | "audit", [extra, ..]) => {
             Err(format!("unexpected argument `{extra}`"))
@@ -180,6 +212,10 @@ struct Options {
     overrides: Option<PathBuf>,
     provider: Option<String>,
     connection: Option<String>,
+    parent: Option<String>,
+    search: Option<String>,
+    filter: Option<String>,
+    refresh: bool,
 }
 
 impl Options {
@@ -218,6 +254,22 @@ impl Options {
                 "--connection" => {
                     options.connection = Some(value("--connection")?);
                     "--connection"
+                }
+                "--parent" => {
+                    options.parent = Some(value("--parent")?);
+                    "--parent"
+                }
+                "--search" => {
+                    options.search = Some(value("--search")?);
+                    "--search"
+                }
+                "--filter" => {
+                    options.filter = Some(value("--filter")?);
+                    "--filter"
+                }
+                "--refresh" => {
+                    options.refresh = true;
+                    "--refresh"
                 }
                 flag if flag.starts_with("--") => return Err(format!("unexpected argument `{flag}`")),
                 _ => {

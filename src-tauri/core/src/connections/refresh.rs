@@ -94,7 +94,7 @@ impl Connector {
 
     /// The stored connection (its status is not derived: only enabled and the stored verdict
     /// matter here, on every use), refused when disabled or needing re-authorization.
-    fn usable(&self, id: i64) -> Result<Connection, UserError> {
+    pub(crate) fn usable(&self, id: i64) -> Result<Connection, UserError> {
         let stored = connections::get(self.db().conn(), id)?;
         let connection =
             stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;

@@ -5,10 +5,17 @@
 //! rate limits, renew a refused token once, and stop (marked partial) on a page token that
 //! repeats or at the item cap. Names are untrusted text. Executing actions is not here.
 
+mod api;
+mod cache;
 mod kinds;
+mod listing;
 mod model;
+mod service;
 pub mod source;
 mod sources;
 
+pub use api::{ApiPolicy, Cancel};
 pub use kinds::{all_kinds, kind, kinds_of};
+pub use listing::MAX_ITEMS;
 pub use model::{ListRequest, ListingPage, ListingSummary, Resource, ResourceFilter, ResourceKind};
+pub use service::Resources;

@@ -1,0 +1,229 @@
+//! The browsing service the shell and the CLI hold: checks a listing request against the kind
+//! and the connection (right provider, usable, granted what the kind needs), serves it from the
+//! cache or lists it, and keeps each running listing cancellable by its id.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::api::{api_client, ApiPolicy, Caller, Cancel};
+use super::cache::{CacheKey, Cached, ListingCache};
+use super::kinds::{kind, kinds_of};
+use super::listing::gather;
+use super::model::{ListRequest, ListingPage, ListingSummary, ResourceKind};
+use super::source::Query;
+use super::sources::source_for;
+use super::{all_kinds, Resource};
+use crate::catalog::{AuthKind, Provider};
+use crate::connections::status::lacking;
+use crate::connections::{Connection, Connector};
+use crate::error::{ErrorCode, UserError};
+
+/// Pages sent from the cache hold this many items, like a provider's page.
+const CACHED_PAGE: usize = 1_000;
+const MAX_SEARCH_CHARS: usize = 200;
+const MAX_LOCATION_CHARS: usize = 2_000;
+
+pub struct Resources {
+    connector: Arc<Connector>,
+    policy: ApiPolicy,
+    client: reqwest::Client,
+    cache: ListingCache,
+    running: Mutex<HashMap<String, Cancel>>,
+}
+
+impl Resources {
+    pub fn new(connector: Arc<Connector>, policy: ApiPolicy) -> Self {
+        Self {
+            client: api_client(&policy),
+            connector,
+            policy,
+            cache: ListingCache::default(),
+            running: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The kinds one provider's connections can browse, or all of them.
+    pub fn kinds(&self, provider: Option<&str>) -> Vec<ResourceKind> {
+        provider.map_or_else(all_kinds, kinds_of)
+    }
+
+    /// Lists what `request` asks for, sending each page to `on_page` as it arrives. `listing`
+    /// names it for `cancel`; a listing started under a name still running cancels that one.
+    pub async fn list(
+        &self,
+        listing: &str,
+        request: &ListRequest,
+        on_page: &mut (dyn FnMut(ListingPage) + Send),
+    ) -> Result<ListingSummary, UserError> {
+        let kind = kind(&request.kind).ok_or_else(|| {
+            UserError::new(ErrorCode::InvalidInput, format!("Switchboard cannot browse “{}”.", shown(&request.kind)))
+        })?;
+        let connection = self.connector.usable(request.connection)?;
+        let provider = self.connector.provider(&connection.provider)?.clone();
+        check_connection(&kind, &connection, &provider)?;
+        let filter = chosen_filter(&kind, request.filter.as_deref())?;
+        let search = checked_search(request.search.as_deref())?;
+        if request.location.as_ref().is_some_and(|location| location.chars().count() > MAX_LOCATION_CHARS) {
+            return Err(UserError::new(ErrorCode::InvalidInput, "That place is too long to open."));
+        }
+        let key = CacheKey::new(request, &connection.account_id, search, &filter);
+        let now = self.connector.now();
+        if !request.refresh {
+            if let Some(cached) = self.cache.get(&key, now) {
+                return Ok(replay(cached, on_page));
+            }
+        }
+        let source = source_for(&kind.id)
+            .ok_or_else(|| UserError::new(ErrorCode::Internal, format!("No source lists {}.", kind.id)))?;
+        let query = Query {
+            kind: &kind.id,
+            location: request.location.as_deref(),
+            search,
+            filter: &filter,
+            provider: &provider,
+            config: &connection.config,
+        };
+        let cancel = self.start(listing);
+        let caller = Caller {
+            connector: &self.connector,
+            connection: &connection,
+            provider: &provider,
+            client: &self.client,
+            policy: &self.policy,
+            cancel: &cancel,
+        };
+        let gathered = gather(&caller, source, &query, on_page).await;
+        self.finish(listing, &cancel);
+        let gathered = gathered?;
+        let summary = ListingSummary {
+            total: count(&gathered.items),
+            partial: gathered.partial(),
+            note: gathered.note.clone(),
+            cached_at: None,
+            cancelled: gathered.cancelled,
+        };
+        if !gathered.cancelled {
+            let cached = Cached {
+                items: gathered.items,
+                note: gathered.note,
+                at: now,
+            };
+            self.cache.put(key, cached);
+        }
+        Ok(summary)
+    }
+
+    /// Stops the listing named `listing`, if it is still running.
+    pub fn cancel(&self, listing: &str) {
+        if let Some(cancel) = self.running().get(listing) {
+            cancel.cancel();
+        }
+    }
+
+    fn start(&self, listing: &str) -> Cancel {
+        let cancel = Cancel::default();
+        if let Some(earlier) = self.running().insert(listing.to_owned(), cancel.clone()) {
+            earlier.cancel();
+        }
+        cancel
+    }
+
+    fn finish(&self, listing: &str, cancel: &Cancel) {
+        let mut running = self.running();
+        if running.get(listing).is_some_and(|current| Arc::ptr_eq(current.inner(), cancel.inner())) {
+            running.remove(listing);
+        }
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cancel>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The connection must be of the kind's provider and, for a sign-in, hold what the kind needs.
+fn check_connection(kind: &ResourceKind, connection: &Connection, provider: &Provider) -> Result<(), UserError> {
+    if connection.provider != kind.provider {
+        return Err(UserError::new(
+            ErrorCode::InvalidInput,
+            format!("Choosing a {} needs a different account than this {} one.", kind.name, provider.name),
+        ));
+    }
+    if matches!(connection.auth_kind, AuthKind::ApiKey | AuthKind::BotToken) {
+        return Ok(()); // a pasted key's access is whatever it was made with
+    }
+    let wanted: Vec<String> = provider
+        .products
+        .iter()
+        .filter(|product| kind.products.contains(&product.id))
+        .flat_map(|product| product.scopes.iter().cloned())
+        .collect();
+    let missing = lacking(&connection.scopes, &wanted);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let described: Vec<&str> = missing
+        .iter()
+        .map(|scope| provider.scope_descriptions.get(scope).map_or(scope.as_str(), String::as_str))
+        .collect();
+    Err(UserError::new(
+        ErrorCode::NeedsConsent,
+        format!(
+            "Browsing for a {} needs access this {} account has not given ({}). Allow it on this account.",
+            kind.name,
+            provider.name,
+            described.join("; ")
+        ),
+    ))
+}
+
+/// The filter asked for, or the kind's default; one the kind does not offer is refused.
+fn chosen_filter(kind: &ResourceKind, asked: Option<&str>) -> Result<String, UserError> {
+    let default = kind.filters.first().map(|filter| filter.id.clone()).unwrap_or_default();
+    match asked.filter(|asked| !asked.is_empty()) {
+        None => Ok(default),
+        Some(asked) if kind.filters.iter().any(|filter| filter.id == asked) => Ok(asked.to_owned()),
+        Some(asked) => Err(UserError::new(
+            ErrorCode::InvalidInput,
+            format!("{} has no filter “{}”.", kind.name, shown(asked)),
+        )),
+    }
+}
+
+fn checked_search(search: Option<&str>) -> Result<Option<&str>, UserError> {
+    let search = search.map(str::trim).filter(|search| !search.is_empty());
+    if search.is_some_and(|search| search.chars().count() > MAX_SEARCH_CHARS || search.chars().any(char::is_control)) {
+        return Err(UserError::new(
+            ErrorCode::InvalidInput,
+            format!("Search for at most {MAX_SEARCH_CHARS} characters of plain text."),
+        ));
+    }
+    Ok(search)
+}
+
+/// A cached listing sent again in pages.
+fn replay(cached: Cached, on_page: &mut (dyn FnMut(ListingPage) + Send)) -> ListingSummary {
+    let mut sent = 0;
+    for chunk in cached.items.chunks(CACHED_PAGE) {
+        sent += chunk.len();
+        on_page(ListingPage {
+            items: chunk.to_vec(),
+            total: u32::try_from(sent).unwrap_or(u32::MAX),
+        });
+    }
+    ListingSummary {
+        total: count(&cached.items),
+        partial: cached.note.is_some(),
+        note: cached.note,
+        cached_at: Some(cached.at),
+        cancelled: false,
+    }
+}
+
+fn count(items: &[Resource]) -> u32 {
+    u32::try_from(items.len()).unwrap_or(u32::MAX)
+}
+
+/// Text from a request, safe to echo in a message.
+fn shown(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(60).collect()
+}
