@@ -38,6 +38,16 @@ pub struct Plan {
     pub request: Option<ApiRequest>,
 }
 
+impl Plan {
+    /// A listing that is just what one GET (and its next pages) answers.
+    pub fn get(url: Url) -> Self {
+        Plan {
+            leading: Vec::new(),
+            request: Some(ApiRequest { url }),
+        }
+    }
+}
+
 /// What an answer says.
 #[derive(Debug, Clone)]
 pub struct Parsed {
@@ -101,4 +111,50 @@ pub fn text_field(json: &serde_json::Value, name: &str) -> Option<String> {
         serde_json::Value::Number(number) => Some(number.to_string()),
         _ => None,
     }
+}
+
+/// The elements of a JSON object's array field; none when it is missing or not an array.
+pub fn array<'a>(json: &'a serde_json::Value, name: &str) -> impl Iterator<Item = &'a serde_json::Value> {
+    json.get(name)
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// Whether a JSON object's field is `true` (missing or anything else is false).
+pub fn flag(json: &serde_json::Value, name: &str) -> bool {
+    json.get(name).and_then(serde_json::Value::as_bool) == Some(true)
+}
+
+/// The next page as a query parameter when the answer gave a (non-empty) token, else done.
+pub fn next_param(name: &'static str, token: Option<String>) -> Next {
+    match token {
+        Some(value) if !value.is_empty() => Next::Param { name, value },
+        _ => Next::Done,
+    }
+}
+
+/// A second line from the parts that are there, joined with " · "; none when none is.
+pub fn joined_detail(parts: impl IntoIterator<Item = Option<String>>) -> Option<String> {
+    let parts: Vec<String> = parts.into_iter().flatten().filter(|part| !part.is_empty()).collect();
+    (!parts.is_empty()).then(|| clean_text(&parts.join(" · ")))
+}
+
+/// "1 column", "12 columns".
+pub fn count_of(count: u64, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+/// Whether `text` is a plain identifier: 1 to `max_len` ASCII letters and digits, plus the
+/// bytes in `also`. Ids from a location or an answer that fail this are refused or skipped.
+pub fn plain_id(text: &str, max_len: usize, also: &[u8]) -> bool {
+    !text.is_empty()
+        && text.len() <= max_len
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || also.contains(&byte))
 }

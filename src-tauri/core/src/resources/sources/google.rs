@@ -10,7 +10,8 @@ use url::Url;
 
 use super::super::model::Resource;
 use super::super::source::{
-    api_url, bad_location, clean_text, text_field, ApiAnswer, ApiRequest, Next, Parsed, Plan, Query, Source,
+    api_url, array, bad_location, clean_text, next_param, text_field, ApiAnswer, ApiRequest, Next, Parsed, Plan, Query,
+    Source,
 };
 use crate::error::UserError;
 
@@ -318,21 +319,8 @@ fn calendar(entry: &serde_json::Value) -> Option<Resource> {
     })
 }
 
-fn array<'a>(json: &'a serde_json::Value, name: &str) -> impl Iterator<Item = &'a serde_json::Value> {
-    json.get(name)
-        .and_then(serde_json::Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
 fn page_token(json: &serde_json::Value) -> Next {
-    match text_field(json, "nextPageToken") {
-        Some(token) => Next::Param {
-            name: "pageToken",
-            value: token,
-        },
-        None => Next::Done,
-    }
+    next_param("pageToken", text_field(json, "nextPageToken"))
 }
 
 #[cfg(test)]
