@@ -1,0 +1,215 @@
+//! Jira (through Atlassian's API gateway): the sites the token reaches
+//! (`accessible-resources`), a site's projects (`project/search`) and a project's issues
+//! (`search/jql`, latest updated first). Not boards, sprints or comments.
+//!
+//! Locations: none is the sites; `<cloudId>` a site's projects; `<cloudId>/<KEY>` a project's
+//! issues. Ids: `<cloudId>` (a site), `<cloudId>/<KEY>` (a project), `<cloudId>/<KEY-12>` (an
+//! issue). Jira searches projects and issues itself; sites are filtered by the listing.
+
+use super::super::model::Resource;
+use super::super::source::{
+    api_url, array, bad_location, joined_detail, next_param, plain_id, text_field, ApiAnswer, Next, Parsed, Plan,
+    Query, Source,
+};
+use crate::error::UserError;
+
+pub struct Jira;
+
+/// Where the sites are listed when the catalogue does not say.
+const SITES_PATH: &str = "/oauth/token/accessible-resources";
+const ISSUE_FIELDS: &str = "summary,status,issuetype";
+
+/// A place in Jira, as a location names it (checked).
+enum Place<'a> {
+    Sites,
+    Site(&'a str),
+    Project { cloud: &'a str, key: &'a str },
+}
+
+impl Source for Jira {
+    fn plan(&self, query: &Query) -> Result<Plan, UserError> {
+        let base = &query.provider.api_base_url;
+        let url = match place_of(query)? {
+            Place::Sites => {
+                let sites = query
+                    .provider
+                    .identity
+                    .as_ref()
+                    .and_then(|identity| identity.sites_url.as_deref());
+                // Relative to the gateway, like the catalogue's identity URLs, or absolute.
+                match sites.unwrap_or(SITES_PATH) {
+                    relative if relative.starts_with('/') => api_url(base, relative)?,
+                    absolute => api_url(absolute, "")?,
+                }
+            }
+            Place::Site(cloud) => {
+                let mut url = api_url(base, &format!("/ex/jira/{cloud}/rest/api/3/project/search"))?;
+                url.query_pairs_mut()
+                    .append_pair("maxResults", "50")
+                    .append_pair("orderBy", "name");
+                if let Some(search) = query.search {
+                    url.query_pairs_mut().append_pair("query", search);
+                }
+                url
+            }
+            Place::Project { cloud, key } => {
+                let mut jql = format!("project = \"{key}\"");
+                if let Some(search) = query.search {
+                    jql.push_str(&format!(" AND text ~ \"{}\"", jql_string(search)));
+                }
+                jql.push_str(" ORDER BY updated DESC");
+                let mut url = api_url(base, &format!("/ex/jira/{cloud}/rest/api/3/search/jql"))?;
+                url.query_pairs_mut()
+                    .append_pair("jql", &jql)
+                    .append_pair("maxResults", "100")
+                    .append_pair("fields", ISSUE_FIELDS);
+                url
+            }
+        };
+        Ok(Plan::get(url))
+    }
+
+    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, UserError> {
+        let json = &answer.json;
+        Ok(match place_of(query)? {
+            Place::Sites => Parsed {
+                items: json
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|entry| site(query, entry))
+                    .collect(),
+                next: Next::Done,
+            },
+            Place::Site(cloud) => Parsed {
+                items: array(json, "values")
+                    .filter_map(|entry| project(query, cloud, entry))
+                    .collect(),
+                next: projects_next(json),
+            },
+            Place::Project { cloud, .. } => Parsed {
+                items: array(json, "issues").filter_map(|entry| issue(cloud, entry)).collect(),
+                next: next_param("nextPageToken", text_field(json, "nextPageToken")),
+            },
+        })
+    }
+
+    fn searches(&self, query: &Query) -> bool {
+        query.location.is_some()
+    }
+}
+
+/// The query's location read and checked against what its kind can open: sites lead nowhere
+/// for `jira.site`, projects nowhere for `jira.project`.
+fn place_of<'a>(query: &Query<'a>) -> Result<Place<'a>, UserError> {
+    let Some(location) = query.location else {
+        return Ok(Place::Sites);
+    };
+    let place = match location.split_once('/') {
+        None if is_cloud_id(location) => Place::Site(location),
+        Some((cloud, key)) if is_cloud_id(cloud) && is_project_key(key) => Place::Project { cloud, key },
+        _ => return Err(bad_location(location)),
+    };
+    let opens = match (&place, query.kind) {
+        (Place::Site(_), "jira.project" | "jira.issue") => true,
+        (Place::Project { .. }, kind) => kind == "jira.issue",
+        _ => false,
+    };
+    if opens {
+        Ok(place)
+    } else {
+        Err(bad_location(location))
+    }
+}
+
+/// A cloud id is a UUID: letters, digits and `-`.
+fn is_cloud_id(text: &str) -> bool {
+    plain_id(text, 64, b"-")
+}
+
+/// A project key: an upper-case letter, then upper-case letters, digits and `_`.
+fn is_project_key(text: &str) -> bool {
+    text.len() <= 32
+        && text.starts_with(|c: char| c.is_ascii_uppercase())
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit() || byte == b'_')
+}
+
+/// An issue key: a project key, `-`, a number.
+fn is_issue_key(text: &str) -> bool {
+    text.rsplit_once('-').is_some_and(|(project, number)| {
+        is_project_key(project) && plain_id(number, 12, b"") && number.bytes().all(|byte| byte.is_ascii_digit())
+    })
+}
+
+/// Text inside a JQL double-quoted string: `\` and `"` escaped with a backslash.
+fn jql_string(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+fn site(query: &Query, entry: &serde_json::Value) -> Option<Resource> {
+    let cloud = entry.get("id")?.as_str().filter(|id| is_cloud_id(id))?;
+    let leads = query.kind != "jira.site";
+    Some(Resource {
+        id: cloud.to_owned(),
+        name: text_field(entry, "name").unwrap_or_else(|| cloud.to_owned()),
+        item: "site".to_owned(),
+        detail: text_field(entry, "url"),
+        location: leads.then(|| cloud.to_owned()),
+        selectable: !leads,
+    })
+}
+
+fn project(query: &Query, cloud: &str, entry: &serde_json::Value) -> Option<Resource> {
+    let key = entry.get("key")?.as_str().filter(|key| is_project_key(key))?;
+    let id = format!("{cloud}/{key}");
+    let leads = query.kind == "jira.issue";
+    Some(Resource {
+        name: text_field(entry, "name").unwrap_or_else(|| key.to_owned()),
+        item: "project".to_owned(),
+        detail: Some(key.to_owned()),
+        location: leads.then(|| id.clone()),
+        selectable: !leads,
+        id,
+    })
+}
+
+fn issue(cloud: &str, entry: &serde_json::Value) -> Option<Resource> {
+    let key = entry.get("key")?.as_str().filter(|key| is_issue_key(key))?;
+    let fields = entry.get("fields");
+    let named = |field: &str| {
+        fields
+            .and_then(|fields| fields.get(field))
+            .and_then(|of| text_field(of, "name"))
+    };
+    Some(Resource {
+        id: format!("{cloud}/{key}"),
+        name: fields
+            .and_then(|fields| text_field(fields, "summary"))
+            .unwrap_or_else(|| key.to_owned()),
+        item: "issue".to_owned(),
+        detail: joined_detail([Some(key.to_owned()), named("status"), named("issuetype")]),
+        location: None,
+        selectable: true,
+    })
+}
+
+/// `project/search` pages by `nextPage` (an absolute URL); without it, by `startAt` until
+/// `isLast`.
+fn projects_next(json: &serde_json::Value) -> Next {
+    if let Some(url) = text_field(json, "nextPage") {
+        return Next::Url(url);
+    }
+    let last = json.get("isLast").and_then(serde_json::Value::as_bool) != Some(false);
+    let got = array(json, "values").count() as u64;
+    if last || got == 0 {
+        return Next::Done;
+    }
+    let start = json.get("startAt").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    next_param("startAt", Some((start + got).to_string()))
+}
+
+#[cfg(test)]
+#[path = "jira_tests.rs"]
+mod tests;
