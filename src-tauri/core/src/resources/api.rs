@@ -127,7 +127,9 @@ impl Caller<'_> {
                 Attempt::Unauthorized if renewed || self.is_pasted() => return Err(self.refused_access()),
                 Attempt::Unauthorized => {
                     renewed = true;
-                    let fresh = self.until_cancelled(self.connector.after_unauthorized(id, version)).await??;
+                    let fresh = self
+                        .until_cancelled(self.connector.after_unauthorized(id, version))
+                        .await??;
                     if fresh == token {
                         return Err(self.refused_access()); // nothing to renew it with
                     }
@@ -235,7 +237,10 @@ impl Caller<'_> {
         }
         // No time given: 1, 2, 4… seconds.
         let seconds = seconds.unwrap_or(1 << (tries - 1).min(5));
-        Ok(self.policy.second.saturating_mul(u32::try_from(seconds).unwrap_or(u32::MAX)))
+        Ok(self
+            .policy
+            .second
+            .saturating_mul(u32::try_from(seconds).unwrap_or(u32::MAX)))
     }
 
     fn is_pasted(&self) -> bool {
@@ -264,9 +269,13 @@ impl Caller<'_> {
     fn refusal(&self, status: u16, body: &[u8]) -> UserError {
         let name = &self.provider.name;
         let text = String::from_utf8_lossy(body);
-        let scope_refusal = ["insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "insufficient_scope"]
-            .iter()
-            .any(|reason| text.contains(reason));
+        let scope_refusal = [
+            "insufficientPermissions",
+            "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            "insufficient_scope",
+        ]
+        .iter()
+        .any(|reason| text.contains(reason));
         match status {
             403 if scope_refusal => needs_consent(name),
             403 => UserError::new(
@@ -286,7 +295,10 @@ impl Caller<'_> {
 
     /// Slack answers HTTP 200 with `{"ok": false, "error": "…"}`.
     fn slack_refusal(&self, json: &serde_json::Value) -> Attempt {
-        let error = json.get("error").and_then(serde_json::Value::as_str).unwrap_or_default();
+        let error = json
+            .get("error")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default();
         let name = &self.provider.name;
         match error {
             "invalid_auth" | "not_authed" | "token_revoked" | "token_expired" | "account_inactive" => {
@@ -315,7 +327,9 @@ impl Caller<'_> {
 fn needs_consent(provider: &str) -> UserError {
     UserError::new(
         ErrorCode::NeedsConsent,
-        format!("{provider} has not given this connection permission to list these; allow more access on this account."),
+        format!(
+            "{provider} has not given this connection permission to list these; allow more access on this account."
+        ),
     )
 }
 

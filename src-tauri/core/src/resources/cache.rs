@@ -64,7 +64,11 @@ impl ListingCache {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         entries.retain(|_, entry| cached.at - entry.at < CACHE_SECONDS);
         while entries.len() >= MAX_ENTRIES {
-            let Some(oldest) = entries.iter().min_by_key(|(_, entry)| entry.at).map(|(key, _)| key.clone()) else {
+            let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, entry)| entry.at)
+                .map(|(key, _)| key.clone())
+            else {
                 break;
             };
             entries.remove(&oldest);
@@ -102,8 +106,14 @@ mod tests {
         let key = CacheKey::new(&request(1, Some("root")), "ana", None, "any");
         cache.put(key.clone(), cached(1_000));
         assert!(cache.get(&key, 1_030).is_some(), "half a minute later it is served");
-        assert!(cache.get(&key, 1_000 + CACHE_SECONDS).is_none(), "a minute later it is stale");
-        assert!(cache.get(&key, 999).is_none(), "a clock gone backwards does not serve it");
+        assert!(
+            cache.get(&key, 1_000 + CACHE_SECONDS).is_none(),
+            "a minute later it is stale"
+        );
+        assert!(
+            cache.get(&key, 999).is_none(),
+            "a clock gone backwards does not serve it"
+        );
     }
 
     #[test]
@@ -111,11 +121,23 @@ mod tests {
         let cache = ListingCache::default();
         let here = CacheKey::new(&request(1, Some("root")), "ana", None, "any");
         cache.put(here.clone(), cached(1_000));
-        assert!(cache.get(&CacheKey::new(&request(2, Some("root")), "ana", None, "any"), 1_001).is_none());
-        assert!(cache.get(&CacheKey::new(&request(1, Some("x")), "ana", None, "any"), 1_001).is_none());
-        assert!(cache.get(&CacheKey::new(&request(1, Some("root")), "ana", Some("a"), "any"), 1_001).is_none());
+        assert!(cache
+            .get(&CacheKey::new(&request(2, Some("root")), "ana", None, "any"), 1_001)
+            .is_none());
+        assert!(cache
+            .get(&CacheKey::new(&request(1, Some("x")), "ana", None, "any"), 1_001)
+            .is_none());
+        assert!(cache
+            .get(
+                &CacheKey::new(&request(1, Some("root")), "ana", Some("a"), "any"),
+                1_001
+            )
+            .is_none());
         let reused = CacheKey::new(&request(1, Some("root")), "bob", None, "any");
-        assert!(cache.get(&reused, 1_001).is_none(), "another account under a reused id sees nothing");
+        assert!(
+            cache.get(&reused, 1_001).is_none(),
+            "another account under a reused id sees nothing"
+        );
     }
 
     #[test]
@@ -124,7 +146,10 @@ mod tests {
         for index in 0..=MAX_ENTRIES {
             let location = format!("folder{index}");
             let at = 1_000 + i64::try_from(index).expect("small");
-            cache.put(CacheKey::new(&request(1, Some(&location)), "ana", None, "any"), cached(at));
+            cache.put(
+                CacheKey::new(&request(1, Some(&location)), "ana", None, "any"),
+                cached(at),
+            );
         }
         let first = CacheKey::new(&request(1, Some("folder0")), "ana", None, "any");
         assert!(cache.get(&first, 1_050).is_none(), "the oldest entry made room");

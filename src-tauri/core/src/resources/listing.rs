@@ -71,17 +71,16 @@ pub async fn gather(
 impl Gathered {
     /// Keeps the items that match the search (when filtering here), up to the cap, and sends
     /// them on as a page.
-    fn take(
-        &mut self,
-        items: Vec<Resource>,
-        wanted: Option<&str>,
-        on_page: &mut (dyn FnMut(ListingPage) + Send),
-    ) {
+    fn take(&mut self, items: Vec<Resource>, wanted: Option<&str>, on_page: &mut (dyn FnMut(ListingPage) + Send)) {
         let needle = wanted.map(str::to_lowercase);
         let room = MAX_ITEMS.saturating_sub(self.items.len());
         let mut page: Vec<Resource> = items
             .into_iter()
-            .filter(|item| needle.as_ref().is_none_or(|needle| item.name.to_lowercase().contains(needle)))
+            .filter(|item| {
+                needle
+                    .as_ref()
+                    .is_none_or(|needle| item.name.to_lowercase().contains(needle))
+            })
             .collect();
         if page.len() > room {
             page.truncate(room);
@@ -110,9 +109,12 @@ fn following(current: &Url, next: Next, seen: &mut HashSet<String>, provider: &s
             with_param(current, name, &value)
         }
         Next::Url(text) => {
-            let url = Url::parse(&text).map_err(|_| format!("{provider} pointed to a next page Switchboard could not read."))?;
+            let url = Url::parse(&text)
+                .map_err(|_| format!("{provider} pointed to a next page Switchboard could not read."))?;
             if url.origin() != current.origin() {
-                return Err(format!("{provider} pointed the next page to another server, so the list stops here."));
+                return Err(format!(
+                    "{provider} pointed the next page to another server, so the list stops here."
+                ));
             }
             if !seen.insert(url.to_string()) || &url == current {
                 return Err(repeated());
@@ -131,12 +133,18 @@ fn with_param(url: &Url, name: &str, value: &str) -> Url {
         .map(|(key, value)| (key.into_owned(), value.into_owned()))
         .collect();
     let mut next = url.clone();
-    next.query_pairs_mut().clear().extend_pairs(kept).append_pair(name, value);
+    next.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair(name, value);
     next
 }
 
 fn capped_note() -> String {
-    format!("Showing the first {} items; search to find the rest.", group_digits(MAX_ITEMS))
+    format!(
+        "Showing the first {} items; search to find the rest.",
+        group_digits(MAX_ITEMS)
+    )
 }
 
 /// 50000 → "50,000".
@@ -144,7 +152,7 @@ pub fn group_digits(number: usize) -> String {
     let text = number.to_string();
     let mut grouped = String::new();
     for (index, digit) in text.chars().enumerate() {
-        if index > 0 && (text.len() - index) % 3 == 0 {
+        if index > 0 && (text.len() - index).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

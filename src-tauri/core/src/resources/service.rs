@@ -56,15 +56,25 @@ impl Resources {
         on_page: &mut (dyn FnMut(ListingPage) + Send),
     ) -> Result<ListingSummary, UserError> {
         let kind = kind(&request.kind).ok_or_else(|| {
-            UserError::new(ErrorCode::InvalidInput, format!("Switchboard cannot browse “{}”.", shown(&request.kind)))
+            UserError::new(
+                ErrorCode::InvalidInput,
+                format!("Switchboard cannot browse “{}”.", shown(&request.kind)),
+            )
         })?;
         let connection = self.connector.usable(request.connection)?;
         let provider = self.connector.provider(&connection.provider)?.clone();
         check_connection(&kind, &connection, &provider)?;
         let filter = chosen_filter(&kind, request.filter.as_deref())?;
         let search = checked_search(request.search.as_deref())?;
-        if request.location.as_ref().is_some_and(|location| location.chars().count() > MAX_LOCATION_CHARS) {
-            return Err(UserError::new(ErrorCode::InvalidInput, "That place is too long to open."));
+        if request
+            .location
+            .as_ref()
+            .is_some_and(|location| location.chars().count() > MAX_LOCATION_CHARS)
+        {
+            return Err(UserError::new(
+                ErrorCode::InvalidInput,
+                "That place is too long to open.",
+            ));
         }
         let key = CacheKey::new(request, &connection.account_id, search, &filter);
         let now = self.connector.now();
@@ -130,7 +140,10 @@ impl Resources {
 
     fn finish(&self, listing: &str, cancel: &Cancel) {
         let mut running = self.running();
-        if running.get(listing).is_some_and(|current| Arc::ptr_eq(current.inner(), cancel.inner())) {
+        if running
+            .get(listing)
+            .is_some_and(|current| Arc::ptr_eq(current.inner(), cancel.inner()))
+        {
             running.remove(listing);
         }
     }
@@ -145,7 +158,10 @@ fn check_connection(kind: &ResourceKind, connection: &Connection, provider: &Pro
     if connection.provider != kind.provider {
         return Err(UserError::new(
             ErrorCode::InvalidInput,
-            format!("Choosing a {} needs a different account than this {} one.", kind.name, provider.name),
+            format!(
+                "Choosing a {} needs a different account than this {} one.",
+                kind.name, provider.name
+            ),
         ));
     }
     if matches!(connection.auth_kind, AuthKind::ApiKey | AuthKind::BotToken) {
@@ -163,7 +179,12 @@ fn check_connection(kind: &ResourceKind, connection: &Connection, provider: &Pro
     }
     let described: Vec<&str> = missing
         .iter()
-        .map(|scope| provider.scope_descriptions.get(scope).map_or(scope.as_str(), String::as_str))
+        .map(|scope| {
+            provider
+                .scope_descriptions
+                .get(scope)
+                .map_or(scope.as_str(), String::as_str)
+        })
         .collect();
     Err(UserError::new(
         ErrorCode::NeedsConsent,

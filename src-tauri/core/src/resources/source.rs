@@ -60,7 +60,10 @@ pub struct Parsed {
 pub enum Next {
     Done,
     /// The same request with this query parameter set (a page token, a cursor, an offset).
-    Param { name: &'static str, value: String },
+    Param {
+        name: &'static str,
+        value: String,
+    },
     /// This URL (a Link header's `rel="next"`); it must be on the request's origin.
     Url(String),
 }
@@ -89,7 +92,10 @@ pub trait Source: Send + Sync {
 /// A location the source cannot read.
 pub fn bad_location(location: &str) -> UserError {
     let shown: String = location.chars().filter(|c| !c.is_control()).take(80).collect();
-    UserError::new(ErrorCode::InvalidInput, format!("“{shown}” is not a place this list can open."))
+    UserError::new(
+        ErrorCode::InvalidInput,
+        format!("“{shown}” is not a place this list can open."),
+    )
 }
 
 /// A provider's base URL joined with `path` (which starts with `/`), checked (https, or http

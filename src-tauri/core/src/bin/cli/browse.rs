@@ -32,7 +32,8 @@ pub fn browse(args: BrowseArgs, overrides: Option<&Path>, json: bool) -> Result<
             .map_err(|error| error.message)?;
         if json {
             let listing = serde_json::json!({ "items": items, "summary": summary });
-            let text = serde_json::to_string_pretty(&listing).map_err(|error| format!("could not encode JSON: {error}"))?;
+            let text =
+                serde_json::to_string_pretty(&listing).map_err(|error| format!("could not encode JSON: {error}"))?;
             println!("{text}");
         } else if let Some(note) = &summary.note {
             eprintln!("note: {note}");
@@ -43,7 +44,11 @@ pub fn browse(args: BrowseArgs, overrides: Option<&Path>, json: bool) -> Result<
 
 /// `item  name  id  [> location]`: names are printed without control characters (they are).
 fn print_row(item: &Resource) {
-    let opens = item.location.as_deref().map(|location| format!("  > {location}")).unwrap_or_default();
+    let opens = item
+        .location
+        .as_deref()
+        .map(|location| format!("  > {location}"))
+        .unwrap_or_default();
     let choose = if item.selectable { "" } else { "  (not selectable)" };
     println!("{:<12} {}  [{}]{opens}{choose}", item.item, item.name, item.id);
 }

@@ -42,10 +42,15 @@ impl Source for Google {
         let json = &answer.json;
         if json.get("drives").is_some() {
             let items = array(json, "drives").filter_map(shared_drive).collect();
-            return Ok(Parsed { items, next: page_token(json) });
+            return Ok(Parsed {
+                items,
+                next: page_token(json),
+            });
         }
         if json.get("files").is_some() {
-            let items = array(json, "files").filter_map(|file| drive_file(query, file)).collect();
+            let items = array(json, "files")
+                .filter_map(|file| drive_file(query, file))
+                .collect();
             let recent = query.location == Some("recent");
             return Ok(Parsed {
                 items,
@@ -54,16 +59,26 @@ impl Source for Google {
         }
         if json.get("sheets").is_some() {
             let spreadsheet = query.location.unwrap_or_default();
-            let items = array(json, "sheets").filter_map(|sheet| tab(spreadsheet, sheet)).collect();
-            return Ok(Parsed { items, next: Next::Done });
+            let items = array(json, "sheets")
+                .filter_map(|sheet| tab(spreadsheet, sheet))
+                .collect();
+            return Ok(Parsed {
+                items,
+                next: Next::Done,
+            });
         }
         let items = array(json, "items").filter_map(calendar).collect();
-        Ok(Parsed { items, next: page_token(json) })
+        Ok(Parsed {
+            items,
+            next: page_token(json),
+        })
     }
 
     fn searches(&self, query: &Query) -> bool {
         // Drive searches by name itself; tabs and calendars are filtered here.
-        !matches!(query.kind, "calendar.calendar") && !(query.kind == "sheets.sheet" && query.location.is_some())
+        let filtered_here =
+            query.kind == "calendar.calendar" || (query.kind == "sheets.sheet" && query.location.is_some());
+        !filtered_here
     }
 }
 
@@ -151,8 +166,10 @@ fn plan_tabs(query: &Query) -> Result<Plan, UserError> {
         .get("sheets")
         .map_or(DEFAULT_SHEETS_BASE, String::as_str);
     let mut url = api_url(base, &format!("/v4/spreadsheets/{id}"))?;
-    url.query_pairs_mut()
-        .append_pair("fields", "sheets.properties(sheetId,title,index,gridProperties(rowCount,columnCount))");
+    url.query_pairs_mut().append_pair(
+        "fields",
+        "sheets.properties(sheetId,title,index,gridProperties(rowCount,columnCount))",
+    );
     Ok(Plan {
         leading: Vec::new(),
         request: Some(ApiRequest { url }),
@@ -206,7 +223,9 @@ fn quoted(text: &str) -> String {
 fn checked_id<'a>(id: &'a str, location: &str) -> Result<&'a str, UserError> {
     let valid = !id.is_empty()
         && id.len() <= 200
-        && id.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
     valid.then_some(id).ok_or_else(|| bad_location(location))
 }
 
@@ -291,7 +310,11 @@ fn tab(spreadsheet: &str, sheet: &serde_json::Value) -> Option<Resource> {
         detail: size.map(|(rows, columns)| format!("{rows} rows × {columns} columns")),
         location: None,
         selectable: true,
-        id: if spreadsheet.is_empty() { id } else { format!("{spreadsheet}#{id}") },
+        id: if spreadsheet.is_empty() {
+            id
+        } else {
+            format!("{spreadsheet}#{id}")
+        },
     })
 }
 
@@ -308,7 +331,11 @@ fn calendar(entry: &serde_json::Value) -> Option<Resource> {
         Some("freeBusyReader") => "Free/busy only",
         _ => "",
     };
-    let detail = if primary { format!("Primary · {role}") } else { role.to_owned() };
+    let detail = if primary {
+        format!("Primary · {role}")
+    } else {
+        role.to_owned()
+    };
     Some(Resource {
         name,
         item: "calendar".to_owned(),

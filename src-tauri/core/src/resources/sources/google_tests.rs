@@ -30,7 +30,9 @@ fn q_of(plan: &Plan) -> String {
 #[test]
 fn the_top_of_drive_is_the_places_then_the_shared_drives() {
     let provider = google();
-    let plan = Google.plan(&query(&provider, "drive.file", None, None)).expect("a plan");
+    let plan = Google
+        .plan(&query(&provider, "drive.file", None, None))
+        .expect("a plan");
     let names: Vec<&str> = plan.leading.iter().map(|place| place.name.as_str()).collect();
     assert_eq!(names, ["My Drive", "Starred", "Recent"], "places lead the list");
     let url = plan.request.expect("shared drives are asked for").url;
@@ -41,7 +43,12 @@ fn the_top_of_drive_is_the_places_then_the_shared_drives() {
 fn a_folder_is_listed_by_parent_with_trashed_files_excluded_and_the_search_quoted() {
     let provider = google();
     let plan = Google
-        .plan(&query(&provider, "drive.file", Some("folder_1-A"), Some("Ana's \\ plan")))
+        .plan(&query(
+            &provider,
+            "drive.file",
+            Some("folder_1-A"),
+            Some("Ana's \\ plan"),
+        ))
         .expect("a plan");
     assert_eq!(
         q_of(&plan),
@@ -104,7 +111,10 @@ fn files_become_resources_folders_lead_somewhere_and_names_stay_text() {
     assert_eq!(parsed.items.len(), 2, "an entry without an id is skipped");
     assert_eq!(parsed.items[0].location.as_deref(), Some("f1"));
     assert!(!parsed.items[0].selectable, "a folder is not a file");
-    assert_eq!(parsed.items[1].name, "<img src=x onerror=alert(1)>", "names are kept as text");
+    assert_eq!(
+        parsed.items[1].name, "<img src=x onerror=alert(1)>",
+        "names are kept as text"
+    );
     assert_eq!(parsed.items[1].detail.as_deref(), Some("Spreadsheet · 2026-03-12"));
     assert_eq!(
         parsed.next,
