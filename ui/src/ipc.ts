@@ -10,11 +10,15 @@ import type { DeleteOutcome } from "./bindings/DeleteOutcome";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { FlowUpdate } from "./bindings/FlowUpdate";
 import type { Integration } from "./bindings/Integration";
+import type { ListingPage } from "./bindings/ListingPage";
+import type { ListingSummary } from "./bindings/ListingSummary";
+import type { ListRequest } from "./bindings/ListRequest";
 import type { Notice } from "./bindings/Notice";
 import type { PendingRevocation } from "./bindings/PendingRevocation";
 import type { Provider } from "./bindings/Provider";
 import type { ProviderSetup } from "./bindings/ProviderSetup";
 import type { ProviderSetupUpdate } from "./bindings/ProviderSetupUpdate";
+import type { ResourceKind } from "./bindings/ResourceKind";
 import type { OverridesStatus } from "./bindings/OverridesStatus";
 import type { SettingsOverview } from "./bindings/SettingsOverview";
 
@@ -102,6 +106,19 @@ export const api = {
   restartApp: () => call<void>("restart_app"),
   listNotices: () => call<Notice[]>("list_notices"),
   dismissNotice: (id: number) => call<void>("dismiss_notice", { id }),
+  /** The kinds of resource a picker can ask for: one provider's, or every provider's with `null`. */
+  resourceKinds: (provider: string | null) => call<ResourceKind[]>("resource_kinds", { provider }),
+  /**
+   * Lists resources under the id `listing` (unique per listing, so it can be cancelled); `onPage` gets each page as the
+   * provider answers, and the promise resolves with how the listing ended.
+   */
+  listResources: (listing: string, request: ListRequest, onPage: (page: ListingPage) => void) => {
+    const pages = new Channel<ListingPage>();
+    pages.onmessage = onPage;
+    return call<ListingSummary>("list_resources", { listing, request, pages });
+  },
+  /** Stops a listing; it then resolves as cancelled. */
+  cancelListing: (listing: string) => call<void>("cancel_listing", { listing }),
   /** Calls `onEvent` for every event the backend pushes from now on. */
   subscribeEvents: (onEvent: (event: AppEvent) => void) => {
     const channel = new Channel<AppEvent>();
