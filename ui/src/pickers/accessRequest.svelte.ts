@@ -1,0 +1,71 @@
+// Asking a connection for more access from a picker: the same sign-in the Integrations page uses (re-authorizing the
+// connection with the kind's products), followed through the app's flow tracker so the picker knows when it lands.
+import { api, toUserError, type UserError } from "../ipc";
+import type { Connection } from "../bindings/Connection";
+import type { ConnectRequest } from "../bindings/ConnectRequest";
+import type { ResourceKind } from "../bindings/ResourceKind";
+import type { FlowTracker } from "../integrations/flows.svelte";
+
+export type AccessPhase = "idle" | "starting" | "waiting" | "granted" | "failed";
+
+/** Re-authorizes `connection`, asking for what it has plus what browsing `kind` needs. */
+export function accessRequest(connection: Connection, kind: ResourceKind): ConnectRequest {
+  const products = [...new Set([...connection.products, ...kind.products])];
+  const method = connection.authKind === "device_code" ? "device_code" : "browser";
+  return { provider: kind.provider, products, method, redirect: null, connection: connection.id };
+}
+
+export class AccessRequest {
+  readonly #flows: FlowTracker;
+  #flowId = $state<string | null>(null);
+  #provider = $state<string | null>(null);
+  #starting = $state(false);
+  #failure = $state<UserError | null>(null);
+
+  constructor(flows: FlowTracker) {
+    this.#flows = flows;
+  }
+
+  get phase(): AccessPhase {
+    if (this.#starting) return "starting";
+    if (this.#failure) return "failed";
+    if (this.#flowId === null || this.#provider === null) return "idle";
+    const tracked = this.#flows.flowFor(this.#provider);
+    if (tracked?.update.flowId !== this.#flowId) return "idle";
+    const state = tracked.update.state;
+    if (state.state === "connected") return "granted";
+    if (state.state === "failed") return "failed";
+    return "waiting";
+  }
+
+  /** Why asking failed: starting the sign-in, or the sign-in itself. */
+  get failure(): UserError | null {
+    if (this.#failure) return this.#failure;
+    if (this.#provider === null) return null;
+    const state = this.#flows.flowFor(this.#provider)?.update.state;
+    return state?.state === "failed" ? toUserError({ code: state.code, message: state.message }) : null;
+  }
+
+  start = async (connection: Connection, kind: ResourceKind): Promise<void> => {
+    const request = accessRequest(connection, kind);
+    this.#starting = true;
+    this.#failure = null;
+    try {
+      const update = await api.startConnect(request);
+      this.#flows.started(update, request);
+      this.#flowId = update.flowId;
+      this.#provider = update.provider;
+    } catch (error) {
+      this.#failure = toUserError(error);
+    } finally {
+      this.#starting = false;
+    }
+  };
+
+  /** Forgets the request (the listing is being tried again). */
+  reset = (): void => {
+    this.#flowId = null;
+    this.#provider = null;
+    this.#failure = null;
+  };
+}
