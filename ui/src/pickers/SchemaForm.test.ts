@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import SchemaForm from "./SchemaForm.svelte";
+import { connection } from "../test-fixtures";
+import { driveFile, driveTree, file, PickerBackend, spreadsheet } from "./test-backend";
+import type { FieldValue } from "./schema";
+
+afterEach(() => clearMocks());
+
+let writeText: ReturnType<typeof vi.fn>;
+beforeEach(() => {
+  writeText = vi.fn().mockResolvedValue(undefined);
+  Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+});
+
+const schema = {
+  type: "object",
+  required: ["file"],
+  properties: {
+    file: { type: "string", title: "Report", "x-resource-picker": { provider: "google", kind: "drive.file" } },
+    copies: { type: "array", title: "Copies to", items: { type: "string", "x-resource-picker": { provider: "google", kind: "drive.file" } } },
+    subject: { type: "string", title: "Subject", description: "The mail's subject line." },
+  },
+};
+
+function renderForm(backend: PickerBackend, changes: Record<string, unknown> = {}) {
+  backend.install();
+  const onchange = vi.fn<(values: Record<string, FieldValue>) => void>();
+  const view = render(SchemaForm, { schema, connections: [connection({ products: ["drive"] })], kinds: [driveFile], onchange, ...changes });
+  return { ...view, onchange };
+}
+
+function field(name: string): HTMLElement {
+  const found = document.querySelector<HTMLElement>(`[data-field="${name}"]`);
+  if (!found) throw new Error(`no field ${name}`);
+  return found;
+}
+
+function lastValues(onchange: ReturnType<typeof vi.fn>): Record<string, FieldValue> {
+  return onchange.mock.calls.at(-1)?.[0] as Record<string, FieldValue>;
+}
+
+async function pickRows(ids: string[]) {
+  await waitFor(() => expect(document.querySelector('[data-testid="picker-row"]')).not.toBeNull());
+  await fireEvent.dblClick(document.querySelector('[data-testid="picker-row"][data-id="projects"]')!);
+  await fireEvent.dblClick(await waitFor(() => document.querySelector('[data-testid="picker-row"][data-id="2026"]')!));
+  for (const id of ids) {
+    await fireEvent.click(await waitFor(() => document.querySelector(`[data-testid="picker-row"][data-id="${id}"]`)!));
+  }
+  await fireEvent.click(screen.getByTestId("picker-choose"));
+}
+
+describe("SchemaForm", () => {
+  it("renders a text input for a plain string and a picker for a marked one", () => {
+    renderForm(new PickerBackend());
+    expect(screen.getByLabelText("Subject"), "a plain string is typed").toBeInstanceOf(HTMLInputElement);
+    expect(screen.getByText("The mail's subject line.")).toBeTruthy();
+    expect(within(field("file")).getByText("Nothing chosen")).toBeTruthy();
+    expect(screen.getAllByTestId("pick-drive.file").map((button) => button.textContent?.trim())).toEqual(["Choose…", "Choose…"]);
+  });
+
+  it("returns the chosen resource's id to the form and shows its name, with the id to copy", async () => {
+    const { onchange } = renderForm(new PickerBackend());
+    await fireEvent.click(within(field("file")).getByTestId("pick-drive.file"));
+    expect(screen.getByRole("dialog", { name: "Choose a Drive file" })).toBeTruthy();
+    await pickRows(["report"]);
+    expect(screen.queryByRole("dialog"), "choosing closes the picker").toBeNull();
+    expect(lastValues(onchange), "the form's value is the id, not the name").toMatchObject({ file: "report" });
+    expect(within(field("file")).getByTestId("picked-drive.file").textContent).toBe("Report");
+    expect(field("file").querySelector("[data-picked-id]")?.textContent).toBe("report");
+    expect(within(field("file")).getByTestId("pick-drive.file").textContent?.trim()).toBe("Change…");
+    expect(document.activeElement, "focus returns to the button that opened the picker").toBe(
+      within(field("file")).getByTestId("pick-drive.file"),
+    );
+    await fireEvent.click(within(field("file")).getByRole("button", { name: "Copy the ID of Report" }));
+    expect(writeText).toHaveBeenCalledWith("report");
+  });
+
+  it("returns several ids for an array, shown as chips that can be removed", async () => {
+    const { onchange } = renderForm(new PickerBackend());
+    await fireEvent.click(within(field("copies")).getByTestId("pick-drive.file"));
+    await pickRows(["budget", "roadmap"]);
+    expect(lastValues(onchange).copies).toEqual(["budget", "roadmap"]);
+    const chips = within(field("copies")).getByTestId("picked-drive.file");
+    expect(within(chips).getAllByRole("listitem").map((chip) => chip.textContent?.replace("×", "").trim())).toEqual(["Budget", "Roadmap"]);
+    await fireEvent.click(within(chips).getByRole("button", { name: "Remove Budget" }));
+    expect(lastValues(onchange).copies).toEqual(["roadmap"]);
+  });
+
+  it("shows a chosen name with markup as text", async () => {
+    const hostile = "<img src=x onerror=alert(1)>";
+    const tree = driveTree();
+    tree["2026"] = [file("evil", hostile)];
+    const { container, onchange } = renderForm(new PickerBackend(tree));
+    await fireEvent.click(within(field("file")).getByTestId("pick-drive.file"));
+    await pickRows(["evil"]);
+    expect(within(field("file")).getByTestId("picked-drive.file").textContent).toBe(hostile);
+    expect(container.querySelector("img"), "a provider's name never becomes an element").toBeNull();
+    expect(lastValues(onchange).file).toBe("evil");
+  });
+
+  it("keeps typed text with the chosen ids", async () => {
+    const { onchange } = renderForm(new PickerBackend());
+    await fireEvent.input(screen.getByLabelText("Subject"), { target: { value: "Q3" } });
+    expect(lastValues(onchange)).toMatchObject({ subject: "Q3", file: "", copies: [] });
+  });
+
+  it("reads the kinds when none are given, and cannot open a picker without a usable account", async () => {
+    const backend = new PickerBackend();
+    backend.other = (command) => (command === "resource_kinds" ? [driveFile, spreadsheet] : undefined);
+    renderForm(backend, { kinds: undefined, connections: [connection({ products: ["drive"], enabled: false })] });
+    await waitFor(() => expect(backend.sent("resource_kinds")).toEqual([{ provider: null }]));
+    const button = within(field("file")).getByTestId("pick-drive.file") as HTMLButtonElement;
+    await waitFor(() => expect(within(field("file")).getByText(/Connect or turn on a google account/)).toBeTruthy());
+    expect(button.disabled, "a disabled account cannot be browsed").toBe(true);
+  });
+});
