@@ -80,4 +80,5 @@ bindings:
 bench: build-deps test-deps ui
 	$(call apt_install,$(BENCH_PACKAGES))
 	cargo bench -p switchboard-core --bench access_token
+	cargo bench -p switchboard-core --bench drive_listing
 	tests/session.sh tests/bench/startup.sh

@@ -5,83 +5,26 @@
 
 use std::io;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod support;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
 
-use switchboard_core::catalog::{apply_overrides, AuthKind, Catalog};
-use switchboard_core::clock::SystemClock;
-use switchboard_core::connections::{connection_context, connection_owner, Connector, ConnectorConfig};
-use switchboard_core::db::connections::{upsert, ConnectionRecord};
-use switchboard_core::db::{secrets, Database};
-use switchboard_core::vault::{SecretStore, Sensitive};
+use support::{connector, runtime, save_google, ACCESS_TOKEN, GMAIL};
+use switchboard_core::connections::Connector;
 
 const CONCURRENT_CALLERS: usize = 100;
-const ACCESS_TOKEN: &str = "stored-access-token";
 const RENEWED_TOKEN: &str = "renewed-access-token";
-
-fn runtime() -> Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime for the benchmark")
-}
-
-/// A connector over a SQLite file in `data`, with a session-only key (no keyring).
-fn connector(data: &tempfile::TempDir, overrides: &str) -> Arc<Connector> {
-    let builtin = Catalog::builtin().expect("the built-in catalogue");
-    let overridden = apply_overrides(&builtin, "bench-overrides.toml", overrides).expect("valid overrides");
-    let database = Database::open(&data.path().join("switchboard.db"), &SystemClock)
-        .expect("the database opens")
-        .database;
-    let mut config = ConnectorConfig::new(overridden.catalog, Arc::new(|_| {}), Arc::new(|_: &str| Ok(())));
-    config.override_credentials = overridden.credentials;
-    let connector = Connector::new(config, Arc::new(Mutex::new(database)));
-    connector.use_session_only_key();
-    connector
-}
-
-/// Saves (or reconnects) a Google account with an access and a refresh token expiring at
-/// `expires_at`, as a finished sign-in would; returns its id.
-fn save_google(connector: &Connector, expires_at: i64) -> i64 {
-    let key = connector.loaded_key().expect("the session key is loaded");
-    let db = connector.db();
-    let (account, products, scopes) = ("iss|bench", ["gmail".to_owned()], ["openid".to_owned()]);
-    let config = serde_json::json!({});
-    let record = ConnectionRecord {
-        provider: "google",
-        products: &products,
-        auth_kind: AuthKind::Oauth2,
-        account_id: account,
-        account_label: "bench@example.com",
-        scopes: &scopes,
-        expires_at: Some(expires_at),
-        config: &config,
-        session_only: true,
-    };
-    let now = connector.now();
-    let id = upsert(db.conn(), &record, now).expect("the connection row is written");
-    let (owner, context) = (connection_owner(id), connection_context("google", account));
-    secrets::delete_owner(db.conn(), &owner).expect("old secrets are removed");
-    let store = SecretStore::new(&db, &key);
-    for (name, value) in [("access_token", ACCESS_TOKEN), ("refresh_token", "bench-refresh-token")] {
-        let value = Sensitive::new(value.to_owned());
-        store
-            .put(&owner, &context, name, &value, now)
-            .expect("the secret is sealed");
-    }
-    id
-}
 
 fn get_a_valid_token(c: &mut Criterion) {
     let data = tempfile::tempdir().expect("a data directory");
     let connector = connector(&data, "");
-    let id = save_google(&connector, connector.now() + 3600);
+    let id = save_google(&connector, connector.now() + 3600, &GMAIL);
     let runtime = runtime();
     c.bench_function("access_token: valid token (read and decrypt)", |b| {
         b.iter(|| {
@@ -164,7 +107,7 @@ fn concurrent_callers_on_an_expired_token(c: &mut Criterion) {
         b.iter_custom(|iterations| {
             let mut total = Duration::ZERO;
             for _ in 0..iterations {
-                let id = save_google(&connector, connector.now() - 60);
+                let id = save_google(&connector, connector.now() - 60, &GMAIL);
                 let before = requests.load(Ordering::SeqCst);
                 let started = Instant::now();
                 runtime.block_on(all_callers_get_the_renewed_token(&connector, id));
