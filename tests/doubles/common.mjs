@@ -22,9 +22,9 @@ const ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 
 /** A Drive-like id: letters, digits, `-` and `_`. */
 export function opaqueId(rand, first = "1", length = 33) {
-  let id = first;
-  while (id.length < length) id += ID_ALPHABET[rand.int(ID_ALPHABET.length)];
-  return id;
+  const chars = [first];
+  for (let i = first.length; i < length; i += 1) chars.push(ID_ALPHABET[rand.int(ID_ALPHABET.length)]);
+  return chars.join("");
 }
 
 /** 40 hex digits naming `text` (a git-style sha for seeds that need one). */

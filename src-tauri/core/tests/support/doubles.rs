@@ -146,8 +146,9 @@ impl ApiDoubles {
     }
 
     /// The next `times` requests whose path starts with `path` (e.g. "/google/drive/v3/files")
-    /// get `status`, `headers` and `body` instead; with no body, the provider's own error body
-    /// for that status.
+    /// get `status`, `headers` and `body` instead, before any credentials check. `None`: the
+    /// provider's own error body for that status; `Some(Value::Null)`: no body; a JSON string:
+    /// that text as text/plain.
     pub async fn fault(&self, path: &str, status: u16, headers: &[(&str, &str)], body: Option<Value>, times: u32) {
         let headers: serde_json::Map<String, Value> = headers
             .iter()
