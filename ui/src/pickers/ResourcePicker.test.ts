@@ -377,6 +377,37 @@ describe("ResourcePicker dialog", () => {
     expect(list().scrollTop).toBe(0);
   });
 
+  it("keeps Tab inside the dialog, and leaves arrow keys to the filter chooser", async () => {
+    const backend = new PickerBackend();
+    open(backend);
+    await rowsAre(["projects", "archive", "readme"]);
+    const choose = chooseButton();
+    expect(choose.disabled).toBe(true);
+    const cancelButton = screen.getByRole("button", { name: "Cancel" });
+    cancelButton.focus();
+    await fireEvent.keyDown(cancelButton, { key: "Tab" });
+    expect(document.activeElement, "Tab from the last control wraps to the first").toBe(screen.getAllByTestId("picker-crumb")[0]);
+    await fireEvent.keyDown(document.activeElement!, { key: "Tab", shiftKey: true });
+    expect(document.activeElement, "Shift+Tab from the first control wraps to the last").toBe(cancelButton);
+
+    const filter = screen.getByTestId("picker-filter");
+    const arrow = new KeyboardEvent("keydown", { key: "ArrowDown", bubbles: true, cancelable: true });
+    filter.dispatchEvent(arrow);
+    expect(arrow.defaultPrevented, "the select changes its own value with the arrows").toBe(false);
+    expect(activeId()).toBe("projects");
+  });
+
+  it("lets go of a single choice when moving elsewhere, so Choose never picks something out of view", async () => {
+    const backend = new PickerBackend();
+    open(backend);
+    await rowsAre(["projects", "archive", "readme"]);
+    await fireEvent.click(row("readme"));
+    expect(chooseButton().disabled).toBe(false);
+    await fireEvent.dblClick(row("projects"));
+    await rowsAre(["2026", "plan"]);
+    expect(chooseButton().disabled, "the file chosen above is not in this folder").toBe(true);
+  });
+
   it("cancels with Escape, stopping the listing still running", async () => {
     const backend = new PickerBackend();
     backend.hold = true;

@@ -100,6 +100,18 @@ describe("SchemaForm", () => {
     expect(lastValues(onchange).file).toBe("evil");
   });
 
+  it("does not submit the form it sits in when Enter is pressed in the picker's search box", async () => {
+    const onsubmit = vi.fn();
+    renderForm(new PickerBackend(), { onsubmit });
+    await fireEvent.click(within(field("file")).getByTestId("pick-drive.file"));
+    await waitFor(() => expect(document.querySelector('[data-testid="picker-row"]')).not.toBeNull());
+    await fireEvent.input(screen.getByTestId("picker-search"), { target: { value: "nothing like it" } });
+    const enter = new KeyboardEvent("keydown", { key: "Enter", bubbles: true, cancelable: true });
+    screen.getByTestId("picker-search").dispatchEvent(enter);
+    expect(enter.defaultPrevented, "Enter searches; it must not reach the form as a submission").toBe(true);
+    expect(onsubmit).not.toHaveBeenCalled();
+  });
+
   it("keeps typed text with the chosen ids", async () => {
     const { onchange } = renderForm(new PickerBackend());
     await fireEvent.input(screen.getByLabelText("Subject"), { target: { value: "Q3" } });

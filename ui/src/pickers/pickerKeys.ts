@@ -21,6 +21,8 @@ export function keyPlace(target: EventTarget | null, search: HTMLInputElement | 
 export function pickerKey(picker: PickerState, key: string, place: KeyPlace, actions: KeyActions): boolean {
   const inText = place.inSearch && !place.searchEmpty;
   const item = picker.activeItem;
+  // Buttons and the account or filter chooser keep their own keys; only Escape reaches the picker from them.
+  if (place.onControl && key !== "Escape" && key !== "Backspace") return false;
   switch (key) {
     case "Escape":
       actions.cancel();
@@ -48,10 +50,10 @@ export function pickerKey(picker: PickerState, key: string, place: KeyPlace, act
       return true;
     case "ArrowLeft":
     case "Backspace":
-      if (inText || place.onControl) return false;
+      if (inText) return false;
       return picker.up() || key === "Backspace";
     case " ":
-      if (place.inSearch || place.onControl || !item) return false;
+      if (place.inSearch || !item) return false;
       picker.toggle(item);
       return true;
     case "Enter":
@@ -62,7 +64,6 @@ export function pickerKey(picker: PickerState, key: string, place: KeyPlace, act
 }
 
 function enter(picker: PickerState, place: KeyPlace, item: Resource | null, actions: KeyActions): boolean {
-  if (place.onControl) return false;
   // Typed and pressed Enter before the pause: search now rather than act on a row of the old list.
   if (place.inSearch && picker.search.trim() !== picker.searched) {
     picker.applySearch();

@@ -115,6 +115,8 @@ export class PickerState {
     this.failure = null;
     this.active = -1;
     this.generation += 1;
+    // A single choice is something in view: moving elsewhere lets go of it. Several may be gathered from many places.
+    if (!this.multiple && !refresh) this.selected = [];
     if (connection === null) {
       this.failure = toUserError({ code: "NeedsAuth", message: "Connect an account first; there is nothing to list yet." });
       return;
