@@ -72,6 +72,12 @@ describe("VirtualList", () => {
     expect(shownIndexes()[0]).toBe(1_498);
   });
 
+  it("keeps its own scrolling class when the caller adds one", () => {
+    render(VirtualList<string>, { items: numbered(3), rowHeight: ROW, key: (item) => item, row, class: "list", "data-testid": "list" });
+    expect(viewport().classList.contains("viewport"), "without its class the container would not scroll").toBe(true);
+    expect(viewport().classList.contains("list")).toBe(true);
+  });
+
   it("scrolls back to the top when its reset key changes", async () => {
     const view = render(VirtualList<string>, {
       items: numbered(500),

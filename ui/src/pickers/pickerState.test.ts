@@ -3,7 +3,7 @@ import { waitFor } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { defaultConnection, isContainer, PickerState } from "./pickerState.svelte";
 import { pickerKey } from "./pickerKeys";
-import { kindNoun, pickerTitle } from "./wording";
+import { itemCount, kindNoun, pickerTitle } from "./wording";
 import { accessRequest } from "./accessRequest.svelte";
 import { connection } from "../test-fixtures";
 import { driveFile, file, folder, PickerBackend, spreadsheet } from "./test-backend";
@@ -90,6 +90,11 @@ describe("picker wording and access", () => {
     expect(kindNoun(spreadsheet)).toBe("spreadsheet");
     expect(pickerTitle({ ...driveFile, id: "jira.issue", name: "Issue" }, false)).toBe("Choose an issue");
     expect(pickerTitle(driveFile, true)).toBe("Choose one or more: Drive file");
+  });
+
+  it("counts items with thousands grouped, even where no locale is set", () => {
+    expect(itemCount(1)).toBe("1 item");
+    expect(itemCount(1234), "a bare 1234 is hard to read at a glance").not.toBe("1234 items");
   });
 
   it("asks for more access on the same connection with its products and the kind's", () => {

@@ -20,9 +20,20 @@ export function pickerTitle(kind: ResourceKind, multiple: boolean): string {
   return `Choose ${/^[aeiou]/i.test(noun) ? "an" : "a"} ${noun}`;
 }
 
-/** "1 item", "1,234 items", in the person's locale. */
+/** The person's number format; with no locale set (LANG=C, which WebKit calls POSIX) English, so thousands are grouped. */
+const numbers = (() => {
+  const local = new Intl.NumberFormat();
+  return local.resolvedOptions().locale.includes("-u-va-posix") ? new Intl.NumberFormat("en") : local;
+})();
+
+/** "1,234" in the person's locale. */
+export function formatCount(count: number): string {
+  return numbers.format(count);
+}
+
+/** "1 item", "1,234 items". */
 export function itemCount(count: number): string {
-  return `${count.toLocaleString()} ${count === 1 ? "item" : "items"}`;
+  return `${formatCount(count)} ${count === 1 ? "item" : "items"}`;
 }
 
 /** How an account reads in the account chip: its name if the person gave one, else the account. */
