@@ -374,6 +374,28 @@ async fn a_secondary_rate_limit_is_waited_out_and_a_primary_one_is_not_retried()
         1,
         "F7: no retry while the primary limit is exhausted"
     );
+
+    doubles.reset().await;
+    let unsaid = serde_json::json!({
+        "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+        "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+    });
+    doubles.fault(REPOS, 403, &[], Some(unsaid), 5).await;
+    let error = list(&resources, &refreshed(request(&octocat, "github.repo", None)))
+        .await
+        .err()
+        .expect("a secondary limit without retry-after asks for at least a minute");
+    assert_eq!(
+        error.code,
+        ErrorCode::Network,
+        "a limit, not a refusal of access: {error:?}"
+    );
+    assert!(error.message.contains("a minute"), "{}", error.message);
+    assert_eq!(
+        requests_to(&doubles, REPOS).await.len(),
+        1,
+        "and is not hammered meanwhile"
+    );
 }
 
 #[tokio::test]

@@ -276,8 +276,14 @@ impl Caller<'_> {
         ]
         .iter()
         .any(|reason| text.contains(reason));
+        // GitHub's secondary limit may come without retry-after: "wait at least a minute".
+        let rate_limited = text.to_lowercase().contains("rate limit");
         match status {
             403 if scope_refusal => needs_consent(name),
+            403 if rate_limited => UserError::new(
+                ErrorCode::Network,
+                format!("{name} is limiting requests right now; try again in a minute."),
+            ),
             403 => UserError::new(
                 ErrorCode::ProviderRejected,
                 format!("{name} does not let this account see that (HTTP 403)."),
