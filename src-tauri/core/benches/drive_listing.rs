@@ -41,7 +41,9 @@ impl Doubles {
             .expect("node starts the API doubles");
         let mut line = String::new();
         let stdout = child.stdout.take().expect("the doubles' stdout");
-        BufReader::new(stdout).read_line(&mut line).expect("the doubles say where they listen");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the doubles say where they listen");
         let ready: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
         let url = ready["url"].as_str().expect("url").to_owned();
         Self { child, url }

@@ -65,7 +65,10 @@ async fn a_folder_of_10000_files_pages_to_the_end_and_is_then_served_from_the_ca
     assert_eq!(listed.items().len(), 10_000, "every file of the folder is listed");
     assert_eq!(listed.summary.total, 10_000);
     assert!(!listed.summary.partial, "a listing that reached the end is complete");
-    assert!(listed.pages.len() >= 10, "pages arrive as Drive answers them, 1,000 at most each");
+    assert!(
+        listed.pages.len() >= 10,
+        "pages arrive as Drive answers them, 1,000 at most each"
+    );
     assert_eq!(
         listed.pages.last().map(|page| page.total),
         Some(10_000),
@@ -83,7 +86,10 @@ async fn a_folder_of_10000_files_pages_to_the_end_and_is_then_served_from_the_ca
         .await
         .expect("listed again");
     assert_eq!(again.items().len(), 10_000);
-    assert!(again.summary.cached_at.is_some(), "a listing a moment old comes from the cache");
+    assert!(
+        again.summary.cached_at.is_some(),
+        "a listing a moment old comes from the cache"
+    );
     assert_eq!(requests_to(&doubles, FILES).await.len(), 10, "and asks Drive nothing");
 
     let mut fresh = request(&ana, "drive.file", Some(&archive));
@@ -113,7 +119,11 @@ async fn a_page_token_that_repeats_stops_the_listing_and_says_it_is_partial() {
         requests_to(&doubles, FILES).await.len() <= 3,
         "the listing stops instead of asking for the same page forever"
     );
-    assert_eq!(listed.items().len(), 2_000, "the two distinct pages it did get are kept");
+    assert_eq!(
+        listed.items().len(),
+        2_000,
+        "the two distinct pages it did get are kept"
+    );
 }
 
 #[tokio::test]
@@ -122,9 +132,12 @@ async fn too_many_requests_is_waited_out_with_retry_after_in_seconds_or_as_a_dat
     let harness = google_harness(&server, &doubles, "resources-429");
     let ana = connect(&harness, &["drive"]).await;
     let resources = resources(&harness);
-    let body = serde_json::json!({"error": {"code": 429, "message": "Rate Limit Exceeded", "status": "RESOURCE_EXHAUSTED"}});
+    let body =
+        serde_json::json!({"error": {"code": 429, "message": "Rate Limit Exceeded", "status": "RESOURCE_EXHAUSTED"}});
 
-    doubles.fault(FILES, 429, &[("Retry-After", "3")], Some(body.clone()), 1).await;
+    doubles
+        .fault(FILES, 429, &[("Retry-After", "3")], Some(body.clone()), 1)
+        .await;
     let started = Instant::now();
     let listed = list(&resources, &request(&ana, "drive.file", Some("root")))
         .await
@@ -135,19 +148,31 @@ async fn too_many_requests_is_waited_out_with_retry_after_in_seconds_or_as_a_dat
         started.elapsed()
     );
     assert!(!listed.items().is_empty());
-    assert_eq!(requests_to(&doubles, FILES).await.len(), 2, "asked once more after the wait");
+    assert_eq!(
+        requests_to(&doubles, FILES).await.len(),
+        2,
+        "asked once more after the wait"
+    );
 
     doubles.reset().await;
     let now = std::time::SystemTime::now();
     let date = httpdate(now);
     let later = httpdate(now + Duration::from_secs(4));
     doubles
-        .fault(FILES, 429, &[("Retry-After", &later), ("Date", &date)], Some(body.clone()), 1)
+        .fault(
+            FILES,
+            429,
+            &[("Retry-After", &later), ("Date", &date)],
+            Some(body.clone()),
+            1,
+        )
         .await;
     let mut fresh = request(&ana, "drive.file", Some("root"));
     fresh.refresh = true;
     let started = Instant::now();
-    list(&resources, &fresh).await.expect("the listing goes on after the date");
+    list(&resources, &fresh)
+        .await
+        .expect("the listing goes on after the date");
     assert!(
         started.elapsed() >= TEST_SECOND * 3,
         "a Retry-After date four seconds after the answer's Date is waited out (took {:?})",
@@ -155,11 +180,24 @@ async fn too_many_requests_is_waited_out_with_retry_after_in_seconds_or_as_a_dat
     );
 
     doubles.reset().await;
-    doubles.fault(FILES, 429, &[("Retry-After", "3600")], Some(body), 1).await;
-    let error = list(&resources, &fresh).await.err().expect("an hour is too long to wait");
+    doubles
+        .fault(FILES, 429, &[("Retry-After", "3600")], Some(body), 1)
+        .await;
+    let error = list(&resources, &fresh)
+        .await
+        .err()
+        .expect("an hour is too long to wait");
     assert_eq!(error.code, ErrorCode::Network, "{error:?}");
-    assert!(error.message.contains("60 min"), "the wait is said in words: {}", error.message);
-    assert_eq!(requests_to(&doubles, FILES).await.len(), 1, "and not asked again meanwhile");
+    assert!(
+        error.message.contains("60 min"),
+        "the wait is said in words: {}",
+        error.message
+    );
+    assert_eq!(
+        requests_to(&doubles, FILES).await.len(),
+        1,
+        "and not asked again meanwhile"
+    );
 }
 
 #[tokio::test]
@@ -180,8 +218,15 @@ async fn a_refused_token_is_renewed_once_and_refused_again_needs_a_new_sign_in()
         .filter_map(|request| request["bearer"].as_str().map(str::to_owned))
         .collect();
     assert_eq!(bearers.len(), 2, "refused once, asked once more: {bearers:?}");
-    assert_eq!(bearers[0], first.expose().as_str(), "the first try used the stored token");
-    assert_ne!(bearers[1], bearers[0], "the retry used the renewed token from oidc-provider");
+    assert_eq!(
+        bearers[0],
+        first.expose().as_str(),
+        "the first try used the stored token"
+    );
+    assert_ne!(
+        bearers[1], bearers[0],
+        "the retry used the renewed token from oidc-provider"
+    );
 
     doubles.reset().await;
     let unauthorized = serde_json::json!({"error": {"code": 401, "message": "Request had invalid authentication credentials.", "status": "UNAUTHENTICATED"}});
@@ -225,7 +270,10 @@ async fn cancelling_mid_listing_stops_asking_and_keeps_nothing_in_the_cache() {
         .expect("a cancelled listing ends at once")
         .expect("the task ran")
         .expect("cancelling is not an error");
-    assert!(summary.cancelled && summary.partial, "it says it was cancelled: {summary:?}");
+    assert!(
+        summary.cancelled && summary.partial,
+        "it says it was cancelled: {summary:?}"
+    );
     let asked = requests_to(&doubles, FILES).await.len();
     assert!(asked < 10, "it stopped before the end ({asked} of 10 pages asked)");
     tokio::time::sleep(Duration::from_millis(700)).await;
@@ -235,7 +283,10 @@ async fn cancelling_mid_listing_stops_asking_and_keeps_nothing_in_the_cache() {
     let again = list(&resources, &request(&ana, "drive.file", Some(&archive)))
         .await
         .expect("the whole folder lists");
-    assert!(again.summary.cached_at.is_none(), "the cancelled listing was not cached");
+    assert!(
+        again.summary.cached_at.is_none(),
+        "the cancelled listing was not cached"
+    );
 }
 
 #[tokio::test]
@@ -250,7 +301,9 @@ async fn names_are_what_drive_says_markup_included_and_search_stays_in_the_folde
     let marked = root.named("<img src=x onerror=alert('drive')>.txt");
     assert!(marked.selectable, "a file with markup in its name is just a file");
     assert!(
-        root.items().iter().all(|item| item.item != "folder" || item.location.is_some()),
+        root.items()
+            .iter()
+            .all(|item| item.item != "folder" || item.location.is_some()),
         "every folder can be opened"
     );
 
@@ -268,7 +321,11 @@ async fn names_are_what_drive_says_markup_included_and_search_stays_in_the_folde
         "only names containing the search come back"
     );
     let sent = requests_to(&doubles, FILES).await;
-    let q = sent.last().and_then(|request| request["query"]["q"].as_str()).unwrap_or_default().to_owned();
+    let q = sent
+        .last()
+        .and_then(|request| request["query"]["q"].as_str())
+        .unwrap_or_default()
+        .to_owned();
     assert!(
         q.contains(&format!("'{project}' in parents")) && q.contains("name contains 'Budget'"),
         "Drive is asked to search within the folder: {q}"
@@ -310,7 +367,10 @@ async fn spreadsheets_open_to_their_tabs_and_calendars_are_listed() {
         .await
         .expect("its tabs list");
     assert_eq!(tabs.items().len(), 3, "every tab of the spreadsheet");
-    assert!(tabs.items().iter().all(|tab| tab.selectable && tab.id.starts_with(&first.id)));
+    assert!(tabs
+        .items()
+        .iter()
+        .all(|tab| tab.selectable && tab.id.starts_with(&first.id)));
 
     let calendars = list(&resources, &request(&ana, "calendar.calendar", None))
         .await
@@ -319,7 +379,8 @@ async fn spreadsheets_open_to_their_tabs_and_calendars_are_listed() {
         calendars
             .items()
             .iter()
-            .any(|calendar| calendar.id == "ana@example.com" && calendar.detail.as_deref().unwrap_or("").contains("Primary")),
+            .any(|calendar| calendar.id == "ana@example.com"
+                && calendar.detail.as_deref().unwrap_or("").contains("Primary")),
         "the primary calendar is there and marked"
     );
 }
