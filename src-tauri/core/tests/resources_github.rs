@@ -26,10 +26,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use doubles::{seed, ApiDoubles};
-use resources_support::{list, request, requests_to, resources, Listed, TEST_SECOND};
+use resources_support::{list, refreshed, request, requests_to, resources, TEST_SECOND};
 use switchboard_core::connections::{Connection, ConnectionStatus};
 use switchboard_core::error::ErrorCode;
-use switchboard_core::resources::{ApiPolicy, ListRequest, Resources};
+use switchboard_core::resources::{ApiPolicy, Resources};
 
 const REPOS: &str = "/github/user/repos";
 const TOKEN: &str = "ghp_switchboardTestToken0001";
@@ -45,15 +45,6 @@ async fn github(doubles: &ApiDoubles, test: &str) -> (connector::Harness, Connec
     );
     doubles.reset().await; // the identity request is not part of any listing
     (harness, connection)
-}
-
-fn refreshed(mut asked: ListRequest) -> ListRequest {
-    asked.refresh = true;
-    asked
-}
-
-fn names(listed: &Listed) -> Vec<&str> {
-    listed.items().iter().map(|item| item.name.as_str()).collect()
 }
 
 #[tokio::test]
@@ -159,7 +150,8 @@ async fn a_search_is_applied_to_the_names_as_github_cannot_search_this_list() {
     let all = list(&resources, &request(&octocat, "github.repo", None))
         .await
         .expect("the repositories list");
-    let expected: Vec<&str> = names(&all)
+    let expected: Vec<&str> = all
+        .names()
         .into_iter()
         .filter(|name| name.to_lowercase().contains("cli"))
         .collect();
@@ -170,7 +162,7 @@ async fn a_search_is_applied_to_the_names_as_github_cannot_search_this_list() {
     searched.search = Some("CLI".into());
     let found = list(&resources, &searched).await.expect("searched");
     assert_eq!(
-        names(&found),
+        found.names(),
         expected,
         "exactly the names containing the search, case aside, in GitHub's order"
     );
@@ -230,7 +222,7 @@ async fn branches_page_to_the_end_and_the_tree_opens_one_level_at_a_time() {
         .await
         .expect("the top directory lists");
     assert_eq!(
-        names(&root),
+        root.names(),
         [".github", "docs", "src", ".gitignore", "LICENSE", "README.md"],
         "directories first, then files, each in GitHub's order"
     );
@@ -247,7 +239,7 @@ async fn branches_page_to_the_end_and_the_tree_opens_one_level_at_a_time() {
         .await
         .expect("src lists");
     assert_eq!(
-        names(&inside),
+        inside.names(),
         ["util", "lib.rs", "main.rs"],
         "one level deeper: src's own entries, not the whole tree"
     );
@@ -457,7 +449,7 @@ async fn a_next_page_on_another_origin_is_not_followed_and_the_list_says_it_stop
         .await
         .expect("what the first page gave is kept");
     assert_eq!(
-        names(&listed),
+        listed.names(),
         ["octocat/hello-world", "octocat/big-repo"],
         "the first page's repositories"
     );

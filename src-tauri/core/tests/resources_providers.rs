@@ -29,10 +29,10 @@ use std::time::{Duration, Instant};
 use connector::Harness;
 use doubles::{seed, ApiDoubles};
 use fake_provider::{FakeProvider, Reply};
-use resources_support::{list, request, requests_to, resources, Listed};
+use resources_support::{filtered, list, refreshed, request, requests_to, resources, searched};
 use switchboard_core::connections::{browser_flow, ConnectMethod, ConnectRequest, Connection, FlowState};
 use switchboard_core::error::ErrorCode;
-use switchboard_core::resources::{ApiPolicy, ListRequest, Resources};
+use switchboard_core::resources::{ApiPolicy, Resources};
 
 const CHANNELS: &str = "/slack/api/conversations.list";
 const USERS: &str = "/slack/api/users.list";
@@ -44,27 +44,6 @@ const SUPABASE_KEY: &str = "sb_publishable_switchboardTestKey01";
 const LIVE_CHANNELS: usize = 321;
 /// Every eighth channel from #3 is private; none of them is archived.
 const PRIVATE_CHANNELS: usize = 44;
-
-fn names(listed: &Listed) -> Vec<&str> {
-    listed.items().iter().map(|item| item.name.as_str()).collect()
-}
-
-fn filtered(connection: &Connection, kind: &str, location: Option<&str>, filter: &str) -> ListRequest {
-    let mut asked = request(connection, kind, location);
-    asked.filter = Some(filter.into());
-    asked
-}
-
-fn searched(connection: &Connection, kind: &str, location: Option<&str>, search: &str) -> ListRequest {
-    let mut asked = request(connection, kind, location);
-    asked.search = Some(search.into());
-    asked
-}
-
-fn refreshed(mut asked: ListRequest) -> ListRequest {
-    asked.refresh = true;
-    asked
-}
 
 async fn slack(doubles: &ApiDoubles, test: &str) -> (Harness, Connection) {
     let harness = pasted::harness_for(doubles, "slack", test);
@@ -124,7 +103,7 @@ async fn slack_channels_page_by_cursor_and_people_leave_out_deactivated_accounts
         "a channel is picked by its id: {general:?}"
     );
     assert!(
-        !names(&channels).contains(&"proj-alpha-5"),
+        !channels.names().contains(&"proj-alpha-5"),
         "the seed's first archived channel is not offered"
     );
 
@@ -160,7 +139,7 @@ async fn slack_channels_page_by_cursor_and_people_leave_out_deactivated_accounts
         .await
         .expect("the page lists");
     assert_eq!(
-        names(&sent_anyway),
+        sent_anyway.names(),
         ["live-news"],
         "an archived channel is never offered"
     );
@@ -245,7 +224,7 @@ async fn supabase_lists_tables_and_views_and_a_tables_columns_in_order() {
         .await
         .expect("the tables list");
     assert_eq!(
-        names(&all),
+        all.names(),
         [
             "active_projects",
             "comments",
@@ -271,13 +250,13 @@ async fn supabase_lists_tables_and_views_and_a_tables_columns_in_order() {
     let views = list(&resources, &filtered(&connection, "supabase.table", None, "view"))
         .await
         .expect("the views list");
-    assert_eq!(names(&views), ["active_projects", "order_totals"], "only the views");
+    assert_eq!(views.names(), ["active_projects", "order_totals"], "only the views");
 
     let columns = list(&resources, &request(&connection, "supabase.column", Some("todos")))
         .await
         .expect("todos' columns list");
     assert_eq!(
-        names(&columns),
+        columns.names(),
         ["id", "user_id", "task", "is_complete", "inserted_at"],
         "the columns as the table has them, not sorted"
     );
@@ -472,7 +451,7 @@ async fn a_jira_search_is_sent_as_jql_with_quotes_escaped() {
             .iter()
             .all(|item| item.name.starts_with("Fix login redirect")),
         "and only them: {:?}",
-        names(&found)
+        found.names()
     );
 }
 

@@ -54,6 +54,26 @@ pub fn request(connection: &Connection, kind: &str, location: Option<&str>) -> L
     }
 }
 
+/// `asked` with the cache skipped.
+pub fn refreshed(mut asked: ListRequest) -> ListRequest {
+    asked.refresh = true;
+    asked
+}
+
+/// A request with a filter.
+pub fn filtered(connection: &Connection, kind: &str, location: Option<&str>, filter: &str) -> ListRequest {
+    let mut asked = request(connection, kind, location);
+    asked.filter = Some(filter.into());
+    asked
+}
+
+/// A request with a search.
+pub fn searched(connection: &Connection, kind: &str, location: Option<&str>, search: &str) -> ListRequest {
+    let mut asked = request(connection, kind, location);
+    asked.search = Some(search.into());
+    asked
+}
+
 /// What a listing sent, page by page, and how it ended.
 pub struct Listed {
     pub pages: Vec<ListingPage>,
@@ -63,6 +83,11 @@ pub struct Listed {
 impl Listed {
     pub fn items(&self) -> Vec<&Resource> {
         self.pages.iter().flat_map(|page| page.items.iter()).collect()
+    }
+
+    /// Every item's name, in order.
+    pub fn names(&self) -> Vec<&str> {
+        self.items().iter().map(|item| item.name.as_str()).collect()
     }
 
     /// The item named `name`, or a failure listing what there was.

@@ -7,18 +7,14 @@ use std::sync::Arc;
 
 use switchboard_core::resources::{ApiPolicy, ListRequest, ListingPage, Resource, Resources};
 
-use crate::connect::connector;
+use crate::connect::{block_on, connector};
 
 pub struct BrowseArgs {
     pub request: ListRequest,
 }
 
 pub fn browse(args: BrowseArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| format!("could not start: {error}"))?;
-    runtime.block_on(async {
+    block_on(async {
         let (connector, _events) = connector(overrides, false)?;
         let resources = Resources::new(Arc::clone(&connector), ApiPolicy::default());
         let mut items: Vec<Resource> = Vec::new();

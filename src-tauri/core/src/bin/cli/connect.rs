@@ -63,12 +63,17 @@ pub(crate) fn connector(
     Ok((connector, events))
 }
 
-pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {
+/// Runs `work` to its end on a runtime of this thread.
+pub(crate) fn block_on<T>(work: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|error| format!("could not start: {error}"))?;
-    runtime.block_on(async {
+    runtime.block_on(work)
+}
+
+pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {
+    block_on(async {
         let (connector, mut events) = connector(overrides, args.open_browser)?;
         let request = ConnectRequest {
             provider: args.provider,

@@ -8,7 +8,7 @@ use switchboard_core::clock::format_utc;
 use switchboard_core::connections::operations::audit_json_lines;
 use switchboard_core::connections::{DeleteOutcome, RevocationOutcome};
 
-use crate::connect::{connector, print_connections};
+use crate::connect::{block_on, connector, print_connections};
 
 /// One operation on one connection.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,11 +45,7 @@ impl Operation {
 }
 
 pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|error| format!("could not start: {error}"))?;
-    runtime.block_on(async {
+    block_on(async {
         let (connector, _events) = connector(overrides, false)?;
         let connection = match operation {
             Operation::Get => connector.connection(id),
