@@ -34,15 +34,14 @@ const provider = new Provider(issuer, {
       redirect_uris: ["http://127.0.0.1/callback/google", "switchboard://oauth/callback/google"],
     },
   ],
-  // Google's API scopes too, so a "Google" sign-in here is granted what its products ask for.
+  // Google's Drive, Sheets and Calendar scopes too, so a "Google" sign-in here can browse them;
+  // not Gmail's, so a sign-in asking for Gmail is granted fewer scopes than it asked (B10).
   scopes: [
     "openid",
     "offline_access",
     "email",
     "profile",
     ...[
-      "gmail.readonly",
-      "gmail.send",
       "drive.file",
       "drive.readonly",
       "spreadsheets",

@@ -3,11 +3,11 @@
 //! real browsing service — time to the first page, time to all ten pages, and how much the
 //! process grows holding the listing (resident memory before and after, printed once).
 
+#[path = "../tests/support/node.rs"]
+mod node;
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,26 +26,11 @@ struct Doubles {
 
 impl Doubles {
     fn start() -> Self {
-        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let server = manifest
-            .ancestors()
-            .map(|dir| dir.join("tests/doubles/server.mjs"))
-            .find(|path| path.exists())
-            .expect("tests/doubles/server.mjs above the core crate");
-        let mut child = Command::new("node")
-            .arg(server)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node starts the API doubles");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("the doubles' stdout");
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("the doubles say where they listen");
-        let ready: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
-        let url = ready["url"].as_str().expect("url").to_owned();
+        let (child, ready) = node::start_node("doubles", "server.mjs");
+        let url = ready["url"]
+            .as_str()
+            .expect("the doubles say where they listen")
+            .to_owned();
         Self { child, url }
     }
 }

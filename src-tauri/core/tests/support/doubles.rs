@@ -5,9 +5,10 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+#[path = "node.rs"]
+mod node;
+
+use std::process::Child;
 
 use serde_json::{json, Value};
 
@@ -63,16 +64,6 @@ pub mod seed {
 /// The provider prefixes the server answers under.
 pub const PROVIDERS: [&str; 6] = ["google", "sheets", "github", "slack", "atlassian", "supabase"];
 
-/// tests/doubles at the repository root.
-fn doubles_dir() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let found = manifest
-        .ancestors()
-        .map(|dir| dir.join("tests/doubles"))
-        .find(|dir| dir.join("server.mjs").exists());
-    found.unwrap_or_else(|| panic!("tests/doubles not found above {}", manifest.display()))
-}
-
 pub struct ApiDoubles {
     child: Child,
     url: String,
@@ -82,19 +73,7 @@ pub struct ApiDoubles {
 impl ApiDoubles {
     /// Starts `node tests/doubles/server.mjs` and waits until it listens.
     pub fn start() -> Self {
-        let mut child = Command::new("node")
-            .arg(doubles_dir().join("server.mjs"))
-            .stdin(Stdio::piped()) // the server stops when this closes, i.e. when the test ends
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start node tests/doubles/server.mjs");
-        let stdout = child.stdout.take().expect("the server's stdout");
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        reader.read_line(&mut line).expect("the server's first line");
-        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-        let ready: Value = serde_json::from_str(&line).unwrap_or_else(|error| panic!("server said {line:?}: {error}"));
+        let (child, ready) = node::start_node("doubles", "server.mjs");
         let url = ready["url"].as_str().expect("url").to_owned();
         Self {
             child,

@@ -3,21 +3,10 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+#[path = "node.rs"]
+mod node;
 
-use serde_json::Value;
-
-/// tests/oidc at the repository root (this file serves the core's tests and the app's).
-fn oidc_dir() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let found = manifest
-        .ancestors()
-        .map(|dir| dir.join("tests/oidc"))
-        .find(|dir| dir.join("server.mjs").exists());
-    found.unwrap_or_else(|| panic!("tests/oidc not found above {}", manifest.display()))
-}
+use std::process::Child;
 
 pub struct OidcServer {
     child: Child,
@@ -30,26 +19,11 @@ pub struct OidcServer {
 
 impl OidcServer {
     pub fn start() -> Self {
-        let dir = oidc_dir();
         assert!(
-            dir.join("node_modules/oidc-provider").exists(),
-            "oidc-provider is not installed in {}; `make test` installs it",
-            dir.display()
+            node::tests_dir("oidc").join("node_modules/oidc-provider").exists(),
+            "oidc-provider is not installed in tests/oidc; `make test` installs it"
         );
-        let mut child = Command::new("node")
-            .arg(dir.join("server.mjs"))
-            .stdin(Stdio::piped()) // the server stops when this closes, i.e. when the test ends
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start node tests/oidc/server.mjs");
-        let stdout = child.stdout.take().expect("the server's stdout");
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        reader.read_line(&mut line).expect("the server's first line");
-        // Keep draining: oidc-provider logs to stdout, and a closed pipe would kill it.
-        std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
-        let ready: Value = serde_json::from_str(&line).unwrap_or_else(|error| panic!("server said {line:?}: {error}"));
+        let (child, ready) = node::start_node("oidc", "server.mjs");
         Self {
             issuer: ready["issuer"].as_str().expect("issuer").to_owned(),
             client_id: ready["clientId"].as_str().expect("clientId").to_owned(),
@@ -105,7 +79,7 @@ pub async fn decline_in_browser(authorize_url: &str) -> (bool, String) {
 
 async fn browse(authorize_url: &str, login: &str, envs: &[(&str, &str)]) -> (bool, String) {
     let output = tokio::process::Command::new("node")
-        .arg(oidc_dir().join("approve.mjs"))
+        .arg(node::tests_dir("oidc").join("approve.mjs"))
         .args([authorize_url, login])
         .envs(envs.iter().copied())
         .output()
