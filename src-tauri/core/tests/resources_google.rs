@@ -24,7 +24,7 @@ use oidc::OidcServer;
 use resources_support::{google_harness, list, request, requests_to, resources, TEST_SECOND};
 use switchboard_core::connections::{browser_flow, ConnectRequest, Connection, ConnectionStatus};
 use switchboard_core::error::ErrorCode;
-use switchboard_core::resources::Resources;
+use switchboard_core::resources::{ApiPolicy, Resources};
 
 const FILES: &str = "/google/drive/v3/files";
 
@@ -97,6 +97,33 @@ async fn a_folder_of_10000_files_pages_to_the_end_and_is_then_served_from_the_ca
     let refreshed = list(&resources, &fresh).await.expect("refreshed");
     assert!(refreshed.summary.cached_at.is_none(), "refresh asks the provider again");
     assert_eq!(requests_to(&doubles, FILES).await.len(), 20);
+}
+
+#[tokio::test]
+async fn a_listing_stops_at_the_item_cap_and_says_the_rest_needs_a_search() {
+    let (server, doubles) = (OidcServer::start(), ApiDoubles::start());
+    let harness = google_harness(&server, &doubles, "resources-cap");
+    let ana = connect(&harness, &["drive"]).await;
+    let capped = ApiPolicy {
+        max_items: 2_500,
+        ..ApiPolicy::default()
+    };
+    let resources = Resources::new(std::sync::Arc::clone(&harness.connector), capped);
+    let listed = list(
+        &resources,
+        &request(&ana, "drive.file", Some(doubles::seed::ARCHIVE_FOLDER)),
+    )
+    .await
+    .expect("a capped listing is still a listing");
+    assert_eq!(listed.items().len(), 2_500, "F9: no more than the cap is gathered");
+    assert!(listed.summary.partial, "and the list says it is not everything");
+    let note = listed.summary.note.clone().unwrap_or_default();
+    assert!(note.contains("first 2,500") && note.contains("search"), "{note}");
+    assert_eq!(
+        requests_to(&doubles, FILES).await.len(),
+        3,
+        "no page is asked for past the cap"
+    );
 }
 
 #[tokio::test]

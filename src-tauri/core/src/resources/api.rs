@@ -25,9 +25,12 @@ use crate::vault::Sensitive;
 /// A listing page can be large (a Drive page of 1,000 files, a project's OpenAPI document).
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
-/// How listings talk to providers.
+/// How listings talk to providers, and how much one gathers.
 #[derive(Clone)]
 pub struct ApiPolicy {
+    /// The most items one listing gathers (SECURITY.md F9); a person searches rather than
+    /// scrolls past this, and the list says it stopped there.
+    pub max_items: usize,
     pub timeout: Duration,
     /// Waits (rate limits) and retries (5xx) in all, per request.
     pub attempts: u32,
@@ -42,6 +45,7 @@ pub struct ApiPolicy {
 impl Default for ApiPolicy {
     fn default() -> Self {
         Self {
+            max_items: 50_000,
             timeout: Duration::from_secs(30),
             attempts: 4,
             max_wait_seconds: 60,

@@ -12,9 +12,6 @@ use super::model::{ListingPage, Resource};
 use super::source::{Next, Query, Source};
 use crate::error::UserError;
 
-/// The most items one listing gathers; a person searches rather than scrolls past this.
-pub const MAX_ITEMS: usize = 50_000;
-
 /// How a listing went: everything it found, and whether that is all there is.
 #[derive(Debug, Default)]
 pub struct Gathered {
@@ -38,13 +35,14 @@ pub async fn gather(
 ) -> Result<Gathered, UserError> {
     let plan = source.plan(query)?;
     let wanted = (!source.searches(query)).then_some(query.search).flatten();
+    let cap = caller.policy.max_items;
     let mut gathered = Gathered::default();
-    gathered.take(plan.leading, wanted, on_page);
+    gathered.take(plan.leading, wanted, cap, on_page);
     let mut next = plan.request.map(|request| request.url);
     let mut seen: HashSet<String> = HashSet::new();
     while let Some(url) = next.take() {
-        if gathered.items.len() >= MAX_ITEMS {
-            gathered.note = Some(capped_note());
+        if gathered.items.len() >= cap {
+            gathered.note = Some(capped_note(cap));
             break;
         }
         let answer = match caller.get(&url).await {
@@ -56,7 +54,7 @@ pub async fn gather(
             Err(Stop::Failed(error)) => return Err(error),
         };
         let parsed = source.parse(query, &answer)?;
-        gathered.take(parsed.items, wanted, on_page);
+        gathered.take(parsed.items, wanted, cap, on_page);
         match following(&url, parsed.next, &mut seen, &caller.provider.name) {
             Ok(url) => next = url,
             Err(note) => gathered.note = Some(note),
@@ -71,9 +69,15 @@ pub async fn gather(
 impl Gathered {
     /// Keeps the items that match the search (when filtering here), up to the cap, and sends
     /// them on as a page.
-    fn take(&mut self, items: Vec<Resource>, wanted: Option<&str>, on_page: &mut (dyn FnMut(ListingPage) + Send)) {
+    fn take(
+        &mut self,
+        items: Vec<Resource>,
+        wanted: Option<&str>,
+        cap: usize,
+        on_page: &mut (dyn FnMut(ListingPage) + Send),
+    ) {
         let needle = wanted.map(str::to_lowercase);
-        let room = MAX_ITEMS.saturating_sub(self.items.len());
+        let room = cap.saturating_sub(self.items.len());
         let mut page: Vec<Resource> = items
             .into_iter()
             .filter(|item| {
@@ -84,7 +88,7 @@ impl Gathered {
             .collect();
         if page.len() > room {
             page.truncate(room);
-            self.note = Some(capped_note());
+            self.note = Some(capped_note(cap));
         }
         if page.is_empty() {
             return;
@@ -140,10 +144,10 @@ fn with_param(url: &Url, name: &str, value: &str) -> Url {
     next
 }
 
-fn capped_note() -> String {
+fn capped_note(cap: usize) -> String {
     format!(
         "Showing the first {} items; search to find the rest.",
-        group_digits(MAX_ITEMS)
+        group_digits(cap)
     )
 }
 

@@ -16,6 +16,5 @@ mod sources;
 
 pub use api::{ApiPolicy, Cancel};
 pub use kinds::{all_kinds, kind, kinds_of};
-pub use listing::MAX_ITEMS;
 pub use model::{ListRequest, ListingPage, ListingSummary, Resource, ResourceFilter, ResourceKind};
 pub use service::Resources;
