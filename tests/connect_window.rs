@@ -5,6 +5,8 @@
 
 mod support;
 
+#[path = "../src-tauri/core/tests/support/node.rs"]
+mod node;
 #[path = "../src-tauri/core/tests/support/oidc.rs"]
 mod oidc;
 

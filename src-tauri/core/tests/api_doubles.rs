@@ -3,6 +3,8 @@
 //! control plane (faults, rejected tokens, stuck paging, delays, the log) does what it says.
 //! Other tests trust these doubles, so these tests read them through plain HTTP only.
 
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/doubles.rs"]
 mod doubles;
 

@@ -6,6 +6,8 @@
 mod connector;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 

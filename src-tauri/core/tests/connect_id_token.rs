@@ -12,6 +12,8 @@ mod fake_issuer;
 mod fake_provider;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 

@@ -8,6 +8,8 @@ mod connector;
 mod google_flow;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 

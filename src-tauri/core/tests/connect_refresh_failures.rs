@@ -10,6 +10,8 @@ mod fake_provider;
 mod google_flow;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 #[path = "support/refresh_cases.rs"]

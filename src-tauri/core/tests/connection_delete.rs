@@ -9,6 +9,8 @@ mod connector;
 mod fake_provider;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 #[path = "support/operations_cases.rs"]

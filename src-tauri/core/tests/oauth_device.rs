@@ -5,6 +5,8 @@
 
 #[path = "support/fake_provider.rs"]
 mod fake_provider;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 #[path = "support/oidc_device.rs"]

@@ -3,6 +3,8 @@
 //! takes the callback, the code is exchanged, and refresh tokens rotate. Also: a wrong PKCE
 //! verifier (B14), a replayed code, and a revoked refresh token (C1).
 
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 

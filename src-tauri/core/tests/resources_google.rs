@@ -6,6 +6,8 @@
 
 #[path = "support/connector.rs"]
 mod connector;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/doubles.rs"]
 mod doubles;
 #[path = "support/google_flow.rs"]

@@ -9,6 +9,8 @@
 
 #[path = "support/connector.rs"]
 mod connector;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/doubles.rs"]
 mod doubles;
 #[path = "support/fake_provider.rs"]

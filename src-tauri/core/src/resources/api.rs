@@ -5,21 +5,19 @@
 //! cancellation at any await, and refusals told in plain words. Slack's `ok:false` answers
 //! (HTTP 200) are read as the refusals they are. Nothing of a response body reaches an error.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
-use tokio::sync::Notify;
 use url::Url;
 
+use super::cancel::Cancel;
 use super::source::ApiAnswer;
+use super::verdict::{link_next, rate_limited, refusal, slack_refusal, Attempt};
 use crate::catalog::{AuthKind, CredentialPlacement, Provider};
 use crate::clock::{Clock, SystemClock};
 use crate::connections::{Connection, Connector};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::http::{auth_client_with_timeout, host_of, network_error, HttpError};
-use crate::oauth::retry::retry_after_seconds;
 use crate::vault::Sensitive;
 
 /// A listing page can be large (a Drive page of 1,000 files, a project's OpenAPI document).
@@ -55,36 +53,6 @@ impl Default for ApiPolicy {
     }
 }
 
-/// Set when the person no longer wants the listing; every wait ends at once.
-#[derive(Clone, Default)]
-pub struct Cancel(Arc<(AtomicBool, Notify)>);
-
-impl Cancel {
-    pub fn cancel(&self) {
-        self.0 .0.store(true, Ordering::SeqCst);
-        self.0 .1.notify_waiters();
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0 .0.load(Ordering::SeqCst)
-    }
-
-    pub(super) fn inner(&self) -> &Arc<(AtomicBool, Notify)> {
-        &self.0
-    }
-
-    /// Returns once cancelled.
-    pub async fn cancelled(&self) {
-        loop {
-            let notified = self.0 .1.notified(); // registered before the check: no lost wake-up
-            if self.is_cancelled() {
-                return;
-            }
-            notified.await;
-        }
-    }
-}
-
 /// Why a request gave no answer.
 #[derive(Debug)]
 pub enum Stop {
@@ -106,14 +74,6 @@ pub struct Caller<'a> {
     pub client: &'a reqwest::Client,
     pub policy: &'a ApiPolicy,
     pub cancel: &'a Cancel,
-}
-
-/// What one try came to.
-enum Attempt {
-    Answer(ApiAnswer),
-    Unauthorized,
-    Wait { seconds: Option<u64>, status: u16 },
-    Refused(UserError),
 }
 
 impl Caller<'_> {
@@ -174,7 +134,7 @@ impl Caller<'_> {
             .map_err(|error| self.network(network_error(url, &error)))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        if let Some(seconds) = self.rate_limited(status, &headers) {
+        if let Some(seconds) = rate_limited(status, &headers, self.policy.clock.now()) {
             return Ok(Attempt::Wait { seconds, status });
         }
         if matches!(status, 500 | 502 | 503 | 504) {
@@ -185,7 +145,7 @@ impl Caller<'_> {
         }
         let body = read_page(url, response).await.map_err(|error| self.network(error))?;
         if !(200..300).contains(&status) {
-            return Ok(Attempt::Refused(self.refusal(status, &body)));
+            return Ok(Attempt::Refused(refusal(&self.provider.name, status, &body)));
         }
         let json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| {
             UserError::new(
@@ -194,32 +154,13 @@ impl Caller<'_> {
             )
         })?;
         if json.get("ok") == Some(&serde_json::Value::Bool(false)) {
-            return Ok(self.slack_refusal(&json));
+            return Ok(slack_refusal(&self.provider.name, &json));
         }
         let link_next = headers
             .get("link")
             .and_then(|value| value.to_str().ok())
             .and_then(link_next);
         Ok(Attempt::Answer(ApiAnswer { json, link_next }))
-    }
-
-    /// Seconds to wait when the answer says to slow down (`Some(None)`: no time given).
-    fn rate_limited(&self, status: u16, headers: &HeaderMap) -> Option<Option<u64>> {
-        let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
-        let now = self.policy.clock.now();
-        let retry_after = header("retry-after").and_then(|value| retry_after_seconds(value, header("date"), now));
-        let exhausted = header("x-ratelimit-remaining") == Some("0");
-        let until_reset = header("x-ratelimit-reset")
-            .and_then(|reset| reset.trim().parse::<i64>().ok())
-            .map(|reset| u64::try_from(reset - now).unwrap_or(0));
-        match status {
-            429 => Some(retry_after.or(until_reset)),
-            503 if retry_after.is_some() => Some(retry_after),
-            // GitHub: a secondary limit carries retry-after; the primary one, remaining 0.
-            403 if retry_after.is_some() => Some(retry_after),
-            403 if exhausted => Some(until_reset),
-            _ => None,
-        }
     }
 
     /// The wait before try `tries`, or the error when the provider asks for too long.
@@ -268,79 +209,6 @@ impl Caller<'_> {
     fn network(&self, error: HttpError) -> UserError {
         UserError::new(ErrorCode::Network, format!("{error}; try again."))
     }
-
-    /// A refusal in plain words, by status; only a few known reason words of the body are read.
-    fn refusal(&self, status: u16, body: &[u8]) -> UserError {
-        let name = &self.provider.name;
-        let text = String::from_utf8_lossy(body);
-        let scope_refusal = [
-            "insufficientPermissions",
-            "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
-            "insufficient_scope",
-        ]
-        .iter()
-        .any(|reason| text.contains(reason));
-        // GitHub's secondary limit may come without retry-after: "wait at least a minute".
-        let rate_limited = text.to_lowercase().contains("rate limit");
-        match status {
-            403 if scope_refusal => needs_consent(name),
-            403 if rate_limited => UserError::new(
-                ErrorCode::Network,
-                format!("{name} is limiting requests right now; try again in a minute."),
-            ),
-            403 => UserError::new(
-                ErrorCode::ProviderRejected,
-                format!("{name} does not let this account see that (HTTP 403)."),
-            ),
-            404 => UserError::new(
-                ErrorCode::NotFound,
-                format!("{name} says that is not there any more (HTTP 404); go back and choose again."),
-            ),
-            _ => UserError::new(
-                ErrorCode::ProviderRejected,
-                format!("{name} did not accept the request (HTTP {status})."),
-            ),
-        }
-    }
-
-    /// Slack answers HTTP 200 with `{"ok": false, "error": "…"}`.
-    fn slack_refusal(&self, json: &serde_json::Value) -> Attempt {
-        let error = json
-            .get("error")
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default();
-        let name = &self.provider.name;
-        match error {
-            "invalid_auth" | "not_authed" | "token_revoked" | "token_expired" | "account_inactive" => {
-                Attempt::Unauthorized
-            }
-            "ratelimited" => Attempt::Wait {
-                seconds: None,
-                status: 429,
-            },
-            "missing_scope" => Attempt::Refused(needs_consent(name)),
-            _ => {
-                let code: String = error
-                    .chars()
-                    .filter(|c| c.is_ascii_lowercase() || *c == '_')
-                    .take(40)
-                    .collect();
-                Attempt::Refused(UserError::new(
-                    ErrorCode::ProviderRejected,
-                    format!("{name} did not accept the request ({code})."),
-                ))
-            }
-        }
-    }
-}
-
-fn needs_consent(provider: &str) -> UserError {
-    UserError::new(
-        ErrorCode::NeedsConsent,
-        format!(
-            "{provider} has not given this connection permission to list these; allow more access on this account."
-        ),
-    )
 }
 
 /// The body, refused past the cap.
@@ -362,56 +230,7 @@ async fn read_page(url: &Url, mut response: reqwest::Response) -> Result<Vec<u8>
     Ok(body)
 }
 
-/// The `rel="next"` target of a Link header (RFC 8288), as GitHub sends it.
-pub fn link_next(header: &str) -> Option<String> {
-    header.split(',').find_map(|link| {
-        let (target, params) = link.split_once(';')?;
-        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
-        let next = params
-            .split(';')
-            .any(|param| matches!(param.trim(), "rel=\"next\"" | "rel=next"));
-        next.then(|| target.to_owned())
-    })
-}
-
 /// The one client listings use: no redirects (a bearer token never follows one), a time limit.
 pub fn api_client(policy: &ApiPolicy) -> reqwest::Client {
     auth_client_with_timeout(policy.timeout)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_next_link_is_found_among_others() {
-        let header = r#"<https://api.github.com/user/repos?page=1>; rel="prev", <https://api.github.com/user/repos?page=3>; rel="next", <https://api.github.com/user/repos?page=5>; rel="last""#;
-        assert_eq!(
-            link_next(header).as_deref(),
-            Some("https://api.github.com/user/repos?page=3"),
-            "GitHub lists prev, next, last in one header"
-        );
-        assert_eq!(
-            link_next(r#"<https://x/?page=5>; rel="last""#),
-            None,
-            "the last page has no next"
-        );
-        assert_eq!(link_next("garbage"), None);
-    }
-
-    #[tokio::test]
-    async fn cancelling_ends_a_wait_that_started_before() {
-        let cancel = Cancel::default();
-        let waiting = tokio::spawn({
-            let cancel = cancel.clone();
-            async move { cancel.cancelled().await }
-        });
-        tokio::task::yield_now().await;
-        cancel.cancel();
-        tokio::time::timeout(Duration::from_secs(5), waiting)
-            .await
-            .expect("a cancelled wait ends at once")
-            .expect("the task ran");
-        assert!(cancel.is_cancelled());
-    }
 }

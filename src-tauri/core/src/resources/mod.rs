@@ -7,14 +7,17 @@
 
 mod api;
 mod cache;
+mod cancel;
 mod kinds;
 mod listing;
 mod model;
 mod service;
 pub mod source;
 mod sources;
+mod verdict;
 
-pub use api::{ApiPolicy, Cancel};
+pub use api::ApiPolicy;
+pub use cancel::Cancel;
 pub use kinds::{all_kinds, kind, kinds_of};
 pub use model::{ListRequest, ListingPage, ListingSummary, Resource, ResourceFilter, ResourceKind};
 pub use service::Resources;

@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::api::{api_client, ApiPolicy, Caller, Cancel};
+use super::api::{api_client, ApiPolicy, Caller};
 use super::cache::{CacheKey, Cached, ListingCache};
+use super::cancel::Cancel;
 use super::kinds::{kind, kinds_of};
 use super::listing::gather;
 use super::model::{ListRequest, ListingPage, ListingSummary, ResourceKind};

@@ -3,8 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 
-#[path = "node.rs"]
-mod node;
+use crate::node;
 
 use std::process::Child;
 

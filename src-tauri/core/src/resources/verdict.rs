@@ -1,0 +1,139 @@
+//! What a provider's answer means for a listing: a wait (429, or 503 with Retry-After in
+//! seconds or as an HTTP date; GitHub's 403/429 with `retry-after`, or an exhausted
+//! `x-ratelimit-remaining` with its reset time), a refused token, a refusal in plain words
+//! (missing permission, gone, limited), Slack's `ok:false` with HTTP 200, and the next page of
+//! a Link header. Only a few known reason words of a body are read; none reaches a message.
+
+use reqwest::header::HeaderMap;
+
+use super::source::ApiAnswer;
+use crate::error::{ErrorCode, UserError};
+use crate::oauth::retry::retry_after_seconds;
+
+/// What one try came to.
+pub enum Attempt {
+    Answer(ApiAnswer),
+    Unauthorized,
+    Wait { seconds: Option<u64>, status: u16 },
+    Refused(UserError),
+}
+
+/// Seconds to wait when the answer says to slow down (`Some(None)`: no time given).
+pub fn rate_limited(status: u16, headers: &HeaderMap, now: i64) -> Option<Option<u64>> {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let retry_after = header("retry-after").and_then(|value| retry_after_seconds(value, header("date"), now));
+    let exhausted = header("x-ratelimit-remaining") == Some("0");
+    let until_reset = header("x-ratelimit-reset")
+        .and_then(|reset| reset.trim().parse::<i64>().ok())
+        .map(|reset| u64::try_from(reset - now).unwrap_or(0));
+    match status {
+        429 => Some(retry_after.or(until_reset)),
+        503 if retry_after.is_some() => Some(retry_after),
+        // GitHub: a secondary limit carries retry-after; the primary one, remaining 0.
+        403 if retry_after.is_some() => Some(retry_after),
+        403 if exhausted => Some(until_reset),
+        _ => None,
+    }
+}
+
+/// A refusal in plain words, by status; only a few known reason words of the body are read.
+pub fn refusal(name: &str, status: u16, body: &[u8]) -> UserError {
+    let text = String::from_utf8_lossy(body);
+    let scope_refusal = [
+        "insufficientPermissions",
+        "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+        "insufficient_scope",
+    ]
+    .iter()
+    .any(|reason| text.contains(reason));
+    // GitHub's secondary limit may come without retry-after: "wait at least a minute".
+    let rate_limited = text.to_lowercase().contains("rate limit");
+    match status {
+        403 if scope_refusal => needs_consent(name),
+        403 if rate_limited => UserError::new(
+            ErrorCode::Network,
+            format!("{name} is limiting requests right now; try again in a minute."),
+        ),
+        403 => UserError::new(
+            ErrorCode::ProviderRejected,
+            format!("{name} does not let this account see that (HTTP 403)."),
+        ),
+        404 => UserError::new(
+            ErrorCode::NotFound,
+            format!("{name} says that is not there any more (HTTP 404); go back and choose again."),
+        ),
+        _ => UserError::new(
+            ErrorCode::ProviderRejected,
+            format!("{name} did not accept the request (HTTP {status})."),
+        ),
+    }
+}
+
+/// Slack answers HTTP 200 with `{"ok": false, "error": "…"}`.
+pub fn slack_refusal(name: &str, json: &serde_json::Value) -> Attempt {
+    let error = json
+        .get("error")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    match error {
+        "invalid_auth" | "not_authed" | "token_revoked" | "token_expired" | "account_inactive" => Attempt::Unauthorized,
+        "ratelimited" => Attempt::Wait {
+            seconds: None,
+            status: 429,
+        },
+        "missing_scope" => Attempt::Refused(needs_consent(name)),
+        _ => {
+            let code: String = error
+                .chars()
+                .filter(|c| c.is_ascii_lowercase() || *c == '_')
+                .take(40)
+                .collect();
+            Attempt::Refused(UserError::new(
+                ErrorCode::ProviderRejected,
+                format!("{name} did not accept the request ({code})."),
+            ))
+        }
+    }
+}
+
+pub fn needs_consent(provider: &str) -> UserError {
+    UserError::new(
+        ErrorCode::NeedsConsent,
+        format!(
+            "{provider} has not given this connection permission to list these; allow more access on this account."
+        ),
+    )
+}
+
+/// The `rel="next"` target of a Link header (RFC 8288), as GitHub sends it.
+pub fn link_next(header: &str) -> Option<String> {
+    header.split(',').find_map(|link| {
+        let (target, params) = link.split_once(';')?;
+        let target = target.trim().strip_prefix('<')?.strip_suffix('>')?;
+        let next = params
+            .split(';')
+            .any(|param| matches!(param.trim(), "rel=\"next\"" | "rel=next"));
+        next.then(|| target.to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_link_is_found_among_others() {
+        let header = r#"<https://api.github.com/user/repos?page=1>; rel="prev", <https://api.github.com/user/repos?page=3>; rel="next", <https://api.github.com/user/repos?page=5>; rel="last""#;
+        assert_eq!(
+            link_next(header).as_deref(),
+            Some("https://api.github.com/user/repos?page=3"),
+            "GitHub lists prev, next, last in one header"
+        );
+        assert_eq!(
+            link_next(r#"<https://x/?page=5>; rel="last""#),
+            None,
+            "the last page has no next"
+        );
+        assert_eq!(link_next("garbage"), None);
+    }
+}
