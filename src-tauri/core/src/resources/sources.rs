@@ -2,6 +2,7 @@
 
 use super::source::Source;
 
+mod calendar;
 mod github;
 mod google;
 mod jira;
@@ -14,7 +15,8 @@ mod test_support;
 pub fn source_for(kind: &str) -> Option<&'static dyn Source> {
     let family = kind.split_once('.').map_or(kind, |(family, _)| family);
     match family {
-        "drive" | "sheets" | "calendar" => Some(&google::Google),
+        "drive" | "sheets" => Some(&google::Google),
+        "calendar" => Some(&calendar::Calendar),
         "github" => Some(&github::GitHub),
         "slack" => Some(&slack::Slack),
         "jira" => Some(&jira::Jira),

@@ -1,5 +1,5 @@
-//! Google: Drive (v3 `files.list` and `drives.list`), spreadsheets (a Drive query by type,
-//! then `spreadsheets.get` for the tabs) and calendars (`calendarList.list`).
+//! Google Drive (v3 `files.list` and `drives.list`) and spreadsheets (a Drive query by type,
+//! then Sheets' `spreadsheets.get` for the tabs). Calendars are `calendar.rs`.
 //!
 //! Drive locations: none is the places (My Drive, Starred, Recent and each shared drive);
 //! `root`, `starred`, `recent`, `drive:<id>` (a shared drive's top) or a folder id. Searching
@@ -10,10 +10,9 @@ use url::Url;
 
 use super::super::model::Resource;
 use super::super::source::{
-    api_url, array, bad_location, clean_text, next_param, text_field, ApiAnswer, ApiRequest, Next, Parsed, Plan, Query,
-    Source,
+    api_url, array, bad_location, next_param, text_field, ApiAnswer, ApiRequest, Next, Parsed, Plan, Query, Source,
 };
-use crate::error::UserError;
+use crate::error::{ErrorCode, UserError};
 
 pub struct Google;
 
@@ -31,7 +30,6 @@ const DEFAULT_SHEETS_BASE: &str = "https://sheets.googleapis.com";
 impl Source for Google {
     fn plan(&self, query: &Query) -> Result<Plan, UserError> {
         match query.kind {
-            "calendar.calendar" => plan_calendars(query),
             "sheets.sheet" if query.location.is_some() => plan_tabs(query),
             "sheets.spreadsheet" | "sheets.sheet" => plan_spreadsheets(query),
             _ => plan_drive(query),
@@ -67,18 +65,15 @@ impl Source for Google {
                 next: Next::Done,
             });
         }
-        let items = array(json, "items").filter_map(calendar).collect();
-        Ok(Parsed {
-            items,
-            next: page_token(json),
-        })
+        Err(UserError::new(
+            ErrorCode::ProviderRejected,
+            "Google answered in a way Switchboard could not read.",
+        ))
     }
 
     fn searches(&self, query: &Query) -> bool {
-        // Drive searches by name itself; tabs and calendars are filtered here.
-        let filtered_here =
-            query.kind == "calendar.calendar" || (query.kind == "sheets.sheet" && query.location.is_some());
-        !filtered_here
+        // Drive searches by name itself; a spreadsheet's tabs are filtered by the listing.
+        !(query.kind == "sheets.sheet" && query.location.is_some())
     }
 }
 
@@ -170,18 +165,6 @@ fn plan_tabs(query: &Query) -> Result<Plan, UserError> {
         "fields",
         "sheets.properties(sheetId,title,index,gridProperties(rowCount,columnCount))",
     );
-    Ok(Plan {
-        leading: Vec::new(),
-        request: Some(ApiRequest { url }),
-    })
-}
-
-fn plan_calendars(query: &Query) -> Result<Plan, UserError> {
-    if let Some(location) = query.location {
-        return Err(bad_location(location));
-    }
-    let mut url = api_url(&query.provider.api_base_url, "/calendar/v3/users/me/calendarList")?;
-    url.query_pairs_mut().append_pair("maxResults", "250");
     Ok(Plan {
         leading: Vec::new(),
         request: Some(ApiRequest { url }),
@@ -318,35 +301,7 @@ fn tab(spreadsheet: &str, sheet: &serde_json::Value) -> Option<Resource> {
     })
 }
 
-fn calendar(entry: &serde_json::Value) -> Option<Resource> {
-    let id = text_field(entry, "id")?;
-    let name = text_field(entry, "summaryOverride")
-        .or_else(|| text_field(entry, "summary"))
-        .unwrap_or_else(|| id.clone());
-    let primary = entry.get("primary").and_then(serde_json::Value::as_bool) == Some(true);
-    let role = match entry.get("accessRole").and_then(serde_json::Value::as_str) {
-        Some("owner") => "Owner",
-        Some("writer") => "Can edit",
-        Some("reader") => "Can see events",
-        Some("freeBusyReader") => "Free/busy only",
-        _ => "",
-    };
-    let detail = if primary {
-        format!("Primary · {role}")
-    } else {
-        role.to_owned()
-    };
-    Some(Resource {
-        name,
-        item: "calendar".to_owned(),
-        detail: Some(clean_text(detail.trim_end_matches(" · "))).filter(|text| !text.is_empty()),
-        location: None,
-        selectable: true,
-        id,
-    })
-}
-
-fn page_token(json: &serde_json::Value) -> Next {
+pub(super) fn page_token(json: &serde_json::Value) -> Next {
     next_param("pageToken", text_field(json, "nextPageToken"))
 }
 

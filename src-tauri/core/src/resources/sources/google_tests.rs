@@ -145,20 +145,3 @@ fn tabs_come_from_the_sheets_host_and_are_named_with_their_spreadsheet() {
     assert_eq!(parsed.items[0].detail.as_deref(), Some("1000 rows × 26 columns"));
     assert!(!Google.searches(&asked), "tabs are filtered by the listing");
 }
-
-#[test]
-fn calendars_are_named_as_the_person_renamed_them() {
-    let provider = google();
-    let asked = query(&provider, "calendar.calendar", None, None);
-    let answer = ApiAnswer {
-        json: serde_json::json!({"items": [
-            {"id": "ana@example.com", "summary": "ana@example.com", "primary": true, "accessRole": "owner"},
-            {"id": "c2", "summary": "Team", "summaryOverride": "Team (mine)", "accessRole": "reader"}
-        ]}),
-        link_next: None,
-    };
-    let parsed = Google.parse(&asked, &answer).expect("parsed");
-    assert_eq!(parsed.items[0].detail.as_deref(), Some("Primary · Owner"));
-    assert_eq!(parsed.items[1].name, "Team (mine)");
-    assert_eq!(parsed.next, Next::Done);
-}
