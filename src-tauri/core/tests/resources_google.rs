@@ -6,14 +6,14 @@
 
 #[path = "support/connector.rs"]
 mod connector;
-#[path = "support/node.rs"]
-mod node;
 #[path = "support/doubles.rs"]
 mod doubles;
 #[path = "support/google_flow.rs"]
 mod google_flow;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 #[path = "support/resources.rs"]
@@ -358,6 +358,76 @@ async fn names_are_what_drive_says_markup_included_and_search_stays_in_the_folde
     assert!(
         q.contains(&format!("'{project}' in parents")) && q.contains("name contains 'Budget'"),
         "Drive is asked to search within the folder: {q}"
+    );
+}
+
+#[tokio::test]
+async fn the_top_of_drive_is_my_drive_starred_recent_and_the_shared_drives() {
+    let (server, doubles) = (OidcServer::start(), ApiDoubles::start());
+    let harness = google_harness(&server, &doubles, "resources-places");
+    let ana = connect(&harness, &["drive"]).await;
+    let resources = resources(&harness);
+    let top = list(&resources, &request(&ana, "drive.file", None))
+        .await
+        .expect("the top lists");
+    assert_eq!(
+        top.names(),
+        ["My Drive", "Starred", "Recent", "Team Drive", "Marketing"],
+        "the places, then each shared drive from drives.list"
+    );
+    assert!(top
+        .items()
+        .iter()
+        .all(|place| !place.selectable && place.location.is_some()));
+
+    let marketing = top.named("Marketing").location.clone().expect("a shared drive opens");
+    let inside = list(&resources, &request(&ana, "drive.file", Some(&marketing)))
+        .await
+        .expect("a shared drive lists");
+    assert!(inside.names().contains(&"Launch plan"), "{:?}", inside.names());
+    let asked = requests_to(&doubles, FILES).await;
+    let query = &asked.last().expect("files.list was asked")["query"];
+    assert_eq!(query["corpora"], "drive", "a shared drive is listed as that drive");
+    assert_eq!(query["driveId"], doubles::seed::MARKETING_DRIVE);
+
+    let starred = list(&resources, &request(&ana, "drive.file", Some("starred")))
+        .await
+        .expect("Starred lists");
+    for name in [
+        "Projects",
+        "<b>Quarterly</b> report",
+        "Team offsite.jpg",
+        "Service budget",
+    ] {
+        assert!(
+            starred.names().contains(&name),
+            "{name} is starred: {:?}",
+            starred.names()
+        );
+    }
+    assert!(
+        !starred.names().contains(&"Photos"),
+        "only starred things are in Starred"
+    );
+
+    let recent = list(&resources, &request(&ana, "drive.file", Some("recent")))
+        .await
+        .expect("Recent lists");
+    assert!(
+        !recent.items().is_empty() && recent.items().len() <= 100,
+        "Recent is the latest hundred at most, not the whole Drive ({})",
+        recent.items().len()
+    );
+    let asked = requests_to(&doubles, FILES).await;
+    let query = &asked.last().expect("files.list was asked")["query"];
+    assert_eq!(query["orderBy"], "viewedByMeTime desc", "most recently seen first");
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|request| request["query"]["orderBy"] == "viewedByMeTime desc")
+            .count(),
+        1,
+        "one page, never a walk through every file"
     );
 }
 
