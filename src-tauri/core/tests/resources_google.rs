@@ -293,7 +293,7 @@ async fn cancelling_mid_listing_stops_asking_and_keeps_nothing_in_the_cache() {
         }
     });
     pages_rx.recv().await.expect("a first page arrives");
-    resources.cancel("picker-1");
+    resources.cancel("picker-1").expect("a plain listing id");
     let summary = tokio::time::timeout(Duration::from_secs(5), running)
         .await
         .expect("a cancelled listing ends at once")

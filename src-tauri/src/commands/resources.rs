@@ -1,7 +1,7 @@
 //! Browsing for pickers and Browse tabs: the kinds there are, a listing whose pages stream over
 //! a channel as they arrive, and cancelling one. Each delegates to core's resources.
 
-use switchboard_core::error::{ErrorCode, UserError};
+use switchboard_core::error::UserError;
 use switchboard_core::resources::{ListRequest, ListingPage, ListingSummary, ResourceKind};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -31,9 +31,5 @@ pub async fn list_resources(
 
 #[tauri::command]
 pub fn cancel_listing(listing: String, state: State<'_, AppState>) -> Result<(), UserError> {
-    if listing.is_empty() || listing.len() > 100 {
-        return Err(UserError::new(ErrorCode::InvalidInput, "That listing id is not valid."));
-    }
-    state.resources()?.cancel(&listing);
-    Ok(())
+    state.resources()?.cancel(&listing)
 }

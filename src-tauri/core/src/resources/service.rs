@@ -23,6 +23,7 @@ use crate::error::{ErrorCode, UserError};
 const CACHED_PAGE: usize = 1_000;
 const MAX_SEARCH_CHARS: usize = 200;
 const MAX_LOCATION_CHARS: usize = 2_000;
+const MAX_LISTING_ID: usize = 100;
 
 pub struct Resources {
     connector: Arc<Connector>,
@@ -56,6 +57,7 @@ impl Resources {
         request: &ListRequest,
         on_page: &mut (dyn FnMut(ListingPage) + Send),
     ) -> Result<ListingSummary, UserError> {
+        check_listing_id(listing)?;
         let kind = kind(&request.kind).ok_or_else(|| {
             UserError::new(
                 ErrorCode::InvalidInput,
@@ -125,10 +127,12 @@ impl Resources {
     }
 
     /// Stops the listing named `listing`, if it is still running.
-    pub fn cancel(&self, listing: &str) {
+    pub fn cancel(&self, listing: &str) -> Result<(), UserError> {
+        check_listing_id(listing)?;
         if let Some(cancel) = self.running().get(listing) {
             cancel.cancel();
         }
+        Ok(())
     }
 
     fn start(&self, listing: &str) -> Cancel {
@@ -152,6 +156,17 @@ impl Resources {
     fn running(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cancel>> {
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// A listing's name, chosen by the window: short and plain.
+fn check_listing_id(listing: &str) -> Result<(), UserError> {
+    let plain = listing
+        .bytes()
+        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
+    if listing.is_empty() || listing.len() > MAX_LISTING_ID || !plain {
+        return Err(UserError::new(ErrorCode::InvalidInput, "That listing id is not valid."));
+    }
+    Ok(())
 }
 
 /// The connection must be of the kind's provider and, for a sign-in, hold what the kind needs.
@@ -248,4 +263,51 @@ fn count(items: &[Resource]) -> u32 {
 /// Text from a request, safe to echo in a message.
 fn shown(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).take(60).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_ids_are_short_and_plain() {
+        assert!(check_listing_id("picker-lzq3-12").is_ok());
+        for bad in ["", "a b", "<script>", &"x".repeat(101), "id\n"] {
+            assert_eq!(
+                check_listing_id(bad).map_err(|error| error.code),
+                Err(ErrorCode::InvalidInput),
+                "{bad:?} comes from the window and is refused"
+            );
+        }
+    }
+
+    #[test]
+    fn a_filter_is_the_kinds_own_or_its_default() {
+        let drive = kind("drive.file").expect("a kind");
+        assert_eq!(
+            chosen_filter(&drive, None).expect("default"),
+            "any",
+            "the first filter is the default"
+        );
+        assert_eq!(chosen_filter(&drive, Some("pdf")).expect("offered"), "pdf");
+        let refused = chosen_filter(&drive, Some("exe")).expect_err("not offered");
+        assert_eq!(refused.code, ErrorCode::InvalidInput);
+        let folders = kind("drive.folder").expect("a kind");
+        assert_eq!(
+            chosen_filter(&folders, None).expect("none"),
+            "",
+            "a kind without filters has none"
+        );
+    }
+
+    #[test]
+    fn a_search_is_trimmed_and_bounded() {
+        assert_eq!(checked_search(Some("  budget ")).expect("plain"), Some("budget"));
+        assert_eq!(checked_search(Some("   ")).expect("blank"), None, "blank is no search");
+        assert!(checked_search(Some(&"a".repeat(201))).is_err(), "too long");
+        assert!(
+            checked_search(Some("a\u{0}b")).is_err(),
+            "control characters are refused"
+        );
+    }
 }
