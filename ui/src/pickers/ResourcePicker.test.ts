@@ -3,7 +3,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { connection } from "../test-fixtures";
 import { driveFolder, driveTree, file, folder, PickerBackend } from "./test-backend";
-import { activeId, chooseButton, crumbs, list, open, row, rowIds, rowsAre, search } from "./test-picker";
+import { activeId, chooseButton, crumbs, list, open, row, rowIds, rows, rowsAre, search } from "./test-picker";
 import { itemCount } from "./wording";
 
 afterEach(() => clearMocks());
@@ -40,6 +40,32 @@ describe("ResourcePicker: finding and choosing", () => {
     expect(screen.getByText(bold, { selector: ".account-name" })).toBeTruthy();
     expect(container.ownerDocument.querySelector("img"), "no <img> may come from provider text").toBeNull();
     expect(container.ownerDocument.querySelector("b"), "no <b> may come from provider text").toBeNull();
+  });
+
+  it("draws Drive's places as what they are (My Drive a drive, Starred a star, Recent a clock) and names each row", async () => {
+    const place = (id: string, name: string) => ({ id, name, item: "place", detail: null, location: id, selectable: false });
+    const backend = new PickerBackend({
+      "": [
+        place("root", "My Drive"),
+        place("starred", "Starred"),
+        place("recent", "Recent"),
+        { ...folder("team", "Team Drive"), item: "drive", detail: "Shared drive" },
+        place("elsewhere", "Elsewhere"),
+      ],
+    });
+    open(backend);
+    await rowsAre(["root", "starred", "recent", "team", "elsewhere"]);
+    expect(
+      rows().map((shown) => shown.querySelector("[data-icon]")?.getAttribute("data-icon")),
+      "three places with one map pin read alike; a place with no picture of its own keeps the pin",
+    ).toEqual(["drive", "star", "clock", "drive", "place"]);
+    expect(rows().map((shown) => within(shown).getByTestId("picker-row-name").textContent)).toEqual([
+      "My Drive",
+      "Starred",
+      "Recent",
+      "Team Drive",
+      "Elsewhere",
+    ]);
   });
 
   it("moves with the arrows, opens folders with Enter, goes up with Backspace and chooses a file with Enter", async () => {
