@@ -75,6 +75,36 @@ describe("SchemaForm", () => {
     );
     await fireEvent.click(within(field("file")).getByRole("button", { name: "Copy the ID of Report" }));
     expect(writeText).toHaveBeenCalledWith("report");
+    expect(within(field("file")).getByRole("button", { name: "Copied" }), "the copy says it copied").toBeTruthy();
+    expect(within(field("file")).queryByRole("button", { name: "Clear Report" }), "a required field has nothing to clear to").toBeNull();
+  });
+
+  it("shows one chosen as a name over its whole id (both with tooltips), copies all of the id and clears an optional field", async () => {
+    const id = "1fOXvXiQMZWlknz-EoCIvpL6iFte3KnJQ";
+    const name = "Budget overview – Project 03";
+    const tree = driveTree();
+    tree["2026"] = [file(id, name)];
+    const optional = { type: "object", properties: { file: schema.properties.file } };
+    const { onchange } = renderForm(new PickerBackend(tree), { schema: optional });
+    await fireEvent.click(within(field("file")).getByTestId("pick-drive.file"));
+    await pickRows([id]);
+
+    const shown = within(field("file")).getByTestId("picked-drive.file");
+    expect(shown.title, "a name cut short by the field's width is whole in its tooltip").toBe(name);
+    const idLine = shown.nextElementSibling as HTMLElement | null;
+    expect(idLine?.matches("[data-picked-id]"), "the id comes right after the name (the window test reads it there)").toBe(true);
+    expect(idLine?.textContent, "the id is one unbroken token").toBe(id);
+    expect(idLine?.title).toBe(id);
+    await fireEvent.click(within(field("file")).getByRole("button", { name: `Copy the ID of ${name}` }));
+    expect(writeText, "the whole id is copied, however much of it shows").toHaveBeenCalledWith(id);
+
+    await fireEvent.click(within(field("file")).getByRole("button", { name: "Clear Report" }));
+    expect(lastValues(onchange).file, "Clear empties an optional field").toBe("");
+    expect(within(field("file")).getByText("Nothing chosen")).toBeTruthy();
+    expect(within(field("file")).getByTestId("pick-drive.file").textContent?.trim()).toBe("Choose…");
+    expect(document.activeElement, "the focus does not fall out of the page with the × that had it").toBe(
+      within(field("file")).getByTestId("pick-drive.file"),
+    );
   });
 
   it("returns several ids for an array, shown as chips that can be removed", async () => {
