@@ -3,10 +3,10 @@
 //! control plane (faults, rejected tokens, stuck paging, delays, the log) does what it says.
 //! Other tests trust these doubles, so these tests read them through plain HTTP only.
 
-#[path = "support/node.rs"]
-mod node;
 #[path = "support/doubles.rs"]
 mod doubles;
+#[path = "support/node.rs"]
+mod node;
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -6,12 +6,12 @@
 
 #[path = "support/connector.rs"]
 mod connector;
-#[path = "support/node.rs"]
-mod node;
 #[path = "support/doubles.rs"]
 mod doubles;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 #[path = "support/pasted.rs"]

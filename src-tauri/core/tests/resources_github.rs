@@ -8,14 +8,14 @@
 
 #[path = "support/connector.rs"]
 mod connector;
-#[path = "support/node.rs"]
-mod node;
 #[path = "support/doubles.rs"]
 mod doubles;
 #[path = "support/google_flow.rs"]
 mod google_flow;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 #[path = "support/pasted.rs"]

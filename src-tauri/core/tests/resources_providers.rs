@@ -9,8 +9,6 @@
 
 #[path = "support/connector.rs"]
 mod connector;
-#[path = "support/node.rs"]
-mod node;
 #[path = "support/doubles.rs"]
 mod doubles;
 #[path = "support/fake_provider.rs"]
@@ -19,6 +17,8 @@ mod fake_provider;
 mod google_flow;
 #[path = "support/keyring.rs"]
 mod keyring;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/oidc.rs"]
 mod oidc;
 #[path = "support/pasted.rs"]
