@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { clearMocks } from "@tauri-apps/api/mocks";
 import IntegrationsPage from "../integrations/IntegrationsPage.svelte";
 import { FlowTracker } from "../integrations/flows.svelte";
-import { connection, integrations } from "../test-fixtures";
+import { connection, flow, integrations } from "../test-fixtures";
 import { driveFile, driveFolder, PickerBackend, spreadsheet } from "./test-backend";
 
 afterEach(() => clearMocks());
@@ -14,14 +14,14 @@ function card(providerId: string): HTMLElement {
   return found;
 }
 
-function page(backend: PickerBackend, connections = [connection({ products: ["gmail", "drive"] })]) {
+function page(backend: PickerBackend, connections = [connection({ products: ["gmail", "drive"] })], flows = new FlowTracker()) {
   backend.other = (command, args) => {
     if (command === "list_integrations") return integrations(connections);
     if (command === "pending_revocations") return [];
     if (command === "resource_kinds") return args.provider === "google" ? [driveFile, driveFolder, spreadsheet] : [];
   };
   backend.install();
-  return render(IntegrationsPage, { flows: new FlowTracker() });
+  return render(IntegrationsPage, { flows });
 }
 
 async function row(id: string): Promise<HTMLElement> {
@@ -67,6 +67,19 @@ describe("Browse tab", () => {
 
     expect(screen.getByTestId("picked-drive.file").textContent).toBe("Roadmap");
     expect(card("google").querySelector("[data-picked-id]")?.textContent, "the id is there to copy").toBe("roadmap");
+  });
+
+  it("keeps a sign-in's outcome with the accounts, not under the Browse fields", async () => {
+    const flows = new FlowTracker();
+    page(new PickerBackend(), undefined, flows);
+    await fireEvent.click(await screen.findByTestId("browse-tab-google"));
+    await screen.findByTestId("pick-drive.file");
+    flows.received(flow({ state: "connected", connection: connection({ products: ["gmail", "drive"] }) }));
+    const done = await screen.findByText("Done: ana@example.com is connected.");
+    expect(done.closest("[hidden]"), "a note about the accounts does not show while browsing").not.toBeNull();
+    await fireEvent.click(within(card("google")).getByRole("tab", { name: "Accounts" }));
+    expect(done.closest("[hidden]"), "it shows with the accounts it is about").toBeNull();
+    expect(done.closest('[role="tabpanel"]')?.id).toBe("provider-google-panel-accounts");
   });
 
   it("keeps what was chosen while the person looks at the accounts and comes back", async () => {
