@@ -19,6 +19,21 @@ describe("ResourcePicker: loading, failures, accounts and notes", () => {
     expect(await screen.findByText("No matches for “zzz”")).toBeTruthy();
   });
 
+  it("says when a filter the person chose may be why a place looks empty", async () => {
+    const backend = new PickerBackend();
+    open(backend);
+    await rowsAre(["projects", "archive", "readme"]);
+    await fireEvent.dblClick(row("archive"));
+    expect(await screen.findByText("Nothing here")).toBeTruthy();
+    expect(document.querySelector("[data-picker-narrowed]"), "with every file shown, empty is just empty").toBeNull();
+    await fireEvent.change(screen.getByTestId("picker-filter"), { target: { value: "spreadsheet" } });
+    await waitFor(() => expect(backend.lastRequest().filter).toBe("spreadsheet"));
+    expect(
+      (await screen.findByText(/Showing “Spreadsheets” only/)).textContent,
+      "the files the filter hides may be what the person is looking for",
+    ).toBe("Showing “Spreadsheets” only. Choose “All files” to see the rest.");
+  });
+
   it("shows skeletons until the first page, then the rows as pages arrive", async () => {
     const backend = new PickerBackend();
     backend.hold = true;

@@ -90,6 +90,14 @@ export class PickerState {
     return this.running || (this.summary !== null && this.summary.total > 0 && !this.summary.cancelled);
   }
 
+  /** The filter the person chose when it hides some of what is here, and the default that shows it all (not the form's). */
+  get narrowedTo(): { label: string; all: string } | null {
+    const [unfiltered] = this.kind.filters;
+    if (this.fixedFilter !== null || !unfiltered || this.filter === unfiltered.id) return null;
+    const chosen = this.kind.filters.find((option) => option.id === this.filter);
+    return chosen ? { label: chosen.label, all: unfiltered.label } : null;
+  }
+
   get empty(): boolean {
     return !this.waiting && !this.failure && this.items.length === 0;
   }
