@@ -42,7 +42,7 @@ export function pickerKey(picker: PickerState, key: string, place: KeyPlace, act
     case "Home":
     case "End":
       if (place.inSearch) return false;
-      picker.setActive(key === "Home" ? 0 : picker.items.length - 1);
+      picker.jumpTo(key === "Home" ? 0 : picker.items.length - 1);
       return true;
     case "ArrowRight":
       if (inText || item?.location == null) return false;

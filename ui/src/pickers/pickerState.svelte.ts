@@ -222,8 +222,16 @@ export class PickerState {
     this.active = Math.max(0, Math.min(this.items.length - 1, index));
   };
 
+  /** The keyboard moves the active row by `step`; with a single choice the selection follows it, as in a file dialog. */
   moveActive = (step: number): void => {
-    this.setActive(this.active === -1 ? (step > 0 ? 0 : this.items.length - 1) : this.active + step);
+    this.jumpTo(this.active === -1 ? (step > 0 ? 0 : this.items.length - 1) : this.active + step);
+  };
+
+  /** The keyboard puts the active row at `index` (Home, End); a single choice follows it. */
+  jumpTo = (index: number): void => {
+    this.setActive(index);
+    const row = this.activeItem;
+    if (!this.multiple && row) this.selected = row.selectable ? [row] : [];
   };
 
   /** Single choice: this one instead. Several: in or out. Only what the picker asks for can be chosen. */

@@ -35,6 +35,28 @@ describe("PickerState", () => {
     expect(picker.waiting).toBe(false);
   });
 
+  it("lets a single choice follow the keyboard, as a file dialog does, but not several", async () => {
+    const backend = new PickerBackend().install();
+    backend.hold = true;
+    const single = new PickerState({ connections: [connection()], kind: driveFile });
+    single.load();
+    await waitFor(() => expect(backend.listed).toHaveLength(1));
+    backend.sendPages([folder("projects"), file("a"), file("b")]);
+    single.moveActive(1);
+    expect(single.selected.map((item) => item.id), "arrowing onto a file chooses it, so Choose is ready").toEqual(["a"]);
+    single.moveActive(-1);
+    expect(single.selected, "arrowing onto a folder lets go: a folder is not the answer").toEqual([]);
+    single.jumpTo(2);
+    expect(single.selected.map((item) => item.id), "End lands on the last file and chooses it").toEqual(["b"]);
+
+    const several = new PickerState({ connections: [connection()], kind: driveFile, multiple: true });
+    several.load();
+    await waitFor(() => expect(backend.listed).toHaveLength(2));
+    backend.sendPages([file("a"), file("b")]);
+    several.moveActive(1);
+    expect(several.selected, "with several, only Space or a click checks a row").toEqual([]);
+  });
+
   it("says it has no account to list instead of asking the backend", () => {
     const backend = new PickerBackend().install();
     const picker = new PickerState({ connections: [], kind: driveFile });
