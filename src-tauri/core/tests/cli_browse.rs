@@ -4,6 +4,8 @@
 //! `--search`, `--json`, and the exit codes and messages of an unknown kind, a bad location
 //! and a missing argument.
 
+#[path = "support/cli_run.rs"]
+mod cli_run;
 #[path = "support/connector.rs"]
 mod connector;
 #[path = "support/doubles.rs"]
@@ -18,27 +20,13 @@ mod oidc;
 mod pasted;
 
 use std::path::Path;
-use std::process::Output;
 use std::time::Duration;
 
+use cli_run::{cli, text};
 use connector::Harness;
 use doubles::{seed, ApiDoubles};
 use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::KeyringSlot;
-
-async fn cli(data: &Path, overrides: &Path, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard-cli"))
-        .args(args)
-        .args(["--overrides", overrides.to_str().expect("a UTF-8 path")])
-        .env("SWITCHBOARD_DATA_DIR", data)
-        .output()
-        .await
-        .expect("run switchboard-cli")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Runs the CLI and expects success, returning its standard output.
 async fn browsed(data: &Path, overrides: &Path, args: &[&str]) -> String {

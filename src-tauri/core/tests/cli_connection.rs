@@ -2,6 +2,8 @@
 //! directory and keyring slot shared with a connector that connected a Telegram bot (verified by
 //! a loopback double of `getMe`): what each prints, and its exit code.
 
+#[path = "support/cli_run.rs"]
+mod cli_run;
 #[path = "support/connector.rs"]
 mod connector;
 #[path = "support/fake_provider.rs"]
@@ -14,29 +16,14 @@ mod node;
 mod oidc;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Output;
 use std::time::Duration;
 
+use cli_run::{cli, text};
 use connector::Harness;
 use fake_provider::{FakeProvider, Reply};
 use switchboard_core::connections::{credentials, CredentialsRequest};
 use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::KeyringSlot;
-
-async fn cli(data: &Path, overrides: &Path, args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard-cli"))
-        .args(args)
-        .args(["--overrides", overrides.to_str().expect("a UTF-8 path")])
-        .env("SWITCHBOARD_DATA_DIR", data)
-        .output()
-        .await
-        .expect("run switchboard-cli")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[tokio::test]
 async fn a_connection_is_tested_renamed_disabled_audited_and_deleted_from_the_command_line() {
