@@ -195,12 +195,10 @@ fn issue(cloud: &str, entry: &serde_json::Value) -> Option<Resource> {
     })
 }
 
-/// `project/search` pages by `nextPage` (an absolute URL); without it, by `startAt` until
-/// `isLast`.
+/// `project/search` pages by `startAt` until `isLast`. Its `nextPage` URL is not followed: it
+/// may name the site's own host rather than the gateway the token is for, and the listing never
+/// sends a token to another origin, so following it could end the list early.
 fn projects_next(json: &serde_json::Value) -> Next {
-    if let Some(url) = text_field(json, "nextPage") {
-        return Next::Url(url);
-    }
     let last = json.get("isLast").and_then(serde_json::Value::as_bool) != Some(false);
     let got = array(json, "values").count() as u64;
     if last || got == 0 {
