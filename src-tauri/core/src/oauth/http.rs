@@ -20,8 +20,8 @@ pub enum HttpError {
     Insecure(String),
     #[error("could not reach {host}: {reason}")]
     Network { host: String, reason: String },
-    #[error("the response from {host} was larger than {MAX_AUTH_RESPONSE_BYTES} bytes")]
-    TooLarge { host: String },
+    #[error("the response from {host} was larger than {limit} bytes")]
+    TooLarge { host: String, limit: usize },
 }
 
 pub fn auth_client() -> reqwest::Client {
@@ -88,16 +88,25 @@ fn is_tls_failure(error: &reqwest::Error) -> bool {
     false
 }
 
-/// Reads the body chunk by chunk, stopping as soon as it passes the cap; a declared length past
-/// the cap is refused before reading anything.
-pub async fn read_capped(url: &Url, mut response: reqwest::Response) -> Result<Vec<u8>, HttpError> {
-    if response.content_length().unwrap_or(0) > MAX_AUTH_RESPONSE_BYTES as u64 {
-        return Err(HttpError::TooLarge { host: host_of(url) });
+/// Reads the body chunk by chunk, stopping as soon as it passes the auth cap; a declared length
+/// past the cap is refused before reading anything.
+pub async fn read_capped(url: &Url, response: reqwest::Response) -> Result<Vec<u8>, HttpError> {
+    read_capped_to(url, response, MAX_AUTH_RESPONSE_BYTES).await
+}
+
+/// As `read_capped`, with another cap (an API page can be larger than a token response).
+pub async fn read_capped_to(url: &Url, mut response: reqwest::Response, limit: usize) -> Result<Vec<u8>, HttpError> {
+    let too_large = || HttpError::TooLarge {
+        host: host_of(url),
+        limit,
+    };
+    if response.content_length().unwrap_or(0) > limit as u64 {
+        return Err(too_large());
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(|error| network_error(url, &error))? {
-        if body.len() + chunk.len() > MAX_AUTH_RESPONSE_BYTES {
-            return Err(HttpError::TooLarge { host: host_of(url) });
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }

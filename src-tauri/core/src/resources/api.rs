@@ -17,7 +17,7 @@ use crate::catalog::{AuthKind, CredentialPlacement, Provider};
 use crate::clock::{Clock, SystemClock};
 use crate::connections::{Connection, Connector};
 use crate::error::{ErrorCode, UserError};
-use crate::oauth::http::{auth_client_with_timeout, host_of, network_error, HttpError};
+use crate::oauth::http::{auth_client_with_timeout, host_of, network_error, read_capped_to, HttpError};
 use crate::vault::Sensitive;
 
 /// A listing page can be large (a Drive page of 1,000 files, a project's OpenAPI document).
@@ -81,10 +81,11 @@ impl Caller<'_> {
     pub async fn get(&self, url: &Url) -> Result<ApiAnswer, Stop> {
         let id = self.connection.id;
         let mut token = self.until_cancelled(self.connector.access_token(id)).await??;
+        // The version of the token just read: a 401 renews it unless another caller already has.
+        let version = self.connector.connection(id)?.health.token_version;
         let mut renewed = false;
         let mut tries = 0;
         loop {
-            let version = self.connector.connection(id)?.health.token_version;
             match self.until_cancelled(self.attempt(url, &token)).await?? {
                 Attempt::Answer(answer) => return Ok(answer),
                 Attempt::Refused(error) => return Err(Stop::Failed(error)),
@@ -143,7 +144,9 @@ impl Caller<'_> {
         if status == 401 {
             return Ok(Attempt::Unauthorized);
         }
-        let body = read_page(url, response).await.map_err(|error| self.network(error))?;
+        let body = read_capped_to(url, response, MAX_PAGE_BYTES)
+            .await
+            .map_err(|error| self.network(error))?;
         if !(200..300).contains(&status) {
             return Ok(Attempt::Refused(refusal(&self.provider.name, status, &body)));
         }
@@ -209,25 +212,6 @@ impl Caller<'_> {
     fn network(&self, error: HttpError) -> UserError {
         UserError::new(ErrorCode::Network, format!("{error}; try again."))
     }
-}
-
-/// The body, refused past the cap.
-async fn read_page(url: &Url, mut response: reqwest::Response) -> Result<Vec<u8>, HttpError> {
-    let too_large = || HttpError::Network {
-        host: host_of(url),
-        reason: format!("the answer was larger than {} MB", MAX_PAGE_BYTES / (1024 * 1024)),
-    };
-    if response.content_length().unwrap_or(0) > MAX_PAGE_BYTES as u64 {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|error| network_error(url, &error))? {
-        if body.len() + chunk.len() > MAX_PAGE_BYTES {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 /// The one client listings use: no redirects (a bearer token never follows one), a time limit.
