@@ -70,8 +70,7 @@ fn connecting_google_in_the_window_shows_connected_as_the_email() {
     let connect = ok(window.wait_for("[data-provider=google] [data-action=connect]", WAIT));
     save_artifact("connect-before.png", &ok(window.screenshot()));
     ok(window.click(&connect[0]));
-    let script = serde_json::json!({ "script": WAIT_FOR_CONNECTED, "args": [] });
-    let connected_at = ok(window.call("POST", "/execute/async", Some(&script)));
+    let connected_at = ok(window.execute_async(WAIT_FOR_CONNECTED, serde_json::json!([])));
     let browser_log = std::fs::read_to_string(&stand_in_log).unwrap_or_default();
     let redirected_at: i64 = std::fs::read_to_string(&stamp)
         .unwrap_or_else(|error| panic!("the browser stand-in never reached the redirect ({error}):\n{browser_log}"))

@@ -88,11 +88,7 @@ fn the_window_shows_the_catalogue_and_settings_and_receives_deep_links() {
 
     // The deep-link plugin broadcasts every URL, query included, on the global event bus; the
     // window has no permission to listen there and hears links only over its own channel.
-    let listen = serde_json::json!({
-        "script": LISTEN_TO_PLUGIN_BROADCAST,
-        "args": []
-    });
-    let outcome = ok(window.call("POST", "/execute/async", Some(&listen)));
+    let outcome = ok(window.execute_async(LISTEN_TO_PLUGIN_BROADCAST, serde_json::json!([])));
     let outcome = outcome.as_str().unwrap_or_default();
     assert!(
         outcome.starts_with("refused") && outcome.contains("not allowed"),

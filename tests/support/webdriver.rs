@@ -96,6 +96,66 @@ impl Session {
             .map(drop)
     }
 
+    /// Runs `script` in the page with `args` and answers what it returns.
+    pub fn execute(&self, script: &str, args: Value) -> Result<Value, String> {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(&json!({ "script": script, "args": args })),
+        )
+    }
+
+    /// Runs `script`, which answers by calling its last argument, with `args` before it.
+    pub fn execute_async(&self, script: &str, args: Value) -> Result<Value, String> {
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(&json!({ "script": script, "args": args })),
+        )
+    }
+
+    /// A real double-click on `element` (pointer actions), as a person opens a folder.
+    pub fn double_click(&self, element: &str) -> Result<(), String> {
+        let press = [
+            json!({ "type": "pointerDown", "button": 0 }),
+            json!({ "type": "pointerUp", "button": 0 }),
+        ];
+        self.perform(json!({
+            "type": "pointer",
+            "id": "mouse",
+            "parameters": { "pointerType": "mouse" },
+            "actions": [
+                { "type": "pointerMove", "origin": { ELEMENT: element }, "x": 0, "y": 0, "duration": 0 },
+                press[0], press[1], press[0], press[1]
+            ]
+        }))
+    }
+
+    /// Presses one key (a WebDriver key code such as "\u{E007}", Enter) where the focus is.
+    pub fn press(&self, key: &str) -> Result<(), String> {
+        self.perform(json!({
+            "type": "key",
+            "id": "keyboard",
+            "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }]
+        }))
+    }
+
+    /// Types `text` into `element`.
+    pub fn type_into(&self, element: &str, text: &str) -> Result<(), String> {
+        self.call(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(&json!({ "text": text })),
+        )
+        .map(drop)
+    }
+
+    /// Performs one input source's actions, then releases what they pressed.
+    fn perform(&self, source: Value) -> Result<(), String> {
+        self.call("POST", "/actions", Some(&json!({ "actions": [source] })))?;
+        self.call("DELETE", "/actions", None).map(drop)
+    }
+
     pub fn page_source(&self) -> Result<String, String> {
         Ok(self
             .call("GET", "/source", None)?
@@ -118,11 +178,12 @@ impl Session {
     }
 }
 
-fn element_id(value: &Value) -> Option<String> {
-    value
-        .get("element-6066-11e4-a52e-4f735466cecf")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
+/// The key under which WebDriver names an element.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// The id of an element as a script or a find answered it.
+pub fn element_id(value: &Value) -> Option<String> {
+    value.get(ELEMENT).and_then(Value::as_str).map(str::to_owned)
 }
 
 /// One WebDriver command; returns the reply's `value`, or its WebDriver error as text.
