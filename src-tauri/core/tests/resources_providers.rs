@@ -32,7 +32,7 @@ use connector::Harness;
 use doubles::{seed, ApiDoubles};
 use fake_provider::{FakeProvider, Reply};
 use resources_support::{filtered, list, refreshed, request, requests_to, resources, searched};
-use switchboard_core::connections::{browser_flow, ConnectMethod, ConnectRequest, Connection, FlowState};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, Connection};
 use switchboard_core::error::ErrorCode;
 use switchboard_core::resources::{ApiPolicy, Resources};
 
@@ -322,14 +322,7 @@ async fn jira(doubles: &ApiDoubles, test: &str) -> (FakeProvider, Harness, Conne
         redirect: None,
         connection: None,
     };
-    let started = browser_flow::start(&harness.connector, &asked)
-        .await
-        .expect("the sign-in starts");
-    connector::return_to_app(&harness.browser_url()).await;
-    let connection = match harness.outcome(&started.flow_id).await {
-        FlowState::Connected { connection } => connection,
-        other => panic!("the Atlassian sign-in must end connected, got {other:?}"),
-    };
+    let connection = harness.connect_approved(&asked).await;
     assert_eq!(connection.account_label, "ana@example.com", "named by the doubles' /me");
     doubles.reset().await;
     (fake, harness, connection)

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use switchboard_core::app_events::AppEvent;
 use switchboard_core::catalog::{apply_overrides, Catalog};
 use switchboard_core::clock::SystemClock;
-use switchboard_core::connections::{Connector, ConnectorConfig, FlowState};
+use switchboard_core::connections::{browser_flow, ConnectRequest, Connection, Connector, ConnectorConfig, FlowState};
 use switchboard_core::db::Database;
 use switchboard_core::vault::KeyringSlot;
 
@@ -101,6 +101,19 @@ impl Harness {
     }
 
     /// Waits for the flow to end (connected, failed or cancelled) and returns how.
+    /// Signs in through the browser flow at a provider that approves at once (the fake
+    /// provider), and answers the connection made.
+    pub async fn connect_approved(&self, request: &ConnectRequest) -> Connection {
+        let started = browser_flow::start(&self.connector, request)
+            .await
+            .expect("the sign-in starts");
+        return_to_app(&self.browser_url()).await;
+        match self.outcome(&started.flow_id).await {
+            FlowState::Connected { connection } => connection,
+            other => panic!("the {} sign-in must end connected, got {other:?}", request.provider),
+        }
+    }
+
     pub async fn outcome(&self, flow_id: &str) -> FlowState {
         let deadline = Instant::now() + Duration::from_secs(40);
         loop {

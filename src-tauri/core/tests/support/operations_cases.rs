@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use switchboard_core::connections::{browser_flow, ConnectMethod, ConnectRequest, Connection, FlowState};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, Connection};
 use switchboard_core::vault::KeyringSlot;
 
 use super::connector::Harness;
@@ -49,14 +49,7 @@ pub async fn connect(harness: &Harness, provider: &str) -> Connection {
         redirect: None,
         connection: None,
     };
-    let started = browser_flow::start(&harness.connector, &request)
-        .await
-        .expect("the sign-in starts");
-    super::connector::return_to_app(&harness.browser_url()).await;
-    match harness.outcome(&started.flow_id).await {
-        FlowState::Connected { connection } => connection,
-        other => panic!("the sign-in must end connected, got {other:?}"),
-    }
+    harness.connect_approved(&request).await
 }
 
 /// A GitHub App user token that expires and can be renewed (the second /token answer renews).

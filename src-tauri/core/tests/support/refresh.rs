@@ -13,7 +13,7 @@ use switchboard_core::catalog::{apply_overrides, Catalog};
 use switchboard_core::clock::{Clock, ManualClock, SystemClock};
 use switchboard_core::connections::{
     browser_flow, connection_context, connection_owner, ConnectMethod, ConnectRequest, Connection, Connector,
-    ConnectorConfig, FlowState,
+    ConnectorConfig,
 };
 use switchboard_core::db::audit::AuditEntry;
 use switchboard_core::db::Database;
@@ -93,14 +93,7 @@ pub async fn connect_github(harness: &Harness, fake: &FakeProvider, first: Reply
         redirect: None,
         connection: None,
     };
-    let started = browser_flow::start(&harness.connector, &request)
-        .await
-        .expect("the sign-in starts");
-    super::connector::return_to_app(&harness.browser_url()).await;
-    match harness.outcome(&started.flow_id).await {
-        FlowState::Connected { connection } => connection,
-        other => panic!("the GitHub sign-in against the fake must end connected, got {other:?}"),
-    }
+    harness.connect_approved(&request).await
 }
 
 /// The refresh-token grants the fake's token endpoint received, in order: the refresh token
