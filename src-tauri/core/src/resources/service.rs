@@ -3,7 +3,7 @@
 //! cache or lists it, and keeps each running listing cancellable by its id.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use super::api::{api_client, ApiPolicy, Caller};
 use super::cache::{CacheKey, Cached, ListingCache};
@@ -28,7 +28,8 @@ const MAX_LISTING_ID: usize = 100;
 pub struct Resources {
     connector: Arc<Connector>,
     policy: ApiPolicy,
-    client: reqwest::Client,
+    /// Made at the first listing, not at start-up (building it loads the trusted certificates).
+    client: OnceLock<reqwest::Client>,
     cache: ListingCache,
     running: Mutex<HashMap<String, Cancel>>,
 }
@@ -36,7 +37,7 @@ pub struct Resources {
 impl Resources {
     pub fn new(connector: Arc<Connector>, policy: ApiPolicy) -> Self {
         Self {
-            client: api_client(&policy),
+            client: OnceLock::new(),
             connector,
             policy,
             cache: ListingCache::default(),
@@ -101,7 +102,7 @@ impl Resources {
             connector: &self.connector,
             connection: &connection,
             provider: &provider,
-            client: &self.client,
+            client: self.client.get_or_init(|| api_client(&self.policy)),
             policy: &self.policy,
             cancel: &cancel,
         };
