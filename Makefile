@@ -30,6 +30,7 @@ test: build-deps test-deps ui
 	npm --prefix ui run check
 	npm --prefix ui test
 	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
 	tests/core-is-tauri-free.sh
 	tests/one-jwt-crypto-backend.sh
 	$(MAKE) package-debug

@@ -1,28 +1,17 @@
-//! Deep links into the running app: each URL goes to core's one delivery point, the receipt is
-//! kept for Settings and pushed to the UI. Also registers the scheme on Linux when the app was
-//! not installed from a package (which registers it itself).
+//! Deep links into the running app: each URL goes to the core's one delivery point (which
+//! keeps the receipt for Settings and tells the window). Also registers the scheme on Linux
+//! when the app was not installed from a package (which registers it itself).
 
-use switchboard_core::app_events::AppEvent;
-use switchboard_core::clock::{Clock, SystemClock};
-use switchboard_core::oauth::{receive_deep_link, PendingFlows};
 use switchboard_core::scheme::session_bus_reachable;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
-use crate::events::EventHub;
 use crate::state::AppState;
 
 pub fn receive(app: &AppHandle, urls: Vec<tauri::Url>) {
     let state = app.state::<AppState>();
-    let nothing_pending = PendingFlows::default();
-    let connector = state.connector().ok();
-    let pending = connector
-        .as_ref()
-        .map_or(&nothing_pending, |connector| &connector.pending);
     for url in urls {
-        let receipt = receive_deep_link(url.as_str().as_bytes(), &state.catalog, pending, SystemClock.now());
-        state.record_deep_link(receipt.clone());
-        app.state::<EventHub>().publish(&AppEvent::DeepLinkReceived(receipt));
+        state.core.receive_deep_link(url.as_str().as_bytes());
     }
 }
 

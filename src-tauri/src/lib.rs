@@ -17,11 +17,11 @@ fn reconcile_connections_in_background(app: &tauri::AppHandle) {
     use tauri::Manager;
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let Ok(connector) = app.state::<AppState>().connector() else {
+        let Ok(services) = app.state::<AppState>().services().cloned() else {
             return;
         };
-        match connector.reconcile_at_start() {
-            Ok(()) => connector.notify_connections_changed(),
+        match services.store.reconcile_at_start() {
+            Ok(()) => services.context.notify_connections_changed(),
             Err(error) => tracing::warn!(%error, "could not check connections at start"),
         }
     });
@@ -33,11 +33,11 @@ fn keep_connections_healthy(app: &tauri::AppHandle) {
     use tauri::Manager;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let Ok(connector) = app.state::<AppState>().connector() else {
+        let Ok(services) = app.state::<AppState>().services().cloned() else {
             return;
         };
         let timing = switchboard_core::connections::scheduler::SchedulerTiming::standard();
-        switchboard_core::connections::scheduler::run(connector, timing).await;
+        services.keep_connections_healthy(timing).await;
     });
 }
 

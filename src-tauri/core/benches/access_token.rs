@@ -15,20 +15,22 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use support::{connector, runtime, save_google, ACCESS_TOKEN, GMAIL};
-use switchboard_core::connections::Connector;
+use support::{runtime, save_google, services, ACCESS_TOKEN, GMAIL};
+use switchboard_core::Services;
 
 const CONCURRENT_CALLERS: usize = 100;
 const RENEWED_TOKEN: &str = "renewed-access-token";
 
 fn get_a_valid_token(c: &mut Criterion) {
     let data = tempfile::tempdir().expect("a data directory");
-    let connector = connector(&data, "");
-    let id = save_google(&connector, connector.now() + 3600, &GMAIL);
+    let services = services(&data, "");
+    let id = save_google(&services, services.context.now() + 3600, &GMAIL);
     let runtime = runtime();
     c.bench_function("access_token: valid token (read and decrypt)", |b| {
         b.iter(|| {
-            let token = runtime.block_on(connector.access_token(id)).expect("a valid token");
+            let token = runtime
+                .block_on(services.renewal.access_token(id))
+                .expect("a valid token");
             assert_eq!(
                 token.expose(),
                 ACCESS_TOKEN,
@@ -100,17 +102,17 @@ fn concurrent_callers_on_an_expired_token(c: &mut Criterion) {
          [providers.google.oauth]\ntoken_url = \"http://127.0.0.1:{port}/token\"\n"
     );
     let data = tempfile::tempdir().expect("a data directory");
-    let connector = connector(&data, &overrides);
+    let services = services(&data, &overrides);
     let mut group = c.benchmark_group("access_token");
     group.sample_size(20);
     group.bench_function("100 concurrent callers, expired token", |b| {
         b.iter_custom(|iterations| {
             let mut total = Duration::ZERO;
             for _ in 0..iterations {
-                let id = save_google(&connector, connector.now() - 60, &GMAIL);
+                let id = save_google(&services, services.context.now() - 60, &GMAIL);
                 let before = requests.load(Ordering::SeqCst);
                 let started = Instant::now();
-                runtime.block_on(all_callers_get_the_renewed_token(&connector, id));
+                runtime.block_on(all_callers_get_the_renewed_token(&services, id));
                 total += started.elapsed();
                 let made = requests.load(Ordering::SeqCst) - before;
                 assert_eq!(
@@ -125,11 +127,11 @@ fn concurrent_callers_on_an_expired_token(c: &mut Criterion) {
     println!("token requests in all: {}", requests.load(Ordering::SeqCst));
 }
 
-async fn all_callers_get_the_renewed_token(connector: &Arc<Connector>, id: i64) {
+async fn all_callers_get_the_renewed_token(services: &Services, id: i64) {
     let mut callers = JoinSet::new();
     for _ in 0..CONCURRENT_CALLERS {
-        let connector = connector.clone();
-        callers.spawn(async move { connector.access_token(id).await });
+        let services = services.clone();
+        callers.spawn(async move { services.renewal.access_token(id).await });
     }
     while let Some(answer) = callers.join_next().await {
         let token = answer.expect("the caller ran").expect("every caller gets a token");

@@ -8,12 +8,11 @@ mod node;
 mod support;
 
 use std::process::Child;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use support::{connector, runtime, save_google, DRIVE};
+use support::{runtime, save_google, services, DRIVE};
 use switchboard_core::resources::{ApiPolicy, ListRequest, ListingPage, Resource, Resources};
 
 const ENTRIES: usize = 10_000;
@@ -54,9 +53,14 @@ fn setup(runtime: &tokio::runtime::Runtime) -> Setup {
     let doubles = Doubles::start();
     let data = tempfile::tempdir().expect("a data directory");
     let overrides = format!("[providers.google]\napi_base_url = \"{}/google\"\n", doubles.url);
-    let connector = connector(&data, &overrides);
-    let id = save_google(&connector, connector.now() + 24 * 3600, &DRIVE);
-    let resources = Resources::new(Arc::clone(&connector), ApiPolicy::default());
+    let services = services(&data, &overrides);
+    let id = save_google(&services, services.context.now() + 24 * 3600, &DRIVE);
+    let resources = Resources::new(
+        services.context.clone(),
+        services.store.clone(),
+        services.renewal.clone(),
+        ApiPolicy::default(),
+    );
     let root = request(id, Some("root".into()));
     let (items, _) = runtime.block_on(listing(&resources, &root));
     let archive = items

@@ -1,14 +1,18 @@
 //! switchboard-core: every backend module of Switchboard, free of tauri, so the desktop shell,
 //! the headless `switchboard-cli` and the tests all run the same code.
 
+pub mod app;
 pub mod app_events;
+pub mod backoff;
 pub mod browser;
 pub mod catalog;
 pub mod clock;
 pub mod connections;
+pub mod context;
 pub mod db;
 pub mod doctor;
 pub mod error;
+pub mod failpoints;
 pub mod logging;
 pub mod oauth;
 pub mod overrides_setting;
@@ -16,7 +20,11 @@ pub mod overview;
 pub mod paths;
 pub mod resources;
 pub mod scheme;
+pub mod services;
 pub mod vault;
+
+pub use app::{Core, CoreOptions, OpenError, OverridesChoice};
+pub use services::Services;
 
 #[cfg(test)]
 mod secret_debug_tests;

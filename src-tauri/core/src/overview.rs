@@ -4,12 +4,12 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::connections::KeyMode;
 use crate::db::{self, notices, Database, DbError};
 use crate::oauth::DeepLinkReceipt;
 use crate::overrides_setting::OverridesStatus;
 use crate::paths::{AppPaths, DataLocations};
 use crate::scheme::{query_scheme_registration, SchemeRegistration};
+use crate::vault::KeyMode;
 use crate::vault::{probe_key_storage, KeyStorageStatus, KeyringSlot};
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -54,7 +54,7 @@ async fn authed(url: &str) -> Answer {
 }
 
 fn files_url(doubles: &ApiDoubles, q: &str, page_size: u32, token: Option<&str>) -> String {
-    let mut url = url::Url::parse(&format!("{}/drive/v3/files", doubles.base("google"))).unwrap();
+    let mut url = url::Url::parse(&format!("{}/drive/v3/files", doubles.base("google"))).expect("a URL");
     url.query_pairs_mut()
         .append_pair("q", q)
         .append_pair("pageSize", &page_size.to_string())
@@ -98,7 +98,7 @@ async fn the_archive_pages_through_exactly_ten_thousand_live_files() {
     assert_eq!(pages, 10, "1000 a page");
     let ids: HashSet<_> = files
         .iter()
-        .map(|file| file["id"].as_str().unwrap().to_owned())
+        .map(|file| file["id"].as_str().expect("a string field").to_owned())
         .collect();
     assert_eq!(ids.len(), files.len(), "no file may repeat across pages");
     assert!(
@@ -122,12 +122,12 @@ async fn the_projects_tree_holds_ten_thousand_nested_files() {
     assert_eq!(projects.iter().filter(|file| is_folder(file)).count(), 20);
     let mut files = 0;
     for project in &projects {
-        let (inside, _) = drive_all(&doubles, &children(project["id"].as_str().unwrap())).await;
+        let (inside, _) = drive_all(&doubles, &children(project["id"].as_str().expect("a string field"))).await;
         files += inside.iter().filter(|file| !is_folder(file)).count();
         let phases: Vec<_> = inside.iter().filter(|file| is_folder(file)).collect();
         assert_eq!(phases.len(), 10, "each project has ten phases");
         for phase in phases {
-            let (leaves, _) = drive_all(&doubles, &children(phase["id"].as_str().unwrap())).await;
+            let (leaves, _) = drive_all(&doubles, &children(phase["id"].as_str().expect("a string field"))).await;
             assert_eq!(leaves.len(), 50, "each phase holds 50 live files");
             files += leaves.len();
         }
@@ -139,7 +139,10 @@ async fn the_projects_tree_holds_ten_thousand_nested_files() {
 
     let search = "name contains 'Budget 2026 – Project 03 Phase 2' and trashed = false";
     let (found, _) = drive_all(&doubles, search).await;
-    let names: Vec<_> = found.iter().map(|file| file["name"].as_str().unwrap()).collect();
+    let names: Vec<_> = found
+        .iter()
+        .map(|file| file["name"].as_str().expect("a string field"))
+        .collect();
     assert_eq!(
         names,
         ["Budget 2026 – Project 03 Phase 2"],
@@ -180,7 +183,7 @@ async fn drive_refuses_what_it_does_not_understand_in_googles_shape() {
     let root = authed(&files_url(&doubles, "'root' in parents and trashed = false", 100, None)).await;
     let ids: Vec<_> = root.json["files"]
         .as_array()
-        .unwrap()
+        .expect("an array")
         .iter()
         .map(|f| f["id"].clone())
         .collect();
@@ -195,7 +198,7 @@ fn link_next(headers: &HeaderMap) -> Option<String> {
         .map(|part| {
             part.split(';')
                 .next()
-                .unwrap()
+                .expect("a Link part")
                 .trim_matches(|c| c == '<' || c == '>' || c == ' ')
                 .to_owned()
         })
@@ -226,9 +229,9 @@ async fn github_link_headers_lead_through_all_500_repositories() {
             answer
                 .json
                 .as_array()
-                .unwrap()
+                .expect("an array")
                 .iter()
-                .map(|repo| repo["full_name"].as_str().unwrap().to_owned()),
+                .map(|repo| repo["full_name"].as_str().expect("a string field").to_owned()),
         );
         pages += 1;
         url = link_next(&answer.headers);
@@ -246,7 +249,10 @@ async fn github_link_headers_lead_through_all_500_repositories() {
         seed::BIG_REPO
     ))
     .await;
-    assert_eq!(branches.json.as_array().unwrap().len(), seed::BIG_REPO_BRANCHES - 200);
+    assert_eq!(
+        branches.json.as_array().expect("an array").len(),
+        seed::BIG_REPO_BRANCHES - 200
+    );
     assert!(link_next(&branches.headers).is_none(), "the last page has no next");
 
     let contents = format!("{}/repos/octocat/hello-world/contents", doubles.base("github"));
@@ -254,7 +260,7 @@ async fn github_link_headers_lead_through_all_500_repositories() {
     assert!(root
         .json
         .as_array()
-        .unwrap()
+        .expect("an array")
         .iter()
         .any(|entry| entry["path"] == "src" && entry["type"] == "dir"));
     let file = authed(&format!("{contents}/src/util/format.rs?ref=feature/search")).await;
@@ -280,10 +286,10 @@ async fn slack_atlassian_sheets_calendar_and_supabase_answer_their_shapes() {
         );
         let answer = authed(&url).await;
         assert_eq!(answer.json["ok"], true, "{}", answer.json);
-        channels += answer.json["channels"].as_array().unwrap().len();
+        channels += answer.json["channels"].as_array().expect("an array").len();
         cursor = answer.json["response_metadata"]["next_cursor"]
             .as_str()
-            .unwrap()
+            .expect("a string field")
             .to_owned();
         if cursor.is_empty() {
             break;
@@ -304,7 +310,7 @@ async fn slack_atlassian_sheets_calendar_and_supabase_answer_their_shapes() {
     let (mut projects, mut next) = (0, Some(format!("{jira}/project/search?maxResults=50")));
     while let Some(url) = next {
         let answer = authed(&url).await;
-        projects += answer.json["values"].as_array().unwrap().len();
+        projects += answer.json["values"].as_array().expect("an array").len();
         next = answer.json["nextPage"].as_str().map(str::to_owned);
     }
     assert_eq!(projects, seed::JIRA_PROJECTS);
@@ -338,7 +344,7 @@ async fn slack_atlassian_sheets_calendar_and_supabase_answer_their_shapes() {
     )
     .await;
     assert_eq!(openapi.json["swagger"], "2.0");
-    let view = openapi.json["paths"]["/order_totals"].as_object().unwrap();
+    let view = openapi.json["paths"]["/order_totals"].as_object().expect("an object");
     assert_eq!(view.keys().collect::<Vec<_>>(), ["get"], "views are read-only");
 }
 
@@ -429,7 +435,7 @@ async fn delays_hold_answers_and_the_log_records_every_request() {
     let client = reqwest::Client::builder()
         .timeout(Duration::from_millis(200))
         .build()
-        .unwrap();
+        .expect("an HTTP client");
     let url = format!("{}/users.list?limit=5", doubles.base("slack"));
     let slow = client.get(&url).bearer_auth(TOKEN).send().await;
     assert!(slow.is_err(), "a 3 s delay outlasts a 200 ms client timeout");
@@ -458,7 +464,7 @@ async fn the_seed_constants_and_override_lines_match_the_server() {
         let parsed: toml::Table = text.parse().unwrap_or_else(|error| panic!("{text}: {error}"));
         let base = parsed["providers"][provider]["api_base_url"]
             .as_str()
-            .unwrap()
+            .expect("a string field")
             .to_owned();
         assert_eq!(base, doubles.base(provider));
     }

@@ -74,7 +74,7 @@ fn usage_errors_exit_2_and_say_why() {
         assert_eq!(output.status.code(), Some(2), "`{}` is a usage error", args.join(" "));
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
-            stderr.starts_with("switchboard-cli: ") && stderr.contains("usage:"),
+            stderr.starts_with("switchboard-cli: ") && stderr.contains("Usage: switchboard-cli"),
             "a reason and the usage: {stderr}"
         );
     }

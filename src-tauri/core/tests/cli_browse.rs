@@ -1,5 +1,5 @@
 //! `switchboard-cli browse <connection> <kind>` on a data directory and keyring slot shared with
-//! a connector that connected GitHub with a personal access token, its API the loopback
+//! a core that connected GitHub with a personal access token, its API the loopback
 //! doubles (through `--overrides`): rows as plain lines with their `>` targets, `--parent`,
 //! `--search`, `--json`, and the exit codes and messages of an unknown kind, a bad location
 //! and a missing argument.
@@ -161,7 +161,9 @@ async fn browse_prints_what_a_picker_would_show_and_fails_plainly() {
     assert_eq!(missing.status.code(), Some(2), "a missing kind is a usage error");
     let stderr = text(&missing.stderr);
     assert!(
-        stderr.contains("browse needs a connection id and a kind") && stderr.contains("usage: switchboard-cli"),
+        stderr.contains("required arguments were not provided")
+            && stderr.contains("<KIND>")
+            && stderr.contains("Usage: switchboard-cli browse"),
         "it says what is missing and shows the usage: {stderr}"
     );
 }

@@ -1,5 +1,5 @@
 //! `switchboard-cli connection <id> <op>`, `connections --provider` and `audit --jsonl` on a data
-//! directory and keyring slot shared with a connector that connected a Telegram bot (verified by
+//! directory and keyring slot shared with a core that connected a Telegram bot (verified by
 //! a loopback double of `getMe`): what each prints, and its exit code.
 
 #[path = "support/cli_run.rs"]
@@ -21,7 +21,7 @@ use std::time::Duration;
 use cli_run::{cli, text};
 use connector::Harness;
 use fake_provider::{FakeProvider, Reply};
-use switchboard_core::connections::{credentials, CredentialsRequest};
+use switchboard_core::connections::CredentialsRequest;
 use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::KeyringSlot;
 
@@ -49,7 +49,10 @@ async fn a_connection_is_tested_renamed_disabled_audited_and_deleted_from_the_co
         products: vec![],
         values: BTreeMap::from([("token".to_owned(), "123:tok".to_owned())]),
     };
-    let bot = credentials::connect_with_credentials(&harness.connector, &request)
+    let bot = harness
+        .services
+        .sign_ins
+        .connect_with_credentials(&request)
         .await
         .expect("a bot is connected");
     let (dir, file, id) = (harness.data.path(), overrides.path(), bot.id.to_string());

@@ -26,7 +26,7 @@ use switchboard_core::oauth::id_token::LEEWAY_SECONDS;
 
 fn connected(state: FlowState) -> Connection {
     match state {
-        FlowState::Connected { connection } => connection,
+        FlowState::Connected { connection } => *connection,
         other => panic!("the sign-in must end connected, got {other:?}"),
     }
 }
@@ -75,7 +75,7 @@ fn assert_refused(
         "{case}: refused after the code exchange, not before"
     );
     assert!(
-        harness.connector.list_connections().expect("list").is_empty(),
+        harness.services.store.list().expect("list").is_empty(),
         "{case}: no connection is saved"
     );
 }
@@ -90,7 +90,7 @@ async fn control_correct_claims_connect_the_account_keyed_by_issuer_and_subject(
         format!("{}|{SUBJECT}", issuer.issuer),
         "keyed by (iss, sub)"
     );
-    assert_eq!(harness.connector.list_connections().expect("list"), [connection]);
+    assert_eq!(harness.services.store.list().expect("list"), [connection]);
     assert!(!sign_in.nonce().is_empty(), "a nonce was sent");
     assert_eq!(
         issuer.server.requests_to("/jwks").len(),
@@ -134,7 +134,8 @@ async fn d3_an_id_token_with_another_sign_ins_nonce_is_refused() {
     let expected = "does not belong to this sign-in";
     assert_refused("D3 another flow's nonce", &issuer, &harness, &this, outcome, expected);
     harness
-        .connector
+        .services
+        .sign_ins
         .cancel(&other.flow_id)
         .expect("the other sign-in is still waiting");
     assert_eq!(harness.outcome(&other.flow_id).await, FlowState::Cancelled);
@@ -148,7 +149,7 @@ async fn d3_an_id_token_replayed_into_a_later_sign_in_is_refused() {
     let id_token = issuer.sign(&issuer.claims(&first.nonce()));
     issuer.answer_tokens(&id_token, "openid email");
     let connection = connected(first.finish(&harness).await);
-    let before = harness.connector.list_connections().expect("list");
+    let before = harness.services.store.list().expect("list");
     assert_eq!(before, [connection]);
 
     let second = SignIn::start(&harness).await;
@@ -165,7 +166,7 @@ async fn d3_an_id_token_replayed_into_a_later_sign_in_is_refused() {
     );
     assert_eq!(issuer.server.requests_to("/token").len(), 2, "one exchange per sign-in");
     assert_eq!(
-        harness.connector.list_connections().expect("list"),
+        harness.services.store.list().expect("list"),
         before,
         "D3 replay: the saved connection is untouched"
     );

@@ -1,4 +1,4 @@
-//! The connector when the keyring cannot be used (SECURITY.md E1–E3 at the level a person
+//! The core when the keyring cannot be used (SECURITY.md E1–E3 at the level a person
 //! meets them): a sign-in does not start and no key is created, session-only mode connects with
 //! a key in memory, and the next start forgets what was connected that way. Alone in its
 //! binary: it locks the session's keyring.
@@ -16,8 +16,9 @@ use std::time::Duration;
 
 use connector::{google_overrides, Harness};
 use oidc::{approve_in_browser, OidcServer};
-use switchboard_core::connections::{browser_flow, ConnectMethod, ConnectRequest, FlowState, KeyMode};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, FlowState};
 use switchboard_core::error::ErrorCode;
+use switchboard_core::vault::KeyMode;
 
 #[tokio::test]
 async fn a_locked_keyring_stops_the_sign_in_and_session_only_mode_forgets_at_restart() {
@@ -35,7 +36,7 @@ async fn a_locked_keyring_stops_the_sign_in_and_session_only_mode_forgets_at_res
     };
 
     keyring::lock_login_keyring();
-    let refused = browser_flow::start(&harness.connector, &request).await;
+    let refused = harness.services.sign_ins.start(&request).await;
     let entry_after = keyring::entry(&slot).get_secret();
     keyring::unlock_login_keyring();
     let error = refused.expect_err("a locked keyring must stop the sign-in");
@@ -58,18 +59,21 @@ async fn a_locked_keyring_stops_the_sign_in_and_session_only_mode_forgets_at_res
         "no browser for a sign-in that cannot be saved"
     );
 
-    harness.connector.use_session_only_key();
+    harness.services.keys.use_session_only();
     assert_eq!(
-        harness.connector.key_mode(),
+        harness.services.keys.mode(),
         KeyMode::SessionOnly,
         "Settings shows session-only mode"
     );
-    let started = browser_flow::start(&harness.connector, &request)
+    let started = harness
+        .services
+        .sign_ins
+        .start(&request)
         .await
         .expect("session-only sign-in starts");
     approve_in_browser(&harness.browser_url(), "ana").await;
     let connection = match harness.outcome(&started.flow_id).await {
-        FlowState::Connected { connection } => connection,
+        FlowState::Connected { connection } => *connection,
         other => panic!("the session-only sign-in connects, got {other:?}"),
     };
     assert!(connection.session_only, "the connection is marked session-only");
@@ -80,13 +84,14 @@ async fn a_locked_keyring_stops_the_sign_in_and_session_only_mode_forgets_at_res
 
     let Harness { data, .. } = harness;
     let restarted = Harness::in_dir(data, &overrides, slot, Duration::from_secs(30));
-    restarted.connector.reconcile_at_start().expect("start-up check");
+    restarted.services.store.reconcile_at_start().expect("start-up check");
     assert!(
-        restarted.connector.list_connections().expect("list").is_empty(),
+        restarted.services.store.list().expect("list").is_empty(),
         "a session-only connection is forgotten at the next start"
     );
     let secrets: i64 = restarted
-        .connector
+        .services
+        .context
         .db()
         .conn()
         .query_row("SELECT count(*) FROM secrets", [], |row| row.get(0))

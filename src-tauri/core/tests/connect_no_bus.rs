@@ -19,7 +19,6 @@ use std::time::Duration;
 use connector::{google_overrides, Harness};
 use google_flow::{connected, google, LOOPBACK};
 use oidc::{approve_in_browser, OidcServer};
-use switchboard_core::connections::browser_flow;
 use switchboard_core::error::ErrorCode;
 
 #[tokio::test]
@@ -34,7 +33,10 @@ async fn without_a_session_bus_loopback_sign_in_works_in_session_only_mode() {
         keyring::private_slot("no-bus"),
         Duration::from_secs(30),
     );
-    let refused = browser_flow::start(&harness.connector, &google())
+    let refused = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect_err("no keyring");
     assert_eq!(
@@ -47,8 +49,11 @@ async fn without_a_session_bus_loopback_sign_in_works_in_session_only_mode() {
         "no browser for a sign-in that could not be saved"
     );
 
-    harness.connector.use_session_only_key();
-    let started = browser_flow::start(&harness.connector, &google())
+    harness.services.keys.use_session_only();
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("session-only sign-in");
     let (approved, printed) = approve_in_browser(&harness.browser_url(), "ana").await;

@@ -1,5 +1,5 @@
 //! Connecting Google (pointed by an overrides file at oidc-provider, a real OpenID Connect
-//! server) through the connector, as the app does it: loopback and deep-link redirects, the
+//! server) through the core's services, as the app does it: loopback and deep-link redirects, the
 //! id_token naming the account, tokens sealed in a real SQLite file with the key in the real
 //! keyring; replays (A3), two flows at once (A20), granted scopes (B10), a deleted key (E4).
 
@@ -20,7 +20,7 @@ use std::time::Duration;
 use connector::{google_overrides, Harness};
 use google_flow::{connected, google, harness, loopback_port, DEEP_LINK, LOOPBACK};
 use oidc::{approve_in_browser, approve_until_redirect, OidcServer};
-use switchboard_core::connections::{browser_flow, connection_context, connection_owner};
+use switchboard_core::connections::{connection_context, connection_owner};
 use switchboard_core::oauth::{receive_deep_link, DeepLinkOutcome};
 use switchboard_core::vault::SecretStore;
 
@@ -28,7 +28,10 @@ use switchboard_core::vault::SecretStore;
 async fn a_loopback_sign_in_ends_connected_as_the_accounts_email_with_sealed_tokens() {
     let server = OidcServer::start();
     let harness = harness(&server, LOOPBACK, "loopback", Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("the sign-in starts");
     let url = harness.browser_url();
@@ -65,9 +68,9 @@ async fn a_loopback_sign_in_ends_connected_as_the_accounts_email_with_sealed_tok
         "the loopback listener closes once its callback came"
     );
 
-    let key = harness.connector.key().expect("the key");
+    let key = harness.services.keys.key().expect("the key");
     let token = {
-        let db = harness.connector.db();
+        let db = harness.services.context.db();
         let context = connection_context("google", &connection.account_id);
         SecretStore::new(&db, &key)
             .get(&connection_owner(connection.id), &context, "access_token")
@@ -82,7 +85,10 @@ async fn a_loopback_sign_in_ends_connected_as_the_accounts_email_with_sealed_tok
         "the access token must be stored encrypted only"
     );
 
-    let again = browser_flow::start(&harness.connector, &google())
+    let again = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("a second sign-in");
     approve_in_browser(&harness.browser_url(), "ana").await;
@@ -91,14 +97,17 @@ async fn a_loopback_sign_in_ends_connected_as_the_accounts_email_with_sealed_tok
         reconnected.id, connection.id,
         "the same account connected again keeps its connection"
     );
-    assert_eq!(harness.connector.list_connections().expect("list").len(), 1);
+    assert_eq!(harness.services.store.list().expect("list").len(), 1);
 }
 
 #[tokio::test]
 async fn a_deep_link_callback_is_used_once() {
     let server = OidcServer::start();
     let harness = harness(&server, DEEP_LINK, "deep-link", Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("the sign-in starts");
     let redirect = approve_until_redirect(&harness.browser_url(), "ana").await;
@@ -106,15 +115,15 @@ async fn a_deep_link_callback_is_used_once() {
         redirect.starts_with("switchboard://oauth/callback/google?"),
         "{redirect}"
     );
-    let catalog = harness.connector.catalog();
-    let pending = &harness.connector.pending;
-    let first = receive_deep_link(redirect.as_bytes(), catalog, pending, harness.connector.now());
+    let catalog = harness.services.context.catalog();
+    let pending = harness.services.sign_ins.pending();
+    let first = receive_deep_link(redirect.as_bytes(), catalog, pending, harness.services.context.now());
     assert_eq!(
         first.outcome,
         DeepLinkOutcome::Delivered,
         "the waiting sign-in takes the link"
     );
-    let replay = receive_deep_link(redirect.as_bytes(), catalog, pending, harness.connector.now());
+    let replay = receive_deep_link(redirect.as_bytes(), catalog, pending, harness.services.context.now());
     assert_eq!(
         replay.outcome,
         DeepLinkOutcome::NoPendingFlow,
@@ -128,11 +137,9 @@ async fn a_deep_link_callback_is_used_once() {
 async fn two_sign_ins_at_once_each_finish_with_their_own_verifier() {
     let server = OidcServer::start();
     let harness = harness(&server, LOOPBACK, "two", Duration::from_secs(30));
-    let first = browser_flow::start(&harness.connector, &google()).await.expect("first");
+    let first = harness.services.sign_ins.start(&google()).await.expect("first");
     let first_url = harness.browser_url();
-    let second = browser_flow::start(&harness.connector, &google())
-        .await
-        .expect("second");
+    let second = harness.services.sign_ins.start(&google()).await.expect("second");
     let second_url = harness.browser_url();
     let (bob, ana) = tokio::join!(
         approve_in_browser(&second_url, "bob"),
@@ -154,7 +161,10 @@ async fn two_sign_ins_at_once_each_finish_with_their_own_verifier() {
 async fn a_loopback_answer_replayed_as_a_deep_link_is_ignored() {
     let server = OidcServer::start();
     let harness = harness(&server, LOOPBACK, "replay", Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("the sign-in starts");
     let answer = approve_until_redirect(&harness.browser_url(), "ana").await;
@@ -166,8 +176,8 @@ async fn a_loopback_answer_replayed_as_a_deep_link_is_ignored() {
     let deliver = || {
         receive_deep_link(
             as_link.as_bytes(),
-            harness.connector.catalog(),
-            &harness.connector.pending,
+            harness.services.context.catalog(),
+            harness.services.sign_ins.pending(),
             0,
         )
     };
@@ -184,7 +194,7 @@ async fn a_loopback_answer_replayed_as_a_deep_link_is_ignored() {
         "A3: nor after it finished"
     );
     assert_eq!(
-        harness.connector.list_connections().expect("list").len(),
+        harness.services.store.list().expect("list").len(),
         1,
         "one answer, one connection"
     );
@@ -197,7 +207,10 @@ async fn a_deleted_keyring_key_leaves_connections_needing_reauthorization() {
     keyring::require_session_bus();
     let slot = keyring::private_slot("deleted-key");
     let harness = Harness::new(&overrides, slot.clone(), Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("the sign-in starts");
     approve_in_browser(&harness.browser_url(), "ana").await;
@@ -208,8 +221,8 @@ async fn a_deleted_keyring_key_leaves_connections_needing_reauthorization() {
         .expect("the person deletes the key in Seahorse");
     let Harness { data, .. } = harness;
     let restarted = Harness::in_dir(data, &overrides, slot, Duration::from_secs(30));
-    restarted.connector.reconcile_at_start().expect("start-up check");
-    let listed = restarted.connector.list_connections().expect("list");
+    restarted.services.store.reconcile_at_start().expect("start-up check");
+    let listed = restarted.services.store.list().expect("list");
     assert_eq!(listed.len(), 1, "E4: the database and the connection are kept");
     assert_eq!(listed[0].id, connection.id);
     assert!(
@@ -225,7 +238,10 @@ async fn re_authorizing_keeps_the_connection_and_refuses_another_account() {
     let harness = harness(&server, LOOPBACK, "reauthorize", Duration::from_secs(30));
     let mut gmail_only = google();
     gmail_only.products = vec!["gmail".into()];
-    let started = browser_flow::start(&harness.connector, &gmail_only)
+    let started = harness
+        .services
+        .sign_ins
+        .start(&gmail_only)
         .await
         .expect("first sign-in");
     approve_in_browser(&harness.browser_url(), "ana").await;
@@ -234,7 +250,10 @@ async fn re_authorizing_keeps_the_connection_and_refuses_another_account() {
     let mut renew = gmail_only.clone();
     renew.products = vec!["drive".into()];
     renew.connection = Some(original.id);
-    let again = browser_flow::start(&harness.connector, &renew)
+    let again = harness
+        .services
+        .sign_ins
+        .start(&renew)
         .await
         .expect("re-authorization starts");
     let url = harness.browser_url();
@@ -255,7 +274,10 @@ async fn re_authorizing_keeps_the_connection_and_refuses_another_account() {
     assert_eq!(renewed.id, original.id, "re-authorizing keeps the connection id");
     assert_eq!(renewed.products, ["gmail", "drive"], "and adds the products asked for");
 
-    let as_bob = browser_flow::start(&harness.connector, &renew)
+    let as_bob = harness
+        .services
+        .sign_ins
+        .start(&renew)
         .await
         .expect("re-authorization starts");
     approve_in_browser(&harness.browser_url(), "bob").await;
@@ -267,7 +289,7 @@ async fn re_authorizing_keeps_the_connection_and_refuses_another_account() {
         other => panic!("another account must not replace this connection, got {other:?}"),
     }
     assert_eq!(
-        harness.connector.list_connections().expect("list").len(),
+        harness.services.store.list().expect("list").len(),
         1,
         "bob was not added or swapped in"
     );

@@ -1,4 +1,4 @@
-//! Google sign-ins through the connector that must not connect: declined in the browser (A6),
+//! Google sign-ins through the core's services that must not connect: declined in the browser (A6),
 //! an answer from another issuer or naming none (A12, A13), never finished (A19), cancelled,
 //! and not set up (no client ID).
 
@@ -19,7 +19,7 @@ use std::time::Duration;
 use connector::Harness;
 use google_flow::{failure, google, harness, loopback_port, query_value, DEEP_LINK, LOOPBACK};
 use oidc::{decline_in_browser, OidcServer};
-use switchboard_core::connections::{browser_flow, FlowState};
+use switchboard_core::connections::FlowState;
 use switchboard_core::error::ErrorCode;
 use switchboard_core::oauth::{receive_deep_link, DeepLinkOutcome};
 
@@ -27,7 +27,10 @@ use switchboard_core::oauth::{receive_deep_link, DeepLinkOutcome};
 async fn declining_in_the_browser_says_so() {
     let server = OidcServer::start();
     let harness = harness(&server, LOOPBACK, "decline", Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("the sign-in starts");
     decline_in_browser(&harness.browser_url()).await;
@@ -37,7 +40,7 @@ async fn declining_in_the_browser_says_so() {
         "A6: plain words for access_denied: {message}"
     );
     assert!(
-        harness.connector.list_connections().expect("list").is_empty(),
+        harness.services.store.list().expect("list").is_empty(),
         "nothing connected"
     );
 }
@@ -59,15 +62,18 @@ async fn a_callback_from_another_issuer_or_naming_none_is_refused() {
         ),
     ];
     for (iss, expected, why) in cases {
-        let started = browser_flow::start(&harness.connector, &google())
+        let started = harness
+            .services
+            .sign_ins
+            .start(&google())
             .await
             .expect("the sign-in starts");
         let state = query_value(&harness.browser_url(), "state");
         let link = format!("switchboard://oauth/callback/google?code=forged&state={state}{iss}");
         let receipt = receive_deep_link(
             link.as_bytes(),
-            harness.connector.catalog(),
-            &harness.connector.pending,
+            harness.services.context.catalog(),
+            harness.services.sign_ins.pending(),
             0,
         );
         assert_eq!(
@@ -82,7 +88,7 @@ async fn a_callback_from_another_issuer_or_naming_none_is_refused() {
         );
     }
     assert!(
-        harness.connector.list_connections().expect("list").is_empty(),
+        harness.services.store.list().expect("list").is_empty(),
         "nothing connected"
     );
 }
@@ -91,7 +97,10 @@ async fn a_callback_from_another_issuer_or_naming_none_is_refused() {
 async fn a_sign_in_never_finished_times_out_and_closes_its_port() {
     let server = OidcServer::start();
     let harness = harness(&server, LOOPBACK, "timeout", Duration::from_millis(500));
-    let started = browser_flow::start(&harness.connector, &google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("the sign-in starts");
     let port = loopback_port(&harness.browser_url());
@@ -110,12 +119,16 @@ async fn a_sign_in_never_finished_times_out_and_closes_its_port() {
 async fn cancel_ends_the_wait_and_closes_the_port() {
     let server = OidcServer::start();
     let harness = harness(&server, LOOPBACK, "cancel", Duration::from_secs(30));
-    let started = browser_flow::start(&harness.connector, &google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("the sign-in starts");
     let port = loopback_port(&harness.browser_url());
     harness
-        .connector
+        .services
+        .sign_ins
         .cancel(&started.flow_id)
         .expect("cancel a running sign-in");
     assert_eq!(
@@ -127,7 +140,11 @@ async fn cancel_ends_the_wait_and_closes_the_port() {
         TcpStream::connect(("127.0.0.1", port)).is_err(),
         "the port is closed after Cancel"
     );
-    let again = harness.connector.cancel(&started.flow_id).expect_err("cancelled once");
+    let again = harness
+        .services
+        .sign_ins
+        .cancel(&started.flow_id)
+        .expect_err("cancelled once");
     assert_eq!(
         again.code,
         ErrorCode::NotFound,
@@ -139,7 +156,10 @@ async fn cancel_ends_the_wait_and_closes_the_port() {
 async fn without_a_client_id_the_sign_in_does_not_start() {
     keyring::require_session_bus();
     let harness = Harness::new("", keyring::private_slot("unconfigured"), Duration::from_secs(5));
-    let error = browser_flow::start(&harness.connector, &google())
+    let error = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect_err("no client ID");
     assert_eq!(
@@ -162,7 +182,10 @@ async fn without_a_client_id_the_sign_in_does_not_start() {
 async fn a_deep_link_sign_in_never_finished_times_out_and_stops_waiting() {
     let server = OidcServer::start();
     let harness = harness(&server, DEEP_LINK, "deep-link-timeout", Duration::from_millis(500));
-    let started = browser_flow::start(&harness.connector, &google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&google())
         .await
         .expect("the sign-in starts");
     let state = query_value(&harness.browser_url(), "state");
@@ -174,8 +197,8 @@ async fn a_deep_link_sign_in_never_finished_times_out_and_stops_waiting() {
     let late = format!("switchboard://oauth/callback/google?code=c&state={state}");
     let receipt = receive_deep_link(
         late.as_bytes(),
-        harness.connector.catalog(),
-        &harness.connector.pending,
+        harness.services.context.catalog(),
+        harness.services.sign_ins.pending(),
         0,
     );
     assert_eq!(

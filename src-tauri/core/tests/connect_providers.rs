@@ -1,4 +1,4 @@
-//! Connecting the providers that are not OpenID Connect, through the connector, against
+//! Connecting the providers that are not OpenID Connect, through the core's services, against
 //! loopback doubles speaking their documented shapes: GitHub (OAuth app over loopback, named by
 //! `GET /user`'s numeric id; HTTP 200 errors; device code), Atlassian (sites from
 //! accessible-resources), Slack (`ok: false`), Telegram (a bot token verified by `getMe`).
@@ -20,9 +20,7 @@ use std::time::Duration;
 use connector::Harness;
 use fake_provider::{FakeProvider, Reply};
 use switchboard_core::catalog::AuthKind;
-use switchboard_core::connections::{
-    browser_flow, credentials, device_flow, ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowState,
-};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowState};
 use switchboard_core::error::ErrorCode;
 
 fn overrides(provider: &str, fake: &FakeProvider, token_path: &str) -> String {
@@ -64,7 +62,10 @@ fn request(provider: &str, method: ConnectMethod) -> ConnectRequest {
 }
 
 async fn connect_in_browser(harness: &Harness, provider: &str) -> FlowState {
-    let started = browser_flow::start(&harness.connector, &request(provider, ConnectMethod::Browser))
+    let started = harness
+        .services
+        .sign_ins
+        .start(&request(provider, ConnectMethod::Browser))
         .await
         .expect("the sign-in starts");
     connector::return_to_app(&harness.browser_url()).await;
@@ -73,7 +74,7 @@ async fn connect_in_browser(harness: &Harness, provider: &str) -> FlowState {
 
 fn connected(state: FlowState) -> Connection {
     match state {
-        FlowState::Connected { connection } => connection,
+        FlowState::Connected { connection } => *connection,
         other => panic!("the sign-in must end connected, got {other:?}"),
     }
 }
@@ -155,7 +156,7 @@ async fn github_and_slack_errors_answered_with_http_200_fail_the_sign_in() {
             other => panic!("{provider}'s error answered with HTTP 200 must fail the sign-in, got {other:?}"),
         }
         assert!(
-            harness.connector.list_connections().expect("list").is_empty(),
+            harness.services.store.list().expect("list").is_empty(),
             "nothing saved for {provider}"
         );
     }
@@ -222,7 +223,10 @@ async fn a_github_device_code_sign_in_polls_until_approved() {
     );
     fake.script("/user", [Reply::json(200, r#"{"id":1,"login":"ana"}"#)]);
     let harness = harness(&overrides("github", &fake, "/token"), "device");
-    let started = device_flow::start(&harness.connector, &request("github", ConnectMethod::DeviceCode))
+    let started = harness
+        .services
+        .sign_ins
+        .start(&request("github", ConnectMethod::DeviceCode))
         .await
         .expect("the device sign-in starts");
     match &started.state {
@@ -269,7 +273,10 @@ async fn a_telegram_bot_token_is_verified_with_get_me_before_it_is_saved() {
         products: vec![],
         values: BTreeMap::from([("token".to_owned(), token.to_owned())]),
     };
-    let refused = credentials::connect_with_credentials(&harness.connector, &with_token("123:bad"))
+    let refused = harness
+        .services
+        .sign_ins
+        .connect_with_credentials(&with_token("123:bad"))
         .await
         .expect_err("a token Telegram refuses is not saved");
     assert_eq!(refused.code, ErrorCode::ProviderRejected, "{}", refused.message);
@@ -278,12 +285,12 @@ async fn a_telegram_bot_token_is_verified_with_get_me_before_it_is_saved() {
         "the token never appears in the message: {}",
         refused.message
     );
-    assert!(
-        harness.connector.list_connections().expect("list").is_empty(),
-        "nothing saved"
-    );
+    assert!(harness.services.store.list().expect("list").is_empty(), "nothing saved");
 
-    let connection = credentials::connect_with_credentials(&harness.connector, &with_token("123:good"))
+    let connection = harness
+        .services
+        .sign_ins
+        .connect_with_credentials(&with_token("123:good"))
         .await
         .expect("a good token connects");
     assert_eq!(connection.account_label, "ana_bot", "getMe names the bot");
@@ -308,7 +315,10 @@ async fn a_callback_with_another_state_is_dropped_before_any_token_request() {
     );
     fake.script("/user", [Reply::json(200, r#"{"id":7,"login":"ana"}"#)]);
     let harness = harness(&overrides("github", &fake, "/token"), "wrong-state");
-    let started = browser_flow::start(&harness.connector, &request("github", ConnectMethod::Browser))
+    let started = harness
+        .services
+        .sign_ins
+        .start(&request("github", ConnectMethod::Browser))
         .await
         .expect("the sign-in starts");
     let authorize_url = harness.browser_url();
@@ -324,7 +334,7 @@ async fn a_callback_with_another_state_is_dropped_before_any_token_request() {
         "A1: a callback for no pending state never reaches the token endpoint"
     );
     assert!(
-        harness.connector.list_connections().expect("list").is_empty(),
+        harness.services.store.list().expect("list").is_empty(),
         "A1: nothing is written"
     );
     connector::return_to_app(&authorize_url).await;

@@ -49,23 +49,23 @@ async fn fifty_callers_at_expiry_share_one_refresh_and_the_grant_stays_alive() {
         |_| {},
     );
     let connection = connect_ana(&harness).await;
-    let access_before = stored_secret(&harness.connector, &connection, "access_token").expect("an access token");
-    let refresh_before = stored_secret(&harness.connector, &connection, "refresh_token")
+    let access_before = stored_secret(&harness.services, &connection, "access_token").expect("an access token");
+    let refresh_before = stored_secret(&harness.services, &connection, "refresh_token")
         .expect("offline_access with prompt=consent gives a refresh token");
     into_the_margin(&clock, &connection);
 
-    let results = concurrent_access_tokens(&harness.connector, connection.id, 50).await;
+    let results = concurrent_access_tokens(&harness.services, connection.id, 50).await;
     let renewed = all_the_same(results);
     assert_ne!(
         renewed, access_before,
         "a token within the margin is renewed before it is handed out"
     );
     assert_eq!(
-        audited(&harness.connector, connection.id, "refresh", "ok").len(),
+        audited(&harness.services, connection.id, "refresh", "ok").len(),
         1,
         "C2: 50 concurrent callers cause exactly one refresh"
     );
-    let refresh_after = stored_secret(&harness.connector, &connection, "refresh_token").expect("a refresh token");
+    let refresh_after = stored_secret(&harness.services, &connection, "refresh_token").expect("a refresh token");
     assert_ne!(
         refresh_after, refresh_before,
         "oidc-provider rotated the refresh token and the rotated one is stored"
@@ -74,7 +74,8 @@ async fn fifty_callers_at_expiry_share_one_refresh_and_the_grant_stays_alive() {
     // Had two refreshes spent the same refresh token, oidc-provider would have revoked the whole
     // grant, and this renewal (with the stored, rotated token) would need re-authorization.
     let again = harness
-        .connector
+        .services
+        .renewal
         .refresh_now(connection.id)
         .await
         .expect("C2/C3: the grant is still alive after the concurrent callers");
@@ -87,12 +88,13 @@ async fn fifty_callers_at_expiry_share_one_refresh_and_the_grant_stays_alive() {
         again.status
     );
     assert_eq!(
-        audited(&harness.connector, connection.id, "refresh", "ok").len(),
+        audited(&harness.services, connection.id, "refresh", "ok").len(),
         2,
         "the second renewal is recorded too"
     );
     let access_now = harness
-        .connector
+        .services
+        .renewal
         .access_token(connection.id)
         .await
         .expect("a usable token");
@@ -114,7 +116,7 @@ async fn callers_at_expiry_cause_one_token_request(callers: usize) {
     );
     into_the_margin(&clock, &connection);
 
-    let results = concurrent_access_tokens(&harness.connector, connection.id, callers).await;
+    let results = concurrent_access_tokens(&harness.services, connection.id, callers).await;
     assert_eq!(
         refresh_tokens_sent(&fake),
         ["rt-0"],
@@ -126,7 +128,7 @@ async fn callers_at_expiry_cause_one_token_request(callers: usize) {
         "C2: every caller gets the token of that one request"
     );
     assert_eq!(
-        audited(&harness.connector, connection.id, "refresh", "ok").len(),
+        audited(&harness.services, connection.id, "refresh", "ok").len(),
         1,
         "one refresh in the audit log"
     );
@@ -158,19 +160,34 @@ async fn after_a_rotation_only_the_new_refresh_token_is_sent() {
     );
     let id = connection.id;
 
-    harness.connector.refresh_now(id).await.expect("the first renewal");
+    harness
+        .services
+        .renewal
+        .refresh_now(id)
+        .await
+        .expect("the first renewal");
     assert_eq!(
-        stored_secret(&harness.connector, &connection, "refresh_token").as_deref(),
+        stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
         Some("rt-1"),
         "C3: the rotated refresh token replaces the old one"
     );
-    harness.connector.refresh_now(id).await.expect("the second renewal");
+    harness
+        .services
+        .renewal
+        .refresh_now(id)
+        .await
+        .expect("the second renewal");
     assert_eq!(
-        stored_secret(&harness.connector, &connection, "refresh_token").as_deref(),
+        stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
         Some("rt-1"),
         "a reply without a refresh token keeps the current one"
     );
-    harness.connector.refresh_now(id).await.expect("the third renewal");
+    harness
+        .services
+        .renewal
+        .refresh_now(id)
+        .await
+        .expect("the third renewal");
 
     let sent = refresh_tokens_sent(&fake);
     assert_eq!(
@@ -185,7 +202,8 @@ async fn after_a_rotation_only_the_new_refresh_token_is_sent() {
     );
     assert_eq!(
         harness
-            .connector
+            .services
+            .renewal
             .access_token(id)
             .await
             .expect("a usable token")
@@ -202,8 +220,8 @@ async fn after_a_rotation_only_the_new_refresh_token_is_sent() {
 async fn a_rotated_refresh_token_is_committed_with_synchronous_full() {
     let (fake, harness, _clock, connection) = github_connection("c5-full", None).await;
     fake.script(TOKEN_PATH, [token_reply("at-1", Some("rt-1"), Some(LIFETIME))]);
-    let trace = SqlTrace::start(harness.connector.db().conn());
-    let token = harness.connector.refresh_now(connection.id).await;
+    let trace = SqlTrace::start(harness.services.context.db().conn());
+    let token = harness.services.renewal.refresh_now(connection.id).await;
     let statements = trace.statements();
     drop(trace);
     token.expect("the renewal succeeds");
@@ -249,14 +267,15 @@ async fn a_rotated_refresh_token_is_committed_with_synchronous_full() {
     );
 
     let level: i64 = harness
-        .connector
+        .services
+        .context
         .db()
         .conn()
         .pragma_query_value(None, "synchronous", |row| row.get(0))
         .expect("read PRAGMA synchronous");
     assert_eq!(level, 1, "synchronous is back to NORMAL (1) for everything else");
     assert_eq!(
-        stored_secret(&harness.connector, &connection, "refresh_token").as_deref(),
+        stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
         Some("rt-1"),
         "the rotated refresh token is what was committed"
     );
@@ -273,13 +292,15 @@ async fn a_401_renews_once_and_a_refusal_after_that_needs_reauthorization() {
     let refused_version = connection.health.token_version;
 
     let renewed = harness
-        .connector
+        .services
+        .renewal
         .after_unauthorized(id, refused_version)
         .await
         .expect("a 401 renews the token once");
     assert_eq!(renewed.expose(), "at-1", "the renewed token is handed out");
     let second = harness
-        .connector
+        .services
+        .renewal
         .after_unauthorized(id, refused_version)
         .await
         .expect("another caller refused with the same old token");
@@ -295,14 +316,20 @@ async fn a_401_renews_once_and_a_refusal_after_that_needs_reauthorization() {
     );
 
     harness
-        .connector
+        .services
+        .renewal
         .refused_after_renewal(id)
         .expect("the renewed token was refused too");
     assert!(
         matches!(status_of(&harness, id), ConnectionStatus::NeedsReauthorization { .. }),
         "a 401 after a renewal means re-authorization"
     );
-    let used = harness.connector.access_token(id).await.expect_err("refused for use");
+    let used = harness
+        .services
+        .renewal
+        .access_token(id)
+        .await
+        .expect_err("refused for use");
     assert_eq!(used.code, ErrorCode::NeedsAuth);
     assert_eq!(refresh_tokens_sent(&fake).len(), 1, "and no renewal loop");
 }
@@ -320,10 +347,11 @@ async fn a_token_without_expiry_is_never_refreshed() {
     let id = connection.id;
 
     clock.set(clock.now() + 400 * 24 * 60 * 60);
-    let token = harness.connector.access_token(id).await.expect("still usable");
+    let token = harness.services.renewal.access_token(id).await.expect("still usable");
     assert_eq!(token.expose(), "gho_forever");
     let refreshed = harness
-        .connector
+        .services
+        .renewal
         .refresh_now(id)
         .await
         .expect("refresh now on a token that cannot be renewed is not an error");
@@ -351,7 +379,8 @@ async fn an_expired_token_without_a_refresh_token_needs_reauthorization() {
 
     into_the_margin(&clock, &connection);
     let token = harness
-        .connector
+        .services
+        .renewal
         .access_token(id)
         .await
         .expect("usable until it expires");
@@ -359,7 +388,8 @@ async fn an_expired_token_without_a_refresh_token_needs_reauthorization() {
 
     clock.set(connection.expires_at.expect("expiry") + 1);
     let error = harness
-        .connector
+        .services
+        .renewal
         .access_token(id)
         .await
         .expect_err("expired, and nothing to renew it with");

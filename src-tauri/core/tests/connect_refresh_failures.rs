@@ -48,7 +48,7 @@ async fn a_refresh_token_revoked_at_the_provider_needs_reauthorization() {
         |_| {},
     );
     let connection = connect_ana(&harness).await;
-    let refresh = stored_secret(&harness.connector, &connection, "refresh_token").expect("a refresh token");
+    let refresh = stored_secret(&harness.services, &connection, "refresh_token").expect("a refresh token");
     let revoked = reqwest::Client::new()
         .post(server.url("/token/revocation"))
         .form(&[
@@ -67,7 +67,8 @@ async fn a_refresh_token_revoked_at_the_provider_needs_reauthorization() {
     );
 
     let error = harness
-        .connector
+        .services
+        .renewal
         .refresh_now(connection.id)
         .await
         .expect_err("C1: a revoked refresh token cannot renew anything");
@@ -85,7 +86,8 @@ async fn a_refresh_token_revoked_at_the_provider_needs_reauthorization() {
         "C1: the card shows that the account must be connected again"
     );
     let used = harness
-        .connector
+        .services
+        .renewal
         .access_token(connection.id)
         .await
         .expect_err("C1: a connection needing re-authorization is refused for use");
@@ -104,7 +106,7 @@ async fn invalid_grant_is_not_retried() {
     );
     let id = connection.id;
 
-    let first = harness.connector.refresh_now(id).await.expect_err("C1: revoked");
+    let first = harness.services.renewal.refresh_now(id).await.expect_err("C1: revoked");
     assert_eq!(first.code, ErrorCode::NeedsAuth, "C1: {}", first.message);
     match status_of(&harness, id) {
         ConnectionStatus::NeedsReauthorization { reason } => {
@@ -116,20 +118,25 @@ async fn invalid_grant_is_not_retried() {
         other => panic!("C1: invalid_grant leaves the connection needing re-authorization, got {other:?}"),
     }
     assert_eq!(
-        harness
-            .connector
-            .connection(id)
-            .expect("connection")
-            .health
-            .next_retry_at,
+        harness.services.store.get(id).expect("connection").health.next_retry_at,
         None,
         "C1: no retry is scheduled"
     );
 
-    let second = harness.connector.refresh_now(id).await.expect_err("still revoked");
+    let second = harness
+        .services
+        .renewal
+        .refresh_now(id)
+        .await
+        .expect_err("still revoked");
     assert_eq!(second.code, ErrorCode::NeedsAuth);
     clock.set(connection.expires_at.expect("expiry") + 1);
-    let used = harness.connector.access_token(id).await.expect_err("refused for use");
+    let used = harness
+        .services
+        .renewal
+        .access_token(id)
+        .await
+        .expect_err("refused for use");
     assert_eq!(used.code, ErrorCode::NeedsAuth);
     assert_eq!(
         refresh_tokens_sent(&fake),
@@ -137,7 +144,7 @@ async fn invalid_grant_is_not_retried() {
         "C1: after invalid_grant no further token request is made"
     );
     assert_eq!(
-        audited(&harness.connector, id, "refresh", "needs re-authorization").len(),
+        audited(&harness.services, id, "refresh", "needs re-authorization").len(),
         1,
         "the revocation is audited once"
     );
@@ -155,7 +162,8 @@ async fn a_503_with_retry_after_keeps_the_token_usable_and_schedules_the_retry()
     clock.set(received + 600); // not yet due
 
     let refreshed = harness
-        .connector
+        .services
+        .renewal
         .refresh_now(id)
         .await
         .expect("a failed renewal of a working token is not an error: the token still works");
@@ -169,7 +177,7 @@ async fn a_503_with_retry_after_keeps_the_token_usable_and_schedules_the_retry()
             assert_eq!(
                 *next_retry_at,
                 Some(received + 600 + 120),
-                "B1: the server's Retry-After sets the next try (on the connector's clock)"
+                "B1: the server's Retry-After sets the next try (on the services's clock)"
             );
             assert!(message.contains("503"), "the error says what happened: {message}");
         }
@@ -181,7 +189,13 @@ async fn a_503_with_retry_after_keeps_the_token_usable_and_schedules_the_retry()
         "B1: a Retry-After longer than the policy waits in a request is not retried in the request"
     );
     assert_eq!(
-        harness.connector.access_token(id).await.expect("still usable").expose(),
+        harness
+            .services
+            .renewal
+            .access_token(id)
+            .await
+            .expect("still usable")
+            .expose(),
         "at-0",
         "the current token stays usable until it expires"
     );
@@ -191,14 +205,15 @@ async fn a_503_with_retry_after_keeps_the_token_usable_and_schedules_the_retry()
         "handing out a token that is not due asks nothing"
     );
     assert_eq!(
-        audited(&harness.connector, id, "refresh", "retrying").len(),
+        audited(&harness.services, id, "refresh", "retrying").len(),
         1,
         "the failure is audited"
     );
 
     clock.set(connection.expires_at.expect("expiry") + 10); // expired, and past the retry time
     let error = harness
-        .connector
+        .services
+        .renewal
         .access_token(id)
         .await
         .expect_err("an expired token whose renewal fails cannot be used");
@@ -223,7 +238,12 @@ async fn a_short_retry_after_is_waited_out_within_the_request() {
     let (fake, harness, clock, connection) = github_connection("b1-short", Some(fast_retries())).await;
     let id = connection.id;
     fake.script(TOKEN_PATH, [unavailable("1")]);
-    let refreshed = harness.connector.refresh_now(id).await.expect("the token still works");
+    let refreshed = harness
+        .services
+        .renewal
+        .refresh_now(id)
+        .await
+        .expect("the token still works");
     assert_eq!(
         refresh_tokens_sent(&fake).len(),
         3,
@@ -242,7 +262,7 @@ async fn a_short_retry_after_is_waited_out_within_the_request() {
         TOKEN_PATH,
         [unavailable("1"), token_reply("at-1", Some("rt-1"), Some(LIFETIME))],
     );
-    let recovered = harness.connector.refresh_now(id).await.expect("recovers");
+    let recovered = harness.services.renewal.refresh_now(id).await.expect("recovers");
     assert_eq!(
         refresh_tokens_sent(&fake),
         ["rt-0", "rt-0", "rt-0", "rt-0", "rt-0"],
@@ -265,12 +285,12 @@ async fn callers_before_the_scheduled_retry_do_not_ask_the_token_endpoint_again(
     fake.script(TOKEN_PATH, [unavailable("120")]);
     let id = connection.id;
     into_the_margin(&clock, &connection);
-    let token = harness.connector.access_token(id).await.expect("still valid");
+    let token = harness.services.renewal.access_token(id).await.expect("still valid");
     assert_eq!(token.expose(), "at-0", "the current token while the renewal fails");
     assert_eq!(refresh_tokens_sent(&fake).len(), 1, "one try");
 
     clock.set(clock.now() + 10); // still within the 120 s the server asked for
-    let token = harness.connector.access_token(id).await.expect("still valid");
+    let token = harness.services.renewal.access_token(id).await.expect("still valid");
     assert_eq!(token.expose(), "at-0");
     assert_eq!(
         refresh_tokens_sent(&fake).len(),
@@ -286,7 +306,7 @@ async fn fifty_callers_on_an_expired_token_share_one_failed_refresh() {
     let (fake, harness, clock, connection) = github_connection("c2-failed", Some(fast_retries())).await;
     fake.script(TOKEN_PATH, [unavailable("120").after(Duration::from_millis(200))]);
     clock.set(connection.expires_at.expect("expiry") + 10);
-    let results = concurrent_access_tokens(&harness.connector, connection.id, 50).await;
+    let results = concurrent_access_tokens(&harness.services, connection.id, 50).await;
     for (caller, result) in results.iter().enumerate() {
         match result {
             Err(error) => assert_eq!(error.code, ErrorCode::Network, "caller {caller}: {}", error.message),
@@ -315,7 +335,8 @@ async fn invalid_client_on_refresh_is_a_settings_problem_without_retry() {
     );
     clock.set(clock.now() + 600);
     let error = harness
-        .connector
+        .services
+        .renewal
         .refresh_now(connection.id)
         .await
         .expect_err("a refused client cannot renew");
@@ -345,7 +366,7 @@ async fn invalid_client_on_refresh_is_a_settings_problem_without_retry() {
         "a rejected client is not retried in the request"
     );
     assert_eq!(
-        stored_secret(&harness.connector, &connection, "refresh_token").as_deref(),
+        stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
         Some("rt-0"),
         "nothing is thrown away: the refresh token stays for when Settings are fixed"
     );
@@ -364,16 +385,16 @@ async fn a_disabled_connection_is_refused_for_use_until_enabled() {
     fake.script(TOKEN_PATH, [token_reply("at-1", Some("rt-1"), Some(LIFETIME))]);
     let id = connection.id;
     let set_enabled = |enabled: bool| {
-        let changed = switchboard_core::db::connections::set_enabled(harness.connector.db().conn(), id, enabled)
+        let changed = switchboard_core::db::connections::set_enabled(harness.services.context.db().conn(), id, enabled)
             .expect("set enabled");
         assert!(changed, "the connection exists");
     };
 
     set_enabled(false);
     into_the_margin(&clock, &connection);
-    let refused = harness.connector.access_token(id).await.expect_err("disabled");
+    let refused = harness.services.renewal.access_token(id).await.expect_err("disabled");
     assert_eq!(refused.code, ErrorCode::Disabled, "{}", refused.message);
-    let refused = harness.connector.refresh_now(id).await.expect_err("disabled");
+    let refused = harness.services.renewal.refresh_now(id).await.expect_err("disabled");
     assert_eq!(refused.code, ErrorCode::Disabled, "refresh now is refused too");
     assert_eq!(
         status_of(&harness, id),
@@ -385,13 +406,13 @@ async fn a_disabled_connection_is_refused_for_use_until_enabled() {
         "a disabled connection's tokens are not renewed"
     );
     assert_eq!(
-        stored_secret(&harness.connector, &connection, "refresh_token").as_deref(),
+        stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
         Some("rt-0"),
         "disabling keeps the tokens"
     );
 
     set_enabled(true);
-    let token = harness.connector.access_token(id).await.expect("enabled again");
+    let token = harness.services.renewal.access_token(id).await.expect("enabled again");
     assert_eq!(
         token.expose(),
         "at-1",

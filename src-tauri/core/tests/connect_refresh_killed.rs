@@ -29,17 +29,17 @@ use std::time::Duration;
 use connector::{google_overrides, Harness};
 use google_flow::LOOPBACK;
 use oidc::OidcServer;
-use refresh_support::{audited, connect_ana, connector_in, stored_secret};
-use switchboard_core::connections::refresh::FAILPOINT_ENV;
-use switchboard_core::connections::{ConnectionStatus, Connector};
+use refresh_support::{audited, connect_ana, services_in, stored_secret};
+use switchboard_core::connections::ConnectionStatus;
 use switchboard_core::error::ErrorCode;
+use switchboard_core::failpoints::{FAILPOINT_ENV, REFRESH_AFTER_TOKEN_RESPONSE as FAILPOINT};
 use switchboard_core::vault::KeyringSlot;
+use switchboard_core::Services;
 
 const CHILD_DIR: &str = "SWITCHBOARD_TEST_REFRESH_KILLED_DIR";
 const CHILD_SLOT: &str = "SWITCHBOARD_TEST_REFRESH_KILLED_SLOT";
 const CHILD_OVERRIDES: &str = "SWITCHBOARD_TEST_REFRESH_KILLED_OVERRIDES";
 const CHILD_CONNECTION: &str = "SWITCHBOARD_TEST_REFRESH_KILLED_CONNECTION";
-const FAILPOINT: &str = "refresh-after-token-response";
 
 fn child_env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| panic!("the parent sets {name}"))
@@ -56,9 +56,9 @@ async fn child_refreshes_until_the_failpoint() {
         account: child_env(CHILD_SLOT),
         ..keyring::private_slot("unused")
     };
-    let connector = connector_in(Path::new(&dir), &child_env(CHILD_OVERRIDES), slot);
+    let services = services_in(Path::new(&dir), &child_env(CHILD_OVERRIDES), slot);
     let id: i64 = child_env(CHILD_CONNECTION).parse().expect("a connection id");
-    let outcome = connector.refresh_now(id).await;
+    let outcome = services.renewal.refresh_now(id).await;
     panic!("the failpoint must stop the child before the renewal returns; it returned {outcome:?}");
 }
 
@@ -71,8 +71,8 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
     let harness = Harness::new(&overrides, slot.clone(), Duration::from_secs(30));
     let connection = connect_ana(&harness).await;
     let id = connection.id;
-    let refresh_before = stored_secret(&harness.connector, &connection, "refresh_token").expect("a refresh token");
-    let access_before = stored_secret(&harness.connector, &connection, "access_token").expect("an access token");
+    let refresh_before = stored_secret(&harness.services, &connection, "refresh_token").expect("a refresh token");
+    let access_before = stored_secret(&harness.services, &connection, "access_token").expect("an access token");
     let Harness { data, .. } = harness; // the first run ends; its directory stays
 
     let mut child = Command::new(std::env::current_exe().expect("this test binary"))
@@ -120,20 +120,22 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
     // The restart: the same database and keyring slot.
     let restarted = Harness::in_dir(data, &overrides, slot.clone(), Duration::from_secs(30));
     restarted
-        .connector
+        .services
+        .store
         .reconcile_at_start()
         .expect("C4: start-up after the kill succeeds");
     let after_kill = restarted
-        .connector
-        .connection(id)
+        .services
+        .store
+        .get(id)
         .expect("the connection survives the kill");
     assert_eq!(
-        stored_secret(&restarted.connector, &after_kill, "refresh_token").as_deref(),
+        stored_secret(&restarted.services, &after_kill, "refresh_token").as_deref(),
         Some(refresh_before.as_str()),
         "the kill came before the commit: the stored refresh token is still the old one"
     );
     assert_eq!(
-        stored_secret(&restarted.connector, &after_kill, "access_token").as_deref(),
+        stored_secret(&restarted.services, &after_kill, "access_token").as_deref(),
         Some(access_before.as_str()),
         "and so is the access token"
     );
@@ -142,7 +144,7 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
         "nothing of the killed renewal was written"
     );
 
-    let first = restarted.connector.refresh_now(id).await;
+    let first = restarted.services.renewal.refresh_now(id).await;
     let needs_reauthorization = match &first {
         Ok(renewed) => {
             assert!(
@@ -161,7 +163,7 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
             );
             assert!(
                 matches!(
-                    restarted.connector.connection(id).expect("connection").status,
+                    restarted.services.store.get(id).expect("connection").status,
                     ConnectionStatus::NeedsReauthorization { .. }
                 ),
                 "C4: a refused old refresh token leaves the connection needing re-authorization"
@@ -169,20 +171,20 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
             true
         }
     };
-    let refreshes = |connector: &Connector| {
+    let refreshes = |services: &Services| {
         ["ok", "needs re-authorization", "retrying", "client refused"]
             .iter()
-            .map(|outcome| audited(connector, id, "refresh", outcome).len())
+            .map(|outcome| audited(services, id, "refresh", outcome).len())
             .sum::<usize>()
     };
-    let tried = refreshes(&restarted.connector);
+    let tried = refreshes(&restarted.services);
 
-    let second = restarted.connector.refresh_now(id).await;
+    let second = restarted.services.renewal.refresh_now(id).await;
     match (&first, &second) {
         (Err(_), Err(error)) => {
             assert_eq!(error.code, ErrorCode::NeedsAuth, "C4: the same outcome again, no loop");
             assert_eq!(
-                refreshes(&restarted.connector),
+                refreshes(&restarted.services),
                 tried,
                 "C4: a connection needing re-authorization sends no further token request"
             );
@@ -190,7 +192,7 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
         (Ok(_), Ok(_)) => {}
         _ => panic!("C4: the outcome must be stable: first {first:?}, then {second:?}"),
     }
-    let used = restarted.connector.access_token(id).await;
+    let used = restarted.services.renewal.access_token(id).await;
     assert_eq!(
         used.is_err(),
         needs_reauthorization,
@@ -200,11 +202,11 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
 
     // Another start over the same data: still no crash, same verdict.
     let Harness { data, .. } = restarted;
-    let again = connector_in(data.path(), &overrides, slot.clone());
-    again.reconcile_at_start().expect("a further start succeeds");
+    let again = services_in(data.path(), &overrides, slot.clone());
+    again.store.reconcile_at_start().expect("a further start succeeds");
     assert_eq!(
         matches!(
-            again.connection(id).expect("connection").status,
+            again.store.get(id).expect("connection").status,
             ConnectionStatus::NeedsReauthorization { .. }
         ),
         needs_reauthorization,

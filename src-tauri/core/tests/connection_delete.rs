@@ -1,4 +1,4 @@
-//! Deleting a connection through the connector: revocation at the provider (GitHub's grant
+//! Deleting a connection through the core's services: revocation at the provider (GitHub's grant
 //! endpoint, RFC 7009 — also against oidc-provider — and Slack's bearer call), local secrets
 //! gone whatever the answer (looked for in the database bytes), the key untouched, and C10: a
 //! failed revocation is kept, shown and retried later.
@@ -20,9 +20,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 use fake_provider::{FakeProvider, Reply};
-use switchboard_core::connections::{
-    browser_flow, credentials, ConnectMethod, ConnectRequest, CredentialsRequest, FlowState, RevocationOutcome,
-};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, CredentialsRequest, FlowState, RevocationOutcome};
 use switchboard_core::error::ErrorCode;
 use switchboard_core::vault::MasterKey;
 
@@ -33,14 +31,19 @@ async fn delete_revokes_the_github_grant_and_leaves_no_secret_and_the_key_untouc
     let fake = FakeProvider::start().await;
     fake.script("/applications/client-1/grant", [Reply::empty(204)]);
     let (harness, slot, connection) = github("delete", &fake).await;
-    let connector = &harness.connector;
-    connector
+    let services = &harness.services;
+    services
+        .renewal
         .refresh_now(connection.id)
         .await
         .expect("a renewal rotates both tokens");
-    let key_id = connector.key().expect("the key").id().to_owned();
+    let key_id = services.keys.key().expect("the key").id().to_owned();
 
-    let outcome = connector.delete_connection(connection.id).await.expect("delete");
+    let outcome = services
+        .operations
+        .delete_connection(connection.id)
+        .await
+        .expect("delete");
     assert_eq!(outcome.revocation, RevocationOutcome::Revoked, "GitHub answered 204");
     let revoke = fake.requests_to("/applications/client-1/grant");
     assert_eq!(revoke.len(), 1, "one revocation request observed at the provider");
@@ -58,9 +61,9 @@ async fn delete_revokes_the_github_grant_and_leaves_no_secret_and_the_key_untouc
         "the current access token names the grant"
     );
 
-    assert!(connector.list_connections().expect("list").is_empty(), "no row left");
+    assert!(services.store.list().expect("list").is_empty(), "no row left");
     assert_eq!(
-        connector.connection(connection.id).expect_err("gone").code,
+        services.store.get(connection.id).expect_err("gone").code,
         ErrorCode::NotFound
     );
     assert_eq!(
@@ -69,7 +72,7 @@ async fn delete_revokes_the_github_grant_and_leaves_no_secret_and_the_key_untouc
         "no secret row of the connection left"
     );
     assert!(
-        connector.pending_revocations().expect("pending").is_empty(),
+        services.revocations.pending().expect("pending").is_empty(),
         "nothing left to retry"
     );
     let bytes = harness.database_bytes();
@@ -80,7 +83,7 @@ async fn delete_revokes_the_github_grant_and_leaves_no_secret_and_the_key_untouc
         );
     }
     assert_eq!(
-        connector.key().expect("the key").id(),
+        services.keys.key().expect("the key").id(),
         key_id,
         "the master key is the same"
     );
@@ -106,9 +109,10 @@ async fn c10_a_revocation_answered_503_deletes_locally_anyway_and_is_retried_lat
         ],
     );
     let (harness, _slot, connection) = github("c10", &fake).await;
-    let connector = &harness.connector;
+    let services = &harness.services;
 
-    let outcome = connector
+    let outcome = services
+        .operations
         .delete_connection(connection.id)
         .await
         .expect("delete goes on");
@@ -120,7 +124,7 @@ async fn c10_a_revocation_answered_503_deletes_locally_anyway_and_is_retried_lat
         "says why, without the token: {message}"
     );
     assert!(
-        connector.list_connections().expect("list").is_empty(),
+        services.store.list().expect("list").is_empty(),
         "C10: the row is deleted anyway"
     );
     assert_eq!(
@@ -128,7 +132,7 @@ async fn c10_a_revocation_answered_503_deletes_locally_anyway_and_is_retried_lat
         0,
         "C10: local secrets deleted anyway"
     );
-    let pending = connector.pending_revocations().expect("pending");
+    let pending = services.revocations.pending().expect("pending");
     assert_eq!(pending.len(), 1, "C10: the revocation is recorded and shown");
     assert_eq!(
         (pending[0].provider.as_str(), pending[0].account_label.as_str()),
@@ -145,23 +149,24 @@ async fn c10_a_revocation_answered_503_deletes_locally_anyway_and_is_retried_lat
         "sealed, not in plain text"
     );
 
-    let now = connector.now();
-    let early = connector.retry_due_revocations(now).await.expect("retry");
+    let now = services.context.now();
+    let early = services.revocations.retry_due(now).await.expect("retry");
     assert_eq!(early.still_pending, 0, "nothing is due yet");
     assert_eq!(fake.requests_to(grant).len(), 1, "no retry before its time");
 
-    let later = connector.retry_due_revocations(now + 3600).await.expect("retry");
+    let later = services.revocations.retry_due(now + 3600).await.expect("retry");
     assert_eq!(later.revoked, 1, "C10: revoked on the retry");
     let requests = fake.requests_to(grant);
     assert_eq!(requests.len(), 2, "the retry is observed at the provider");
     let body: serde_json::Value = serde_json::from_slice(&requests[1].body).expect("a JSON body");
     assert_eq!(body["access_token"], FIRST_ACCESS, "the same grant is revoked");
     assert!(
-        connector.pending_revocations().expect("pending").is_empty(),
+        services.revocations.pending().expect("pending").is_empty(),
         "cleared once revoked"
     );
     assert_eq!(secrets_of(&harness, "revocation:"), 0, "and its sealed token deleted");
-    let revokes: Vec<String> = connector
+    let revokes: Vec<String> = services
+        .operations
         .audit_entries(None)
         .expect("audit")
         .into_iter()
@@ -197,7 +202,8 @@ async fn rfc7009_revocation_posts_the_refresh_token_with_the_client() {
     let connection = connect(&harness, "atlassian").await;
 
     let outcome = harness
-        .connector
+        .services
+        .operations
         .delete_connection(connection.id)
         .await
         .expect("delete");
@@ -236,7 +242,12 @@ async fn slack_revocation_is_a_bearer_call_and_a_pasted_telegram_token_is_not_re
     fake.script("/auth.revoke", [Reply::json(200, r#"{"ok":true,"revoked":true}"#)]);
     let (harness, _slot) = harness_for(&overrides("slack", &fake, "/auth.revoke"), "slack");
     let slack = connect(&harness, "slack").await;
-    let outcome = harness.connector.delete_connection(slack.id).await.expect("delete");
+    let outcome = harness
+        .services
+        .operations
+        .delete_connection(slack.id)
+        .await
+        .expect("delete");
     assert_eq!(outcome.revocation, RevocationOutcome::Revoked, "Slack said ok:true");
     let revoke = &fake.requests_to("/auth.revoke")[0];
     assert_eq!(
@@ -258,11 +269,19 @@ async fn slack_revocation_is_a_bearer_call_and_a_pasted_telegram_token_is_not_re
     };
     let overrides = format!("[providers.telegram]\napi_base_url = \"{}\"\n", fake.url(""));
     let (harness, _slot) = harness_for(&overrides, "telegram");
-    let bot = credentials::connect_with_credentials(&harness.connector, &request)
+    let bot = harness
+        .services
+        .sign_ins
+        .connect_with_credentials(&request)
         .await
         .expect("a bot");
     let before = fake.requests().len();
-    let outcome = harness.connector.delete_connection(bot.id).await.expect("delete");
+    let outcome = harness
+        .services
+        .operations
+        .delete_connection(bot.id)
+        .await
+        .expect("delete");
     assert_eq!(
         outcome.revocation,
         RevocationOutcome::NotSupported,
@@ -283,7 +302,10 @@ async fn google_is_tested_at_userinfo_and_its_grant_revoked_at_a_real_rfc7009_se
         redirect: None,
         connection: None,
     };
-    let started = browser_flow::start(&harness.connector, &request)
+    let started = harness
+        .services
+        .sign_ins
+        .start(&request)
         .await
         .expect("the sign-in starts");
     let (approved, printed) = oidc::approve_in_browser(&harness.browser_url(), "ana").await;
@@ -292,17 +314,28 @@ async fn google_is_tested_at_userinfo_and_its_grant_revoked_at_a_real_rfc7009_se
         panic!("the sign-in must end connected");
     };
 
-    let test = harness.connector.test_connection(connection.id).await.expect("a test");
+    let test = harness
+        .services
+        .operations
+        .test_connection(connection.id)
+        .await
+        .expect("a test");
     assert!(test.ok, "oidc-provider's userinfo answered: {}", test.message);
     assert!(
         test.message.contains("ana@example.com"),
         "named by userinfo's email: {}",
         test.message
     );
-    let access = harness.connector.access_token(connection.id).await.expect("the token");
+    let access = harness
+        .services
+        .renewal
+        .access_token(connection.id)
+        .await
+        .expect("the token");
 
     let outcome = harness
-        .connector
+        .services
+        .operations
         .delete_connection(connection.id)
         .await
         .expect("delete");

@@ -1,4 +1,4 @@
-//! A connection's everyday operations through the connector, against loopback doubles speaking
+//! A connection's everyday operations through the core's services, against loopback doubles speaking
 //! the providers' documented shapes: disable and enable, rename, test (identity request, renewal
 //! after a 401, pasted tokens), and the audit log with its JSON Lines export.
 
@@ -18,8 +18,9 @@ mod operations_cases;
 use std::collections::BTreeMap;
 
 use fake_provider::{FakeProvider, Reply};
-use switchboard_core::connections::{credentials, ConnectionStatus, CredentialsRequest};
+use switchboard_core::connections::{ConnectionStatus, CredentialsRequest};
 use switchboard_core::error::ErrorCode;
+use switchboard_core::Services;
 
 use operations_cases::*;
 
@@ -27,11 +28,12 @@ use operations_cases::*;
 async fn a_disabled_connection_is_refused_for_use_until_enabled_and_a_label_shows_on_it() {
     let fake = FakeProvider::start().await;
     let (harness, _slot, connection) = github("disable", &fake).await;
-    let connector = &harness.connector;
+    let services = &harness.services;
 
-    let disabled = connector.set_enabled(connection.id, false).expect("disable");
+    let disabled = services.operations.set_enabled(connection.id, false).expect("disable");
     assert_eq!(disabled.status, ConnectionStatus::Disabled, "the card says disabled");
-    let refused = connector
+    let refused = services
+        .renewal
         .access_token(connection.id)
         .await
         .expect_err("a disabled connection is not used");
@@ -41,17 +43,23 @@ async fn a_disabled_connection_is_refused_for_use_until_enabled_and_a_label_show
         "actions are refused with Disabled: {}",
         refused.message
     );
-    let test = connector.test_connection(connection.id).await.expect_err("nor tested");
+    let test = services
+        .operations
+        .test_connection(connection.id)
+        .await
+        .expect_err("nor tested");
     assert_eq!(test.code, ErrorCode::Disabled);
 
-    connector.set_enabled(connection.id, true).expect("enable");
-    let token = connector
+    services.operations.set_enabled(connection.id, true).expect("enable");
+    let token = services
+        .renewal
         .access_token(connection.id)
         .await
         .expect("enabled again, it works");
     assert_eq!(token.expose(), FIRST_ACCESS, "the tokens were kept while disabled");
 
-    let renamed = connector
+    let renamed = services
+        .operations
         .rename(connection.id, Some("  work GitHub ".into()))
         .expect("rename");
     assert_eq!(
@@ -60,16 +68,20 @@ async fn a_disabled_connection_is_refused_for_use_until_enabled_and_a_label_show
         "the label is trimmed and shown"
     );
     assert_eq!(
-        connector.connection(connection.id).expect("get").label.as_deref(),
+        services.store.get(connection.id).expect("get").label.as_deref(),
         Some("work GitHub")
     );
     for bad in ["a".repeat(81), "two\nlines".to_owned()] {
-        let error = connector
+        let error = services
+            .operations
             .rename(connection.id, Some(bad))
             .expect_err("too long or with a control character");
         assert_eq!(error.code, ErrorCode::InvalidInput, "{}", error.message);
     }
-    let cleared = connector.rename(connection.id, Some("   ".into())).expect("clear");
+    let cleared = services
+        .operations
+        .rename(connection.id, Some("   ".into()))
+        .expect("clear");
     assert_eq!(cleared.label, None, "a blank label shows the account alone");
 }
 
@@ -77,9 +89,13 @@ async fn a_disabled_connection_is_refused_for_use_until_enabled_and_a_label_show
 async fn a_test_reports_who_answered_renews_once_after_a_401_then_needs_reauthorization() {
     let fake = FakeProvider::start().await;
     let (harness, _slot, connection) = github("test", &fake).await;
-    let connector = &harness.connector;
+    let services = &harness.services;
 
-    let test = connector.test_connection(connection.id).await.expect("a test");
+    let test = services
+        .operations
+        .test_connection(connection.id)
+        .await
+        .expect("a test");
     assert!(test.ok, "the identity request answered: {}", test.message);
     assert!(test.latency_ms.is_some(), "the latency is measured");
     assert!(
@@ -103,7 +119,11 @@ async fn a_test_reports_who_answered_renews_once_after_a_401_then_needs_reauthor
             Reply::json(200, r#"{"id":583231,"login":"octocat"}"#),
         ],
     );
-    let test = connector.test_connection(connection.id).await.expect("a test");
+    let test = services
+        .operations
+        .test_connection(connection.id)
+        .await
+        .expect("a test");
     assert!(test.ok, "a 401 renews once and asks again: {}", test.message);
     let renewal = fake.requests_to("/token").pop().expect("a refresh request");
     assert_eq!(
@@ -119,7 +139,11 @@ async fn a_test_reports_who_answered_renews_once_after_a_401_then_needs_reauthor
     );
 
     fake.script("/user", [unauthorized]);
-    let test = connector.test_connection(connection.id).await.expect("a test");
+    let test = services
+        .operations
+        .test_connection(connection.id)
+        .await
+        .expect("a test");
     assert!(!test.ok, "refused even after renewal");
     assert!(
         matches!(test.connection.status, ConnectionStatus::NeedsReauthorization { .. }),
@@ -151,10 +175,18 @@ async fn a_pasted_token_is_tested_as_stored_and_a_401_asks_for_a_new_one_without
         products: vec![],
         values: BTreeMap::from([("token".to_owned(), "123:tok".to_owned())]),
     };
-    let bot = credentials::connect_with_credentials(&harness.connector, &request)
+    let bot = harness
+        .services
+        .sign_ins
+        .connect_with_credentials(&request)
         .await
         .expect("a bot");
-    let test = harness.connector.test_connection(bot.id).await.expect("a test");
+    let test = harness
+        .services
+        .operations
+        .test_connection(bot.id)
+        .await
+        .expect("a test");
     assert!(test.ok, "getMe answered with the stored bot token: {}", test.message);
 
     fake.script(
@@ -165,7 +197,12 @@ async fn a_pasted_token_is_tested_as_stored_and_a_401_asks_for_a_new_one_without
         )],
     );
     let before = fake.requests_to(get_me).len();
-    let test = harness.connector.test_connection(bot.id).await.expect("a test");
+    let test = harness
+        .services
+        .operations
+        .test_connection(bot.id)
+        .await
+        .expect("a test");
     assert!(
         !test.ok && !test.message.contains("123:tok"),
         "refused, without the token: {}",
@@ -188,15 +225,23 @@ async fn the_audit_log_records_each_operation_and_exports_as_private_json_lines(
     let fake = FakeProvider::start().await;
     fake.script("/applications/client-1/grant", [Reply::empty(204)]);
     let (harness, _slot, connection) = github("audit", &fake).await;
-    let connector = &harness.connector;
-    connector.refresh_now(connection.id).await.expect("refresh");
-    connector.test_connection(connection.id).await.expect("test");
-    connector.set_enabled(connection.id, false).expect("disable");
-    connector.set_enabled(connection.id, true).expect("enable");
-    connector.rename(connection.id, Some("work".into())).expect("rename");
-    connector.delete_connection(connection.id).await.expect("delete");
+    let services = &harness.services;
+    services.renewal.refresh_now(connection.id).await.expect("refresh");
+    services.operations.test_connection(connection.id).await.expect("test");
+    services.operations.set_enabled(connection.id, false).expect("disable");
+    services.operations.set_enabled(connection.id, true).expect("enable");
+    services
+        .operations
+        .rename(connection.id, Some("work".into()))
+        .expect("rename");
+    services
+        .operations
+        .delete_connection(connection.id)
+        .await
+        .expect("delete");
 
-    let operations: Vec<String> = connector
+    let operations: Vec<String> = services
+        .operations
         .audit_entries(Some(connection.id))
         .expect("audit")
         .into_iter()
@@ -212,7 +257,12 @@ async fn the_audit_log_records_each_operation_and_exports_as_private_json_lines(
     }
 
     let exports = harness.data.path().join("exports");
-    let path = connector.export_audit(Some(connection.id), &exports).expect("export");
+    let path = services.operations.export_audit(Some(connection.id)).expect("export");
+    assert!(
+        path.starts_with(&exports),
+        "the export lands in the data directory's exports folder: {}",
+        path.display()
+    );
     let name = path.file_name().and_then(|name| name.to_str()).expect("a file name");
     assert!(
         name.starts_with("audit-") && name.ends_with(".jsonl"),
@@ -238,7 +288,7 @@ async fn the_audit_log_records_each_operation_and_exports_as_private_json_lines(
     for token in [FIRST_ACCESS, FIRST_REFRESH, SECOND_ACCESS, SECOND_REFRESH, "secret-1"] {
         assert!(!text.contains(token), "no secret in the export: {token}");
     }
-    let again = connector.export_audit(None, &exports).expect("a second export");
+    let again = services.operations.export_audit(None).expect("a second export");
     assert_ne!(again, path, "a second export never overwrites the first");
 }
 
@@ -246,10 +296,10 @@ async fn the_audit_log_records_each_operation_and_exports_as_private_json_lines(
 #[test]
 fn the_operations_can_run_on_any_thread() {
     fn sendable<T: Send>(_: T) {}
-    fn check(connector: &switchboard_core::connections::Connector) {
-        sendable(connector.test_connection(1));
-        sendable(connector.delete_connection(1));
-        sendable(connector.retry_due_revocations(0));
+    fn check(services: &Services) {
+        sendable(services.operations.test_connection(1));
+        sendable(services.operations.delete_connection(1));
+        sendable(services.revocations.retry_due(0));
     }
     let _ = check;
 }

@@ -302,7 +302,12 @@ async fn a_secondary_rate_limit_is_waited_out_and_a_primary_one_is_not_retried()
         second,
         ..ApiPolicy::default()
     };
-    let resources = Resources::new(Arc::clone(&harness.connector), policy);
+    let resources = Resources::new(
+        harness.services.context.clone(),
+        harness.services.store.clone(),
+        harness.services.renewal.clone(),
+        policy,
+    );
     let secondary = serde_json::json!({
         "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
         "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
@@ -414,7 +419,7 @@ async fn a_refused_personal_access_token_needs_a_new_one_without_any_renewal() {
         1,
         "a pasted token has nothing to renew it with: one request, no second try"
     );
-    let status = harness.connector.connection(octocat.id).expect("still there").status;
+    let status = harness.services.store.get(octocat.id).expect("still there").status;
     assert!(
         matches!(status, ConnectionStatus::NeedsReauthorization { .. }),
         "the connection now asks for a new token, got {status:?}"

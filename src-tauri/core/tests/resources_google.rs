@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use doubles::ApiDoubles;
 use oidc::OidcServer;
 use resources_support::{google_harness, list, request, requests_to, resources, TEST_SECOND};
-use switchboard_core::connections::{browser_flow, ConnectRequest, Connection, ConnectionStatus};
+use switchboard_core::connections::{ConnectRequest, Connection, ConnectionStatus};
 use switchboard_core::error::ErrorCode;
 use switchboard_core::resources::{ApiPolicy, Resources};
 
@@ -34,7 +34,10 @@ const FILES: &str = "/google/drive/v3/files";
 async fn connect(harness: &connector::Harness, products: &[&str]) -> Connection {
     let mut asked: ConnectRequest = google_flow::google();
     asked.products = products.iter().map(|&product| product.to_owned()).collect();
-    let started = browser_flow::start(&harness.connector, &asked)
+    let started = harness
+        .services
+        .sign_ins
+        .start(&asked)
         .await
         .expect("the sign-in starts");
     let (approved, printed) = oidc::approve_in_browser(&harness.browser_url(), "ana").await;
@@ -110,7 +113,12 @@ async fn a_listing_stops_at_the_item_cap_and_says_the_rest_needs_a_search() {
         max_items: 2_500,
         ..ApiPolicy::default()
     };
-    let resources = Resources::new(std::sync::Arc::clone(&harness.connector), capped);
+    let resources = Resources::new(
+        harness.services.context.clone(),
+        harness.services.store.clone(),
+        harness.services.renewal.clone(),
+        capped,
+    );
     let listed = list(
         &resources,
         &request(&ana, "drive.file", Some(doubles::seed::ARCHIVE_FOLDER)),
@@ -235,7 +243,7 @@ async fn a_refused_token_is_renewed_once_and_refused_again_needs_a_new_sign_in()
     let harness = google_harness(&server, &doubles, "resources-401");
     let ana = connect(&harness, &["drive"]).await;
     let resources = resources(&harness);
-    let first = harness.connector.access_token(ana.id).await.expect("a token");
+    let first = harness.services.renewal.access_token(ana.id).await.expect("a token");
     doubles.reject_token(first.expose()).await;
 
     list(&resources, &request(&ana, "drive.file", Some("root")))
@@ -265,7 +273,7 @@ async fn a_refused_token_is_renewed_once_and_refused_again_needs_a_new_sign_in()
     let error = list(&resources, &fresh).await.err().expect("refused twice");
     assert_eq!(error.code, ErrorCode::NeedsAuth, "{error:?}");
     assert_eq!(requests_to(&doubles, FILES).await.len(), 2, "one renewal, not a loop");
-    let status = harness.connector.connection(ana.id).expect("still there").status;
+    let status = harness.services.store.get(ana.id).expect("still there").status;
     assert!(
         matches!(status, ConnectionStatus::NeedsReauthorization { .. }),
         "the connection now asks to be signed in again, got {status:?}"

@@ -170,7 +170,12 @@ async fn slack_rate_limits_are_waited_out_and_invalid_auth_answered_with_200_nee
         second,
         ..ApiPolicy::default()
     };
-    let resources = Resources::new(std::sync::Arc::clone(&harness.connector), policy);
+    let resources = Resources::new(
+        harness.services.context.clone(),
+        harness.services.store.clone(),
+        harness.services.renewal.clone(),
+        policy,
+    );
 
     doubles.fault(USERS, 429, &[("Retry-After", "2")], None, 1).await;
     let started = Instant::now();

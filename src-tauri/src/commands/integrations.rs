@@ -8,5 +8,5 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub fn list_providers(state: State<'_, AppState>) -> Result<Vec<Provider>, UserError> {
-    Ok(state.catalog.providers().to_vec())
+    Ok(state.core.catalog().providers().to_vec())
 }

@@ -10,7 +10,7 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub fn resource_kinds(provider: Option<String>, state: State<'_, AppState>) -> Result<Vec<ResourceKind>, UserError> {
-    Ok(state.resources()?.kinds(provider.as_deref()))
+    Ok(state.services()?.resources.kinds(provider.as_deref()))
 }
 
 #[tauri::command]
@@ -20,7 +20,7 @@ pub async fn list_resources(
     pages: Channel<ListingPage>,
     state: State<'_, AppState>,
 ) -> Result<ListingSummary, UserError> {
-    let resources = state.resources()?;
+    let resources = &state.services()?.resources;
     let mut send = |page: ListingPage| {
         if let Err(error) = pages.send(page) {
             tracing::warn!(%error, "a listing page could not reach the window");
@@ -31,5 +31,5 @@ pub async fn list_resources(
 
 #[tauri::command]
 pub fn cancel_listing(listing: String, state: State<'_, AppState>) -> Result<(), UserError> {
-    state.resources()?.cancel(&listing)
+    state.services()?.resources.cancel(&listing)
 }

@@ -1,19 +1,20 @@
-//! Shared by the benchmarks: a runtime, a connector over a real SQLite file with a
+//! Shared by the benchmarks: a runtime, the core over a real SQLite file with a
 //! session-only key (no keyring needed), and a Google account saved as a finished sign-in
 //! would save it.
 
 #![allow(dead_code)] // each benchmark uses its own part
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use tokio::runtime::Runtime;
 
-use switchboard_core::catalog::{apply_overrides, AuthKind, Catalog};
-use switchboard_core::clock::SystemClock;
-use switchboard_core::connections::{connection_context, connection_owner, Connector, ConnectorConfig};
+use switchboard_core::catalog::AuthKind;
+use switchboard_core::connections::{connection_context, connection_owner};
 use switchboard_core::db::connections::{upsert, ConnectionRecord};
-use switchboard_core::db::{secrets, Database};
+use switchboard_core::db::secrets;
+use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::{SecretStore, Sensitive};
+use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
 
 /// The access token saved with the account.
 pub const ACCESS_TOKEN: &str = "stored-access-token";
@@ -45,25 +46,25 @@ pub fn runtime() -> Runtime {
         .expect("a tokio runtime for the benchmark")
 }
 
-/// A connector over a SQLite file in `data`, with a session-only key (no keyring).
-pub fn connector(data: &tempfile::TempDir, overrides: &str) -> Arc<Connector> {
-    let builtin = Catalog::builtin().expect("the built-in catalogue");
-    let overridden = apply_overrides(&builtin, "bench-overrides.toml", overrides).expect("valid overrides");
-    let database = Database::open(&data.path().join("switchboard.db"), &SystemClock)
-        .expect("the database opens")
-        .database;
-    let mut config = ConnectorConfig::new(overridden.catalog, Arc::new(|_| {}), Arc::new(|_: &str| Ok(())));
-    config.override_credentials = overridden.credentials;
-    let connector = Connector::new(config, Arc::new(Mutex::new(database)));
-    connector.use_session_only_key();
-    connector
+/// The core's services over a SQLite file in `data`, with a session-only key (no keyring).
+pub fn services(data: &tempfile::TempDir, overrides: &str) -> Services {
+    let paths = AppPaths::under(data.path().to_path_buf());
+    let mut options = CoreOptions::new(&paths, Arc::new(|_| {}), Arc::new(|_: &str| Ok(())));
+    options.overrides = OverridesChoice::Text {
+        name: "bench-overrides.toml".into(),
+        text: overrides.to_owned(),
+    };
+    let core = Core::open(paths, options).expect("the core opens");
+    let services = core.services().expect("the database opens").clone();
+    services.keys.use_session_only();
+    services
 }
 
 /// Saves (or reconnects) a Google account with an access and a refresh token expiring at
 /// `expires_at`, as a finished sign-in would; returns its id.
-pub fn save_google(connector: &Connector, expires_at: i64, grant: &Grant) -> i64 {
-    let key = connector.loaded_key().expect("the session key is loaded");
-    let db = connector.db();
+pub fn save_google(services: &Services, expires_at: i64, grant: &Grant) -> i64 {
+    let key = services.keys.loaded().expect("the session key is loaded");
+    let db = services.context.db();
     let account = "iss|bench";
     let products: Vec<String> = grant.products.iter().map(|&product| product.to_owned()).collect();
     let scopes: Vec<String> = grant.scopes.iter().map(|&scope| scope.to_owned()).collect();
@@ -79,7 +80,7 @@ pub fn save_google(connector: &Connector, expires_at: i64, grant: &Grant) -> i64
         config: &config,
         session_only: true,
     };
-    let now = connector.now();
+    let now = services.context.now();
     let id = upsert(db.conn(), &record, now).expect("the connection row is written");
     let (owner, context) = (connection_owner(id), connection_context("google", account));
     secrets::delete_owner(db.conn(), &owner).expect("old secrets are removed");

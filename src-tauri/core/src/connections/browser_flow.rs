@@ -9,9 +9,9 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 
 use super::client_setup::{oauth_config, OAuthClient};
-use super::connector::{ActiveFlow, Connector};
 use super::identity::{identify, list_sites, AccountIdentity};
-use super::store::SignedIn;
+use super::saving::SignedIn;
+use super::sign_ins::SignIns;
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider, RedirectKind};
 use crate::error::{ErrorCode, UserError};
@@ -20,7 +20,7 @@ use crate::oauth::discovery::{discover, DiscoveryError, ServerMetadata};
 use crate::oauth::http::HttpError;
 use crate::oauth::id_token::{verify_id_token, Expected};
 use crate::oauth::token::{exchange_code, TokenClient, TokenError, TokenSet};
-use crate::oauth::{random_token, AuthorizationCallback, LoopbackListener, PendingFlow};
+use crate::oauth::{AuthorizationCallback, LoopbackListener, PendingFlow};
 
 /// Where the callback will arrive.
 enum Waiter {
@@ -40,15 +40,15 @@ struct Flow {
     metadata: Option<ServerMetadata>,
 }
 
-pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
-    let provider = connector.provider(&request.provider)?.clone();
+pub(super) async fn start(sign_ins: &Arc<SignIns>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
+    let provider = sign_ins.context().provider(&request.provider)?.clone();
     let oauth = oauth_config(&provider)?.clone();
     let super::Asking {
         products,
         scopes,
         reauthorize,
-    } = super::asking(connector, &provider, request)?;
-    let client = connector.oauth_client(&provider, request.redirect, true)?;
+    } = super::asking(sign_ins.store(), &provider, request)?;
+    let client = sign_ins.apps().oauth_client(&provider, request.redirect, true)?;
     let metadata = match &oauth.issuer {
         Some(issuer) => Some(
             discover(issuer)
@@ -87,21 +87,13 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         RedirectKind::DeepLink => {
             let redirect_uri = super::client_setup::redirect_uri_to_register(RedirectKind::DeepLink, &provider.id);
             let authorization = AuthorizationRequest::new(&endpoint, &redirect_uri).map_err(invalid_endpoint)?;
-            let (pending, receiver) = PendingFlow::new(&provider.id, authorization.state(), connector.now());
-            connector.pending.register(pending);
+            let (pending, receiver) = PendingFlow::new(&provider.id, authorization.state(), sign_ins.context().now());
+            sign_ins.pending().register(pending);
             (authorization, Waiter::DeepLink(receiver))
         }
     };
-    let flow_id = random_token();
     let url = authorization.url().to_owned();
-    let (cancel, cancelled) = oneshot::channel();
-    connector.active_flows().insert(
-        flow_id.clone(),
-        ActiveFlow {
-            url: url.clone(),
-            cancel: Some(cancel),
-        },
-    );
+    let (flow_id, cancelled) = sign_ins.track(&url);
     let flow = Flow {
         id: flow_id.clone(),
         provider,
@@ -113,19 +105,19 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         metadata,
     };
     tracing::info!(provider = %flow.provider.id, redirect = ?flow.client.redirect, "sign-in started");
-    let _ = connector.open_browser(&url); // on failure the UI still offers "Copy link"
+    let _ = sign_ins.open_browser(&url); // on failure the UI still offers "Copy link"
     let update = FlowUpdate {
         flow_id,
         provider: flow.provider.id.clone(),
         state: FlowState::WaitingForBrowser { authorize_url: url },
     };
-    let connector = connector.clone();
-    tokio::spawn(async move { run(connector, flow, waiter, cancelled).await });
+    let sign_ins = sign_ins.clone();
+    tokio::spawn(async move { run(sign_ins, flow, waiter, cancelled).await });
     Ok(update)
 }
 
-async fn run(connector: Arc<Connector>, flow: Flow, waiter: Waiter, cancelled: oneshot::Receiver<()>) {
-    let timeout = connector.config.callback_timeout;
+async fn run(sign_ins: Arc<SignIns>, flow: Flow, waiter: Waiter, cancelled: oneshot::Receiver<()>) {
+    let timeout = sign_ins.settings().callback_timeout;
     let state = flow.request.state().to_owned();
     let callback = tokio::select! {
         _ = cancelled => None,
@@ -147,9 +139,11 @@ async fn run(connector: Arc<Connector>, flow: Flow, waiter: Waiter, cancelled: o
             ),
         )),
         Some(Some(callback)) => {
-            connector.publish_flow(&flow.id, &provider_id, FlowState::Finishing);
-            match finish(&connector, &flow, callback).await {
-                Ok(connection) => FlowState::Connected { connection },
+            sign_ins.publish_flow(&flow.id, &provider_id, FlowState::Finishing);
+            match finish(&sign_ins, &flow, callback).await {
+                Ok(connection) => FlowState::Connected {
+                    connection: Box::new(connection),
+                },
                 Err(error) => FlowState::failed(error),
             }
         }
@@ -159,10 +153,10 @@ async fn run(connector: Arc<Connector>, flow: Flow, waiter: Waiter, cancelled: o
         FlowState::Failed { message, .. } => tracing::warn!(provider = %provider_id, %message, "sign-in failed"),
         _ => tracing::info!(provider = %provider_id, "sign-in cancelled"),
     }
-    connector.publish_flow(&flow.id, &provider_id, outcome);
+    sign_ins.publish_flow(&flow.id, &provider_id, outcome);
 }
 
-async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallback) -> Result<Connection, UserError> {
+async fn finish(sign_ins: &SignIns, flow: &Flow, callback: AuthorizationCallback) -> Result<Connection, UserError> {
     let name = &flow.provider.name;
     let code = flow.request.accept(callback).map_err(|error| {
         UserError::new(
@@ -181,10 +175,10 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
     let tokens = exchange_code(&client, &code, flow.request.redirect_uri(), flow.request.verifier())
         .await
         .map_err(|error| token_error(name, error))?;
-    let identity = identify_account(connector, flow, &tokens).await?;
+    let identity = identify_account(sign_ins, flow, &tokens).await?;
     super::check_same_account(flow.reauthorize.as_ref(), &identity, &flow.provider)?;
     let config = sites_config(flow, &tokens).await?;
-    connector.save_signed_in(
+    sign_ins.store().save_signed_in(
         SignedIn {
             provider: &flow.provider.id,
             products: &flow.products,
@@ -199,7 +193,7 @@ async fn finish(connector: &Connector, flow: &Flow, callback: AuthorizationCallb
 
 /// OpenID Connect providers are named by the checked id_token, keyed by (iss, sub); others by
 /// the catalogue's identity request.
-async fn identify_account(connector: &Connector, flow: &Flow, tokens: &TokenSet) -> Result<AccountIdentity, UserError> {
+async fn identify_account(sign_ins: &SignIns, flow: &Flow, tokens: &TokenSet) -> Result<AccountIdentity, UserError> {
     let name = &flow.provider.name;
     let failed = |detail: String| {
         UserError::new(
@@ -221,9 +215,9 @@ async fn identify_account(connector: &Connector, flow: &Flow, tokens: &TokenSet)
             client_id: &flow.client.client_id,
             nonce,
             algorithms: &metadata.id_token_signing_alg_values_supported,
-            now: connector.now(),
+            now: sign_ins.context().now(),
         };
-        let identity = verify_id_token(id_token, &expected, &connector.jwks(jwks_uri))
+        let identity = verify_id_token(id_token, &expected, &sign_ins.jwks(jwks_uri))
             .await
             .map_err(|error| failed(error.to_string()))?;
         let label = identity

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 
-use super::connector::Connector;
 use super::identity::{identify, IdentityError};
-use super::store::NewConnection;
+use super::saving::NewConnection;
+use super::sign_ins::SignIns;
 use super::{Connection, CredentialsRequest};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
@@ -18,15 +18,15 @@ use crate::vault::Sensitive;
 /// Longest value accepted in a credential field.
 const MAX_FIELD_CHARS: usize = 4096;
 
-pub async fn connect_with_credentials(
-    connector: &Connector,
+pub(super) async fn connect_with_credentials(
+    sign_ins: &SignIns,
     request: &CredentialsRequest,
 ) -> Result<Connection, UserError> {
-    let provider = connector.provider(&request.provider)?.clone();
+    let provider = sign_ins.context().provider(&request.provider)?.clone();
     let auth_kind = pasted_kind(&provider)?;
     let products = super::chosen_products(&provider, &request.products)?;
     let (public, secret) = split_fields(&provider, &request.values)?;
-    connector.key()?; // before asking the provider: a token that cannot be saved is not checked
+    sign_ins.keys().key()?; // before asking the provider: a token that cannot be saved is not checked
     let identity_request = provider.identity.as_ref().ok_or_else(|| {
         UserError::new(
             ErrorCode::Internal,
@@ -40,7 +40,7 @@ pub async fn connect_with_credentials(
     let identity = identify(&provider, identity_request, token, &public)
         .await
         .map_err(|error| verification_error(&provider, error))?;
-    connector.save_connection(&NewConnection {
+    sign_ins.store().save(&NewConnection {
         provider: &provider.id,
         products: &products,
         auth_kind,

@@ -8,18 +8,17 @@ use std::sync::Arc;
 use tokio::sync::{oneshot, watch};
 
 use super::client_setup::oauth_config;
-use super::connector::{ActiveFlow, Connector};
 use super::identity::identify;
-use super::store::SignedIn;
+use super::saving::SignedIn;
+use super::sign_ins::SignIns;
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::device::{self, DeviceAuthorization, DeviceError};
-use crate::oauth::random_token;
 use crate::oauth::token::{TokenClient, TokenSet};
 
-pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
-    let provider = connector.provider(&request.provider)?.clone();
+pub(super) async fn start(sign_ins: &Arc<SignIns>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
+    let provider = sign_ins.context().provider(&request.provider)?.clone();
     let oauth = oauth_config(&provider)?.clone();
     let device_url = oauth.device_authorization_url.clone().ok_or_else(|| {
         UserError::new(
@@ -31,28 +30,21 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         products,
         scopes,
         reauthorize,
-    } = super::asking(connector, &provider, request)?;
+    } = super::asking(sign_ins.store(), &provider, request)?;
     // The device flow is for public clients: no secret is sent, so none is required.
-    let client = connector.oauth_client(&provider, None, false)?;
-    let policy = connector.config.request_policy.clone();
+    let client = sign_ins.apps().oauth_client(&provider, None, false)?;
+    let policy = sign_ins.settings().request_policy.clone();
     let authorization = device::start_with(&device_url, &client.client_id, &scopes, &oauth.scope_separator, &policy)
         .await
         .map_err(|error| device_error(&provider, error))?;
-    let flow_id = random_token();
     let page = authorization
         .verification_uri_complete
         .clone()
         .unwrap_or_else(|| authorization.verification_uri.clone());
-    let (cancel, cancelled) = oneshot::channel();
-    connector.active_flows().insert(
-        flow_id.clone(),
-        ActiveFlow {
-            url: page.clone(),
-            cancel: Some(cancel),
-        },
-    );
-    let _ = connector.open_browser(&page);
-    let expires_at = connector
+    let (flow_id, cancelled) = sign_ins.track(&page);
+    let _ = sign_ins.open_browser(&page);
+    let expires_at = sign_ins
+        .context()
         .now()
         .saturating_add(i64::try_from(authorization.expires_in).unwrap_or(i64::MAX));
     let update = FlowUpdate {
@@ -65,7 +57,7 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         },
     };
     tracing::info!(provider = %provider.id, "device sign-in started");
-    let connector = connector.clone();
+    let sign_ins = sign_ins.clone();
     let flow = DeviceFlow {
         id: flow_id,
         provider,
@@ -75,7 +67,7 @@ pub async fn start(connector: &Arc<Connector>, request: &ConnectRequest) -> Resu
         client_id: client.client_id,
         authorization,
     };
-    tokio::spawn(async move { run(connector, flow, cancelled).await });
+    tokio::spawn(async move { run(sign_ins, flow, cancelled).await });
     Ok(update)
 }
 
@@ -89,10 +81,10 @@ struct DeviceFlow {
     authorization: DeviceAuthorization,
 }
 
-async fn run(connector: Arc<Connector>, flow: DeviceFlow, cancelled: oneshot::Receiver<()>) {
+async fn run(sign_ins: Arc<SignIns>, flow: DeviceFlow, cancelled: oneshot::Receiver<()>) {
     let oauth = match oauth_config(&flow.provider) {
         Ok(oauth) => oauth,
-        Err(error) => return connector.publish_flow(&flow.id, &flow.provider.id, FlowState::failed(error)),
+        Err(error) => return sign_ins.publish_flow(&flow.id, &flow.provider.id, FlowState::failed(error)),
     };
     let client = TokenClient {
         token_url: &oauth.token_url,
@@ -102,7 +94,7 @@ async fn run(connector: Arc<Connector>, flow: DeviceFlow, cancelled: oneshot::Re
         auth: oauth.token_auth,
     };
     let (_keep_polling, never_cancelled) = watch::channel(false);
-    let policy = connector.config.request_policy.clone();
+    let policy = sign_ins.settings().request_policy.clone();
     let polled = tokio::select! {
         _ = cancelled => Err(DeviceError::Cancelled),
         polled = device::poll(&client, &flow.authorization, &policy, never_cancelled) => polled,
@@ -111,17 +103,19 @@ async fn run(connector: Arc<Connector>, flow: DeviceFlow, cancelled: oneshot::Re
         Err(DeviceError::Cancelled) => FlowState::Cancelled,
         Err(error) => FlowState::failed(device_error(&flow.provider, error)),
         Ok(tokens) => {
-            connector.publish_flow(&flow.id, &flow.provider.id, FlowState::Finishing);
-            match finish(&connector, &flow, &tokens).await {
-                Ok(connection) => FlowState::Connected { connection },
+            sign_ins.publish_flow(&flow.id, &flow.provider.id, FlowState::Finishing);
+            match finish(&sign_ins, &flow, &tokens).await {
+                Ok(connection) => FlowState::Connected {
+                    connection: Box::new(connection),
+                },
                 Err(error) => FlowState::failed(error),
             }
         }
     };
-    connector.publish_flow(&flow.id, &flow.provider.id, outcome);
+    sign_ins.publish_flow(&flow.id, &flow.provider.id, outcome);
 }
 
-async fn finish(connector: &Connector, flow: &DeviceFlow, tokens: &TokenSet) -> Result<Connection, UserError> {
+async fn finish(sign_ins: &SignIns, flow: &DeviceFlow, tokens: &TokenSet) -> Result<Connection, UserError> {
     let name = &flow.provider.name;
     let request = flow.provider.identity.as_ref().ok_or_else(|| {
         UserError::new(
@@ -138,7 +132,7 @@ async fn finish(connector: &Connector, flow: &DeviceFlow, tokens: &TokenSet) -> 
             )
         })?;
     super::check_same_account(flow.reauthorize.as_ref(), &identity, &flow.provider)?;
-    connector.save_signed_in(
+    sign_ins.store().save_signed_in(
         SignedIn {
             provider: &flow.provider.id,
             products: &flow.products,

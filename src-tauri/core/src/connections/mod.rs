@@ -1,33 +1,43 @@
-//! Connected accounts: connecting them (browser sign-in, device code, pasted keys), naming
-//! them, storing them with their secrets sealed in the vault, and listing them. It draws no
+//! Connected accounts, as services that each own their state: the store (accounts, their
+//! sealed secrets, the audit), provider apps (OAuth clients), sign-ins (browser, device code,
+//! pasted keys), token renewal (single flight), revocations, and what a person does to a
+//! connection (operations); the scheduler keeps them healthy in the background. It draws no
 //! UI and speaks OAuth only through `oauth`.
 
-pub mod browser_flow;
+mod browser_flow;
 pub mod client_setup;
-mod connector;
-pub mod credentials;
-pub mod device_flow;
+mod credentials;
+mod device_flow;
 pub mod identity;
+mod in_flight;
 mod model;
 pub mod operations;
-pub mod refresh;
+pub mod provider_apps;
+pub mod renewal;
 pub mod revocation;
+mod saving;
 pub mod scheduler;
+pub mod sign_ins;
 pub mod status;
-mod store;
+pub mod store;
 
 pub use crate::db::audit::AuditEntry;
 pub use crate::db::revocations::PendingRevocation;
 pub use client_setup::{ClientIdSource, ProductScopes, ProviderSetup, ProviderSetupUpdate};
-pub use connector::{
-    connection_context, connection_owner, BrowserOpener, Connector, ConnectorConfig, EventSink, KeyMode,
-};
+pub use credentials::credential_warnings;
+pub use in_flight::RenewalsInFlight;
 pub use model::{
     ConnectMethod, ConnectRequest, Connection, ConnectionStatus, CredentialsRequest, FlowState, FlowUpdate, Health,
     Integration,
 };
+pub use operations::ConnectionOperations;
 pub use operations::{ConnectionTest, DeleteOutcome, RevocationOutcome};
+pub use provider_apps::ProviderApps;
+pub use renewal::TokenRenewal;
 pub use revocation::RevocationRetries;
+pub use revocation::Revocations;
+pub use sign_ins::{BrowserOpener, SignInSettings, SignIns};
+pub use store::{connection_context, connection_owner, ConnectionStore};
 
 use crate::catalog::Provider;
 use crate::error::{ErrorCode, UserError};
@@ -78,10 +88,10 @@ struct Asking {
     reauthorize: Option<Connection>,
 }
 
-fn asking(connector: &Connector, provider: &Provider, request: &ConnectRequest) -> Result<Asking, UserError> {
+fn asking(store: &ConnectionStore, provider: &Provider, request: &ConnectRequest) -> Result<Asking, UserError> {
     let reauthorize = match request.connection {
         Some(id) => {
-            let existing = connector.connection(id)?;
+            let existing = store.get(id)?;
             if existing.provider != provider.id {
                 return Err(UserError::new(
                     ErrorCode::InvalidInput,

@@ -161,7 +161,8 @@ pub enum FlowState {
     /// The browser came back; tokens are being fetched and checked.
     Finishing,
     Connected {
-        connection: Connection,
+        /// Boxed: a connection is far larger than the other states.
+        connection: Box<Connection>,
     },
     /// `message` is plain text for people; provider text in it is escaped by the UI. `code`
     /// says what to offer (NotConfigured: Settings; Network: try again).

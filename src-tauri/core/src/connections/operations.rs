@@ -1,25 +1,27 @@
 //! What a person does to a connection once it exists: turn it off and on, name it, test it with
 //! the provider's identity request, delete it (revoking at the provider first, then removing
 //! its secrets and row whatever the provider said), and read or export the audit log. Renewal
-//! is the refresh engine's and the revocation request `revocation`'s; nothing here draws UI.
+//! is token renewal's and the revocation request `revocation`'s; nothing here draws UI, and
+//! the service keeps no state beyond the folder exports go to.
 
 mod probe;
 
-use std::path::{Path, PathBuf};
-use std::sync::PoisonError;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::connector::{connection_context, connection_owner, Connector};
-use super::refresh::retry_time;
-use super::revocation::{attempt_detail, revocation_owner, Attempt, Target};
+use super::renewal::{retry_time, TokenRenewal};
+use super::revocation::{attempt_detail, revocation_owner, Attempt, Revocations, Target};
+use super::store::{connection_context, connection_owner, ConnectionStore};
 use super::Connection;
 use crate::clock::format_utc;
+use crate::context::CoreContext;
 use crate::db::{self, audit::AuditEntry, revocations::NewRevocation};
 use crate::error::{ErrorCode, UserError};
 use crate::paths::{create_private_dir, create_private_file};
-use crate::vault::{SecretStore, Sensitive};
+use crate::vault::{KeyHolder, SecretStore, Sensitive};
 
 /// The longest label a person can give a connection.
 pub const MAX_LABEL_CHARS: usize = 80;
@@ -66,60 +68,82 @@ struct Owed {
     next_attempt_at: i64,
 }
 
-impl Connector {
+pub struct ConnectionOperations {
+    context: CoreContext,
+    store: Arc<ConnectionStore>,
+    renewal: Arc<TokenRenewal>,
+    revocations: Arc<Revocations>,
+    keys: Arc<KeyHolder>,
+    /// Where exported audit logs are written (`exports/` in the data directory).
+    exports_dir: PathBuf,
+}
+
+impl ConnectionOperations {
+    pub fn new(
+        context: CoreContext,
+        store: Arc<ConnectionStore>,
+        renewal: Arc<TokenRenewal>,
+        revocations: Arc<Revocations>,
+        keys: Arc<KeyHolder>,
+        exports_dir: PathBuf,
+    ) -> Self {
+        Self {
+            context,
+            store,
+            renewal,
+            revocations,
+            keys,
+            exports_dir,
+        }
+    }
+
     /// Turns a connection on or off; off keeps its tokens but nothing may use them.
     pub fn set_enabled(&self, id: i64, enabled: bool) -> Result<Connection, UserError> {
-        let connection = self.connection(id)?;
-        if !db::connections::set_enabled(self.db().conn(), id, enabled)? {
+        let connection = self.store.get(id)?;
+        if !db::connections::set_enabled(self.context.db().conn(), id, enabled)? {
             return Err(gone());
         }
-        self.audit(&connection, if enabled { "enable" } else { "disable" }, "ok", None);
-        self.notify_connections_changed();
-        self.connection(id)
+        self.store
+            .audit(&connection, if enabled { "enable" } else { "disable" }, "ok", None);
+        self.context.notify_connections_changed();
+        self.store.get(id)
     }
 
     /// Names a connection ("work Gmail"); `None` or blank shows the account alone.
     pub fn rename(&self, id: i64, label: Option<String>) -> Result<Connection, UserError> {
         let label = clean_label(label.as_deref())?;
-        let connection = self.connection(id)?;
-        if !db::connections::set_label(self.db().conn(), id, label.as_deref())? {
+        let connection = self.store.get(id)?;
+        if !db::connections::set_label(self.context.db().conn(), id, label.as_deref())? {
             return Err(gone());
         }
         let detail = label
             .as_deref()
             .map_or("label removed".to_owned(), |label| format!("now “{label}”"));
-        self.audit(&connection, "rename", "ok", Some(&detail));
-        self.notify_connections_changed();
-        self.connection(id)
+        self.store.audit(&connection, "rename", "ok", Some(&detail));
+        self.context.notify_connections_changed();
+        self.store.get(id)
     }
 
     /// Deletes a connection: revokes its grant at the provider where the catalogue says how,
     /// then deletes its secrets and row in one transaction whatever the provider answered. A
     /// revocation that failed for a reason that may pass is kept, sealed, and retried later
-    /// (`retry_due_revocations`). A locked keyring refuses the deletion (`KeyringUnavailable`).
+    /// (`Revocations::retry_due`). A locked keyring refuses the deletion (`KeyringUnavailable`).
     #[tracing::instrument(skip_all, fields(id), err(level = "warn"))]
     pub async fn delete_connection(&self, id: i64) -> Result<DeleteOutcome, UserError> {
-        let flight = self
-            .refresh_locks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(id)
-            .or_default()
-            .clone();
-        let _no_renewal_meanwhile = flight.lock().await;
-        let connection = self.connection(id)?;
-        let (revocation, owed) = match self.revocation_target(&connection)? {
+        let _no_renewal_meanwhile = self.renewal.hold(id).await;
+        let connection = self.store.get(id)?;
+        let (revocation, owed) = match self.revocations.target(&connection)? {
             Target::NotSupported { why } => {
-                self.audit(&connection, "revoke", "not supported", Some(&why));
+                self.store.audit(&connection, "revoke", "not supported", Some(&why));
                 (RevocationOutcome::NotSupported, None)
             }
             Target::Unreadable { message } => {
-                self.audit(&connection, "revoke", "failed", Some(&message));
+                self.store.audit(&connection, "revoke", "failed", Some(&message));
                 (RevocationOutcome::NotRevoked { message }, None)
             }
             Target::Token { provider, name, token } => {
-                let attempt = self.revoke_at_provider(&provider, name, &token).await;
-                self.audit(
+                let attempt = self.revocations.revoke_at_provider(&provider, name, &token).await;
+                self.store.audit(
                     &connection,
                     "revoke",
                     attempt.audit_outcome(),
@@ -139,7 +163,7 @@ impl Connector {
                             "Could not revoke Switchboard's access at {}: {message}. Switchboard will keep trying.",
                             provider.name
                         );
-                        let next_attempt_at = retry_time(self.now(), 0, retry_after);
+                        let next_attempt_at = retry_time(self.context.now(), 0, retry_after);
                         let owed = Owed {
                             name,
                             token,
@@ -152,27 +176,24 @@ impl Connector {
             }
         };
         self.delete_locally(&connection, owed.as_ref())?;
-        self.audit(&connection, "delete", "ok", None);
-        self.refresh_locks
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&id);
-        self.notify_connections_changed();
+        self.store.audit(&connection, "delete", "ok", None);
+        self.renewal.forget(id);
+        self.context.notify_connections_changed();
         Ok(DeleteOutcome { revocation })
     }
 
     /// The row, its secrets and (if owed) the revocation to retry with its sealed token: all
     /// in one transaction, so no secret outlives its connection unaccounted for.
     fn delete_locally(&self, connection: &Connection, owed: Option<&Owed>) -> Result<(), UserError> {
-        let key = owed.map(|_| self.key()).transpose()?;
-        let now = self.now();
+        let key = owed.map(|_| self.keys.key()).transpose()?;
+        let now = self.context.now();
         let storage = |error: &dyn std::fmt::Display| {
             UserError::new(
                 ErrorCode::Storage,
                 format!("The connection could not be deleted: {error}. Nothing was removed; check free disk space and try again."),
             )
         };
-        let db = self.db();
+        let db = self.context.db();
         let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
         db::secrets::delete_owner(&transaction, &connection_owner(connection.id)).map_err(|e| storage(&e))?;
         db::connections::delete(&transaction, connection.id).map_err(|e| storage(&e))?;
@@ -196,12 +217,14 @@ impl Connector {
 
     /// The audit log, oldest first: one connection's entries, or all of them.
     pub fn audit_entries(&self, connection: Option<i64>) -> Result<Vec<AuditEntry>, UserError> {
-        Ok(db::audit::list(self.db().conn(), connection)?)
+        Ok(db::audit::list(self.context.db().conn(), connection)?)
     }
 
     /// Writes the audit log (one connection's, or all) as JSON Lines to a new owner-only file
-    /// `audit-<UTC time>.jsonl` in `dir` (created owner-only if missing); returns its path.
-    pub fn export_audit(&self, connection: Option<i64>, dir: &Path) -> Result<PathBuf, UserError> {
+    /// `audit-<UTC time>.jsonl` in the exports folder (created owner-only if missing); returns
+    /// its path.
+    pub fn export_audit(&self, connection: Option<i64>) -> Result<PathBuf, UserError> {
+        let dir = self.exports_dir.as_path();
         let text = audit_json_lines(&self.audit_entries(connection)?)?;
         let failed = |error: std::io::Error| {
             UserError::new(
@@ -210,7 +233,7 @@ impl Connector {
             )
         };
         create_private_dir(dir).map_err(failed)?;
-        let stamp = format_utc(self.now());
+        let stamp = format_utc(self.context.now());
         for copy in 0..100 {
             let name = match copy {
                 0 => format!("audit-{stamp}.jsonl"),

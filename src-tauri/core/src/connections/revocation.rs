@@ -2,22 +2,27 @@
 //! GitHub's grant endpoint, Slack's bearer `auth.revoke`), and trying again later those that
 //! failed for a reason that may pass (5xx, 429, the network). It deletes nothing of the
 //! connection itself (`operations` does), and reads nothing of an answer but its status, an
-//! error code and Slack's `ok`: no token ever reaches an error, a log or the audit.
+//! error code and Slack's `ok`: no token ever reaches an error, a log or the audit. The
+//! `Revocations` service keeps no state of its own: what is owed lives in the database.
 
 mod answer;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use std::sync::Arc;
+
 use rusqlite::Connection as Sqlite;
 
-use super::connector::{connection_context, Connector};
-use super::refresh::retry_time;
+use super::provider_apps::ProviderApps;
+use super::renewal::retry_time;
+use super::store::{connection_context, ConnectionStore};
 use super::Connection;
 use crate::catalog::{AuthKind, Provider, Revocation, TokenAuth};
+use crate::context::CoreContext;
 use crate::db::{self, audit::NewAuditEntry, revocations::PendingRevocation};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::http::{host_of, secure_url};
 use crate::oauth::retry::{send_with_retry, RequestPolicy, RetryPolicy};
-use crate::vault::{SecretStore, Sensitive};
+use crate::vault::{KeyHolder, SecretStore, Sensitive};
 pub(super) use answer::{attempt_detail, Attempt};
 use answer::{failed_to_reach, read_answer};
 
@@ -54,33 +59,57 @@ pub struct RevocationRetries {
     pub still_pending: usize,
 }
 
-impl Connector {
+pub struct Revocations {
+    context: CoreContext,
+    store: Arc<ConnectionStore>,
+    apps: Arc<ProviderApps>,
+    keys: Arc<KeyHolder>,
+    request_policy: RequestPolicy,
+}
+
+impl Revocations {
+    pub fn new(
+        context: CoreContext,
+        store: Arc<ConnectionStore>,
+        apps: Arc<ProviderApps>,
+        keys: Arc<KeyHolder>,
+        request_policy: RequestPolicy,
+    ) -> Self {
+        Self {
+            context,
+            store,
+            apps,
+            keys,
+            request_policy,
+        }
+    }
+
     /// Revocations still owed to providers, soonest retry first.
-    pub fn pending_revocations(&self) -> Result<Vec<PendingRevocation>, UserError> {
-        Ok(db::revocations::list(self.db().conn())?)
+    pub fn pending(&self) -> Result<Vec<PendingRevocation>, UserError> {
+        Ok(db::revocations::list(self.context.db().conn())?)
     }
 
     /// Tries again every pending revocation due at `now`; called by the scheduler. A keyring
     /// that cannot give the key leaves them all pending (`KeyringUnavailable`).
     #[tracing::instrument(skip_all, fields(now), err(level = "warn"))]
-    pub async fn retry_due_revocations(&self, now: i64) -> Result<RevocationRetries, UserError> {
-        let due = db::revocations::due(self.db().conn(), now)?;
+    pub async fn retry_due(&self, now: i64) -> Result<RevocationRetries, UserError> {
+        let due = db::revocations::due(self.context.db().conn(), now)?;
         let mut retries = RevocationRetries::default();
         if due.is_empty() {
             return Ok(retries);
         }
-        let key = self.key()?;
+        let key = self.keys.key()?;
         for pending in due {
             let owner = revocation_owner(pending.id);
             let context = connection_context(&pending.provider, &pending.account_id);
             let token = {
-                let db = self.db();
+                let db = self.context.db();
                 let store = SecretStore::new(&db, &key);
                 ["refresh_token", "access_token"]
                     .into_iter()
                     .find_map(|name| Some((name, store.get(&owner, &context, name).ok().flatten()?)))
             };
-            let attempt = match (&token, self.config.catalog.provider(&pending.provider)) {
+            let attempt = match (&token, self.context.catalog().provider(&pending.provider)) {
                 (Some((name, token)), Some(provider)) => self.revoke_at_provider(provider, name, token).await,
                 (None, _) => Attempt::Refused {
                     message: "its saved token could not be read any more".to_owned(),
@@ -93,11 +122,11 @@ impl Connector {
             match &attempt {
                 Attempt::Failed { message, retry_after } => {
                     let next = retry_time(now, pending.attempts, *retry_after);
-                    db::revocations::record_failure(self.db().conn(), pending.id, message, next)?;
+                    db::revocations::record_failure(self.context.db().conn(), pending.id, message, next)?;
                     retries.still_pending += 1;
                 }
                 finished => {
-                    let db = self.db();
+                    let db = self.context.db();
                     let transaction = db.conn().unchecked_transaction().map_err(db::DbError::from)?;
                     db::secrets::delete_owner(&transaction, &owner)?;
                     db::revocations::delete(&transaction, pending.id)?;
@@ -109,14 +138,14 @@ impl Connector {
                 }
             }
             audit_revocation(
-                self.db().conn(),
+                self.context.db().conn(),
                 &pending,
                 now,
                 outcome,
                 attempt_detail(&attempt).as_deref(),
             );
         }
-        self.notify_connections_changed();
+        self.context.notify_connections_changed();
         Ok(retries)
     }
 
@@ -138,7 +167,7 @@ impl Connector {
             };
         };
         // As configured now, if it can be read (RFC 7009 servers may not need it).
-        let client = self.oauth_client(provider, None, false).ok();
+        let client = self.apps.oauth_client(provider, None, false).ok();
         let shape = match oauth.revocation {
             Revocation::Rfc7009 => {
                 let mut form = vec![("token", token.expose().as_str()), ("token_type_hint", name)];
@@ -188,10 +217,10 @@ impl Connector {
         let single_try = RequestPolicy {
             retry: RetryPolicy {
                 attempts: 1,
-                ..self.config.request_policy.retry
+                ..self.request_policy.retry
             },
-            clock: self.config.clock.clone(),
-            ..self.config.request_policy.clone()
+            clock: self.context.clock().clone(),
+            ..self.request_policy.clone()
         };
         match send_with_retry(&url, &single_try, |http| shape.request(http, &url)).await {
             Ok(answer) => read_answer(
@@ -208,8 +237,8 @@ impl Connector {
     /// What deleting `connection` revokes. Pasted keys and tokens are the person's to revoke
     /// where they made them; a keyring that cannot give the key refuses (`KeyringUnavailable`),
     /// since deleting now would lose the token before it was revoked.
-    pub(super) fn revocation_target(&self, connection: &Connection) -> Result<Target, UserError> {
-        let provider = self.config.catalog.provider(&connection.provider);
+    pub(super) fn target(&self, connection: &Connection) -> Result<Target, UserError> {
+        let provider = self.context.catalog().provider(&connection.provider);
         let Some((provider, oauth)) = provider.and_then(|provider| {
             let oauth = provider.oauth.as_ref().filter(|oauth| oauth.revocation_url.is_some())?;
             Some((provider, oauth))
@@ -232,7 +261,7 @@ impl Connector {
         }
         };
         for name in token_names(oauth.revocation) {
-            match self.read_secret(connection, name) {
+            match self.store.read_secret(connection, name) {
                 Ok(Some(token)) => {
                     return Ok(Target::Token {
                         provider: Box::new(provider.clone()),

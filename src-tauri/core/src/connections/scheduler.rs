@@ -2,8 +2,9 @@
 //! retries failed renewals when their backoff ends, exercises refresh tokens that lapse when
 //! idle (Atlassian: 90 days), and notices the machine waking from sleep (SECURITY.md C7). The
 //! planning is a pure function of the connections, the catalogue and "now"; the loop around it
-//! reads time only through the connector's clock and tokio's monotonic timer, and starts after
-//! a short delay so it never holds up start-up.
+//! reads time only through the core's clock and tokio's monotonic timer, and starts after a
+//! short delay so it never holds up start-up. It keeps no state: it asks the store, renewal and
+//! revocations services.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,10 +12,14 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use super::revocation::RevocationRetries;
+use super::renewal::TokenRenewal;
+use super::revocation::{RevocationRetries, Revocations};
 use super::status::refresh_margin;
-use super::{Connection, Connector};
+use super::store::ConnectionStore;
+use super::Connection;
 use crate::catalog::{AuthKind, Catalog, Provider};
+use crate::context::CoreContext;
+use crate::vault::KeyHolder;
 
 /// Renewals due together start this far apart (the k-th after k of these), never all at once.
 pub const RENEWAL_SPREAD: Duration = Duration::from_secs(3);
@@ -164,14 +169,29 @@ impl SchedulerTiming {
     }
 }
 
-/// The scheduler's loop, for a shell that spawns it on its own runtime: look, retry the
-/// revocations and renew the connections that are due (spread out), pause until the next due
-/// time or `max_pause`; after a wake, settle briefly and look again at once. Never returns.
-pub async fn run(connector: Arc<Connector>, timing: SchedulerTiming) {
+/// The background upkeep of connections, over the services that do the work.
+pub struct Scheduler {
+    pub context: CoreContext,
+    pub keys: Arc<KeyHolder>,
+    pub store: Arc<ConnectionStore>,
+    pub renewal: Arc<TokenRenewal>,
+    pub revocations: Arc<Revocations>,
+}
+
+impl Scheduler {
+    /// The loop, for a shell that spawns it on its own runtime: look, retry the revocations and
+    /// renew the connections that are due (spread out), pause until the next due time or
+    /// `max_pause`; after a wake, settle briefly and look again at once. Never returns.
+    pub async fn run(&self, timing: SchedulerTiming) {
+        run(self, timing).await
+    }
+}
+
+async fn run(scheduler: &Scheduler, timing: SchedulerTiming) {
     tokio::time::sleep(timing.first_pass_delay).await;
-    let mut previous = (connector.now(), Instant::now());
+    let mut previous = (scheduler.context.now(), Instant::now());
     loop {
-        let (wall, monotonic) = (connector.now(), Instant::now());
+        let (wall, monotonic) = (scheduler.context.now(), Instant::now());
         let wall_elapsed = wall.saturating_sub(previous.0);
         if woke_from_sleep(wall_elapsed, monotonic.saturating_duration_since(previous.1)) {
             tracing::info!(
@@ -181,7 +201,7 @@ pub async fn run(connector: Arc<Connector>, timing: SchedulerTiming) {
             tokio::time::sleep(timing.wake_settle).await;
         }
         previous = (wall, monotonic);
-        let pause = run_pass(&connector).await;
+        let pause = run_pass(scheduler).await;
         tokio::time::sleep(pause.max(timing.min_pause).min(timing.max_pause)).await;
     }
 }
@@ -189,12 +209,12 @@ pub async fn run(connector: Arc<Connector>, timing: SchedulerTiming) {
 /// One look: retries due revocations (C10), renews what is due and says how long until the
 /// next. Waits for the key to be loaded (by the start-up check or a person's action): the
 /// scheduler never asks the keyring itself, which could block or prompt.
-async fn run_pass(connector: &Arc<Connector>) -> Duration {
-    if connector.loaded_key().is_none() {
+async fn run_pass(scheduler: &Scheduler) -> Duration {
+    if scheduler.keys.loaded().is_none() {
         tracing::debug!("no key loaded yet; background renewals wait");
         return MAX_LOOK_AHEAD;
     }
-    match connector.retry_due_revocations(connector.now()).await {
+    match scheduler.revocations.retry_due(scheduler.context.now()).await {
         Ok(retries) if retries != RevocationRetries::default() => tracing::info!(
             revoked = retries.revoked,
             given_up = retries.given_up,
@@ -204,20 +224,20 @@ async fn run_pass(connector: &Arc<Connector>) -> Duration {
         Ok(_) => {}
         Err(error) => tracing::info!(code = ?error.code, message = %error.message, "could not retry revocations"),
     }
-    let connections = match connector.list_connections() {
+    let connections = match scheduler.store.list() {
         Ok(connections) => connections,
         Err(error) => {
             tracing::warn!(code = ?error.code, message = %error.message, "could not list connections to renew");
             return MAX_LOOK_AHEAD;
         }
     };
-    let plan = plan_renewals(&connections, connector.catalog(), connector.now());
+    let plan = plan_renewals(&connections, scheduler.context.catalog(), scheduler.context.now());
     let mut renewals = JoinSet::new();
-    for renewal in plan.renewals {
-        let connector = connector.clone();
+    for planned in plan.renewals {
+        let renewal = scheduler.renewal.clone();
         renewals.spawn(async move {
-            tokio::time::sleep(renewal.delay).await;
-            renew(&connector, &renewal).await;
+            tokio::time::sleep(planned.delay).await;
+            renew(&renewal, &planned).await;
         });
     }
     while renewals.join_next().await.is_some() {}
@@ -226,12 +246,12 @@ async fn run_pass(connector: &Arc<Connector>) -> Duration {
 
 /// Renews one connection; the engine records failures (status, backoff, audit), so they are
 /// only logged here, without secrets.
-async fn renew(connector: &Connector, renewal: &PlannedRenewal) {
+async fn renew(renewal_service: &TokenRenewal, renewal: &PlannedRenewal) {
     let id = renewal.connection_id;
     let outcome = match renewal.reason {
         // Only if still due (a caller may have renewed it meanwhile); not a use of the account.
-        RenewalReason::Expiring => connector.renew_if_due(id).await,
-        RenewalReason::RetryDue | RenewalReason::IdleRefreshToken => connector.refresh_now(id).await.map(drop),
+        RenewalReason::Expiring => renewal_service.renew_if_due(id).await,
+        RenewalReason::RetryDue | RenewalReason::IdleRefreshToken => renewal_service.refresh_now(id).await.map(drop),
     };
     match outcome {
         Ok(()) => tracing::debug!(connection = id, reason = ?renewal.reason, "renewed in the background"),

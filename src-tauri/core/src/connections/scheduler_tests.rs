@@ -1,15 +1,17 @@
 //! The scheduler's plan with chosen "now"s (no real time), wake detection, and one run of the
 //! loop over an in-memory database.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use super::*;
+use crate::app::{Core, CoreOptions};
 use crate::catalog::Catalog;
 use crate::clock::ManualClock;
+use crate::connections::saving::{save_connection, NewConnection};
 use crate::connections::status::refresh_due;
-use crate::connections::store::{save_connection, NewConnection};
-use crate::connections::{identity::AccountIdentity, ConnectionStatus, ConnectorConfig};
+use crate::connections::{identity::AccountIdentity, ConnectionStatus};
 use crate::db::Database;
+use crate::paths::AppPaths;
 use crate::vault::Sensitive;
 
 const NOW: i64 = 1_800_000_000;
@@ -218,24 +220,29 @@ fn a_wake_is_a_wall_clock_jump_well_beyond_the_monotonic_time() {
     assert!(!woke_from_sleep(-600, minute), "a wall clock set back is not a wake");
 }
 
-/// The loop over a real connector: it starts without blocking, and an expired token that
+/// The loop over the real services: it starts without blocking, and an expired token that
 /// cannot be renewed (no refresh token) is found and marked as needing re-authorization.
 #[tokio::test]
 async fn the_loop_finds_an_expired_unrenewable_connection_without_blocking() {
     let clock = Arc::new(ManualClock::new(NOW));
-    let mut config = ConnectorConfig::new(catalog(), Arc::new(|_| {}), Arc::new(|_: &str| Ok(())));
-    config.clock = clock.clone();
+    let paths = AppPaths::under("/nonexistent/switchboard-scheduler-test".into());
+    let mut options = CoreOptions::new(&paths, Arc::new(|_| {}), Arc::new(|_: &str| Ok(())));
+    options.clock = clock.clone();
     let database = Database::open_in_memory().expect("an in-memory database");
-    let connector = Connector::new(config, Arc::new(Mutex::new(database)));
-    connector.use_session_only_key();
-    let key = connector.loaded_key().expect("the session key");
+    let core = Core::with_database(paths, options, Ok(database)).expect("the core opens");
+    let services = core
+        .services()
+        .expect("the services over the in-memory database")
+        .clone();
+    services.keys.use_session_only();
+    let key = services.keys.loaded().expect("the session key");
     let access = Sensitive::new("expired-access".to_owned());
     let identity = AccountIdentity {
         id: "iss|ana".into(),
         label: "ana@example.com".into(),
     };
     let saved = save_connection(
-        &connector.db(),
+        &services.context.db(),
         &key,
         &NewConnection {
             provider: "google",
@@ -257,10 +264,11 @@ async fn the_loop_finds_an_expired_unrenewable_connection_without_blocking() {
         max_pause: Duration::from_millis(20),
         min_pause: Duration::from_millis(20),
     };
-    let scheduler = tokio::spawn(run(connector.clone(), timing));
+    let upkeep = services.clone();
+    let scheduler = tokio::spawn(async move { upkeep.keep_connections_healthy(timing).await });
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let status = connector.connection(saved.id).expect("the connection").status;
+        let status = services.store.get(saved.id).expect("the connection").status;
         if matches!(status, ConnectionStatus::NeedsReauthorization { .. }) {
             break;
         }

@@ -1,88 +1,154 @@
-//! Saving a connection: its row and its sealed secrets in one transaction, so an account is
-//! never recorded without its tokens or the other way round. Connecting an account again
-//! replaces its secrets (a stale refresh token is not kept beside new tokens).
+//! The connection store: connected accounts as they stand now (each with its status derived at
+//! the moment it is read), their sealed secrets, saving a new or renewed one, and the audit line
+//! each change leaves. Sign-ins, renewals and operations all go through it; it sends nothing
+//! over the network and owns no state but what it is given.
 
-use crate::catalog::AuthKind;
-use crate::db::connections::{self, ConnectionRecord};
-use crate::db::{secrets, Database};
-use crate::error::{ErrorCode, UserError};
-use crate::vault::{KeyOrigin, MasterKey, SecretStore, Sensitive};
+use std::sync::Arc;
 
-use super::connector::{connection_context, connection_owner};
-use super::identity::AccountIdentity;
+use super::in_flight::RenewalsInFlight;
+use super::saving::{save_connection, split_scopes, NewConnection, SignedIn};
 use super::Connection;
+use crate::catalog::AuthKind;
+use crate::context::CoreContext;
+use crate::db;
+use crate::error::{ErrorCode, UserError};
 use crate::oauth::token::TokenSet;
+use crate::vault::{KeyHolder, SecretStore, Sensitive};
 
-/// What a finished sign-in or a verified key produced.
-pub struct NewConnection<'a> {
-    pub provider: &'a str,
-    pub products: &'a [String],
-    pub auth_kind: AuthKind,
-    pub identity: &'a AccountIdentity,
-    pub scopes: &'a [String],
-    pub expires_at: Option<i64>,
-    pub config: serde_json::Value,
-    /// Secret name (`access_token`, `refresh_token`, a form field id) to value.
-    pub secrets: Vec<(&'a str, &'a Sensitive<String>)>,
+/// The vault owner of a connection's secrets.
+pub fn connection_owner(id: i64) -> String {
+    format!("connection:{id}")
 }
 
-pub fn save_connection(
-    db: &Database,
-    key: &MasterKey,
-    new: &NewConnection<'_>,
-    now: i64,
-) -> Result<Connection, UserError> {
-    let storage = |error: &dyn std::fmt::Display| {
-        UserError::new(
-            ErrorCode::Storage,
-            format!(
-                "The account could not be saved: {error}. Nothing was stored; check free disk space and try again."
-            ),
-        )
-    };
-    let products = merged_products(db, new)?;
-    let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
-    let record = ConnectionRecord {
-        provider: new.provider,
-        products: &products,
-        auth_kind: new.auth_kind,
-        account_id: &new.identity.id,
-        account_label: &new.identity.label,
-        scopes: new.scopes,
-        expires_at: new.expires_at,
-        config: &new.config,
-        session_only: key.origin() == KeyOrigin::SessionOnly,
-    };
-    let id = connections::upsert(&transaction, &record, now).map_err(|e| storage(&e))?;
-    let owner = connection_owner(id);
-    secrets::delete_owner(&transaction, &owner).map_err(|e| storage(&e))?;
-    let context = connection_context(new.provider, &new.identity.id);
-    let store = SecretStore::new(db, key);
-    for (name, value) in &new.secrets {
-        store.put(&owner, &context, name, value, now).map_err(|e| storage(&e))?;
-    }
-    transaction.commit().map_err(|e| storage(&e))?;
-    connections::get(db.conn(), id)?.ok_or_else(|| storage(&"the saved row could not be read back"))
+/// What a connection's secrets are bound to besides their row: provider and account.
+pub fn connection_context(provider: &str, account_id: &str) -> String {
+    format!("{provider}|{account_id}")
 }
 
-/// Connecting an account again for other products keeps the products it had.
-fn merged_products(db: &Database, new: &NewConnection<'_>) -> Result<Vec<String>, UserError> {
-    let mut products = connections::find_account(db.conn(), new.provider, &new.identity.id)?
-        .map(|existing| existing.products)
-        .unwrap_or_default();
-    for product in new.products {
-        if !products.contains(product) {
-            products.push(product.clone());
+pub struct ConnectionStore {
+    context: CoreContext,
+    keys: Arc<KeyHolder>,
+    renewing: Arc<RenewalsInFlight>,
+}
+
+impl ConnectionStore {
+    pub fn new(context: CoreContext, keys: Arc<KeyHolder>, renewing: Arc<RenewalsInFlight>) -> Self {
+        Self {
+            context,
+            keys,
+            renewing,
         }
     }
-    Ok(products)
-}
 
-impl super::Connector {
+    /// Every connection with its status as of now.
+    pub fn list(&self) -> Result<Vec<Connection>, UserError> {
+        let stored = db::connections::list(self.context.db().conn())?;
+        Ok(stored
+            .into_iter()
+            .map(|connection| self.with_status(connection))
+            .collect())
+    }
+
+    /// One connection with its status as of now.
+    pub fn get(&self, id: i64) -> Result<Connection, UserError> {
+        let stored = db::connections::get(self.context.db().conn(), id)?;
+        let stored = stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;
+        Ok(self.with_status(stored))
+    }
+
+    /// The stored connection (its status is not derived: only enabled and the stored verdict
+    /// matter here, on every use), refused when disabled or needing re-authorization.
+    pub fn usable(&self, id: i64) -> Result<Connection, UserError> {
+        let stored = db::connections::get(self.context.db().conn(), id)?;
+        let connection =
+            stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;
+        if !connection.enabled {
+            return Err(UserError::new(
+                ErrorCode::Disabled,
+                format!("{} is turned off. Enable it to use it.", display_name(&connection)),
+            ));
+        }
+        if let Some(reason) = &connection.health.reauthorization_reason {
+            return Err(UserError::new(ErrorCode::NeedsAuth, reason.clone()));
+        }
+        Ok(connection)
+    }
+
+    fn with_status(&self, mut connection: Connection) -> Connection {
+        let renewing = self.renewing.contains(connection.id);
+        let provider = self.context.catalog().provider(&connection.provider);
+        connection.status = super::status::evaluate(&connection, provider, self.context.now(), renewing);
+        connection
+    }
+
+    /// At start: forget the previous run's session-only connections, then read the key if
+    /// the keyring has one (never creating it) and mark connections it cannot open as
+    /// needing re-authorization (SECURITY.md E4). A keyring error changes nothing.
+    pub fn reconcile_at_start(&self) -> Result<(), UserError> {
+        let db = self.context.db();
+        for id in db::connections::delete_session_only(db.conn())? {
+            db::secrets::delete_owner(db.conn(), &connection_owner(id))?;
+        }
+        let key = match self.keys.load_existing() {
+            Ok(key) => key,
+            Err(error) => {
+                tracing::warn!(%error, "keyring unavailable at start; connections left as they are");
+                return Ok(());
+            }
+        };
+        let unreadable: Vec<String> = match &key {
+            Some(key) => SecretStore::new(&db, key)
+                .unreadable_owners()
+                .map_err(|error| UserError::new(ErrorCode::Storage, error.to_string()))?,
+            None => db::connections::list(db.conn())?
+                .iter()
+                .map(|c| connection_owner(c.id))
+                .collect(),
+        };
+        let reason = "Switchboard's key in the system keyring was removed or replaced, so this account's saved sign-in can no longer be read. Connect it again.";
+        for connection in db::connections::list(db.conn())? {
+            if unreadable.contains(&connection_owner(connection.id)) {
+                db::connections::set_needs_reauthorization(db.conn(), connection.id, reason)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The token API calls use: the access token of a sign-in, or a pasted key or token (saved
+    /// under its form field's name, the first secret field of the provider's form).
+    pub fn read_access_token(&self, connection: &Connection) -> Result<Sensitive<String>, UserError> {
+        let field = match connection.auth_kind {
+            AuthKind::Oauth2 | AuthKind::DeviceCode => None,
+            AuthKind::ApiKey | AuthKind::BotToken => self
+                .context
+                .catalog()
+                .provider(&connection.provider)
+                .and_then(|provider| provider.credentials.iter().find(|field| field.secret))
+                .map(|field| field.id.clone()),
+        };
+        self.read_secret(connection, field.as_deref().unwrap_or("access_token"))?
+            .ok_or_else(|| {
+                UserError::new(
+                    ErrorCode::NeedsAuth,
+                    "This connection has no saved sign-in; connect it again.",
+                )
+            })
+    }
+
+    /// One of the connection's secrets (`access_token`, `refresh_token`, a form field), opened.
+    pub fn read_secret(&self, connection: &Connection, name: &str) -> Result<Option<Sensitive<String>>, UserError> {
+        let key = self.keys.key()?;
+        let db = self.context.db();
+        let context = connection_context(&connection.provider, &connection.account_id);
+        SecretStore::new(&db, &key)
+            .get(&connection_owner(connection.id), &context, name)
+            .map_err(|error| UserError::new(ErrorCode::NeedsAuth, format!("{error}.")))
+    }
+
     /// Saves a new or renewed connection and notes it in the audit log.
-    pub(super) fn save_connection(&self, new: &NewConnection<'_>) -> Result<Connection, UserError> {
-        let key = self.key()?;
-        let saved = save_connection(&self.db(), &key, new, self.now())?;
+    pub fn save(&self, new: &NewConnection<'_>) -> Result<Connection, UserError> {
+        let key = self.keys.key()?;
+        let saved = save_connection(&self.context.db(), &key, new, self.context.now())?;
         let how = match new.auth_kind {
             AuthKind::Oauth2 => "browser sign-in",
             AuthKind::DeviceCode => "device code",
@@ -92,22 +158,9 @@ impl super::Connector {
         self.audit(&saved, "connect", "ok", Some(how));
         Ok(self.with_status(saved))
     }
-}
 
-/// What a finished sign-in (browser or device code) names, besides its tokens.
-pub(super) struct SignedIn<'a> {
-    pub provider: &'a str,
-    pub products: &'a [String],
-    /// What was asked: stored as granted when the answer does not say (RFC 6749 §5.1).
-    pub asked_scopes: &'a [String],
-    pub auth_kind: AuthKind,
-    pub identity: &'a AccountIdentity,
-    pub config: serde_json::Value,
-}
-
-impl super::Connector {
     /// Saves a sign-in's access token (and refresh token, when given) for the account it named.
-    pub(super) fn save_signed_in(&self, signed_in: SignedIn<'_>, tokens: &TokenSet) -> Result<Connection, UserError> {
+    pub fn save_signed_in(&self, signed_in: SignedIn<'_>, tokens: &TokenSet) -> Result<Connection, UserError> {
         let granted = tokens
             .scope
             .as_deref()
@@ -116,25 +169,51 @@ impl super::Connector {
         if let Some(refresh) = &tokens.refresh_token {
             secrets.push(("refresh_token", refresh));
         }
-        self.save_connection(&NewConnection {
+        self.save(&NewConnection {
             provider: signed_in.provider,
             products: signed_in.products,
             auth_kind: signed_in.auth_kind,
             identity: signed_in.identity,
             scopes: &granted,
-            expires_at: super::status::expires_at(self.now(), tokens.expires_in),
+            expires_at: super::status::expires_at(self.context.now(), tokens.expires_in),
             config: signed_in.config,
             secrets,
         })
     }
+
+    /// Marks a connection as needing the person to sign in again, with the reason, and audits it.
+    pub fn mark_needs_reauthorization(
+        &self,
+        connection: &Connection,
+        operation: &str,
+        reason: &str,
+    ) -> Result<(), UserError> {
+        db::connections::set_needs_reauthorization(self.context.db().conn(), connection.id, reason)?;
+        self.audit(connection, operation, "needs re-authorization", Some(reason));
+        Ok(())
+    }
+
+    /// Appends to the audit log; a failure to write it is logged, never fatal to the operation.
+    pub fn audit(&self, connection: &Connection, operation: &str, outcome: &str, detail: Option<&str>) {
+        let entry = db::audit::NewAuditEntry {
+            at: self.context.now(),
+            connection_id: Some(connection.id),
+            provider: &connection.provider,
+            account_label: &connection.account_label,
+            operation,
+            outcome,
+            detail,
+        };
+        if let Err(error) = db::audit::append(self.context.db().conn(), &entry) {
+            tracing::warn!(%error, operation, "could not write the audit log");
+        }
+    }
 }
 
-/// A token response's `scope` as a list (SECURITY.md B10: what was granted, which may be fewer
-/// than asked); space-separated by the RFC, comma-separated by GitHub and Slack.
-pub(super) fn split_scopes(scope: &str) -> Vec<String> {
-    scope
-        .split([' ', ','])
-        .filter(|scope| !scope.is_empty())
-        .map(str::to_owned)
-        .collect()
+/// The name a person gave a connection, else its account.
+pub fn display_name(connection: &Connection) -> String {
+    connection
+        .label
+        .clone()
+        .unwrap_or_else(|| connection.account_label.clone())
 }

@@ -61,11 +61,14 @@ fn a_good_callback_gives_the_code() {
     assert_eq!(code.expose(), "abc");
 }
 
+/// A callback's query parameters, the error it must meet, and why.
+type CallbackCase<'a> = (Vec<(&'a str, &'a str)>, CallbackError, &'a str);
+
 #[test]
 fn callbacks_are_checked_in_order() {
     let request = AuthorizationRequest::new(&endpoint(), "http://127.0.0.1/cb").expect("valid");
     let iss = ("iss", "https://accounts.example.com");
-    let cases: Vec<(Vec<(&str, &str)>, CallbackError, &str)> = vec![
+    let cases: Vec<CallbackCase> = vec![
         (
             vec![("code", "abc"), iss],
             CallbackError::StateMismatch,

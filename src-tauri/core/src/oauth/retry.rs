@@ -8,11 +8,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chacha20poly1305::aead::rand_core::RngCore;
-use chacha20poly1305::aead::OsRng;
 use url::Url;
 
 use super::http::{auth_client_with_timeout, host_of, network_error, read_capped, HttpError, REQUEST_TIMEOUT};
+use crate::backoff::{random_fraction, Backoff, Jitter};
 use crate::clock::{Clock, SystemClock};
 
 /// How many tries and how long to wait in between.
@@ -132,7 +131,7 @@ pub async fn send_with_retry(
         }
         drop(response);
         failures += 1;
-        let Some(wait) = wait_before_retry(&policy.retry, failures, retry_after, policy.second, OsRng.next_u64())
+        let Some(wait) = wait_before_retry(&policy.retry, failures, retry_after, policy.second, random_fraction())
         else {
             tracing::warn!(host = %host_of(url), status, failures, "auth server unavailable; giving up");
             return Ok(Answer {
@@ -149,13 +148,14 @@ pub async fn send_with_retry(
 /// The wait before the next try after `failures` retryable answers, or `None` to stop: when the
 /// tries are used up, or the server asks to wait longer than the policy's cap. The wait is the
 /// longer of Retry-After (in `second`s) and the jittered backoff: half the capped exponential
-/// backoff plus a random part of the other half, so clients that failed together spread out.
+/// backoff plus a random part (`random` in 0..=1) of the other half, so clients that failed
+/// together spread out.
 pub fn wait_before_retry(
     policy: &RetryPolicy,
     failures: u32,
     retry_after: Option<u64>,
     second: Duration,
-    random: u64,
+    random: f64,
 ) -> Option<Duration> {
     if failures == 0 || failures >= policy.attempts {
         return None;
@@ -163,11 +163,11 @@ pub fn wait_before_retry(
     if retry_after.is_some_and(|seconds| seconds > policy.retry_after_cap) {
         return None;
     }
-    let doubling = 2u32.saturating_pow(failures - 1);
-    let backoff = policy.base.saturating_mul(doubling).min(policy.cap);
-    let half = backoff / 2;
-    let spread = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX).saturating_add(1);
-    let jittered = half + Duration::from_nanos(random % spread);
+    let backoff = Backoff {
+        base: policy.base,
+        cap: policy.cap,
+    };
+    let jittered = backoff.jittered(failures, Jitter::Equal, random);
     let asked = second.saturating_mul(u32::try_from(retry_after.unwrap_or(0)).unwrap_or(u32::MAX));
     Some(jittered.max(asked))
 }

@@ -30,8 +30,8 @@ fn only_not_now_statuses_are_retried() {
 #[test]
 fn backoff_doubles_up_to_the_cap_and_jitter_stays_within_half() {
     let policy = policy();
-    let lowest = |failures| wait_before_retry(&policy, failures, None, MS, 0);
-    let highest = |failures| wait_before_retry(&policy, failures, None, MS, u64::MAX - 1);
+    let lowest = |failures| wait_before_retry(&policy, failures, None, MS, 0.0);
+    let highest = |failures| wait_before_retry(&policy, failures, None, MS, 1.0);
     assert_eq!(lowest(1), Some(Duration::from_millis(50)), "no jitter: half the base");
     assert_eq!(
         lowest(2),
@@ -56,23 +56,27 @@ fn backoff_doubles_up_to_the_cap_and_jitter_stays_within_half() {
 fn tries_are_bounded() {
     let policy = policy();
     assert_eq!(
-        wait_before_retry(&policy, 4, None, MS, 0),
+        wait_before_retry(&policy, 4, None, MS, 0.0),
         None,
         "four tries in all: the fourth failure is final"
     );
     let once = RetryPolicy { attempts: 1, ..policy };
-    assert_eq!(wait_before_retry(&once, 1, None, MS, 0), None, "one try means no retry");
+    assert_eq!(
+        wait_before_retry(&once, 1, None, MS, 0.0),
+        None,
+        "one try means no retry"
+    );
 }
 
 #[test]
 fn retry_after_is_honored_in_the_injected_second() {
-    let wait = wait_before_retry(&policy(), 1, Some(3), Duration::from_millis(20), 0);
+    let wait = wait_before_retry(&policy(), 1, Some(3), Duration::from_millis(20), 0.0);
     assert_eq!(
         wait,
         Some(Duration::from_millis(60)),
         "3 seconds of 20 ms each, longer than the 50 ms backoff"
     );
-    let wait = wait_before_retry(&policy(), 1, Some(0), Duration::from_millis(20), 0);
+    let wait = wait_before_retry(&policy(), 1, Some(0), Duration::from_millis(20), 0.0);
     assert_eq!(
         wait,
         Some(Duration::from_millis(50)),
@@ -83,12 +87,12 @@ fn retry_after_is_honored_in_the_injected_second() {
 #[test]
 fn a_retry_after_past_the_cap_is_not_waited_for() {
     assert_eq!(
-        wait_before_retry(&policy(), 1, Some(31), MS, 0),
+        wait_before_retry(&policy(), 1, Some(31), MS, 0.0),
         None,
         "the server asked for longer than we wait; report it instead of retrying early"
     );
     assert!(
-        wait_before_retry(&policy(), 1, Some(30), MS, 0).is_some(),
+        wait_before_retry(&policy(), 1, Some(30), MS, 0.0).is_some(),
         "the cap itself is honored"
     );
 }

@@ -13,9 +13,10 @@ use url::Url;
 use super::cancel::Cancel;
 use super::source::ApiAnswer;
 use super::verdict::{link_next, rate_limited, refusal, slack_refusal, Attempt};
+use crate::backoff::Backoff;
 use crate::catalog::{AuthKind, CredentialPlacement, Provider};
 use crate::clock::{Clock, SystemClock};
-use crate::connections::{Connection, Connector};
+use crate::connections::{Connection, ConnectionStore, TokenRenewal};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::http::{auth_client_with_timeout, host_of, network_error, read_capped_to, HttpError};
 use crate::vault::Sensitive;
@@ -68,7 +69,8 @@ impl From<UserError> for Stop {
 
 /// Sends GETs for one listing on one connection.
 pub struct Caller<'a> {
-    pub connector: &'a Connector,
+    pub store: &'a ConnectionStore,
+    pub renewal: &'a TokenRenewal,
     pub connection: &'a Connection,
     pub provider: &'a Provider,
     pub client: &'a reqwest::Client,
@@ -80,9 +82,9 @@ impl Caller<'_> {
     /// GETs `url` and reads the JSON answer, waiting, retrying and renewing as needed.
     pub async fn get(&self, url: &Url) -> Result<ApiAnswer, Stop> {
         let id = self.connection.id;
-        let mut token = self.until_cancelled(self.connector.access_token(id)).await??;
+        let mut token = self.until_cancelled(self.renewal.access_token(id)).await??;
         // The version of the token just read: a 401 renews it unless another caller already has.
-        let version = self.connector.connection(id)?.health.token_version;
+        let version = self.store.get(id)?.health.token_version;
         let mut renewed = false;
         let mut tries = 0;
         loop {
@@ -93,7 +95,7 @@ impl Caller<'_> {
                 Attempt::Unauthorized => {
                     renewed = true;
                     let fresh = self
-                        .until_cancelled(self.connector.after_unauthorized(id, version))
+                        .until_cancelled(self.renewal.after_unauthorized(id, version))
                         .await??;
                     if fresh == token {
                         return Err(self.refused_access()); // nothing to renew it with
@@ -183,12 +185,16 @@ impl Caller<'_> {
                 format!("{name} asks Switchboard to wait {minutes} min before listing more; try again then."),
             )));
         }
-        // No time given: 1, 2, 4… seconds.
-        let seconds = seconds.unwrap_or(1 << (tries - 1).min(5));
-        Ok(self
-            .policy
-            .second
-            .saturating_mul(u32::try_from(seconds).unwrap_or(u32::MAX)))
+        let second = self.policy.second;
+        Ok(match seconds {
+            Some(seconds) => second.saturating_mul(u32::try_from(seconds).unwrap_or(u32::MAX)),
+            // No time given: 1, 2, 4… seconds, up to 32.
+            None => Backoff {
+                base: second,
+                cap: second.saturating_mul(32),
+            }
+            .after(tries),
+        })
     }
 
     fn is_pasted(&self) -> bool {
@@ -197,7 +203,7 @@ impl Caller<'_> {
 
     /// The renewed token (or a pasted key) was refused: the connection needs signing in again.
     fn refused_access(&self) -> Stop {
-        if let Err(error) = self.connector.refused_after_renewal(self.connection.id) {
+        if let Err(error) = self.renewal.refused_after_renewal(self.connection.id) {
             return Stop::Failed(error);
         }
         Stop::Failed(UserError::new(

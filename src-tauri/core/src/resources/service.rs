@@ -16,7 +16,8 @@ use super::sources::source_for;
 use super::{all_kinds, Resource};
 use crate::catalog::{AuthKind, Provider};
 use crate::connections::status::lacking;
-use crate::connections::{Connection, Connector};
+use crate::connections::{Connection, ConnectionStore, TokenRenewal};
+use crate::context::CoreContext;
 use crate::error::{ErrorCode, UserError};
 
 /// Pages sent from the cache hold this many items, like a provider's page.
@@ -26,7 +27,9 @@ const MAX_LOCATION_CHARS: usize = 2_000;
 const MAX_LISTING_ID: usize = 100;
 
 pub struct Resources {
-    connector: Arc<Connector>,
+    context: CoreContext,
+    store: Arc<ConnectionStore>,
+    renewal: Arc<TokenRenewal>,
     policy: ApiPolicy,
     /// Made at the first listing, not at start-up (building it loads the trusted certificates).
     client: OnceLock<reqwest::Client>,
@@ -35,10 +38,17 @@ pub struct Resources {
 }
 
 impl Resources {
-    pub fn new(connector: Arc<Connector>, policy: ApiPolicy) -> Self {
+    pub fn new(
+        context: CoreContext,
+        store: Arc<ConnectionStore>,
+        renewal: Arc<TokenRenewal>,
+        policy: ApiPolicy,
+    ) -> Self {
         Self {
             client: OnceLock::new(),
-            connector,
+            context,
+            store,
+            renewal,
             policy,
             cache: ListingCache::default(),
             running: Mutex::new(HashMap::new()),
@@ -65,8 +75,8 @@ impl Resources {
                 format!("Switchboard cannot browse “{}”.", shown(&request.kind)),
             )
         })?;
-        let connection = self.connector.usable(request.connection)?;
-        let provider = self.connector.provider(&connection.provider)?.clone();
+        let connection = self.store.usable(request.connection)?;
+        let provider = self.context.provider(&connection.provider)?.clone();
         check_connection(&kind, &connection, &provider)?;
         let filter = chosen_filter(&kind, request.filter.as_deref())?;
         let search = checked_search(request.search.as_deref())?;
@@ -81,7 +91,7 @@ impl Resources {
             ));
         }
         let key = CacheKey::new(request, &connection.account_id, search, &filter);
-        let now = self.connector.now();
+        let now = self.context.now();
         if !request.refresh {
             if let Some(cached) = self.cache.get(&key, now) {
                 return Ok(replay(cached, on_page));
@@ -99,7 +109,8 @@ impl Resources {
         };
         let cancel = self.start(listing);
         let caller = Caller {
-            connector: &self.connector,
+            store: &self.store,
+            renewal: &self.renewal,
             connection: &connection,
             provider: &provider,
             client: self.client.get_or_init(|| api_client(&self.policy)),

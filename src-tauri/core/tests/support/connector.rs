@@ -1,6 +1,6 @@
-//! A connector as the app builds one, for integration tests: the built-in catalogue with
-//! Google pointed at the oidc-provider test server by an overrides file, a real SQLite file in
-//! a temporary directory, the real keyring (a private slot), events collected for assertions,
+//! The core as the app opens it (`Core::open`), for integration tests: the built-in catalogue
+//! with providers pointed at test servers by an overrides text, a real SQLite file in a
+//! temporary directory, the real keyring (a private slot), events collected for assertions,
 //! and a "browser" that hands each opened URL to the test.
 
 #![allow(dead_code)] // each test binary uses its own part of this module
@@ -10,16 +10,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use switchboard_core::app_events::AppEvent;
-use switchboard_core::catalog::{apply_overrides, Catalog};
-use switchboard_core::clock::SystemClock;
-use switchboard_core::connections::{browser_flow, ConnectRequest, Connection, Connector, ConnectorConfig, FlowState};
-use switchboard_core::db::Database;
+use switchboard_core::connections::{ConnectRequest, Connection, FlowState};
+use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::KeyringSlot;
+use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
 
 use super::oidc::OidcServer;
 
 pub struct Harness {
-    pub connector: Arc<Connector>,
+    pub core: Core,
+    /// The core's services (shared with `core`).
+    pub services: Services,
     pub events: Arc<Mutex<Vec<AppEvent>>>,
     pub opened: Receiver<String>,
     pub data: tempfile::TempDir,
@@ -50,7 +51,7 @@ impl Harness {
         Self::in_dir(data, overrides, slot, callback_timeout)
     }
 
-    /// A connector over an existing data directory (a "restart").
+    /// The core over an existing data directory (a "restart").
     pub fn in_dir(data: tempfile::TempDir, overrides: &str, slot: KeyringSlot, callback_timeout: Duration) -> Self {
         Self::configured(data, overrides, slot, callback_timeout, |_| {})
     }
@@ -61,55 +62,54 @@ impl Harness {
         overrides: &str,
         slot: KeyringSlot,
         callback_timeout: Duration,
-        configure: impl FnOnce(&mut ConnectorConfig),
+        configure: impl FnOnce(&mut CoreOptions),
     ) -> Self {
-        let builtin = Catalog::builtin().expect("the built-in catalogue");
-        let overridden = apply_overrides(&builtin, "test-overrides.toml", overrides).expect("valid overrides");
-        let database = Database::open(&data.path().join("switchboard.db"), &SystemClock)
-            .expect("open the database")
-            .database;
         let events = Arc::new(Mutex::new(Vec::new()));
         let (opened_tx, opened) = channel();
         let opened_tx = Mutex::new(opened_tx);
         let sink = events.clone();
-        let mut config = ConnectorConfig::new(
-            overridden.catalog,
+        let paths = AppPaths::under(data.path().to_path_buf());
+        let mut options = CoreOptions::new(
+            &paths,
             Arc::new(move |event| sink.lock().expect("events").push(event)),
             Arc::new(move |url: &str| {
                 let _ = opened_tx.lock().expect("browser").send(url.to_owned());
                 Ok(())
             }),
         );
-        config.override_credentials = overridden.credentials;
-        config.keyring_slot = slot;
-        config.callback_timeout = callback_timeout;
-        configure(&mut config);
-        let connector = Connector::new(config, Arc::new(Mutex::new(database)));
+        options.overrides = OverridesChoice::Text {
+            name: "test-overrides.toml".into(),
+            text: overrides.to_owned(),
+        };
+        options.keyring_slot = slot;
+        options.callback_timeout = callback_timeout;
+        configure(&mut options);
+        let core = Core::open(paths, options).expect("the core opens");
+        let services = core.services().expect("the database opens").clone();
         Self {
-            connector,
+            core,
+            services,
             events,
             opened,
             data,
         }
     }
 
-    /// The URL the connector asked the browser to open.
+    /// The URL a sign-in asked the browser to open.
     pub fn browser_url(&self) -> String {
         self.opened
             .recv_timeout(Duration::from_secs(10))
-            .expect("the connector opens the browser")
+            .expect("the sign-in opens the browser")
     }
 
     /// Waits for the flow to end (connected, failed or cancelled) and returns how.
     /// Signs in through the browser flow at a provider that approves at once (the fake
     /// provider), and answers the connection made.
     pub async fn connect_approved(&self, request: &ConnectRequest) -> Connection {
-        let started = browser_flow::start(&self.connector, request)
-            .await
-            .expect("the sign-in starts");
+        let started = self.services.sign_ins.start(request).await.expect("the sign-in starts");
         return_to_app(&self.browser_url()).await;
         match self.outcome(&started.flow_id).await {
-            FlowState::Connected { connection } => connection,
+            FlowState::Connected { connection } => *connection,
             other => panic!("the {} sign-in must end connected, got {other:?}", request.provider),
         }
     }

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
-use switchboard_core::connections::{browser_flow, ConnectMethod, ConnectRequest, FlowState};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, FlowState};
 
 use super::connector::Harness;
 use super::fake_provider::{FakeProvider, Reply};
@@ -75,7 +75,7 @@ impl FakeIssuer {
         )
     }
 
-    /// A connector as the app builds one, with Google pointed here and a private keyring slot.
+    /// The core as the app opens it, with Google pointed here and a private keyring slot.
     pub fn harness(&self, test: &str) -> Harness {
         keyring::require_session_bus();
         Harness::new(&self.overrides(), keyring::private_slot(test), Duration::from_secs(20))
@@ -113,7 +113,7 @@ impl FakeIssuer {
     }
 }
 
-/// The system clock in Unix seconds: the connector's clock.
+/// The system clock in Unix seconds: the core's clock.
 pub fn now() -> i64 {
     let elapsed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -136,7 +136,10 @@ impl SignIn {
             redirect: None,
             connection: None,
         };
-        let started = browser_flow::start(&harness.connector, &request)
+        let started = harness
+            .services
+            .sign_ins
+            .start(&request)
             .await
             .expect("the sign-in starts");
         let opened = harness.browser_url();

@@ -1,4 +1,4 @@
-//! The Google sign-in against oidc-provider as the connector tests drive it: the request, a
+//! The Google sign-in against oidc-provider as the sign-in tests drive it: the request, a
 //! harness with Google pointed at the server, and reading how a flow ended.
 
 #![allow(dead_code)] // each test binary uses its own part of this module
@@ -35,7 +35,7 @@ pub fn harness(server: &OidcServer, redirect: &str, test: &str, timeout: Duratio
 
 pub fn connected(state: FlowState) -> Connection {
     match state {
-        FlowState::Connected { connection } => connection,
+        FlowState::Connected { connection } => *connection,
         other => panic!("the sign-in must end connected, got {other:?}"),
     }
 }

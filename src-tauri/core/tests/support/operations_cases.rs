@@ -81,7 +81,8 @@ pub fn in_bytes(bytes: &[u8], text: &str) -> bool {
 
 pub fn secrets_of(harness: &Harness, owner_prefix: &str) -> i64 {
     harness
-        .connector
+        .services
+        .context
         .db()
         .conn()
         .query_row(

@@ -1,4 +1,4 @@
-//! Shared by the browsing tests of GitHub, Slack and Supabase: a connector whose provider APIs
+//! Shared by the browsing tests of GitHub, Slack and Supabase: the core whose provider APIs
 //! are the loopback doubles, and a connection made with a pasted token or key (verified by the
 //! doubles' identity endpoint before it is saved, as the app does).
 
@@ -7,13 +7,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use switchboard_core::connections::{credentials, Connection, CredentialsRequest};
+use switchboard_core::connections::{Connection, CredentialsRequest};
 
 use super::connector::Harness;
 use super::doubles::ApiDoubles;
 use super::keyring;
 
-/// A connector with `provider`'s API at the doubles (and nothing else overridden).
+/// The core with `provider`'s API at the doubles (and nothing else overridden).
 pub fn harness_for(doubles: &ApiDoubles, provider: &str, test: &str) -> Harness {
     keyring::require_session_bus();
     let overrides = format!("[providers.{provider}]\n{}", doubles.overrides_lines(provider));
@@ -30,7 +30,10 @@ pub async fn paste(harness: &Harness, provider: &str, values: &[(&str, &str)]) -
             .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
             .collect::<BTreeMap<_, _>>(),
     };
-    credentials::connect_with_credentials(&harness.connector, &request)
+    harness
+        .services
+        .sign_ins
+        .connect_with_credentials(&request)
         .await
         .unwrap_or_else(|error| panic!("{provider} connects with a pasted key: {error:?}"))
 }

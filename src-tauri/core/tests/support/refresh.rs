@@ -1,6 +1,6 @@
 //! Shared by the refresh-engine tests: a GitHub-like connection made against the fake provider
 //! (its token reply may carry `refresh_token` and `expires_in`), many callers at once on real
-//! threads, the stored secrets and the audit log read back, a connector over an existing data
+//! threads, the stored secrets and the audit log read back, the core over an existing data
 //! directory (for a child process), and the statements SQLite runs, traced.
 
 #![allow(dead_code)] // each test binary uses its own part of this module
@@ -9,16 +9,13 @@ use std::path::Path;
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
-use switchboard_core::catalog::{apply_overrides, Catalog};
 use switchboard_core::clock::{Clock, ManualClock, SystemClock};
-use switchboard_core::connections::{
-    browser_flow, connection_context, connection_owner, ConnectMethod, ConnectRequest, Connection, Connector,
-    ConnectorConfig,
-};
+use switchboard_core::connections::{connection_context, connection_owner, ConnectMethod, ConnectRequest, Connection};
 use switchboard_core::db::audit::AuditEntry;
-use switchboard_core::db::Database;
 use switchboard_core::error::UserError;
+use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::{KeyringSlot, SecretStore};
+use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
 
 use super::connector::Harness;
 use super::fake_provider::{FakeProvider, Reply};
@@ -43,7 +40,7 @@ pub fn manual_harness(
     overrides: &str,
     test: &str,
     clock: Arc<ManualClock>,
-    configure: impl FnOnce(&mut ConnectorConfig),
+    configure: impl FnOnce(&mut CoreOptions),
 ) -> Harness {
     keyring::require_session_bus();
     let data = tempfile::tempdir().expect("a data directory");
@@ -112,15 +109,11 @@ pub fn refresh_tokens_sent(fake: &FakeProvider) -> Vec<String> {
 
 /// `callers` threads, each with its own runtime, released together by a barrier, each asking
 /// for an access token: real parallelism, not just interleaving on one thread.
-pub async fn concurrent_access_tokens(
-    connector: &Arc<Connector>,
-    id: i64,
-    callers: usize,
-) -> Vec<Result<String, UserError>> {
+pub async fn concurrent_access_tokens(services: &Services, id: i64, callers: usize) -> Vec<Result<String, UserError>> {
     let barrier = Arc::new(Barrier::new(callers));
     let handles: Vec<_> = (0..callers)
         .map(|_| {
-            let connector = Arc::clone(connector);
+            let services = services.clone();
             let barrier = Arc::clone(&barrier);
             tokio::task::spawn_blocking(move || {
                 let runtime = tokio::runtime::Builder::new_current_thread()
@@ -129,7 +122,7 @@ pub async fn concurrent_access_tokens(
                     .expect("a runtime per caller");
                 barrier.wait();
                 runtime
-                    .block_on(connector.access_token(id))
+                    .block_on(services.renewal.access_token(id))
                     .map(|token| token.expose().clone())
             })
         })
@@ -141,10 +134,10 @@ pub async fn concurrent_access_tokens(
     results
 }
 
-/// A secret of the connection as stored (decrypted with the connector's key).
-pub fn stored_secret(connector: &Connector, connection: &Connection, name: &str) -> Option<String> {
-    let key = connector.key().expect("the key");
-    let db = connector.db();
+/// A secret of the connection as stored (decrypted with the key holder's key).
+pub fn stored_secret(services: &Services, connection: &Connection, name: &str) -> Option<String> {
+    let key = services.keys.key().expect("the key");
+    let db = services.context.db();
     let context = connection_context(&connection.provider, &connection.account_id);
     SecretStore::new(&db, &key)
         .get(&connection_owner(connection.id), &context, name)
@@ -153,8 +146,8 @@ pub fn stored_secret(connector: &Connector, connection: &Connection, name: &str)
 }
 
 /// The connection's audit entries for `operation` with `outcome`.
-pub fn audited(connector: &Connector, id: i64, operation: &str, outcome: &str) -> Vec<AuditEntry> {
-    let db = connector.db();
+pub fn audited(services: &Services, id: i64, operation: &str, outcome: &str) -> Vec<AuditEntry> {
+    let db = services.context.db();
     switchboard_core::db::audit::list(db.conn(), Some(id))
         .expect("the audit log reads")
         .into_iter()
@@ -162,22 +155,29 @@ pub fn audited(connector: &Connector, id: i64, operation: &str, outcome: &str) -
         .collect()
 }
 
-/// A connector over an existing data directory, as a restarted app (or a child process)
-/// builds it: the same database file and keyring slot, no browser, events dropped.
-pub fn connector_in(dir: &Path, overrides: &str, slot: KeyringSlot) -> Arc<Connector> {
-    let builtin = Catalog::builtin().expect("the built-in catalogue");
-    let overridden = apply_overrides(&builtin, "test-overrides.toml", overrides).expect("valid overrides");
-    let database = Database::open(&dir.join("switchboard.db"), &SystemClock)
-        .expect("open the database")
-        .database;
-    let mut config = ConnectorConfig::new(
-        overridden.catalog,
+/// The core over an existing data directory, as a restarted app (or a child process) opens
+/// it: the same database file and keyring slot, no browser, events dropped.
+pub fn core_in(dir: &Path, overrides: &str, slot: KeyringSlot) -> Core {
+    let paths = AppPaths::under(dir.to_path_buf());
+    let mut options = CoreOptions::new(
+        &paths,
         Arc::new(|_| {}),
         Arc::new(|_: &str| Err("no browser here".to_owned())),
     );
-    config.override_credentials = overridden.credentials;
-    config.keyring_slot = slot;
-    Connector::new(config, Arc::new(Mutex::new(database)))
+    options.overrides = OverridesChoice::Text {
+        name: "test-overrides.toml".into(),
+        text: overrides.to_owned(),
+    };
+    options.keyring_slot = slot;
+    Core::open(paths, options).expect("the core opens")
+}
+
+/// The services of `core_in`.
+pub fn services_in(dir: &Path, overrides: &str, slot: KeyringSlot) -> Services {
+    core_in(dir, overrides, slot)
+        .services()
+        .expect("the database opens")
+        .clone()
 }
 
 /// Records what SQLite runs on one connection (`sqlite3_trace_v2`, statement starts) until
@@ -263,7 +263,10 @@ unsafe extern "C" fn trace_statement(
 
 /// Connects ana at the oidc-provider server as Google, over loopback (as connect_oidc.rs does).
 pub async fn connect_ana(harness: &Harness) -> Connection {
-    let started = browser_flow::start(&harness.connector, &super::google_flow::google())
+    let started = harness
+        .services
+        .sign_ins
+        .start(&super::google_flow::google())
         .await
         .expect("the sign-in starts");
     let (approved, printed) = super::oidc::approve_in_browser(&harness.browser_url(), "ana").await;

@@ -36,7 +36,7 @@ pub async fn github_connection(
     assert_eq!(
         connection.expires_at,
         Some(clock.now() + LIFETIME),
-        "expires_at is computed from expires_in at receipt, on the connector's clock"
+        "expires_at is computed from expires_in at receipt, on the services's clock"
     );
     assert!(
         refresh_tokens_sent(&fake).is_empty(),
@@ -58,7 +58,7 @@ pub fn into_the_margin(clock: &ManualClock, connection: &Connection) {
 }
 
 pub fn status_of(harness: &Harness, id: i64) -> ConnectionStatus {
-    harness.connector.connection(id).expect("the connection").status
+    harness.services.store.get(id).expect("the connection").status
 }
 
 pub fn all_the_same(results: Vec<Result<String, switchboard_core::error::UserError>>) -> String {

@@ -39,7 +39,12 @@ pub fn resources(harness: &Harness) -> Resources {
         clock: Arc::new(SystemClock),
         ..ApiPolicy::default()
     };
-    Resources::new(Arc::clone(&harness.connector), policy)
+    Resources::new(
+        harness.services.context.clone(),
+        harness.services.store.clone(),
+        harness.services.renewal.clone(),
+        policy,
+    )
 }
 
 /// A request for `kind` at `location` on `connection`.

@@ -3,27 +3,22 @@
 //! `--search` and `--filter` narrow it, `--json` prints the whole listing as one object.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use switchboard_core::resources::{ApiPolicy, ListRequest, ListingPage, Resource, Resources};
+use switchboard_core::resources::{ListRequest, ListingPage, Resource};
 
-use crate::connect::{block_on, connector};
+use crate::connect::{block_on, open_core};
 
-pub struct BrowseArgs {
-    pub request: ListRequest,
-}
-
-pub fn browse(args: BrowseArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {
+pub fn browse(request: &ListRequest, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
-        let (connector, _events) = connector(overrides, false)?;
-        let resources = Resources::new(Arc::clone(&connector), ApiPolicy::default());
+        let (services, _events) = open_core(overrides, false)?;
+        let resources = &services.resources;
         let mut items: Vec<Resource> = Vec::new();
         let mut on_page = |page: ListingPage| match json {
             true => items.extend(page.items),
             false => page.items.iter().for_each(print_row),
         };
         let summary = resources
-            .list("cli", &args.request, &mut on_page)
+            .list("cli", request, &mut on_page)
             .await
             .map_err(|error| error.message)?;
         if json {

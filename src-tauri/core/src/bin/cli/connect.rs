@@ -1,21 +1,17 @@
-//! `switchboard-cli connect` and `connections`: the connector without a window. `connect`
-//! prints the authorization URL as its first line, waits for the loopback callback, then
-//! prints the connection; `connections` lists them (all, or one provider's). The connector
-//! built here is shared with `connection` and `audit`.
+//! `switchboard-cli connect` and `connections`: signing in and listing without a window.
+//! `connect` prints the authorization URL as its first line, waits for the loopback callback,
+//! then prints the connection; `connections` lists them (all, or one provider's). The core
+//! opened here (`open_core`) is shared with `connection`, `audit` and `browse`.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use switchboard_core::app_events::AppEvent;
 use switchboard_core::browser::{open_url, system_open};
-use switchboard_core::catalog::{load_overrides, Catalog, RedirectKind};
-use switchboard_core::clock::SystemClock;
-use switchboard_core::connections::{
-    browser_flow, ConnectMethod, ConnectRequest, Connection, Connector, ConnectorConfig, FlowState,
-};
-use switchboard_core::db::Database;
+use switchboard_core::catalog::RedirectKind;
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, Connection, FlowState};
 use switchboard_core::paths::AppPaths;
-use switchboard_core::vault::KeyringSlot;
+use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
 use tokio::sync::mpsc;
 
 pub struct ConnectArgs {
@@ -24,27 +20,16 @@ pub struct ConnectArgs {
     pub open_browser: bool,
 }
 
-/// A connector over the app's own data directory and keyring, with the overrides file if any.
-pub(crate) fn connector(
+/// The core over the app's own data directory and keyring, with the overrides file if any,
+/// checked as the app checks it at start; its events arrive on the receiver.
+pub(crate) fn open_core(
     overrides: Option<&Path>,
     open_browser: bool,
-) -> Result<(Arc<Connector>, mpsc::UnboundedReceiver<AppEvent>), String> {
+) -> Result<(Services, mpsc::UnboundedReceiver<AppEvent>), String> {
     let paths = AppPaths::resolve().map_err(|error| error.to_string())?;
-    paths.prepare().map_err(|error| error.to_string())?;
-    let builtin = Catalog::builtin().map_err(|error| format!("the built-in catalogue is invalid: {error}"))?;
-    let (catalog, credentials) = match overrides {
-        Some(path) => {
-            let overridden = load_overrides(&builtin, path).map_err(|error| error.to_string())?;
-            (overridden.catalog, overridden.credentials)
-        }
-        None => (builtin, Default::default()),
-    };
-    let database = Database::open(&paths.database_file, &SystemClock)
-        .map_err(|error| error.to_string())?
-        .database;
     let (sender, events) = mpsc::unbounded_channel();
-    let mut config = ConnectorConfig::new(
-        catalog,
+    let mut options = CoreOptions::new(
+        &paths,
         Arc::new(move |event| {
             let _ = sender.send(event);
         }),
@@ -56,11 +41,14 @@ pub(crate) fn connector(
             }
         }),
     );
-    config.override_credentials = credentials;
-    config.keyring_slot = KeyringSlot::for_paths(&paths);
-    let connector = Connector::new(config, Arc::new(Mutex::new(database)));
-    connector.reconcile_at_start().map_err(|error| error.message)?;
-    Ok((connector, events))
+    options.overrides = match overrides {
+        Some(path) => OverridesChoice::File(path.to_path_buf()),
+        None => OverridesChoice::None,
+    };
+    let core = Core::open(paths, options).map_err(|error| error.to_string())?;
+    let services = core.services().map_err(|error| error.message)?.clone();
+    services.store.reconcile_at_start().map_err(|error| error.message)?;
+    Ok((services, events))
 }
 
 /// Runs `work` to its end on a runtime of this thread.
@@ -74,7 +62,7 @@ pub(crate) fn block_on<T>(work: impl std::future::Future<Output = Result<T, Stri
 
 pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
-        let (connector, mut events) = connector(overrides, args.open_browser)?;
+        let (services, mut events) = open_core(overrides, args.open_browser)?;
         let request = ConnectRequest {
             provider: args.provider,
             products: args.products,
@@ -82,9 +70,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
             redirect: Some(RedirectKind::Loopback), // the CLI cannot receive deep links
             connection: None,
         };
-        let started = browser_flow::start(&connector, &request)
-            .await
-            .map_err(|error| error.message)?;
+        let started = services.sign_ins.start(&request).await.map_err(|error| error.message)?;
         if let FlowState::WaitingForBrowser { authorize_url } = &started.state {
             println!("{authorize_url}");
         }
@@ -92,7 +78,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
         while let Some(event) = events.recv().await {
             let AppEvent::ConnectFlow(update) = event else { continue };
             match update.state {
-                FlowState::Connected { connection } => return print_connections(&[connection], json),
+                FlowState::Connected { connection } => return print_connections(&[*connection], json),
                 FlowState::Failed { message, .. } => return Err(message),
                 FlowState::Cancelled => return Err("the sign-in was cancelled".into()),
                 _ => {}
@@ -103,21 +89,18 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
 }
 
 pub fn connections(overrides: Option<&Path>, provider: Option<&str>, json: bool) -> Result<(), String> {
-    let (connector, _events) = connector(overrides, false)?;
+    let (services, _events) = open_core(overrides, false)?;
     if let Some(provider) = provider {
-        connector.provider(provider).map_err(|error| error.message)?;
+        services.context.provider(provider).map_err(|error| error.message)?;
     }
-    let mut listed = connector.list_connections().map_err(|error| error.message)?;
+    let mut listed = services.store.list().map_err(|error| error.message)?;
     listed.retain(|connection| provider.is_none_or(|provider| connection.provider == provider));
     print_connections(&listed, json)
 }
 
 pub(crate) fn print_connections(connections: &[Connection], json: bool) -> Result<(), String> {
     if json {
-        let text =
-            serde_json::to_string_pretty(connections).map_err(|error| format!("could not encode JSON: {error}"))?;
-        println!("{text}");
-        return Ok(());
+        return crate::report::print_json(connections);
     }
     for connection in connections {
         let status = connection.status.summary();

@@ -1,6 +1,6 @@
 //! `switchboard-cli connection <id> <op>` and `audit`: what can be done to a connection once it
 //! exists (get, enable, disable, refresh, test, rename, delete) and the audit log, through the
-//! same connector as the app. Signing in is `connect`'s; nothing here prints a secret.
+//! same services as the app. Signing in is `connect`'s; nothing here prints a secret.
 
 use std::path::Path;
 
@@ -8,53 +8,40 @@ use switchboard_core::clock::format_utc;
 use switchboard_core::connections::operations::audit_json_lines;
 use switchboard_core::connections::{DeleteOutcome, RevocationOutcome};
 
-use crate::connect::{block_on, connector, print_connections};
+use crate::connect::{block_on, open_core, print_connections};
+use crate::report::print_json;
 
 /// One operation on one connection.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, clap::Subcommand)]
 pub enum Operation {
+    /// Print the connection.
     Get,
+    /// Turn it on.
     Enable,
+    /// Turn it off (its tokens are kept; nothing may use them).
     Disable,
+    /// Renew its access token now.
     Refresh,
+    /// Ask the provider who the token belongs to; a failed test exits 1.
     Test,
-    /// An empty label removes it.
-    Rename(String),
+    /// Name it ("work Gmail"); "" removes the name.
+    Rename { label: String },
+    /// Delete it, revoking its access at the provider first.
     Delete,
-}
-
-impl Operation {
-    /// `op` and what follows it on the command line (only `rename` takes a value).
-    pub fn parse(op: &str, rest: &[String]) -> Result<Self, String> {
-        let operation = match (op, rest) {
-            ("get", []) => Self::Get,
-            ("enable", []) => Self::Enable,
-            ("disable", []) => Self::Disable,
-            ("refresh", []) => Self::Refresh,
-            ("test", []) => Self::Test,
-            ("delete", []) => Self::Delete,
-            ("rename", [label]) => Self::Rename(label.clone()),
-            ("rename", []) => return Err("rename needs a label, e.g. `rename \"work Gmail\"` (\"\" removes it)".into()),
-            ("get" | "enable" | "disable" | "refresh" | "test" | "delete" | "rename", [extra, ..]) => {
-                return Err(format!("unexpected argument `{extra}`"))
-            }
-            (other, _) => return Err(format!("unknown operation `{other}`")),
-        };
-        Ok(operation)
-    }
 }
 
 pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
-        let (connector, _events) = connector(overrides, false)?;
+        let (services, _events) = open_core(overrides, false)?;
+        let operations = &services.operations;
         let connection = match operation {
-            Operation::Get => connector.connection(id),
-            Operation::Enable => connector.set_enabled(id, true),
-            Operation::Disable => connector.set_enabled(id, false),
-            Operation::Refresh => connector.refresh_now(id).await,
-            Operation::Rename(label) => connector.rename(id, Some(label)),
+            Operation::Get => services.store.get(id),
+            Operation::Enable => operations.set_enabled(id, true),
+            Operation::Disable => operations.set_enabled(id, false),
+            Operation::Refresh => services.renewal.refresh_now(id).await,
+            Operation::Rename { label } => operations.rename(id, Some(label)),
             Operation::Test => {
-                let test = connector.test_connection(id).await.map_err(|error| error.message)?;
+                let test = operations.test_connection(id).await.map_err(|error| error.message)?;
                 if json {
                     print_json(&test)?;
                 } else if test.ok {
@@ -63,7 +50,7 @@ pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) 
                 return if test.ok { Ok(()) } else { Err(test.message) };
             }
             Operation::Delete => {
-                let outcome = connector.delete_connection(id).await.map_err(|error| error.message)?;
+                let outcome = operations.delete_connection(id).await.map_err(|error| error.message)?;
                 return match json {
                     true => print_json(&outcome),
                     false => {
@@ -82,8 +69,11 @@ pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) 
 }
 
 pub fn audit(connection: Option<i64>, overrides: Option<&Path>, jsonl: bool) -> Result<(), String> {
-    let (connector, _events) = connector(overrides, false)?;
-    let entries = connector.audit_entries(connection).map_err(|error| error.message)?;
+    let (services, _events) = open_core(overrides, false)?;
+    let entries = services
+        .operations
+        .audit_entries(connection)
+        .map_err(|error| error.message)?;
     if jsonl {
         print!("{}", audit_json_lines(&entries).map_err(|error| error.message)?);
         return Ok(());
@@ -116,10 +106,4 @@ fn deleted(id: i64, outcome: &DeleteOutcome) -> String {
         RevocationOutcome::Pending { message } => format!("connection {id} deleted; revocation pending: {message}"),
         RevocationOutcome::NotRevoked { message } => format!("connection {id} deleted; not revoked: {message}"),
     }
-}
-
-fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(value).map_err(|error| format!("could not encode JSON: {error}"))?;
-    println!("{text}");
-    Ok(())
 }

@@ -5,16 +5,15 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use super::super::connector::Connector;
 use super::super::identity::{identify, AccountIdentity, IdentityError};
 use super::super::Connection;
-use super::ConnectionTest;
+use super::{ConnectionOperations, ConnectionTest};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::http::{get_capped, host_of, secure_url};
 use crate::vault::Sensitive;
 
-impl Connector {
+impl ConnectionOperations {
     /// Asks the provider who the connection's token belongs to (the catalogue's identity
     /// request, or the OpenID userinfo endpoint), renewing first when due. A 401 renews once and
     /// asks again; refused again, the connection needs re-authorization. Failures at the
@@ -22,8 +21,8 @@ impl Connector {
     /// keyring locked) is an error.
     #[tracing::instrument(skip_all, fields(id), err(level = "warn"))]
     pub async fn test_connection(&self, id: i64) -> Result<ConnectionTest, UserError> {
-        let connection = self.connection(id)?;
-        let provider = self.provider(&connection.provider)?.clone();
+        let connection = self.store.get(id)?;
+        let provider = self.context.provider(&connection.provider)?.clone();
         let (ok, latency_ms, message) = match self.probe(&connection, &provider).await? {
             Probe::Answered { identity, latency_ms } if !same_account(&connection, &provider, &identity) => {
                 let message = format!(
@@ -38,27 +37,28 @@ impl Connector {
             }
             Probe::Failed { message, latency_ms } => (false, latency_ms, message),
         };
-        self.audit(&connection, "test", if ok { "ok" } else { "failed" }, Some(&message));
-        self.notify_connections_changed();
+        self.store
+            .audit(&connection, "test", if ok { "ok" } else { "failed" }, Some(&message));
+        self.context.notify_connections_changed();
         Ok(ConnectionTest {
             ok,
             latency_ms,
             message,
-            connection: self.connection(id)?,
+            connection: self.store.get(id)?,
         })
     }
 
     async fn probe(&self, connection: &Connection, provider: &Provider) -> Result<Probe, UserError> {
         let pasted = matches!(connection.auth_kind, AuthKind::ApiKey | AuthKind::BotToken);
-        let token = match self.access_token(connection.id).await {
+        let token = match self.renewal.access_token(connection.id).await {
             Ok(token) => token,
             Err(error) => return not_at_the_provider(error, None),
         };
-        let version = self.connection(connection.id)?.health.token_version;
+        let version = self.store.get(connection.id)?.health.token_version;
         let (first, latency_ms) = ask_identity(connection, provider, &token).await;
         let second = match first {
             Err(ref error) if is_unauthorized(error) && !pasted => {
-                let renewed = match self.after_unauthorized(connection.id, version).await {
+                let renewed = match self.renewal.after_unauthorized(connection.id, version).await {
                     Ok(renewed) => renewed,
                     Err(error) => return not_at_the_provider(error, Some(latency_ms)),
                 };
@@ -71,7 +71,7 @@ impl Connector {
         };
         match second {
             (Err(error), latency_ms) if is_unauthorized(&error) => {
-                self.refused_after_renewal(connection.id)?;
+                self.renewal.refused_after_renewal(connection.id)?;
                 Ok(Probe::Failed {
                     message: format!(
                         "{} refused the connection's access (HTTP 401); connect the account again.",

@@ -1,33 +1,52 @@
-//! The refresh engine: a usable access token for a connection, renewed first when due. One
-//! flight per connection (an async lock, a re-read under it, and a compare-and-swap on the
-//! token version in an IMMEDIATE transaction), so any number of callers cause one token
-//! request and all get its result. A rotated refresh token is committed with
-//! `synchronous=FULL` before the new access token is handed out; a response without one keeps
-//! the old. `invalid_grant` means re-authorization (no retry), `invalid_client` a Settings
-//! problem, anything else a retry later while the current token still works.
+//! Token renewal: a usable access token for a connection, renewed first when due. One flight
+//! per connection (an async lock, a re-read under it, and a compare-and-swap on the token
+//! version in an IMMEDIATE transaction), so any number of callers cause one token request and
+//! all get its result. A rotated refresh token is committed with `synchronous=FULL` before the
+//! new access token is handed out; a response without one keeps the old. `invalid_grant` means
+//! re-authorization (no retry), `invalid_client` a Settings problem, anything else a retry
+//! later while the current token still works. It owns the per-connection locks and nothing else.
 
-use std::sync::{Arc, PoisonError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use rusqlite::TransactionBehavior;
+use tokio::sync::OwnedMutexGuard;
 
-use super::connector::{connection_context, connection_owner, Connector};
+use super::in_flight::RenewalsInFlight;
+use super::provider_apps::ProviderApps;
+use super::saving::split_scopes;
 use super::status::{expires_at, refresh_due};
-use super::store::split_scopes;
+use super::store::{connection_context, connection_owner, ConnectionStore};
 use super::Connection;
+use crate::backoff::{random_fraction, Backoff, Jitter};
 use crate::catalog::AuthKind;
+use crate::context::CoreContext;
 use crate::db::connections::{self, Refreshed};
 use crate::error::{ErrorCode, UserError};
+use crate::oauth::retry::RequestPolicy;
 use crate::oauth::token::{refresh_with, TokenClient, TokenError, TokenSet};
-use crate::vault::{SecretStore, Sensitive};
+use crate::vault::{KeyHolder, SecretStore, Sensitive};
 
-/// Test seam: with `SWITCHBOARD_FAILPOINT=refresh-after-token-response` the process stops (and
-/// says so on stderr) between the token response and its commit, for a test to SIGKILL it.
-pub const FAILPOINT_ENV: &str = "SWITCHBOARD_FAILPOINT";
-const AFTER_TOKEN_RESPONSE: &str = "refresh-after-token-response";
-
-/// Retries of a failed renewal start here and double, up to the cap (plus jitter).
-const RETRY_BASE_SECONDS: i64 = 30;
+/// Retries of a failed renewal (or revocation) start at 30 s and double, up to 30 minutes,
+/// plus up to a fifth of jitter.
+const RETRY_BACKOFF: Backoff = Backoff {
+    base: Duration::from_secs(30),
+    cap: Duration::from_secs(30 * 60),
+};
 const RETRY_CAP_SECONDS: i64 = 30 * 60;
+
+pub struct TokenRenewal {
+    context: CoreContext,
+    store: Arc<ConnectionStore>,
+    apps: Arc<ProviderApps>,
+    keys: Arc<KeyHolder>,
+    request_policy: RequestPolicy,
+    /// One async lock per connection: the single flight of its renewal.
+    locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    /// Connections whose renewal is in flight (their status reads "refreshing").
+    renewing: Arc<RenewalsInFlight>,
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Renewal {
@@ -39,14 +58,33 @@ enum Renewal {
     Refused { version: i64 },
 }
 
-impl Connector {
+impl TokenRenewal {
+    pub fn new(
+        context: CoreContext,
+        store: Arc<ConnectionStore>,
+        apps: Arc<ProviderApps>,
+        keys: Arc<KeyHolder>,
+        request_policy: RequestPolicy,
+        renewing: Arc<RenewalsInFlight>,
+    ) -> Self {
+        Self {
+            context,
+            store,
+            apps,
+            keys,
+            request_policy,
+            locks: Mutex::new(HashMap::new()),
+            renewing,
+        }
+    }
+
     /// An access token that works now, renewed first if due. Disabled connections and those
     /// needing re-authorization are refused.
     pub async fn access_token(&self, id: i64) -> Result<Sensitive<String>, UserError> {
-        let connection = self.usable(id)?;
+        let connection = self.store.usable(id)?;
         self.note_use(&connection);
-        if !refresh_due(&connection, self.now()) {
-            return self.read_access_token(&connection);
+        if !refresh_due(&connection, self.context.now()) {
+            return self.store.read_access_token(&connection);
         }
         self.renew(id, Renewal::IfDue).await
     }
@@ -60,7 +98,7 @@ impl Connector {
     /// Renews now (the "Refresh now" operation) and returns the connection as it stands.
     pub async fn refresh_now(&self, id: i64) -> Result<Connection, UserError> {
         self.renew(id, Renewal::Always).await?;
-        self.connection(id)
+        self.store.get(id)
     }
 
     /// An API call answered 401 with the token of `version`: renew once; if that token was
@@ -71,127 +109,86 @@ impl Connector {
 
     /// Marks the connection as needing re-authorization after its renewed token was refused.
     pub fn refused_after_renewal(&self, id: i64) -> Result<(), UserError> {
-        let connection = self.connection(id)?;
+        let connection = self.store.get(id)?;
         let reason = format!(
             "{} refused the renewed access; connect the account again.",
             connection.provider
         );
-        connections::set_needs_reauthorization(self.db().conn(), id, &reason)?;
-        self.audit(&connection, "use", "needs re-authorization", Some(&reason));
-        self.notify_connections_changed();
+        self.store.mark_needs_reauthorization(&connection, "use", &reason)?;
+        self.context.notify_connections_changed();
         Ok(())
+    }
+
+    /// Holds off every renewal of the connection until dropped (a deletion in progress).
+    pub async fn hold(&self, id: i64) -> OwnedMutexGuard<()> {
+        self.lock_of(id).lock_owned().await
+    }
+
+    /// Forgets a deleted connection's lock.
+    pub fn forget(&self, id: i64) {
+        self.locks.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
     }
 
     /// Records when the connection was last used (at most once a minute: it is read often).
     fn note_use(&self, connection: &Connection) {
-        let now = self.now();
+        let now = self.context.now();
         if connection.last_used_at.is_none_or(|used| now - used >= 60) {
-            if let Err(error) = connections::touch(self.db().conn(), connection.id, now) {
+            if let Err(error) = connections::touch(self.context.db().conn(), connection.id, now) {
                 tracing::warn!(%error, "could not record when a connection was used");
             }
         }
     }
 
-    /// The stored connection (its status is not derived: only enabled and the stored verdict
-    /// matter here, on every use), refused when disabled or needing re-authorization.
-    pub(crate) fn usable(&self, id: i64) -> Result<Connection, UserError> {
-        let stored = connections::get(self.db().conn(), id)?;
-        let connection =
-            stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;
-        if !connection.enabled {
-            return Err(UserError::new(
-                ErrorCode::Disabled,
-                format!("{} is turned off. Enable it to use it.", display_name(&connection)),
-            ));
-        }
-        if let Some(reason) = &connection.health.reauthorization_reason {
-            return Err(UserError::new(ErrorCode::NeedsAuth, reason.clone()));
-        }
-        Ok(connection)
-    }
-
-    /// The token API calls use: the access token of a sign-in, or a pasted key or token (saved
-    /// under its form field's name, the first secret field of the provider's form).
-    fn read_access_token(&self, connection: &Connection) -> Result<Sensitive<String>, UserError> {
-        let field = match connection.auth_kind {
-            AuthKind::Oauth2 | AuthKind::DeviceCode => None,
-            AuthKind::ApiKey | AuthKind::BotToken => self
-                .config
-                .catalog
-                .provider(&connection.provider)
-                .and_then(|provider| provider.credentials.iter().find(|field| field.secret))
-                .map(|field| field.id.clone()),
-        };
-        self.read_secret(connection, field.as_deref().unwrap_or("access_token"))?
-            .ok_or_else(|| {
-                UserError::new(
-                    ErrorCode::NeedsAuth,
-                    "This connection has no saved sign-in; connect it again.",
-                )
-            })
-    }
-
-    pub(super) fn read_secret(
-        &self,
-        connection: &Connection,
-        name: &str,
-    ) -> Result<Option<Sensitive<String>>, UserError> {
-        let key = self.key()?;
-        let db = self.db();
-        let context = connection_context(&connection.provider, &connection.account_id);
-        SecretStore::new(&db, &key)
-            .get(&connection_owner(connection.id), &context, name)
-            .map_err(|error| UserError::new(ErrorCode::NeedsAuth, format!("{error}.")))
-    }
-
-    fn refresh_lock(&self, id: i64) -> Arc<tokio::sync::Mutex<()>> {
-        let mut locks = self.refresh_locks.lock().unwrap_or_else(PoisonError::into_inner);
+    fn lock_of(&self, id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
         locks.entry(id).or_default().clone()
     }
 
     async fn renew(&self, id: i64, mode: Renewal) -> Result<Sensitive<String>, UserError> {
-        let lock = self.refresh_lock(id);
+        let lock = self.lock_of(id);
         let _flight = lock.lock().await;
-        let connection = self.usable(id)?; // re-read: another caller may have renewed it
+        let connection = self.store.usable(id)?; // re-read: another caller may have renewed it
         let already_renewed = match mode {
-            Renewal::IfDue => !refresh_due(&connection, self.now()),
+            Renewal::IfDue => !refresh_due(&connection, self.context.now()),
             Renewal::Refused { version } => connection.health.token_version != version,
             Renewal::Always => false,
         };
         if already_renewed {
-            return self.read_access_token(&connection);
+            return self.store.read_access_token(&connection);
         }
         if mode == Renewal::IfDue {
             if let Some(outcome) = self.while_backing_off(&connection) {
                 return outcome; // a failed flight just ran: share its verdict, no new request
             }
         }
-        let Some(refresh_token) = self.read_secret(&connection, "refresh_token")? else {
+        let Some(refresh_token) = self.store.read_secret(&connection, "refresh_token")? else {
             return self.without_refresh_token(&connection);
         };
-        self.set_refreshing(id, true);
-        let answer = self.request_refresh(&connection, &refresh_token).await;
-        self.set_refreshing(id, false);
-        failpoint(AFTER_TOKEN_RESPONSE);
+        let answer = {
+            let _renewing = self.renewing.begin(id);
+            self.context.notify_connections_changed(); // the end is announced with the outcome
+            self.request_refresh(&connection, &refresh_token).await
+        };
+        crate::failpoints::reached(crate::failpoints::REFRESH_AFTER_TOKEN_RESPONSE);
         let outcome = match answer {
             Ok(tokens) => self.store_refreshed(&connection, &tokens),
             Err(error) => self.refresh_failed(&connection, error),
         };
-        self.notify_connections_changed();
+        self.context.notify_connections_changed();
         outcome
     }
 
     /// A renewal failed and its next try is not due yet (Retry-After or backoff): the current
     /// token while it works, else the last error, and no token request.
     fn while_backing_off(&self, connection: &Connection) -> Option<Result<Sensitive<String>, UserError>> {
-        let now = self.now();
+        let now = self.context.now();
         let health = &connection.health;
         let message = health.last_error.as_deref()?;
         if health.error_is_configuration || health.next_retry_at.is_none_or(|at| at <= now) {
             return None;
         }
         if connection.expires_at.is_none_or(|expires| expires > now) {
-            return Some(self.read_access_token(connection));
+            return Some(self.store.read_access_token(connection));
         }
         Some(Err(UserError::new(
             ErrorCode::Network,
@@ -201,28 +198,18 @@ impl Connector {
 
     /// Tokens that cannot be renewed work until they expire (GitHub OAuth apps, pasted keys).
     fn without_refresh_token(&self, connection: &Connection) -> Result<Sensitive<String>, UserError> {
-        let expired = connection.expires_at.is_some_and(|expires| expires <= self.now());
+        let expired = connection
+            .expires_at
+            .is_some_and(|expires| expires <= self.context.now());
         if !expired {
-            return self.read_access_token(connection);
+            return self.store.read_access_token(connection);
         }
         let reason = format!(
             "The sign-in to {} expired and cannot be renewed without you; connect it again.",
             connection.provider
         );
-        connections::set_needs_reauthorization(self.db().conn(), connection.id, &reason)?;
-        self.audit(connection, "refresh", "needs re-authorization", Some(&reason));
+        self.store.mark_needs_reauthorization(connection, "refresh", &reason)?;
         Err(UserError::new(ErrorCode::NeedsAuth, reason))
-    }
-
-    fn set_refreshing(&self, id: i64, on: bool) {
-        let mut refreshing = self.refreshing.lock().unwrap_or_else(PoisonError::into_inner);
-        if on {
-            refreshing.insert(id);
-            drop(refreshing);
-            self.notify_connections_changed(); // the end is announced with the outcome
-        } else {
-            refreshing.remove(&id);
-        }
     }
 
     async fn request_refresh(
@@ -230,16 +217,19 @@ impl Connector {
         connection: &Connection,
         refresh_token: &Sensitive<String>,
     ) -> Result<TokenSet, TokenError> {
-        let provider = self.provider(&connection.provider).map_err(|_| TokenError::Malformed {
-            host: connection.provider.clone(),
-        })?;
+        let provider = self
+            .context
+            .provider(&connection.provider)
+            .map_err(|_| TokenError::Malformed {
+                host: connection.provider.clone(),
+            })?;
         let Some(oauth) = provider.oauth.as_ref() else {
             return Err(TokenError::Malformed {
                 host: provider.name.clone(),
             });
         };
         let needs_secret = connection.auth_kind == AuthKind::Oauth2;
-        let client = self.oauth_client(provider, None, needs_secret);
+        let client = self.apps.oauth_client(provider, None, needs_secret);
         let client = client.map_err(|error| TokenError::InvalidClient {
             host: provider.name.clone(),
             description: error.message,
@@ -251,14 +241,14 @@ impl Connector {
             quirk: oauth.token_quirk,
             auth: oauth.token_auth,
         };
-        refresh_with(&token_client, refresh_token, &self.config.request_policy).await
+        refresh_with(&token_client, refresh_token, &self.request_policy).await
     }
 
     /// Commits the new tokens (rotated refresh token first, durably) if nobody wrote since.
     fn store_refreshed(&self, connection: &Connection, tokens: &TokenSet) -> Result<Sensitive<String>, UserError> {
-        let now = self.now();
-        let key = self.key()?;
-        let db = self.db();
+        let now = self.context.now();
+        let key = self.keys.key()?;
+        let db = self.context.db();
         let conn = db.conn();
         let storage = |error: &dyn std::fmt::Display| {
             UserError::new(
@@ -300,9 +290,9 @@ impl Connector {
         let _ = conn.pragma_update(None, "synchronous", "NORMAL");
         drop(db);
         if !written? {
-            return self.read_access_token(&self.connection(connection.id)?);
+            return self.store.read_access_token(&self.store.get(connection.id)?);
         }
-        self.audit(connection, "refresh", "ok", None);
+        self.store.audit(connection, "refresh", "ok", None);
         Ok(Sensitive::new(tokens.access_token.expose().clone()))
     }
 
@@ -311,13 +301,13 @@ impl Connector {
         match error {
             TokenError::InvalidGrant { .. } => {
                 let reason = format!("{message}.");
-                connections::set_needs_reauthorization(self.db().conn(), connection.id, &reason)?;
-                self.audit(connection, "refresh", "needs re-authorization", Some(&reason));
+                self.store.mark_needs_reauthorization(connection, "refresh", &reason)?;
                 Err(UserError::new(ErrorCode::NeedsAuth, reason))
             }
             TokenError::InvalidClient { .. } => {
-                connections::record_refresh_failure(self.db().conn(), connection.id, &message, true, None)?;
-                self.audit(connection, "refresh", "client refused", Some(&message));
+                connections::record_refresh_failure(self.context.db().conn(), connection.id, &message, true, None)?;
+                self.store
+                    .audit(connection, "refresh", "client refused", Some(&message));
                 Err(UserError::new(ErrorCode::NotConfigured, format!("{message}.")))
             }
             other => {
@@ -325,12 +315,18 @@ impl Connector {
                     TokenError::Unavailable { retry_after, .. } => *retry_after,
                     _ => None,
                 };
-                let next = retry_time(self.now(), connection.health.failures, retry_after);
-                connections::record_refresh_failure(self.db().conn(), connection.id, &message, false, Some(next))?;
-                self.audit(connection, "refresh", "retrying", Some(&message));
-                let still_valid = connection.expires_at.is_none_or(|expires| expires > self.now());
+                let next = retry_time(self.context.now(), connection.health.failures, retry_after);
+                connections::record_refresh_failure(
+                    self.context.db().conn(),
+                    connection.id,
+                    &message,
+                    false,
+                    Some(next),
+                )?;
+                self.store.audit(connection, "refresh", "retrying", Some(&message));
+                let still_valid = connection.expires_at.is_none_or(|expires| expires > self.context.now());
                 if still_valid {
-                    self.read_access_token(connection)
+                    self.store.read_access_token(connection)
                 } else {
                     Err(UserError::new(
                         ErrorCode::Network,
@@ -342,40 +338,26 @@ impl Connector {
     }
 }
 
-/// When to try a failed renewal again: Retry-After if the server said, else 30 s doubling per
-/// failure up to 30 minutes, plus up to a fifth of jitter (`random` in 0..=1000).
-pub fn next_retry_at(now: i64, failures: i64, retry_after: Option<u64>, random: u64) -> i64 {
-    let backoff = RETRY_BASE_SECONDS
-        .saturating_mul(1 << failures.clamp(0, 16))
-        .min(RETRY_CAP_SECONDS);
+/// When to try a failed renewal again, after `failures` earlier failures: Retry-After if the
+/// server said (capped at 30 minutes), else 30 s doubling per failure up to 30 minutes, plus up
+/// to a fifth of jitter (`random` in 0..=1).
+pub fn next_retry_at(now: i64, failures: i64, retry_after: Option<u64>, random: f64) -> i64 {
     let wait = match retry_after {
         Some(seconds) => i64::try_from(seconds)
             .unwrap_or(RETRY_CAP_SECONDS)
             .min(RETRY_CAP_SECONDS),
-        None => backoff + backoff * i64::try_from(random.min(1000)).unwrap_or(0) / 5000,
+        None => {
+            let failed = u32::try_from(failures.clamp(0, 16)).unwrap_or(16) + 1;
+            let wait = RETRY_BACKOFF.jittered(failed, Jitter::Added(0.2), random);
+            i64::try_from(wait.as_secs()).unwrap_or(RETRY_CAP_SECONDS)
+        }
     };
     now.saturating_add(wait.max(1))
 }
 
 /// `next_retry_at` with fresh jitter: what renewals and revocations that failed use.
 pub(super) fn retry_time(now: i64, failures: i64, retry_after: Option<u64>) -> i64 {
-    use chacha20poly1305::aead::rand_core::RngCore;
-    let random = u64::from(chacha20poly1305::aead::OsRng.next_u32() % 1001);
-    next_retry_at(now, failures, retry_after, random)
-}
-
-fn display_name(connection: &Connection) -> String {
-    connection
-        .label
-        .clone()
-        .unwrap_or_else(|| connection.account_label.clone())
-}
-
-fn failpoint(name: &str) {
-    if std::env::var(FAILPOINT_ENV).is_ok_and(|wanted| wanted == name) {
-        eprintln!("failpoint {name} reached");
-        std::thread::sleep(std::time::Duration::from_secs(120));
-    }
+    next_retry_at(now, failures, retry_after, random_fraction())
 }
 
 #[cfg(test)]
@@ -384,20 +366,20 @@ mod tests {
 
     #[test]
     fn retries_honor_retry_after_and_back_off_with_a_cap() {
-        assert_eq!(next_retry_at(100, 0, Some(120), 0), 220, "Retry-After is honored");
+        assert_eq!(next_retry_at(100, 0, Some(120), 0.0), 220, "Retry-After is honored");
         assert_eq!(
-            next_retry_at(100, 0, Some(u64::MAX), 0),
+            next_retry_at(100, 0, Some(u64::MAX), 0.0),
             100 + RETRY_CAP_SECONDS,
             "but capped"
         );
-        assert_eq!(next_retry_at(100, 0, None, 0), 130, "30 s after the first failure");
-        assert_eq!(next_retry_at(100, 2, None, 0), 220, "doubling per failure");
+        assert_eq!(next_retry_at(100, 0, None, 0.0), 130, "30 s after the first failure");
+        assert_eq!(next_retry_at(100, 2, None, 0.0), 220, "doubling per failure");
         assert_eq!(
-            next_retry_at(100, 40, None, 0),
+            next_retry_at(100, 40, None, 0.0),
             100 + RETRY_CAP_SECONDS,
             "capped at 30 minutes"
         );
-        let jittered = next_retry_at(100, 0, None, 1000);
+        let jittered = next_retry_at(100, 0, None, 1.0);
         assert!(
             (130..=136).contains(&jittered),
             "jitter adds at most a fifth: {jittered}"

@@ -1,0 +1,98 @@
+//! Provider apps: the OAuth client each provider signs in with on this installation (the one a
+//! person saved in Settings, its secret sealed in the vault, else the overrides file's), and the
+//! Integrations page's view of which providers are ready to connect. The rules live in
+//! `client_setup`; this service holds what they read.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::client_setup::{client_id, resolve_client, save_setup, setup_view, OAuthClient};
+use super::{Connection, Integration, ProviderSetup, ProviderSetupUpdate};
+use crate::catalog::{OverrideCredentials, Provider, RedirectKind};
+use crate::context::CoreContext;
+use crate::error::UserError;
+use crate::vault::KeyHolder;
+
+pub struct ProviderApps {
+    context: CoreContext,
+    keys: Arc<KeyHolder>,
+    /// What the overrides file named (kept in memory only).
+    override_credentials: BTreeMap<String, OverrideCredentials>,
+}
+
+impl ProviderApps {
+    pub fn new(
+        context: CoreContext,
+        keys: Arc<KeyHolder>,
+        override_credentials: BTreeMap<String, OverrideCredentials>,
+    ) -> Self {
+        Self {
+            context,
+            keys,
+            override_credentials,
+        }
+    }
+
+    /// The client a sign-in, renewal or revocation uses now, its secret opened with the master
+    /// key (which this loads, so a keyring problem surfaces here).
+    pub fn oauth_client(
+        &self,
+        provider: &Provider,
+        redirect: Option<RedirectKind>,
+        needs_secret: bool,
+    ) -> Result<OAuthClient, UserError> {
+        let key = self.keys.key()?;
+        let db = self.context.db();
+        resolve_client(
+            &db,
+            &key,
+            provider,
+            self.override_credentials.get(&provider.id),
+            redirect,
+            needs_secret,
+        )
+    }
+
+    /// Settings' view of a provider's OAuth client.
+    pub fn provider_setup(&self, provider: &str) -> Result<ProviderSetup, UserError> {
+        let provider = self.context.provider(provider)?;
+        let db = self.context.db();
+        setup_view(&db, provider, self.override_credentials.get(&provider.id))
+    }
+
+    /// Saves a provider's client from Settings (the secret sealed with the master key).
+    pub fn save_provider_setup(&self, update: &ProviderSetupUpdate) -> Result<ProviderSetup, UserError> {
+        let provider = self.context.provider(&update.provider)?;
+        let key = match update.client_secret.as_deref().map(str::trim) {
+            Some(secret) if !secret.is_empty() => Some(self.keys.key()?),
+            _ => None,
+        };
+        save_setup(&self.context.db(), key.as_deref(), provider, update, self.context.now())?;
+        self.context.notify_connections_changed();
+        self.provider_setup(&update.provider)
+    }
+
+    /// Each provider of the catalogue with its connections and whether it can connect now
+    /// (pasted keys always can; a sign-in needs a client ID).
+    pub fn integrations(&self, connections: &[Connection]) -> Result<Vec<Integration>, UserError> {
+        let db = self.context.db();
+        self.context
+            .catalog()
+            .providers()
+            .iter()
+            .map(|provider| {
+                let client_ready = provider.oauth.is_none()
+                    || client_id(&db, provider, self.override_credentials.get(&provider.id))?.is_some();
+                Ok(Integration {
+                    provider: provider.clone(),
+                    client_ready,
+                    connections: connections
+                        .iter()
+                        .filter(|c| c.provider == provider.id)
+                        .cloned()
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+}
