@@ -161,7 +161,7 @@ pub enum FlowState {
     /// The browser came back; tokens are being fetched and checked.
     Finishing,
     Connected {
-        /// Boxed: a connection is far larger than the other states.
+        // Boxed: a connection is far larger than the other states.
         connection: Box<Connection>,
     },
     /// `message` is plain text for people; provider text in it is escaped by the UI. `code`
