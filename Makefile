@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev libssl-dev libdbus-1-dev \
 	libxdo-dev librsvg2-dev xdg-utils desktop-file-utils
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver gnome-keyring keyutils dbus libglib2.0-bin curl openssl
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver gnome-keyring keyutils dbus libglib2.0-bin curl openssl python3
 BENCH_PACKAGES := xdotool x11-utils
 
 # apt-get install whatever of $(1) is not installed yet.
@@ -32,6 +32,7 @@ test: build-deps test-deps ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	tests/core-is-tauri-free.sh
+	python3 tests/core-layers.py
 	tests/one-jwt-crypto-backend.sh
 	$(MAKE) package-debug
 	tests/session.sh cargo test

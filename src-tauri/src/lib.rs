@@ -20,9 +20,8 @@ fn reconcile_connections_in_background(app: &tauri::AppHandle) {
         let Ok(services) = app.state::<AppState>().services().cloned() else {
             return;
         };
-        match services.store.reconcile_at_start() {
-            Ok(()) => services.context.notify_connections_changed(),
-            Err(error) => tracing::warn!(%error, "could not check connections at start"),
+        if let Err(error) = services.check_connections_at_start() {
+            tracing::warn!(%error, "could not check connections at start");
         }
     });
 }

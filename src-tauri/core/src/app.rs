@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use crate::catalog::{apply_overrides, load_overrides, Catalog, CatalogError};
 use crate::clock::{Clock, SystemClock};
-use crate::context::{CoreContext, EventSink};
+use crate::connections::{Notifier, SignInSettings};
+use crate::context::CoreContext;
 use crate::db::notices::{self, Notice};
 use crate::db::Database;
 use crate::error::{ErrorCode, UserError};
@@ -19,9 +20,12 @@ use crate::overrides_setting::{catalog_at_start, choose_overrides_file, ActiveCa
 use crate::overview::{settings_overview, SettingsOverview};
 use crate::paths::AppPaths;
 use crate::resources::ApiPolicy;
-use crate::services::Services;
+use crate::services::{ServiceSettings, Services};
 use crate::vault::KeyringSlot;
 use crate::{app_events::AppEvent, connections::BrowserOpener};
+
+/// Where core events go: the shell delivers them to the window, the CLI and tests collect them.
+pub type EventSink = Arc<dyn Fn(AppEvent) + Send + Sync>;
 
 /// Which provider overrides this run applies.
 pub enum OverridesChoice {
@@ -128,8 +132,21 @@ impl Core {
         };
         let catalog = Arc::new(active.catalog);
         let services = database.map(|database| {
-            let context = CoreContext::new(catalog.clone(), database, options.clock.clone(), options.events.clone());
-            Services::assemble(context, active.credentials, &paths, &options)
+            let context = CoreContext::new(catalog.clone(), database, options.clock.clone());
+            let settings = ServiceSettings {
+                keyring_slot: options.keyring_slot.clone(),
+                sign_in: SignInSettings {
+                    browser: options.browser.clone(),
+                    callback_timeout: options.callback_timeout,
+                    request_policy: options.request_policy.clone(),
+                },
+                request_policy: options.request_policy.clone(),
+                api_policy: options.api_policy.clone(),
+                exports_dir: paths.data_dir.join("exports"),
+            };
+            let events = options.events.clone();
+            let notifier = Notifier::new(move |event| events(AppEvent::from(event)));
+            Services::assemble(context, active.credentials, settings, notifier)
         });
         Ok(Self {
             paths,

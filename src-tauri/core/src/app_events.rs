@@ -4,6 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::connections::events::ConnectionEvent;
 use crate::connections::FlowUpdate;
 use crate::oauth::DeepLinkReceipt;
 
@@ -19,6 +20,15 @@ pub enum AppEvent {
     /// Connections were added or changed: reload them.
     #[serde(rename = "connections://changed")]
     ConnectionsChanged,
+}
+
+impl From<ConnectionEvent> for AppEvent {
+    fn from(event: ConnectionEvent) -> Self {
+        match event {
+            ConnectionEvent::Flow(update) => Self::ConnectFlow(update),
+            ConnectionEvent::Changed => Self::ConnectionsChanged,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,33 +1,27 @@
-//! What every core service reads and none owns: the catalogue of this run, the database handle,
-//! the clock and the way out to the window (the event sink). Cheap to clone; it keeps no state
-//! of its own, so services share it without reaching into one another.
+//! What every core service reads and none owns: the catalogue of this run, the database handle
+//! and the clock. Cheap to clone; it keeps no state of its own, so services share it without
+//! reaching into one another.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use crate::app_events::AppEvent;
 use crate::catalog::{Catalog, Provider};
 use crate::clock::Clock;
 use crate::db::Database;
 use crate::error::{ErrorCode, UserError};
-
-/// Where core events go: the shell delivers them to the window, the CLI and tests collect them.
-pub type EventSink = Arc<dyn Fn(AppEvent) + Send + Sync>;
 
 #[derive(Clone)]
 pub struct CoreContext {
     catalog: Arc<Catalog>,
     database: Arc<Mutex<Database>>,
     clock: Arc<dyn Clock>,
-    events: EventSink,
 }
 
 impl CoreContext {
-    pub fn new(catalog: Arc<Catalog>, database: Database, clock: Arc<dyn Clock>, events: EventSink) -> Self {
+    pub fn new(catalog: Arc<Catalog>, database: Database, clock: Arc<dyn Clock>) -> Self {
         Self {
             catalog,
             database: Arc::new(Mutex::new(database)),
             clock,
-            events,
         }
     }
 
@@ -52,14 +46,5 @@ impl CoreContext {
         self.catalog
             .provider(id)
             .ok_or_else(|| UserError::new(ErrorCode::NotFound, format!("There is no provider called “{id}”.")))
-    }
-
-    pub fn publish(&self, event: AppEvent) {
-        (self.events)(event);
-    }
-
-    /// Tells the window to reload connections.
-    pub fn notify_connections_changed(&self) {
-        self.publish(AppEvent::ConnectionsChanged);
     }
 }

@@ -57,21 +57,6 @@ impl std::fmt::Display for UserError {
 
 impl std::error::Error for UserError {}
 
-/// The master key could not be had: never a reason to create another (that would orphan every
-/// sealed row), so the person is offered the session-only mode instead.
-impl From<crate::vault::KeyError> for UserError {
-    fn from(error: crate::vault::KeyError) -> Self {
-        use crate::vault::KeyError;
-        match error {
-            KeyError::KeyringUnavailable { reason, .. } => UserError::new(
-                ErrorCode::KeyringUnavailable,
-                format!("{reason} Switchboard keeps account tokens encrypted with a key in the keyring and will not create a new one while it cannot read it. You can also continue for this session only."),
-            ),
-            KeyError::Malformed { .. } => UserError::new(ErrorCode::KeyringUnavailable, format!("{error}.")),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

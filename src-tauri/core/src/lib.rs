@@ -20,10 +20,11 @@ pub mod overview;
 pub mod paths;
 pub mod resources;
 pub mod scheme;
+pub mod sensitive;
 pub mod services;
 pub mod vault;
 
-pub use app::{Core, CoreOptions, OpenError, OverridesChoice};
+pub use app::{Core, CoreOptions, EventSink, OpenError, OverridesChoice};
 pub use services::Services;
 
 #[cfg(test)]

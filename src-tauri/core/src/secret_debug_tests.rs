@@ -2,9 +2,9 @@
 //! logs, panics and error chains use): token sets, callbacks with a code, device codes, client
 //! credentials (from the overrides file or Settings), pasted keys, and the PKCE verifier.
 
-use crate::catalog::{apply_overrides, Catalog};
+use crate::catalog::{apply_overrides, Catalog, TokenQuirk};
 use crate::oauth::parse_callback_url;
-use crate::oauth::token::{parse_token_response, TokenQuirk};
+use crate::oauth::token::parse_token_response;
 
 const SECRETS: [&str; 6] = [
     "at-SECRET",

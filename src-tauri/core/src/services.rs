@@ -4,20 +4,30 @@
 //! (every field is shared); no field is ever replaced.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::app::CoreOptions;
 use crate::catalog::OverrideCredentials;
 use crate::connections::scheduler::{Scheduler, SchedulerTiming};
 use crate::connections::{
-    ConnectionOperations, ConnectionStore, Integration, ProviderApps, RenewalsInFlight, Revocations, SignInSettings,
-    SignIns, TokenRenewal,
+    ConnectionOperations, ConnectionStore, Integration, Notifier, ProviderApps, RenewalsInFlight, Revocations,
+    SignInSettings, SignIns, TokenRenewal,
 };
 use crate::context::CoreContext;
 use crate::error::UserError;
-use crate::paths::AppPaths;
-use crate::resources::Resources;
-use crate::vault::KeyHolder;
+use crate::oauth::retry::RequestPolicy;
+use crate::resources::{ApiPolicy, Resources};
+use crate::vault::{KeyHolder, KeyringSlot};
+
+/// How the services reach the outside: the keyring entry, the browser and time limits of
+/// sign-ins, auth and API request policies, and where audit exports go.
+pub struct ServiceSettings {
+    pub keyring_slot: KeyringSlot,
+    pub sign_in: SignInSettings,
+    pub request_policy: RequestPolicy,
+    pub api_policy: ApiPolicy,
+    pub exports_dir: PathBuf,
+}
 
 #[derive(Clone)]
 pub struct Services {
@@ -31,44 +41,50 @@ pub struct Services {
     pub revocations: Arc<Revocations>,
     pub operations: Arc<ConnectionOperations>,
     pub resources: Arc<Resources>,
+    /// Where the services' events go (the window, the CLI's receiver, a test's list).
+    pub notifier: Notifier,
 }
 
 impl Services {
-    pub(crate) fn assemble(
+    pub fn assemble(
         context: CoreContext,
         override_credentials: BTreeMap<String, OverrideCredentials>,
-        paths: &AppPaths,
-        options: &CoreOptions,
+        settings: ServiceSettings,
+        notifier: Notifier,
     ) -> Self {
-        let keys = Arc::new(KeyHolder::new(options.keyring_slot.clone()));
+        let keys = Arc::new(KeyHolder::new(settings.keyring_slot));
         let renewing = Arc::new(RenewalsInFlight::default());
         let store = Arc::new(ConnectionStore::new(context.clone(), keys.clone(), renewing.clone()));
-        let apps = Arc::new(ProviderApps::new(context.clone(), keys.clone(), override_credentials));
+        let apps = Arc::new(ProviderApps::new(
+            context.clone(),
+            keys.clone(),
+            override_credentials,
+            notifier.clone(),
+        ));
         let sign_ins = Arc::new(SignIns::new(
             context.clone(),
             store.clone(),
             apps.clone(),
             keys.clone(),
-            SignInSettings {
-                browser: options.browser.clone(),
-                callback_timeout: options.callback_timeout,
-                request_policy: options.request_policy.clone(),
-            },
+            settings.sign_in,
+            notifier.clone(),
         ));
         let renewal = Arc::new(TokenRenewal::new(
             context.clone(),
             store.clone(),
             apps.clone(),
             keys.clone(),
-            options.request_policy.clone(),
+            settings.request_policy.clone(),
             renewing,
+            notifier.clone(),
         ));
         let revocations = Arc::new(Revocations::new(
             context.clone(),
             store.clone(),
             apps.clone(),
             keys.clone(),
-            options.request_policy.clone(),
+            settings.request_policy,
+            notifier.clone(),
         ));
         let operations = Arc::new(ConnectionOperations::new(
             context.clone(),
@@ -76,13 +92,14 @@ impl Services {
             renewal.clone(),
             revocations.clone(),
             keys.clone(),
-            paths.data_dir.join("exports"),
+            settings.exports_dir,
+            notifier.clone(),
         ));
         let resources = Arc::new(Resources::new(
             context.clone(),
             store.clone(),
             renewal.clone(),
-            options.api_policy.clone(),
+            settings.api_policy,
         ));
         Self {
             context,
@@ -94,7 +111,16 @@ impl Services {
             revocations,
             operations,
             resources,
+            notifier,
         }
+    }
+
+    /// At start: forgets the last run's session-only connections and marks those the keyring's
+    /// key cannot open (`ConnectionStore::reconcile_at_start`), then tells the window.
+    pub fn check_connections_at_start(&self) -> Result<(), UserError> {
+        self.store.reconcile_at_start()?;
+        self.notifier.changed();
+        Ok(())
     }
 
     /// The Integrations page: each provider with its connections and whether it can connect.

@@ -20,10 +20,11 @@ use std::time::Duration;
 
 use fake_provider::{FakeProvider, RecordedRequest, Reply};
 use switchboard_core::catalog::TokenAuth;
+use switchboard_core::catalog::TokenQuirk;
 use switchboard_core::clock::FixedClock;
 use switchboard_core::oauth::device::{poll, start_with, DeviceAuthorization, DeviceError};
 use switchboard_core::oauth::retry::{RequestPolicy, RetryPolicy};
-use switchboard_core::oauth::token::{TokenClient, TokenQuirk, TokenSet};
+use switchboard_core::oauth::token::{TokenClient, TokenSet};
 use tokio::sync::watch;
 
 const UNIT: Duration = Duration::from_millis(10);

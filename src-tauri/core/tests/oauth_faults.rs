@@ -19,10 +19,11 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use fake_provider::{FakeProvider, Reply};
 use switchboard_core::catalog::TokenAuth;
+use switchboard_core::catalog::TokenQuirk;
 use switchboard_core::clock::FixedClock;
 use switchboard_core::oauth::http::HttpError;
 use switchboard_core::oauth::retry::{RequestPolicy, RetryPolicy};
-use switchboard_core::oauth::token::{exchange_code_with, refresh_with, TokenClient, TokenError, TokenQuirk, TokenSet};
+use switchboard_core::oauth::token::{exchange_code_with, refresh_with, TokenClient, TokenError, TokenSet};
 use switchboard_core::vault::Sensitive;
 
 /// One protocol second in these tests.

@@ -12,12 +12,13 @@ use std::time::Duration;
 
 use oidc::{approve_in_browser, OidcServer};
 use switchboard_core::catalog::TokenAuth;
+use switchboard_core::catalog::TokenQuirk;
 use switchboard_core::clock::{Clock, SystemClock};
 use switchboard_core::oauth::authorize::{AuthorizationRequest, AuthorizeEndpoint};
 use switchboard_core::oauth::discovery::{discover, DiscoveryError};
 use switchboard_core::oauth::id_token::{verify_id_token, Expected};
 use switchboard_core::oauth::jwks::JwksCache;
-use switchboard_core::oauth::token::{exchange_code, refresh, TokenClient, TokenError, TokenQuirk, TokenSet};
+use switchboard_core::oauth::token::{exchange_code, refresh, TokenClient, TokenError, TokenSet};
 use switchboard_core::oauth::LoopbackListener;
 use switchboard_core::vault::Sensitive;
 

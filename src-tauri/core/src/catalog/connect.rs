@@ -8,8 +8,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::oauth::token::TokenQuirk;
-
 /// Where the browser sends the person back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -26,6 +24,18 @@ pub enum RedirectKind {
 pub enum ClientSecret {
     Required,
     None,
+}
+
+/// How a provider's token endpoint reports errors besides standard OAuth (RFC 6749 §5.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenQuirk {
+    #[default]
+    Standard,
+    /// HTTP 200 with `{"error": …}` (GitHub).
+    ErrorWithOk,
+    /// `{"ok": false, "error": …}` (Slack).
+    SlackOk,
 }
 
 /// How the client authenticates at the token endpoint.

@@ -12,7 +12,7 @@ use ts_rs::TS;
 
 pub use connect::{
     ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, Revocation,
-    TokenAuth,
+    TokenAuth, TokenQuirk,
 };
 pub use overrides::{apply_overrides, load_overrides, Overridden, OverrideCredentials, OVERRIDES_ENV};
 

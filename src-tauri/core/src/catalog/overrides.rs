@@ -21,7 +21,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Catalog, CatalogError, RedirectKind};
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// The environment variable naming an overrides file for the app.
 pub const OVERRIDES_ENV: &str = "SWITCHBOARD_OVERRIDES";

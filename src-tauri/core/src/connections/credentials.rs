@@ -13,7 +13,7 @@ use super::sign_ins::SignIns;
 use super::{Connection, CredentialsRequest};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// Longest value accepted in a credential field.
 const MAX_FIELD_CHARS: usize = 4096;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::catalog::{CredentialPlacement, IdentityRequest, Provider};
 use crate::oauth::http::{auth_client, host_of, network_error, read_capped, secure_url, HttpError};
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// Who the token or key belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]

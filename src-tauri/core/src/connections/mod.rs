@@ -8,6 +8,7 @@ mod browser_flow;
 pub mod client_setup;
 mod credentials;
 mod device_flow;
+pub mod events;
 pub mod identity;
 mod in_flight;
 mod model;
@@ -25,6 +26,7 @@ pub use crate::db::audit::AuditEntry;
 pub use crate::db::revocations::PendingRevocation;
 pub use client_setup::{ClientIdSource, ProductScopes, ProviderSetup, ProviderSetupUpdate};
 pub use credentials::credential_warnings;
+pub use events::{ConnectionEvent, Notifier};
 pub use in_flight::RenewalsInFlight;
 pub use model::{
     ConnectMethod, ConnectRequest, Connection, ConnectionStatus, CredentialsRequest, FlowState, FlowUpdate, Health,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::catalog::{AuthKind, Provider, RedirectKind};
+use crate::db::connections::ConnectionRow;
 use crate::error::{ErrorCode, UserError};
 
 /// A connected account.
@@ -48,7 +49,45 @@ pub struct Connection {
     pub health: Health,
 }
 
-/// What the refresh engine keeps about a connection; the status is derived from it.
+impl From<ConnectionRow> for Connection {
+    /// The stored connection; its status says only what is stored (connected, or needing
+    /// re-authorization) until the store derives it as of now.
+    fn from(row: ConnectionRow) -> Self {
+        let status = match &row.reauthorization_reason {
+            None => ConnectionStatus::Connected,
+            Some(reason) => ConnectionStatus::NeedsReauthorization { reason: reason.clone() },
+        };
+        Self {
+            id: row.id,
+            provider: row.provider,
+            products: row.products,
+            auth_kind: row.auth_kind,
+            account_label: row.account_label,
+            account_id: row.account_id,
+            scopes: row.scopes,
+            expires_at: row.expires_at,
+            status,
+            config: row.config,
+            session_only: row.session_only,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+            label: row.label,
+            enabled: row.enabled,
+            refreshed_at: row.refreshed_at,
+            health: Health {
+                token_version: row.token_version,
+                received_at: row.received_at,
+                reauthorization_reason: row.reauthorization_reason,
+                last_error: row.last_error,
+                error_is_configuration: row.error_is_configuration,
+                next_retry_at: row.next_retry_at,
+                failures: row.failures,
+            },
+        }
+    }
+}
+
+/// What token renewal keeps about a connection; the status is derived from it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Health {
     /// Bumped by every token write: the refresh's compare-and-swap works on it.

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::events::Notifier;
 use super::renewal::{retry_time, TokenRenewal};
 use super::revocation::{attempt_detail, revocation_owner, Attempt, Revocations, Target};
 use super::store::{connection_context, connection_owner, ConnectionStore};
@@ -70,6 +71,7 @@ struct Owed {
 
 pub struct ConnectionOperations {
     context: CoreContext,
+    notifier: Notifier,
     store: Arc<ConnectionStore>,
     renewal: Arc<TokenRenewal>,
     revocations: Arc<Revocations>,
@@ -86,6 +88,7 @@ impl ConnectionOperations {
         revocations: Arc<Revocations>,
         keys: Arc<KeyHolder>,
         exports_dir: PathBuf,
+        notifier: Notifier,
     ) -> Self {
         Self {
             context,
@@ -94,6 +97,7 @@ impl ConnectionOperations {
             revocations,
             keys,
             exports_dir,
+            notifier,
         }
     }
 
@@ -105,7 +109,7 @@ impl ConnectionOperations {
         }
         self.store
             .audit(&connection, if enabled { "enable" } else { "disable" }, "ok", None);
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         self.store.get(id)
     }
 
@@ -120,7 +124,7 @@ impl ConnectionOperations {
             .as_deref()
             .map_or("label removed".to_owned(), |label| format!("now “{label}”"));
         self.store.audit(&connection, "rename", "ok", Some(&detail));
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         self.store.get(id)
     }
 
@@ -178,7 +182,7 @@ impl ConnectionOperations {
         self.delete_locally(&connection, owed.as_ref())?;
         self.store.audit(&connection, "delete", "ok", None);
         self.renewal.forget(id);
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         Ok(DeleteOutcome { revocation })
     }
 

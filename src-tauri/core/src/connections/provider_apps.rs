@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::client_setup::{client_id, resolve_client, save_setup, setup_view, OAuthClient};
+use super::events::Notifier;
 use super::{Connection, Integration, ProviderSetup, ProviderSetupUpdate};
 use crate::catalog::{OverrideCredentials, Provider, RedirectKind};
 use crate::context::CoreContext;
@@ -15,6 +16,7 @@ use crate::vault::KeyHolder;
 
 pub struct ProviderApps {
     context: CoreContext,
+    notifier: Notifier,
     keys: Arc<KeyHolder>,
     /// What the overrides file named (kept in memory only).
     override_credentials: BTreeMap<String, OverrideCredentials>,
@@ -25,11 +27,13 @@ impl ProviderApps {
         context: CoreContext,
         keys: Arc<KeyHolder>,
         override_credentials: BTreeMap<String, OverrideCredentials>,
+        notifier: Notifier,
     ) -> Self {
         Self {
             context,
             keys,
             override_credentials,
+            notifier,
         }
     }
 
@@ -68,7 +72,7 @@ impl ProviderApps {
             _ => None,
         };
         save_setup(&self.context.db(), key.as_deref(), provider, update, self.context.now())?;
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         self.provider_setup(&update.provider)
     }
 

@@ -13,6 +13,7 @@ use std::time::Duration;
 use rusqlite::TransactionBehavior;
 use tokio::sync::OwnedMutexGuard;
 
+use super::events::Notifier;
 use super::in_flight::RenewalsInFlight;
 use super::provider_apps::ProviderApps;
 use super::saving::split_scopes;
@@ -38,6 +39,7 @@ const RETRY_CAP_SECONDS: i64 = 30 * 60;
 
 pub struct TokenRenewal {
     context: CoreContext,
+    notifier: Notifier,
     store: Arc<ConnectionStore>,
     apps: Arc<ProviderApps>,
     keys: Arc<KeyHolder>,
@@ -66,6 +68,7 @@ impl TokenRenewal {
         keys: Arc<KeyHolder>,
         request_policy: RequestPolicy,
         renewing: Arc<RenewalsInFlight>,
+        notifier: Notifier,
     ) -> Self {
         Self {
             context,
@@ -75,6 +78,7 @@ impl TokenRenewal {
             request_policy,
             locks: Mutex::new(HashMap::new()),
             renewing,
+            notifier,
         }
     }
 
@@ -115,7 +119,7 @@ impl TokenRenewal {
             connection.provider
         );
         self.store.mark_needs_reauthorization(&connection, "use", &reason)?;
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         Ok(())
     }
 
@@ -166,7 +170,7 @@ impl TokenRenewal {
         };
         let answer = {
             let _renewing = self.renewing.begin(id);
-            self.context.notify_connections_changed(); // the end is announced with the outcome
+            self.notifier.changed(); // the end is announced with the outcome
             self.request_refresh(&connection, &refresh_token).await
         };
         crate::failpoints::reached(crate::failpoints::REFRESH_AFTER_TOKEN_RESPONSE);
@@ -174,7 +178,7 @@ impl TokenRenewal {
             Ok(tokens) => self.store_refreshed(&connection, &tokens),
             Err(error) => self.refresh_failed(&connection, error),
         };
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         outcome
     }
 

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use rusqlite::Connection as Sqlite;
 
+use super::events::Notifier;
 use super::provider_apps::ProviderApps;
 use super::renewal::retry_time;
 use super::store::{connection_context, ConnectionStore};
@@ -61,6 +62,7 @@ pub struct RevocationRetries {
 
 pub struct Revocations {
     context: CoreContext,
+    notifier: Notifier,
     store: Arc<ConnectionStore>,
     apps: Arc<ProviderApps>,
     keys: Arc<KeyHolder>,
@@ -74,6 +76,7 @@ impl Revocations {
         apps: Arc<ProviderApps>,
         keys: Arc<KeyHolder>,
         request_policy: RequestPolicy,
+        notifier: Notifier,
     ) -> Self {
         Self {
             context,
@@ -81,6 +84,7 @@ impl Revocations {
             apps,
             keys,
             request_policy,
+            notifier,
         }
     }
 
@@ -145,7 +149,7 @@ impl Revocations {
                 attempt_detail(&attempt).as_deref(),
             );
         }
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         Ok(retries)
     }
 

@@ -62,7 +62,8 @@ pub fn save_connection(
         store.put(&owner, &context, name, value, now).map_err(|e| storage(&e))?;
     }
     transaction.commit().map_err(|e| storage(&e))?;
-    connections::get(db.conn(), id)?.ok_or_else(|| storage(&"the saved row could not be read back"))
+    let saved = connections::get(db.conn(), id)?.ok_or_else(|| storage(&"the saved row could not be read back"))?;
+    Ok(Connection::from(saved))
 }
 
 /// Connecting an account again for other products keeps the products it had.

@@ -4,15 +4,15 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::app::{Core, CoreOptions};
 use crate::catalog::Catalog;
 use crate::clock::ManualClock;
 use crate::connections::saving::{save_connection, NewConnection};
 use crate::connections::status::refresh_due;
-use crate::connections::{identity::AccountIdentity, ConnectionStatus};
+use crate::connections::{identity::AccountIdentity, ConnectionStatus, Notifier, ProviderApps, RenewalsInFlight};
 use crate::db::Database;
-use crate::paths::AppPaths;
-use crate::vault::Sensitive;
+use crate::oauth::retry::RequestPolicy;
+use crate::sensitive::Sensitive;
+use crate::vault::KeyringSlot;
 
 const NOW: i64 = 1_800_000_000;
 const HOUR: i64 = 3600;
@@ -225,24 +225,45 @@ fn a_wake_is_a_wall_clock_jump_well_beyond_the_monotonic_time() {
 #[tokio::test]
 async fn the_loop_finds_an_expired_unrenewable_connection_without_blocking() {
     let clock = Arc::new(ManualClock::new(NOW));
-    let paths = AppPaths::under("/nonexistent/switchboard-scheduler-test".into());
-    let mut options = CoreOptions::new(&paths, Arc::new(|_| {}), Arc::new(|_: &str| Ok(())));
-    options.clock = clock.clone();
     let database = Database::open_in_memory().expect("an in-memory database");
-    let core = Core::with_database(paths, options, Ok(database)).expect("the core opens");
-    let services = core
-        .services()
-        .expect("the services over the in-memory database")
-        .clone();
-    services.keys.use_session_only();
-    let key = services.keys.loaded().expect("the session key");
+    let context = CoreContext::new(Arc::new(catalog()), database, clock.clone());
+    let notifier = Notifier::new(|_| {});
+    let keys = Arc::new(KeyHolder::new(KeyringSlot::default()));
+    keys.use_session_only(); // the keyring is never asked
+    let renewing = Arc::new(RenewalsInFlight::default());
+    let store = Arc::new(ConnectionStore::new(context.clone(), keys.clone(), renewing.clone()));
+    let apps = Arc::new(ProviderApps::new(
+        context.clone(),
+        keys.clone(),
+        Default::default(),
+        notifier.clone(),
+    ));
+    let policy = RequestPolicy::standard();
+    let renewal = Arc::new(TokenRenewal::new(
+        context.clone(),
+        store.clone(),
+        apps.clone(),
+        keys.clone(),
+        policy.clone(),
+        renewing,
+        notifier.clone(),
+    ));
+    let revocations = Arc::new(Revocations::new(
+        context.clone(),
+        store.clone(),
+        apps,
+        keys.clone(),
+        policy,
+        notifier,
+    ));
+    let key = keys.loaded().expect("the session key");
     let access = Sensitive::new("expired-access".to_owned());
     let identity = AccountIdentity {
         id: "iss|ana".into(),
         label: "ana@example.com".into(),
     };
     let saved = save_connection(
-        &services.context.db(),
+        &context.db(),
         &key,
         &NewConnection {
             provider: "google",
@@ -264,11 +285,17 @@ async fn the_loop_finds_an_expired_unrenewable_connection_without_blocking() {
         max_pause: Duration::from_millis(20),
         min_pause: Duration::from_millis(20),
     };
-    let upkeep = services.clone();
-    let scheduler = tokio::spawn(async move { upkeep.keep_connections_healthy(timing).await });
+    let scheduler = Scheduler {
+        context,
+        keys,
+        store: store.clone(),
+        renewal,
+        revocations,
+    };
+    let scheduler = tokio::spawn(async move { scheduler.run(timing).await });
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let status = services.store.get(saved.id).expect("the connection").status;
+        let status = store.get(saved.id).expect("the connection").status;
         if matches!(status, ConnectionStatus::NeedsReauthorization { .. }) {
             break;
         }

@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use super::events::Notifier;
 use super::provider_apps::ProviderApps;
 use super::store::ConnectionStore;
 use super::{browser_flow, credentials, device_flow};
 use super::{ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowState, FlowUpdate};
-use crate::app_events::AppEvent;
 use crate::context::CoreContext;
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::jwks::JwksCache;
@@ -43,6 +43,7 @@ struct ActiveFlow {
 
 pub struct SignIns {
     context: CoreContext,
+    notifier: Notifier,
     store: Arc<ConnectionStore>,
     apps: Arc<ProviderApps>,
     keys: Arc<KeyHolder>,
@@ -62,6 +63,7 @@ impl SignIns {
         apps: Arc<ProviderApps>,
         keys: Arc<KeyHolder>,
         settings: SignInSettings,
+        notifier: Notifier,
     ) -> Self {
         Self {
             context,
@@ -69,6 +71,7 @@ impl SignIns {
             apps,
             keys,
             settings,
+            notifier,
             pending: PendingFlows::default(),
             active: Mutex::new(HashMap::new()),
             jwks: Mutex::new(HashMap::new()),
@@ -86,7 +89,7 @@ impl SignIns {
     /// Connects with a pasted key or token, verified with the provider before it is saved.
     pub async fn connect_with_credentials(&self, request: &CredentialsRequest) -> Result<Connection, UserError> {
         let connection = credentials::connect_with_credentials(self, request).await?;
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         Ok(connection)
     }
 
@@ -178,13 +181,13 @@ impl SignIns {
             self.active_flows().remove(flow_id);
         }
         let connected = matches!(state, FlowState::Connected { .. });
-        self.context.publish(AppEvent::ConnectFlow(Box::new(FlowUpdate {
+        self.notifier.flow(FlowUpdate {
             flow_id: flow_id.to_owned(),
             provider: provider.to_owned(),
             state,
-        })));
+        });
         if connected {
-            self.context.notify_connections_changed();
+            self.notifier.changed();
         }
     }
 

@@ -45,7 +45,7 @@ impl ConnectionStore {
         let stored = db::connections::list(self.context.db().conn())?;
         Ok(stored
             .into_iter()
-            .map(|connection| self.with_status(connection))
+            .map(|row| self.with_status(Connection::from(row)))
             .collect())
     }
 
@@ -53,15 +53,16 @@ impl ConnectionStore {
     pub fn get(&self, id: i64) -> Result<Connection, UserError> {
         let stored = db::connections::get(self.context.db().conn(), id)?;
         let stored = stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;
-        Ok(self.with_status(stored))
+        Ok(self.with_status(Connection::from(stored)))
     }
 
     /// The stored connection (its status is not derived: only enabled and the stored verdict
     /// matter here, on every use), refused when disabled or needing re-authorization.
     pub fn usable(&self, id: i64) -> Result<Connection, UserError> {
         let stored = db::connections::get(self.context.db().conn(), id)?;
-        let connection =
-            stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;
+        let connection: Connection = stored
+            .ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?
+            .into();
         if !connection.enabled {
             return Err(UserError::new(
                 ErrorCode::Disabled,

@@ -4,7 +4,34 @@ use rusqlite::{params, Connection as Sqlite, OptionalExtension, Row};
 
 use super::DbError;
 use crate::catalog::AuthKind;
-use crate::connections::{Connection, ConnectionStatus, Health};
+
+/// A row as stored. `connections` makes the connection a person sees of it (status derived).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionRow {
+    pub id: i64,
+    pub provider: String,
+    pub products: Vec<String>,
+    pub auth_kind: AuthKind,
+    pub account_id: String,
+    pub account_label: String,
+    pub scopes: Vec<String>,
+    pub expires_at: Option<i64>,
+    /// Set when the tokens can no longer be used, with why.
+    pub reauthorization_reason: Option<String>,
+    pub config: serde_json::Value,
+    pub session_only: bool,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub label: Option<String>,
+    pub enabled: bool,
+    pub refreshed_at: Option<i64>,
+    pub token_version: i64,
+    pub received_at: Option<i64>,
+    pub last_error: Option<String>,
+    pub error_is_configuration: bool,
+    pub next_retry_at: Option<i64>,
+    pub failures: i64,
+}
 
 /// What is written when an account is connected (or connected again).
 #[derive(Debug, Clone)]
@@ -56,7 +83,7 @@ pub fn upsert(conn: &Sqlite, record: &ConnectionRecord<'_>, now: i64) -> Result<
     Ok(id)
 }
 
-pub fn list(conn: &Sqlite) -> Result<Vec<Connection>, DbError> {
+pub fn list(conn: &Sqlite) -> Result<Vec<ConnectionRow>, DbError> {
     let mut statement = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM connections ORDER BY provider, created_at, id"
     ))?;
@@ -64,7 +91,7 @@ pub fn list(conn: &Sqlite) -> Result<Vec<Connection>, DbError> {
     Ok(rows)
 }
 
-pub fn get(conn: &Sqlite, id: i64) -> Result<Option<Connection>, DbError> {
+pub fn get(conn: &Sqlite, id: i64) -> Result<Option<ConnectionRow>, DbError> {
     let found = conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM connections WHERE id = ?1"),
@@ -76,7 +103,7 @@ pub fn get(conn: &Sqlite, id: i64) -> Result<Option<Connection>, DbError> {
 }
 
 /// The existing connection of this account, if any.
-pub fn find_account(conn: &Sqlite, provider: &str, account_id: &str) -> Result<Option<Connection>, DbError> {
+pub fn find_account(conn: &Sqlite, provider: &str, account_id: &str) -> Result<Option<ConnectionRow>, DbError> {
     let found = conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM connections WHERE provider = ?1 AND account_id = ?2"),
@@ -167,16 +194,12 @@ pub fn delete_session_only(conn: &Sqlite) -> Result<Vec<i64>, DbError> {
     Ok(ids)
 }
 
-fn read(row: &Row<'_>) -> rusqlite::Result<Connection> {
+fn read(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
     let reauthorization_reason = match row.get::<_, String>(8)?.as_str() {
         "connected" => None,
         _ => Some(row.get::<_, Option<String>>(9)?.unwrap_or_default()),
     };
-    let status = match &reauthorization_reason {
-        None => ConnectionStatus::Connected,
-        Some(reason) => ConnectionStatus::NeedsReauthorization { reason: reason.clone() },
-    };
-    Ok(Connection {
+    Ok(ConnectionRow {
         id: row.get(0)?,
         provider: row.get(1)?,
         products: from_json(&row.get::<_, String>(2)?),
@@ -185,7 +208,7 @@ fn read(row: &Row<'_>) -> rusqlite::Result<Connection> {
         account_label: row.get(5)?,
         scopes: from_json(&row.get::<_, String>(6)?),
         expires_at: row.get(7)?,
-        status,
+        reauthorization_reason,
         config: serde_json::from_str(&row.get::<_, String>(10)?).unwrap_or_default(),
         session_only: row.get(11)?,
         created_at: row.get(12)?,
@@ -193,15 +216,12 @@ fn read(row: &Row<'_>) -> rusqlite::Result<Connection> {
         label: row.get(14)?,
         enabled: row.get(15)?,
         refreshed_at: row.get(16)?,
-        health: Health {
-            token_version: row.get(17)?,
-            received_at: row.get(18)?,
-            reauthorization_reason,
-            last_error: row.get(19)?,
-            error_is_configuration: row.get(20)?,
-            next_retry_at: row.get(21)?,
-            failures: row.get(22)?,
-        },
+        token_version: row.get(17)?,
+        received_at: row.get(18)?,
+        last_error: row.get(19)?,
+        error_is_configuration: row.get(20)?,
+        next_retry_at: row.get(21)?,
+        failures: row.get(22)?,
     })
 }
 
@@ -263,8 +283,7 @@ mod tests {
         let stored = get(db.conn(), id).expect("get").expect("present");
         assert_eq!(stored.products, second, "the new products are stored");
         assert_eq!(
-            stored.status,
-            ConnectionStatus::Connected,
+            stored.reauthorization_reason, None,
             "a fresh sign-in clears the old status"
         );
         assert_eq!(stored.created_at, 1, "created_at is the first connection's time");

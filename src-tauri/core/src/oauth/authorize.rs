@@ -7,7 +7,7 @@ use url::Url;
 use super::callback::AuthorizationCallback;
 use super::http::{secure_url, HttpError};
 use super::pkce::{random_token, Pkce};
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// The longest provider error text shown to a person (SECURITY.md A8).
 pub const MAX_ERROR_TEXT_CHARS: usize = 300;

@@ -4,7 +4,7 @@
 
 use percent_encoding::percent_decode_str;
 
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// Longest deep link accepted, in bytes; real callbacks are well under 2 KB.
 pub const MAX_CALLBACK_URL_BYTES: usize = 8 * 1024;

@@ -9,7 +9,7 @@ use tokio::sync::watch;
 use super::http::{host_of, secure_url};
 use super::retry::{send_with_retry, RequestPolicy};
 use super::token::{classify, request_tokens, TokenClient, TokenError, TokenSet};
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// RFC 8628 §3.2: "If no value is provided, clients MUST use 5 as the default."
 pub const DEFAULT_INTERVAL: u64 = 5;

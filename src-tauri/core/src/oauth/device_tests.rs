@@ -134,7 +134,7 @@ fn starting_and_polling_can_run_on_a_spawned_task() {
         token_url: "https://example.com/token",
         client_id: "id",
         client_secret: None,
-        quirk: super::super::token::TokenQuirk::Standard,
+        quirk: crate::catalog::TokenQuirk::Standard,
         auth: crate::catalog::TokenAuth::Post,
     };
     let policy = RequestPolicy::standard();

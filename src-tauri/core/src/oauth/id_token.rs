@@ -7,7 +7,7 @@ use jsonwebtoken::{decode, decode_header, Algorithm, Validation};
 use serde::Deserialize;
 
 use super::jwks::{JwksCache, JwksError};
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// Clock difference tolerated between this machine and the provider (SECURITY.md C6).
 pub const LEEWAY_SECONDS: i64 = 5 * 60;

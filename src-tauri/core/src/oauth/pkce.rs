@@ -6,7 +6,7 @@ use chacha20poly1305::aead::rand_core::RngCore;
 use chacha20poly1305::aead::OsRng;
 use sha2::{Digest, Sha256};
 
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// 32 random bytes, base64url: 43 characters, 256 bits; for `state`, `nonce` and verifiers.
 pub fn random_token() -> String {

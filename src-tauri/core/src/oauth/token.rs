@@ -9,20 +9,8 @@ use url::Url;
 
 use super::http::{host_of, secure_url, HttpError};
 use super::retry::{send_with_retry, RequestPolicy};
-use crate::catalog::TokenAuth;
-use crate::vault::Sensitive;
-
-/// How a provider's token endpoint reports errors besides standard OAuth (RFC 6749 §5.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TokenQuirk {
-    #[default]
-    Standard,
-    /// HTTP 200 with `{"error": …}` (GitHub).
-    ErrorWithOk,
-    /// `{"ok": false, "error": …}` (Slack).
-    SlackOk,
-}
+use crate::catalog::{TokenAuth, TokenQuirk};
+use crate::sensitive::Sensitive;
 
 /// Who is asking: the client as registered with the provider.
 pub struct TokenClient<'a> {

@@ -19,7 +19,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::connections::{Connection, ConnectionStore, TokenRenewal};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::http::{auth_client_with_timeout, host_of, network_error, read_capped_to, HttpError};
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 /// A listing page can be large (a Drive page of 1,000 files, a project's OpenAPI document).
 const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;

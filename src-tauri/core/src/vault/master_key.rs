@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::key_storage::{backend_name, explain};
 use super::{Sensitive, KEYRING_SERVICE, MASTER_KEY_ENTRY};
+use crate::error::{ErrorCode, UserError};
 
 pub const KEY_LEN: usize = 32;
 
@@ -59,6 +60,20 @@ pub enum KeyError {
     KeyringUnavailable { backend: String, reason: String },
     #[error("the keyring entry for Switchboard's key holds {found} bytes instead of {KEY_LEN}; it was left untouched")]
     Malformed { found: usize },
+}
+
+/// The master key could not be had: never a reason to create another (that would orphan every
+/// sealed row), so the person is offered the session-only mode instead.
+impl From<KeyError> for UserError {
+    fn from(error: KeyError) -> Self {
+        match error {
+            KeyError::KeyringUnavailable { reason, .. } => UserError::new(
+                ErrorCode::KeyringUnavailable,
+                format!("{reason} Switchboard keeps account tokens encrypted with a key in the keyring and will not create a new one while it cannot read it. You can also continue for this session only."),
+            ),
+            KeyError::Malformed { .. } => UserError::new(ErrorCode::KeyringUnavailable, format!("{error}.")),
+        }
+    }
 }
 
 pub struct MasterKey {

@@ -7,12 +7,11 @@ mod cipher;
 mod key_holder;
 mod key_storage;
 mod master_key;
-mod sensitive;
 mod store;
 
+pub use crate::sensitive::Sensitive;
 pub use cipher::CipherError;
 pub use key_holder::{KeyHolder, KeyMode};
 pub use key_storage::{probe_key_storage, KeyStorageStatus, KEYRING_SERVICE, MASTER_KEY_ENTRY};
 pub use master_key::{KeyError, KeyOrigin, KeyringSlot, MasterKey, KEY_LEN};
-pub use sensitive::Sensitive;
 pub use store::{SecretStore, VaultError};

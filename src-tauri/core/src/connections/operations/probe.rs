@@ -11,7 +11,7 @@ use super::{ConnectionOperations, ConnectionTest};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::http::{get_capped, host_of, secure_url};
-use crate::vault::Sensitive;
+use crate::sensitive::Sensitive;
 
 impl ConnectionOperations {
     /// Asks the provider who the connection's token belongs to (the catalogue's identity
@@ -39,7 +39,7 @@ impl ConnectionOperations {
         };
         self.store
             .audit(&connection, "test", if ok { "ok" } else { "failed" }, Some(&message));
-        self.context.notify_connections_changed();
+        self.notifier.changed();
         Ok(ConnectionTest {
             ok,
             latency_ms,

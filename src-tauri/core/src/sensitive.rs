@@ -4,7 +4,7 @@
 //!
 //! ```compile_fail
 //! // A secret cannot reach JSON (an event, an IPC reply, the model's context) by accident.
-//! let secret = switchboard_core::vault::Sensitive::new(String::from("token"));
+//! let secret = switchboard_core::sensitive::Sensitive::new(String::from("token"));
 //! serde_json::to_string(&secret).unwrap();
 //! ```
 
