@@ -9,6 +9,17 @@ use crate::clock::Clock;
 use crate::db::Database;
 use crate::error::{ErrorCode, UserError};
 
+/// A provider id the catalogue does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("There is no provider called “{0}”.")]
+pub struct UnknownProvider(pub String);
+
+impl From<UnknownProvider> for UserError {
+    fn from(error: UnknownProvider) -> Self {
+        UserError::new(ErrorCode::NotFound, error.to_string())
+    }
+}
+
 #[derive(Clone)]
 pub struct CoreContext {
     catalog: Arc<Catalog>,
@@ -42,9 +53,7 @@ impl CoreContext {
         self.database.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn provider(&self, id: &str) -> Result<&Provider, UserError> {
-        self.catalog
-            .provider(id)
-            .ok_or_else(|| UserError::new(ErrorCode::NotFound, format!("There is no provider called “{id}”.")))
+    pub fn provider(&self, id: &str) -> Result<&Provider, UnknownProvider> {
+        self.catalog.provider(id).ok_or_else(|| UnknownProvider(id.to_owned()))
     }
 }

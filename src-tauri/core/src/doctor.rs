@@ -58,7 +58,9 @@ pub fn run_doctor(paths: &AppPaths) -> DoctorReport {
     } else {
         match db::check_readonly(&paths.database_file) {
             Ok(()) => DatabaseCheck::Ok,
-            Err(reason) => DatabaseCheck::Damaged { reason },
+            Err(damage) => DatabaseCheck::Damaged {
+                reason: damage.to_string(),
+            },
         }
     };
     DoctorReport {

@@ -9,9 +9,30 @@ use std::path::Path;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::catalog::{load_overrides, Catalog, OverrideCredentials, OVERRIDES_ENV};
-use crate::db::{app_settings, Database};
+use crate::catalog::{load_overrides, Catalog, CatalogError, OverrideCredentials, OVERRIDES_ENV};
+use crate::db::{app_settings, Database, DbError};
 use crate::error::{ErrorCode, UserError};
+
+/// Why an overrides file chosen in Settings was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum OverridesChoiceError {
+    #[error("That file cannot be used: {0}.")]
+    Unusable(CatalogError),
+    #[error("the built-in catalogue is invalid: {0}")]
+    Builtin(CatalogError),
+    #[error(transparent)]
+    Database(#[from] DbError),
+}
+
+impl From<OverridesChoiceError> for UserError {
+    fn from(error: OverridesChoiceError) -> Self {
+        match error {
+            OverridesChoiceError::Unusable(_) => UserError::new(ErrorCode::InvalidInput, error.to_string()),
+            OverridesChoiceError::Builtin(_) => UserError::new(ErrorCode::Internal, error.to_string()),
+            OverridesChoiceError::Database(error) => UserError::from(error),
+        }
+    }
+}
 
 const SETTING_KEY: &str = "overrides_file";
 
@@ -97,12 +118,11 @@ pub fn choose_overrides_file(
     current: &OverridesStatus,
     path: Option<&str>,
     now: i64,
-) -> Result<OverridesStatus, UserError> {
+) -> Result<OverridesStatus, OverridesChoiceError> {
     let path = path.map(str::trim).filter(|path| !path.is_empty());
     if let Some(path) = path {
-        let builtin = Catalog::builtin().map_err(|error| UserError::new(ErrorCode::Internal, error.to_string()))?;
-        load_overrides(&builtin, Path::new(path))
-            .map_err(|error| UserError::new(ErrorCode::InvalidInput, format!("That file cannot be used: {error}.")))?;
+        let builtin = Catalog::builtin().map_err(OverridesChoiceError::Builtin)?;
+        load_overrides(&builtin, Path::new(path)).map_err(OverridesChoiceError::Unusable)?;
     }
     app_settings::set(db.conn(), SETTING_KEY, path, now)?;
     let in_use_from_settings = match current.source {
@@ -133,7 +153,8 @@ mod tests {
         let none = catalog_at_start(builtin(), Some(&db)).status;
         assert_eq!(none.file, None, "nothing chosen, nothing used");
 
-        let refused = choose_overrides_file(&db, &none, bad.to_str(), 1).expect_err("a bad file is refused");
+        let refused =
+            UserError::from(choose_overrides_file(&db, &none, bad.to_str(), 1).expect_err("a bad file is refused"));
         assert_eq!(refused.code, ErrorCode::InvalidInput);
         assert!(
             refused.message.contains("colour"),

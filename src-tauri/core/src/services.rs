@@ -10,11 +10,10 @@ use std::sync::Arc;
 use crate::catalog::OverrideCredentials;
 use crate::connections::scheduler::{Scheduler, SchedulerTiming};
 use crate::connections::{
-    ConnectionOperations, ConnectionStore, Integration, Notifier, ProviderApps, RenewalsInFlight, Revocations,
-    SignInSettings, SignIns, TokenRenewal,
+    ConnectionError, ConnectionOperations, ConnectionStore, Integration, Notifier, ProviderApps, RenewalsInFlight,
+    Revocations, SignInSettings, SignIns, TokenRenewal,
 };
 use crate::context::CoreContext;
-use crate::error::UserError;
 use crate::oauth::retry::RequestPolicy;
 use crate::resources::{ApiPolicy, Resources};
 use crate::vault::{KeyHolder, KeyringSlot};
@@ -117,14 +116,14 @@ impl Services {
 
     /// At start: forgets the last run's session-only connections and marks those the keyring's
     /// key cannot open (`ConnectionStore::reconcile_at_start`), then tells the window.
-    pub fn check_connections_at_start(&self) -> Result<(), UserError> {
+    pub fn check_connections_at_start(&self) -> Result<(), ConnectionError> {
         self.store.reconcile_at_start()?;
         self.notifier.changed();
         Ok(())
     }
 
     /// The Integrations page: each provider with its connections and whether it can connect.
-    pub fn integrations(&self) -> Result<Vec<Integration>, UserError> {
+    pub fn integrations(&self) -> Result<Vec<Integration>, ConnectionError> {
         self.apps.integrations(&self.store.list()?)
     }
 

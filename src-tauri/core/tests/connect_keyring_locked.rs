@@ -41,14 +41,14 @@ async fn a_locked_keyring_stops_the_sign_in_and_session_only_mode_forgets_at_res
     keyring::unlock_login_keyring();
     let error = refused.expect_err("a locked keyring must stop the sign-in");
     assert_eq!(
-        error.code,
+        error.code(),
         ErrorCode::KeyringUnavailable,
         "the UI offers session-only mode for this code"
     );
     assert!(
-        error.message.contains("locked"),
+        error.to_string().contains("locked"),
         "the message says the keyring is locked: {}",
-        error.message
+        error
     );
     assert!(
         matches!(entry_after, Err(keyring::NoEntry)),

@@ -40,7 +40,7 @@ async fn without_a_session_bus_loopback_sign_in_works_in_session_only_mode() {
         .await
         .expect_err("no keyring");
     assert_eq!(
-        refused.code,
+        refused.code(),
         ErrorCode::KeyringUnavailable,
         "E1: the UI offers session-only mode for this"
     );

@@ -146,7 +146,7 @@ async fn cancel_ends_the_wait_and_closes_the_port() {
         .cancel(&started.flow_id)
         .expect_err("cancelled once");
     assert_eq!(
-        again.code,
+        again.code(),
         ErrorCode::NotFound,
         "an ended flow cannot be cancelled again"
     );
@@ -163,14 +163,14 @@ async fn without_a_client_id_the_sign_in_does_not_start() {
         .await
         .expect_err("no client ID");
     assert_eq!(
-        error.code,
+        error.code(),
         ErrorCode::NotConfigured,
         "the UI offers Settings for this code"
     );
     assert!(
-        error.message.contains("Settings"),
+        error.to_string().contains("Settings"),
         "the message says where to fix it: {}",
-        error.message
+        error
     );
     assert!(
         harness.opened.try_recv().is_err(),

@@ -330,7 +330,7 @@ async fn a_401_renews_once_and_a_refusal_after_that_needs_reauthorization() {
         .access_token(id)
         .await
         .expect_err("refused for use");
-    assert_eq!(used.code, ErrorCode::NeedsAuth);
+    assert_eq!(used.code(), ErrorCode::NeedsAuth);
     assert_eq!(refresh_tokens_sent(&fake).len(), 1, "and no renewal loop");
 }
 
@@ -393,7 +393,7 @@ async fn an_expired_token_without_a_refresh_token_needs_reauthorization() {
         .access_token(id)
         .await
         .expect_err("expired, and nothing to renew it with");
-    assert_eq!(error.code, ErrorCode::NeedsAuth, "{}", error.message);
+    assert_eq!(error.code(), ErrorCode::NeedsAuth, "{}", error);
     assert!(
         matches!(status_of(&harness, id), ConnectionStatus::NeedsReauthorization { .. }),
         "the card asks for a new sign-in"

@@ -73,10 +73,10 @@ async fn a_refresh_token_revoked_at_the_provider_needs_reauthorization() {
         .await
         .expect_err("C1: a revoked refresh token cannot renew anything");
     assert_eq!(
-        error.code,
+        error.code(),
         ErrorCode::NeedsAuth,
         "C1: invalid_grant means re-authorization: {}",
-        error.message
+        error
     );
     assert!(
         matches!(
@@ -91,7 +91,7 @@ async fn a_refresh_token_revoked_at_the_provider_needs_reauthorization() {
         .access_token(connection.id)
         .await
         .expect_err("C1: a connection needing re-authorization is refused for use");
-    assert_eq!(used.code, ErrorCode::NeedsAuth);
+    assert_eq!(used.code(), ErrorCode::NeedsAuth);
 }
 
 #[tokio::test]
@@ -107,7 +107,7 @@ async fn invalid_grant_is_not_retried() {
     let id = connection.id;
 
     let first = harness.services.renewal.refresh_now(id).await.expect_err("C1: revoked");
-    assert_eq!(first.code, ErrorCode::NeedsAuth, "C1: {}", first.message);
+    assert_eq!(first.code(), ErrorCode::NeedsAuth, "C1: {}", first);
     match status_of(&harness, id) {
         ConnectionStatus::NeedsReauthorization { reason } => {
             assert!(
@@ -129,7 +129,7 @@ async fn invalid_grant_is_not_retried() {
         .refresh_now(id)
         .await
         .expect_err("still revoked");
-    assert_eq!(second.code, ErrorCode::NeedsAuth);
+    assert_eq!(second.code(), ErrorCode::NeedsAuth);
     clock.set(connection.expires_at.expect("expiry") + 1);
     let used = harness
         .services
@@ -137,7 +137,7 @@ async fn invalid_grant_is_not_retried() {
         .access_token(id)
         .await
         .expect_err("refused for use");
-    assert_eq!(used.code, ErrorCode::NeedsAuth);
+    assert_eq!(used.code(), ErrorCode::NeedsAuth);
     assert_eq!(
         refresh_tokens_sent(&fake),
         ["rt-0"],
@@ -217,7 +217,7 @@ async fn a_503_with_retry_after_keeps_the_token_usable_and_schedules_the_retry()
         .access_token(id)
         .await
         .expect_err("an expired token whose renewal fails cannot be used");
-    assert_eq!(error.code, ErrorCode::Network, "a transient failure: {}", error.message);
+    assert_eq!(error.code(), ErrorCode::Network, "a transient failure: {}", error);
     assert_eq!(refresh_tokens_sent(&fake).len(), 2, "one more try once expired");
     match status_of(&harness, id) {
         ConnectionStatus::Error {
@@ -341,10 +341,10 @@ async fn invalid_client_on_refresh_is_a_settings_problem_without_retry() {
         .await
         .expect_err("a refused client cannot renew");
     assert_eq!(
-        error.code,
+        error.code(),
         ErrorCode::NotConfigured,
         "B7: the UI sends the person to Settings: {}",
-        error.message
+        error
     );
     match status_of(&harness, connection.id) {
         ConnectionStatus::Error {
@@ -393,9 +393,9 @@ async fn a_disabled_connection_is_refused_for_use_until_enabled() {
     set_enabled(false);
     into_the_margin(&clock, &connection);
     let refused = harness.services.renewal.access_token(id).await.expect_err("disabled");
-    assert_eq!(refused.code, ErrorCode::Disabled, "{}", refused.message);
+    assert_eq!(refused.code(), ErrorCode::Disabled, "{}", refused);
     let refused = harness.services.renewal.refresh_now(id).await.expect_err("disabled");
-    assert_eq!(refused.code, ErrorCode::Disabled, "refresh now is refused too");
+    assert_eq!(refused.code(), ErrorCode::Disabled, "refresh now is refused too");
     assert_eq!(
         status_of(&harness, id),
         ConnectionStatus::Disabled,

@@ -156,10 +156,10 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
         }
         Err(error) => {
             assert_eq!(
-                error.code,
+                error.code(),
                 ErrorCode::NeedsAuth,
                 "C4: after the kill the connection is refreshed or needs re-authorization, nothing else: {}",
-                error.message
+                error
             );
             assert!(
                 matches!(
@@ -182,7 +182,11 @@ async fn a_refresh_killed_before_its_commit_restarts_without_a_crash_loop() {
     let second = restarted.services.renewal.refresh_now(id).await;
     match (&first, &second) {
         (Err(_), Err(error)) => {
-            assert_eq!(error.code, ErrorCode::NeedsAuth, "C4: the same outcome again, no loop");
+            assert_eq!(
+                error.code(),
+                ErrorCode::NeedsAuth,
+                "C4: the same outcome again, no loop"
+            );
             assert_eq!(
                 refreshes(&restarted.services),
                 tried,

@@ -63,7 +63,7 @@ async fn delete_revokes_the_github_grant_and_leaves_no_secret_and_the_key_untouc
 
     assert!(services.store.list().expect("list").is_empty(), "no row left");
     assert_eq!(
-        services.store.get(connection.id).expect_err("gone").code,
+        services.store.get(connection.id).expect_err("gone").code(),
         ErrorCode::NotFound
     );
     assert_eq!(

@@ -38,17 +38,17 @@ async fn a_disabled_connection_is_refused_for_use_until_enabled_and_a_label_show
         .await
         .expect_err("a disabled connection is not used");
     assert_eq!(
-        refused.code,
+        refused.code(),
         ErrorCode::Disabled,
         "actions are refused with Disabled: {}",
-        refused.message
+        refused
     );
     let test = services
         .operations
         .test_connection(connection.id)
         .await
         .expect_err("nor tested");
-    assert_eq!(test.code, ErrorCode::Disabled);
+    assert_eq!(test.code(), ErrorCode::Disabled);
 
     services.operations.set_enabled(connection.id, true).expect("enable");
     let token = services
@@ -76,7 +76,7 @@ async fn a_disabled_connection_is_refused_for_use_until_enabled_and_a_label_show
             .operations
             .rename(connection.id, Some(bad))
             .expect_err("too long or with a control character");
-        assert_eq!(error.code, ErrorCode::InvalidInput, "{}", error.message);
+        assert_eq!(error.code(), ErrorCode::InvalidInput, "{}", error);
     }
     let cleared = services
         .operations

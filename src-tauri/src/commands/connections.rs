@@ -12,22 +12,22 @@ use crate::state::AppState;
 
 #[tauri::command]
 pub fn list_integrations(state: State<'_, AppState>) -> Result<Vec<Integration>, UserError> {
-    state.services()?.integrations()
+    Ok(state.services()?.integrations()?)
 }
 
 #[tauri::command]
 pub async fn start_connect(request: ConnectRequest, state: State<'_, AppState>) -> Result<FlowUpdate, UserError> {
-    state.services()?.sign_ins.start(&request).await
+    Ok(state.services()?.sign_ins.start(&request).await?)
 }
 
 #[tauri::command]
 pub fn cancel_connect(flow_id: String, state: State<'_, AppState>) -> Result<(), UserError> {
-    state.services()?.sign_ins.cancel(&flow_id)
+    Ok(state.services()?.sign_ins.cancel(&flow_id)?)
 }
 
 #[tauri::command]
 pub fn open_flow_in_browser(flow_id: String, state: State<'_, AppState>) -> Result<(), UserError> {
-    state.services()?.sign_ins.reopen(&flow_id)
+    Ok(state.services()?.sign_ins.reopen(&flow_id)?)
 }
 
 #[tauri::command]
@@ -35,20 +35,20 @@ pub async fn connect_with_credentials(
     request: CredentialsRequest,
     state: State<'_, AppState>,
 ) -> Result<Connection, UserError> {
-    state.services()?.sign_ins.connect_with_credentials(&request).await
+    Ok(state.services()?.sign_ins.connect_with_credentials(&request).await?)
 }
 
 #[tauri::command]
 pub fn credential_warnings(request: CredentialsRequest, state: State<'_, AppState>) -> Result<Vec<String>, UserError> {
-    state
+    Ok(state
         .services()?
         .sign_ins
-        .credential_warnings(&request.provider, &request.values)
+        .credential_warnings(&request.provider, &request.values)?)
 }
 
 #[tauri::command]
 pub fn provider_setup(provider: String, state: State<'_, AppState>) -> Result<ProviderSetup, UserError> {
-    state.services()?.apps.provider_setup(&provider)
+    Ok(state.services()?.apps.provider_setup(&provider)?)
 }
 
 #[tauri::command]
@@ -56,7 +56,7 @@ pub fn save_provider_setup(
     update: ProviderSetupUpdate,
     state: State<'_, AppState>,
 ) -> Result<ProviderSetup, UserError> {
-    state.services()?.apps.save_provider_setup(&update)
+    Ok(state.services()?.apps.save_provider_setup(&update)?)
 }
 
 #[tauri::command]
@@ -67,32 +67,32 @@ pub fn use_session_only_key(state: State<'_, AppState>) -> Result<(), UserError>
 
 #[tauri::command]
 pub async fn refresh_connection(id: i64, state: State<'_, AppState>) -> Result<Connection, UserError> {
-    state.services()?.renewal.refresh_now(id).await
+    Ok(state.services()?.renewal.refresh_now(id).await?)
 }
 
 #[tauri::command]
 pub async fn test_connection(id: i64, state: State<'_, AppState>) -> Result<ConnectionTest, UserError> {
-    state.services()?.operations.test_connection(id).await
+    Ok(state.services()?.operations.test_connection(id).await?)
 }
 
 #[tauri::command]
 pub fn set_connection_enabled(id: i64, enabled: bool, state: State<'_, AppState>) -> Result<Connection, UserError> {
-    state.services()?.operations.set_enabled(id, enabled)
+    Ok(state.services()?.operations.set_enabled(id, enabled)?)
 }
 
 #[tauri::command]
 pub fn rename_connection(id: i64, label: Option<String>, state: State<'_, AppState>) -> Result<Connection, UserError> {
-    state.services()?.operations.rename(id, label)
+    Ok(state.services()?.operations.rename(id, label)?)
 }
 
 #[tauri::command]
 pub async fn delete_connection(id: i64, state: State<'_, AppState>) -> Result<DeleteOutcome, UserError> {
-    state.services()?.operations.delete_connection(id).await
+    Ok(state.services()?.operations.delete_connection(id).await?)
 }
 
 #[tauri::command]
 pub fn connection_audit(id: i64, state: State<'_, AppState>) -> Result<Vec<AuditEntry>, UserError> {
-    state.services()?.operations.audit_entries(Some(id))
+    Ok(state.services()?.operations.audit_entries(Some(id))?)
 }
 
 /// Writes the audit log (one connection's, or all) under the data directory; answers the path.
@@ -104,5 +104,5 @@ pub fn export_audit(id: Option<i64>, state: State<'_, AppState>) -> Result<Strin
 
 #[tauri::command]
 pub fn pending_revocations(state: State<'_, AppState>) -> Result<Vec<PendingRevocation>, UserError> {
-    state.services()?.revocations.pending()
+    Ok(state.services()?.revocations.pending()?)
 }

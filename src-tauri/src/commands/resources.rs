@@ -26,10 +26,10 @@ pub async fn list_resources(
             tracing::warn!(%error, "a listing page could not reach the window");
         }
     };
-    resources.list(&listing, &request, &mut send).await
+    Ok(resources.list(&listing, &request, &mut send).await?)
 }
 
 #[tauri::command]
 pub fn cancel_listing(listing: String, state: State<'_, AppState>) -> Result<(), UserError> {
-    state.services()?.resources.cancel(&listing)
+    Ok(state.services()?.resources.cancel(&listing)?)
 }

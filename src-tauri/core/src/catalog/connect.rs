@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::InvalidEntry;
+
 /// Where the browser sends the person back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -151,7 +153,7 @@ pub struct CredentialField {
 }
 
 /// Checks the connection sections of one provider against its `auth` kinds.
-pub(super) fn validate(provider: &super::Provider) -> Result<(), String> {
+pub(super) fn validate(provider: &super::Provider) -> Result<(), InvalidEntry> {
     use super::AuthKind;
     let wants = |kind: AuthKind| provider.auth.contains(&kind);
     check_url("api_base_url", &provider.api_base_url)?;
@@ -159,18 +161,24 @@ pub(super) fn validate(provider: &super::Provider) -> Result<(), String> {
         check_url(&format!("api_bases.{name}"), url)?;
     }
     match (&provider.oauth, wants(AuthKind::Oauth2) || wants(AuthKind::DeviceCode)) {
-        (None, true) => return Err("oauth: required for oauth2 and device_code".into()),
-        (Some(_), false) => return Err("oauth: only for providers with oauth2 or device_code".into()),
+        (None, true) => return Err(InvalidEntry("oauth: required for oauth2 and device_code".into())),
+        (Some(_), false) => {
+            return Err(InvalidEntry(
+                "oauth: only for providers with oauth2 or device_code".into(),
+            ))
+        }
         (Some(oauth), true) => validate_oauth(oauth, wants(AuthKind::DeviceCode))?,
         (None, false) => {}
     }
     let pasted = wants(AuthKind::ApiKey) || wants(AuthKind::BotToken);
     if pasted == provider.credentials.is_empty() {
-        return Err("credentials: list the form's fields exactly when auth has api_key or bot_token".into());
+        return Err(InvalidEntry(
+            "credentials: list the form's fields exactly when auth has api_key or bot_token".into(),
+        ));
     }
     for (index, field) in provider.credentials.iter().enumerate() {
         if field.id.is_empty() || field.label.trim().is_empty() {
-            return Err(format!("credentials[{index}]: needs an id and a label"));
+            return Err(InvalidEntry(format!("credentials[{index}]: needs an id and a label")));
         }
     }
     let asked = provider.oauth.iter().flat_map(|oauth| &oauth.scopes);
@@ -178,19 +186,23 @@ pub(super) fn validate(provider: &super::Provider) -> Result<(), String> {
         .chain(provider.products.iter().flat_map(|product| &product.scopes))
         .find(|scope| !provider.scope_descriptions.contains_key(*scope));
     if let Some(scope) = undescribed {
-        return Err(format!("scope_descriptions: say in plain words what `{scope}` allows"));
+        return Err(InvalidEntry(format!(
+            "scope_descriptions: say in plain words what `{scope}` allows"
+        )));
     }
     let oidc = provider.oauth.as_ref().is_some_and(|oauth| oauth.issuer.is_some());
     match &provider.identity {
-        None if !oidc => Err("identity: required unless oauth.issuer names the account".into()),
-        Some(identity) if identity.id_field.is_empty() || identity.label_field.is_empty() => {
-            Err("identity: id_field and label_field must not be empty".into())
-        }
+        None if !oidc => Err(InvalidEntry(
+            "identity: required unless oauth.issuer names the account".into(),
+        )),
+        Some(identity) if identity.id_field.is_empty() || identity.label_field.is_empty() => Err(InvalidEntry(
+            "identity: id_field and label_field must not be empty".into(),
+        )),
         _ => Ok(()),
     }
 }
 
-fn validate_oauth(oauth: &OAuthConfig, device: bool) -> Result<(), String> {
+fn validate_oauth(oauth: &OAuthConfig, device: bool) -> Result<(), InvalidEntry> {
     check_url("oauth.authorize_url", &oauth.authorize_url)?;
     check_url("oauth.token_url", &oauth.token_url)?;
     check_url("oauth.setup_url", &oauth.setup_url)?;
@@ -204,20 +216,22 @@ fn validate_oauth(oauth: &OAuthConfig, device: bool) -> Result<(), String> {
         }
     }
     if oauth.redirect.is_empty() {
-        return Err("oauth.redirect: list at least one redirect kind".into());
+        return Err(InvalidEntry("oauth.redirect: list at least one redirect kind".into()));
     }
     if device != oauth.device_authorization_url.is_some() {
-        return Err("oauth.device_authorization_url: set exactly when auth has device_code".into());
+        return Err(InvalidEntry(
+            "oauth.device_authorization_url: set exactly when auth has device_code".into(),
+        ));
     }
     if oauth.scope_separator.is_empty() {
-        return Err("oauth.scope_separator: must not be empty".into());
+        return Err(InvalidEntry("oauth.scope_separator: must not be empty".into()));
     }
     Ok(())
 }
 
 /// Catalogue URLs are https (plain http only to this computer, for tests and local servers);
 /// a `{field}` placeholder may stand for a whole origin.
-fn check_url(key: &str, value: &str) -> Result<(), String> {
+fn check_url(key: &str, value: &str) -> Result<(), InvalidEntry> {
     let loopback = [
         "http://127.0.0.1:",
         "http://127.0.0.1/",
@@ -231,6 +245,6 @@ fn check_url(key: &str, value: &str) -> Result<(), String> {
     {
         Ok(())
     } else {
-        Err(format!("{key}: `{value}` must be an https URL"))
+        Err(InvalidEntry(format!("{key}: `{value}` must be an https URL")))
     }
 }

@@ -97,6 +97,12 @@ pub enum CatalogError {
     Invalid { file: String, message: String },
 }
 
+/// An entry that breaks a catalogue rule, said with its key first (`products[0].id: …`) so
+/// the file's author finds it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidEntry(pub String);
+
 #[derive(Debug, Clone)]
 pub struct Catalog {
     providers: Vec<Provider>,
@@ -116,9 +122,9 @@ impl Catalog {
                 file: (*file).to_owned(),
                 message: error.to_string(),
             })?;
-            validate(&provider, &providers).map_err(|message| CatalogError::Invalid {
+            validate(&provider, &providers).map_err(|entry| CatalogError::Invalid {
                 file: (*file).to_owned(),
-                message,
+                message: entry.0,
             })?;
             providers.push(provider);
         }
@@ -126,10 +132,11 @@ impl Catalog {
     }
 
     /// A catalogue of already-parsed providers (e.g. after overrides), validated again.
-    pub fn from_providers(providers: Vec<Provider>) -> Result<Self, String> {
+    pub fn from_providers(providers: Vec<Provider>) -> Result<Self, InvalidEntry> {
         let mut checked: Vec<Provider> = Vec::with_capacity(providers.len());
         for provider in providers {
-            validate(&provider, &checked).map_err(|message| format!("providers.{}: {message}", provider.id))?;
+            validate(&provider, &checked)
+                .map_err(|entry| InvalidEntry(format!("providers.{}: {}", provider.id, entry.0)))?;
             checked.push(provider);
         }
         Ok(Self { providers: checked })
@@ -144,18 +151,21 @@ impl Catalog {
     }
 }
 
-fn validate(provider: &Provider, earlier: &[Provider]) -> Result<(), String> {
+fn validate(provider: &Provider, earlier: &[Provider]) -> Result<(), InvalidEntry> {
     check_slug("id", &provider.id)?;
     check_text("name", &provider.name)?;
     check_text("description", &provider.description)?;
     if earlier.iter().any(|other| other.id == provider.id) {
-        return Err(format!("id: `{}` is already used by another provider", provider.id));
+        return Err(InvalidEntry(format!(
+            "id: `{}` is already used by another provider",
+            provider.id
+        )));
     }
     if provider.auth.is_empty() {
-        return Err("auth: list at least one way to connect".into());
+        return Err(InvalidEntry("auth: list at least one way to connect".into()));
     }
     if provider.products.is_empty() {
-        return Err("products: list at least one product".into());
+        return Err(InvalidEntry("products: list at least one product".into()));
     }
     for (index, product) in provider.products.iter().enumerate() {
         let at = |key: &str| format!("products[{index}].{key}");
@@ -163,14 +173,14 @@ fn validate(provider: &Provider, earlier: &[Provider]) -> Result<(), String> {
         check_text(&at("name"), &product.name)?;
         check_text(&at("description"), &product.description)?;
         if provider.products[..index].iter().any(|other| other.id == product.id) {
-            return Err(format!("{}: `{}` appears twice", at("id"), product.id));
+            return Err(InvalidEntry(format!("{}: `{}` appears twice", at("id"), product.id)));
         }
     }
     connect::validate(provider)
 }
 
 /// Ids appear in URLs (`/callback/{provider}`): lowercase ASCII letters, digits and `-`.
-fn check_slug(key: &str, value: &str) -> Result<(), String> {
+fn check_slug(key: &str, value: &str) -> Result<(), InvalidEntry> {
     let valid = !value.is_empty()
         && value.len() <= 32
         && value
@@ -180,15 +190,15 @@ fn check_slug(key: &str, value: &str) -> Result<(), String> {
     if valid {
         Ok(())
     } else {
-        Err(format!(
+        Err(InvalidEntry(format!(
             "{key}: `{value}` must be 1-32 lowercase letters, digits or '-'"
-        ))
+        )))
     }
 }
 
-fn check_text(key: &str, value: &str) -> Result<(), String> {
+fn check_text(key: &str, value: &str) -> Result<(), InvalidEntry> {
     if value.trim().is_empty() {
-        Err(format!("{key}: must not be empty"))
+        Err(InvalidEntry(format!("{key}: must not be empty")))
     } else {
         Ok(())
     }

@@ -149,7 +149,7 @@ pub fn apply_overrides(catalog: &Catalog, file: &str, text: &str) -> Result<Over
             },
         );
     }
-    let catalog = Catalog::from_providers(providers).map_err(invalid)?;
+    let catalog = Catalog::from_providers(providers).map_err(|entry| invalid(entry.0))?;
     Ok(Overridden { catalog, credentials })
 }
 

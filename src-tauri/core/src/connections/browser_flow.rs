@@ -9,12 +9,12 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 
 use super::client_setup::{oauth_config, OAuthClient};
+use super::error::ConnectionError as Error;
 use super::identity::{identify, list_sites, AccountIdentity};
 use super::saving::SignedIn;
 use super::sign_ins::SignIns;
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider, RedirectKind};
-use crate::error::{ErrorCode, UserError};
 use crate::oauth::authorize::{AuthorizationRequest, AuthorizeEndpoint};
 use crate::oauth::discovery::{discover, DiscoveryError, ServerMetadata};
 use crate::oauth::http::HttpError;
@@ -40,7 +40,7 @@ struct Flow {
     metadata: Option<ServerMetadata>,
 }
 
-pub(super) async fn start(sign_ins: &Arc<SignIns>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
+pub(super) async fn start(sign_ins: &Arc<SignIns>, request: &ConnectRequest) -> Result<FlowUpdate, Error> {
     let provider = sign_ins.context().provider(&request.provider)?.clone();
     let oauth = oauth_config(&provider)?.clone();
     let super::Asking {
@@ -69,17 +69,15 @@ pub(super) async fn start(sign_ins: &Arc<SignIns>, request: &ConnectRequest) -> 
             .is_some_and(|m| m.authorization_response_iss_parameter_supported),
         openid: oauth.issuer.is_some(),
     };
-    let invalid_endpoint = |error: crate::oauth::http::HttpError| {
-        UserError::new(
-            ErrorCode::NotConfigured,
-            format!("{}'s sign-in address is not usable: {error}.", provider.name),
-        )
+    let invalid_endpoint = |error: HttpError| Error::SignInAddress {
+        provider: provider.name.clone(),
+        error,
     };
     let (authorization, waiter) = match client.redirect {
         RedirectKind::Loopback => {
-            let listener = LoopbackListener::bind(&provider.id).await.map_err(|error| {
-                UserError::new(ErrorCode::Internal, format!("The sign-in could not start: {error}."))
-            })?;
+            let listener = LoopbackListener::bind(&provider.id)
+                .await
+                .map_err(Error::ListenerFailed)?;
             let authorization =
                 AuthorizationRequest::new(&endpoint, &listener.redirect_uri()).map_err(invalid_endpoint)?;
             (authorization, Waiter::Loopback(listener))
@@ -131,13 +129,9 @@ async fn run(sign_ins: Arc<SignIns>, flow: Flow, waiter: Waiter, cancelled: ones
     let provider_id = flow.provider.id.clone();
     let outcome = match callback {
         None => FlowState::Cancelled,
-        Some(None) => FlowState::failed(UserError::new(
-            ErrorCode::Network,
-            format!(
-                "The sign-in with {} was not finished in the browser in time. Start again when you are ready.",
-                flow.provider.name
-            ),
-        )),
+        Some(None) => FlowState::failed(Error::SignInTimedOut {
+            provider: flow.provider.name.clone(),
+        }),
         Some(Some(callback)) => {
             sign_ins.publish_flow(&flow.id, &provider_id, FlowState::Finishing);
             match finish(&sign_ins, &flow, callback).await {
@@ -156,13 +150,11 @@ async fn run(sign_ins: Arc<SignIns>, flow: Flow, waiter: Waiter, cancelled: ones
     sign_ins.publish_flow(&flow.id, &provider_id, outcome);
 }
 
-async fn finish(sign_ins: &SignIns, flow: &Flow, callback: AuthorizationCallback) -> Result<Connection, UserError> {
+async fn finish(sign_ins: &SignIns, flow: &Flow, callback: AuthorizationCallback) -> Result<Connection, Error> {
     let name = &flow.provider.name;
-    let code = flow.request.accept(callback).map_err(|error| {
-        UserError::new(
-            ErrorCode::ProviderRejected,
-            format!("Connecting {name} did not work: {error}."),
-        )
+    let code = flow.request.accept(callback).map_err(|error| Error::CallbackRefused {
+        provider: name.clone(),
+        error,
     })?;
     let oauth = oauth_config(&flow.provider)?;
     let client = TokenClient {
@@ -193,13 +185,11 @@ async fn finish(sign_ins: &SignIns, flow: &Flow, callback: AuthorizationCallback
 
 /// OpenID Connect providers are named by the checked id_token, keyed by (iss, sub); others by
 /// the catalogue's identity request.
-async fn identify_account(sign_ins: &SignIns, flow: &Flow, tokens: &TokenSet) -> Result<AccountIdentity, UserError> {
+async fn identify_account(sign_ins: &SignIns, flow: &Flow, tokens: &TokenSet) -> Result<AccountIdentity, Error> {
     let name = &flow.provider.name;
-    let failed = |detail: String| {
-        UserError::new(
-            ErrorCode::ProviderRejected,
-            format!("{name} signed you in, but the account could not be confirmed: {detail}."),
-        )
+    let failed = |detail: String| Error::AccountNotConfirmed {
+        provider: name.clone(),
+        detail,
     };
     if let (Some(metadata), Some(nonce)) = (&flow.metadata, flow.request.nonce()) {
         let id_token = tokens
@@ -240,32 +230,25 @@ async fn identify_account(sign_ins: &SignIns, flow: &Flow, tokens: &TokenSet) ->
 }
 
 /// Unreachable is worth a retry; a configuration naming another issuer (D10) is not.
-fn discovery_error(name: &str, error: DiscoveryError) -> UserError {
+fn discovery_error(name: &str, error: DiscoveryError) -> Error {
+    let provider = name.to_owned();
     match error {
-        DiscoveryError::Http(HttpError::Network { .. }) => UserError::new(
-            ErrorCode::Network,
-            format!("{name}'s sign-in service could not be reached: {error}."),
-        ),
-        other => UserError::new(
-            ErrorCode::ProviderRejected,
-            format!("{name}'s sign-in service is not usable: {other}."),
-        ),
+        DiscoveryError::Http(HttpError::Network { .. }) => Error::DiscoveryUnreachable { provider, error },
+        other => Error::DiscoveryRefused { provider, error: other },
     }
 }
 
-/// A failed code exchange in plain words, with the code that says what to offer: a rejected
-/// client is a Settings problem (SECURITY.md B7), never a reason to sign in again.
-fn token_error(name: &str, error: TokenError) -> UserError {
-    let code = match &error {
-        TokenError::InvalidClient { .. } => ErrorCode::NotConfigured,
-        TokenError::Http(HttpError::Network { .. }) | TokenError::Unavailable { .. } => ErrorCode::Network,
-        _ => ErrorCode::ProviderRejected,
-    };
-    UserError::new(code, format!("Connecting {name} did not work: {error}."))
+/// A failed code exchange; its code says what to offer: a rejected client is a Settings
+/// problem (SECURITY.md B7), never a reason to sign in again.
+fn token_error(name: &str, error: TokenError) -> Error {
+    Error::CodeExchange {
+        provider: name.to_owned(),
+        error,
+    }
 }
 
 /// For providers whose tokens reach several sites (Atlassian), the sites and the one in use.
-async fn sites_config(flow: &Flow, tokens: &TokenSet) -> Result<serde_json::Value, UserError> {
+async fn sites_config(flow: &Flow, tokens: &TokenSet) -> Result<serde_json::Value, Error> {
     let Some(sites_url) = flow
         .provider
         .identity
@@ -277,17 +260,10 @@ async fn sites_config(flow: &Flow, tokens: &TokenSet) -> Result<serde_json::Valu
     let name = &flow.provider.name;
     let sites = list_sites(&flow.provider, sites_url, &tokens.access_token)
         .await
-        .map_err(|error| {
-            UserError::new(
-                ErrorCode::ProviderRejected,
-                format!("{name} signed you in, but its sites could not be listed: {error}."),
-            )
+        .map_err(|error| Error::SitesNotListed {
+            provider: name.clone(),
+            error,
         })?;
-    let first = sites.first().ok_or_else(|| {
-        UserError::new(
-            ErrorCode::ProviderRejected,
-            format!("Your {name} account has no site this app was allowed to reach. Grant access to a site and connect again."),
-        )
-    })?;
+    let first = sites.first().ok_or_else(|| Error::NoSite { provider: name.clone() })?;
     Ok(serde_json::json!({ "site": first.id, "sites": sites }))
 }

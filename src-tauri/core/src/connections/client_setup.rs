@@ -5,10 +5,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::error::ConnectionError as Error;
 use crate::catalog::{ClientSecret, OAuthConfig, OverrideCredentials, Provider, RedirectKind};
 use crate::db::provider_settings::{self, ProviderSettings};
 use crate::db::Database;
-use crate::error::{ErrorCode, UserError};
 use crate::vault::{MasterKey, SecretStore, Sensitive};
 
 /// The vault owner of a provider's client secret.
@@ -79,12 +79,9 @@ pub struct OAuthClient {
     pub redirect: RedirectKind,
 }
 
-pub fn oauth_config(provider: &Provider) -> Result<&OAuthConfig, UserError> {
-    provider.oauth.as_ref().ok_or_else(|| {
-        UserError::new(
-            ErrorCode::InvalidInput,
-            format!("{} is connected with a key or token, not by signing in.", provider.name),
-        )
+pub fn oauth_config(provider: &Provider) -> Result<&OAuthConfig, Error> {
+    provider.oauth.as_ref().ok_or_else(|| Error::PastedKeyProvider {
+        provider: provider.name.clone(),
     })
 }
 
@@ -93,7 +90,7 @@ pub fn client_id(
     db: &Database,
     provider: &Provider,
     overrides: Option<&OverrideCredentials>,
-) -> Result<Option<(String, ClientIdSource)>, UserError> {
+) -> Result<Option<(String, ClientIdSource)>, Error> {
     let saved = provider_settings::get(db.conn(), &provider.id)?;
     Ok(match (saved.client_id, overrides.and_then(|o| o.client_id.clone())) {
         (Some(id), _) if !id.is_empty() => Some((id, ClientIdSource::Settings)),
@@ -111,25 +108,16 @@ pub fn resolve_client(
     overrides: Option<&OverrideCredentials>,
     requested: Option<RedirectKind>,
     needs_secret: bool,
-) -> Result<OAuthClient, UserError> {
+) -> Result<OAuthClient, Error> {
     let oauth = oauth_config(provider)?;
-    let not_configured = |what: &str| {
-        UserError::new(
-            ErrorCode::NotConfigured,
-            format!(
-                "{} needs {what} before you can connect. Create an OAuth app at {} and enter it in Settings › Provider apps.",
-                provider.name, oauth.setup_url
-            ),
-        )
+    let not_configured = |what: &'static str| Error::NotConfigured {
+        provider: provider.name.clone(),
+        what,
+        setup_url: oauth.setup_url.clone(),
     };
     let (client_id, _) = client_id(db, provider, overrides)?.ok_or_else(|| not_configured("a client ID"))?;
     let stored = SecretStore::new(db, key).get(&client_secret_owner(&provider.id), "", CLIENT_SECRET);
-    let stored = stored.map_err(|error| {
-        UserError::new(
-            ErrorCode::NotConfigured,
-            format!("{error}: enter the client secret in Settings again."),
-        )
-    })?;
+    let stored = stored.map_err(Error::ClientSecretUnreadable)?;
     // A secret saved in Settings first, else the overrides file's (which may go with either ID).
     let client_secret = stored.or_else(|| {
         overrides
@@ -155,7 +143,7 @@ pub fn setup_view(
     db: &Database,
     provider: &Provider,
     overrides: Option<&OverrideCredentials>,
-) -> Result<ProviderSetup, UserError> {
+) -> Result<ProviderSetup, Error> {
     let oauth = oauth_config(provider)?;
     let found = client_id(db, provider, overrides)?;
     let saved = provider_settings::get(db.conn(), &provider.id)?;
@@ -208,17 +196,16 @@ pub fn save_setup(
     provider: &Provider,
     update: &ProviderSetupUpdate,
     now: i64,
-) -> Result<(), UserError> {
+) -> Result<(), Error> {
     let oauth = oauth_config(provider)?;
     let client_id = update.client_id.trim();
     if client_id.len() > 512 || client_id.chars().any(char::is_control) {
-        return Err(UserError::new(ErrorCode::InvalidInput, "That client ID is not valid."));
+        return Err(Error::InvalidClientId);
     }
     if !oauth.redirect.contains(&update.redirect) {
-        return Err(UserError::new(
-            ErrorCode::InvalidInput,
-            format!("{} does not support that redirect.", provider.name),
-        ));
+        return Err(Error::UnsupportedRedirect {
+            provider: provider.name.clone(),
+        });
     }
     let settings = ProviderSettings {
         client_id: (!client_id.is_empty()).then(|| client_id.to_owned()),
@@ -232,12 +219,7 @@ pub fn save_setup(
             Ok(())
         }
         Some(secret) => {
-            let key = key.ok_or_else(|| {
-                UserError::new(
-                    ErrorCode::KeyringUnavailable,
-                    "The client secret can only be saved encrypted, and the keyring is not available.",
-                )
-            })?;
+            let key = key.ok_or(Error::KeyNeededForSecret)?;
             SecretStore::new(db, key)
                 .put(
                     &client_secret_owner(&provider.id),
@@ -246,7 +228,7 @@ pub fn save_setup(
                     &Sensitive::new(secret.to_owned()),
                     now,
                 )
-                .map_err(|error| UserError::new(ErrorCode::Storage, error.to_string()))
+                .map_err(Error::Vault)
         }
     }
 }

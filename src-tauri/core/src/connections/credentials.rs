@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 
-use super::identity::{identify, IdentityError};
+use super::error::ConnectionError as Error;
+use super::identity::identify;
 use super::saving::NewConnection;
 use super::sign_ins::SignIns;
 use super::{Connection, CredentialsRequest};
 use crate::catalog::{AuthKind, Provider};
-use crate::error::{ErrorCode, UserError};
 use crate::sensitive::Sensitive;
 
 /// Longest value accepted in a credential field.
@@ -21,25 +21,22 @@ const MAX_FIELD_CHARS: usize = 4096;
 pub(super) async fn connect_with_credentials(
     sign_ins: &SignIns,
     request: &CredentialsRequest,
-) -> Result<Connection, UserError> {
+) -> Result<Connection, Error> {
     let provider = sign_ins.context().provider(&request.provider)?.clone();
     let auth_kind = pasted_kind(&provider)?;
     let products = super::chosen_products(&provider, &request.products)?;
     let (public, secret) = split_fields(&provider, &request.values)?;
     sign_ins.keys().key()?; // before asking the provider: a token that cannot be saved is not checked
-    let identity_request = provider.identity.as_ref().ok_or_else(|| {
-        UserError::new(
-            ErrorCode::Internal,
-            format!("{} has no way to verify a key in this build.", provider.name),
-        )
+    let identity_request = provider.identity.as_ref().ok_or_else(|| Error::NoVerification {
+        provider: provider.name.clone(),
     })?;
-    let token = secret
-        .first()
-        .map(|(_, value)| value)
-        .ok_or_else(|| UserError::new(ErrorCode::Internal, "The form has no secret field."))?;
+    let token = secret.first().map(|(_, value)| value).ok_or(Error::NoSecretField)?;
     let identity = identify(&provider, identity_request, token, &public)
         .await
-        .map_err(|error| verification_error(&provider, error))?;
+        .map_err(|error| Error::NotVerified {
+            provider: provider.name.clone(),
+            error,
+        })?;
     sign_ins.store().save(&NewConnection {
         provider: &provider.id,
         products: &products,
@@ -68,57 +65,52 @@ pub fn credential_warnings(provider: &Provider, values: &BTreeMap<String, String
     warnings
 }
 
-fn pasted_kind(provider: &Provider) -> Result<AuthKind, UserError> {
+fn pasted_kind(provider: &Provider) -> Result<AuthKind, Error> {
     [AuthKind::ApiKey, AuthKind::BotToken]
         .into_iter()
         .find(|kind| provider.auth.contains(kind))
-        .ok_or_else(|| {
-            UserError::new(
-                ErrorCode::InvalidInput,
-                format!("{} is connected by signing in, not with a pasted key.", provider.name),
-            )
+        .ok_or_else(|| Error::SignInProvider {
+            provider: provider.name.clone(),
         })
 }
 
 type Fields = (BTreeMap<String, String>, Vec<(String, Sensitive<String>)>);
 
 /// Every catalogue field present and sane, nothing else; public values apart from secrets.
-fn split_fields(provider: &Provider, values: &BTreeMap<String, String>) -> Result<Fields, UserError> {
-    let invalid = |message: String| UserError::new(ErrorCode::InvalidInput, message);
+fn split_fields(provider: &Provider, values: &BTreeMap<String, String>) -> Result<Fields, Error> {
     if let Some(unknown) = values
         .keys()
         .find(|name| !provider.credentials.iter().any(|field| &field.id == *name))
     {
-        return Err(invalid(format!("{} has no field called “{unknown}”.", provider.name)));
+        return Err(Error::UnknownField {
+            provider: provider.name.clone(),
+            field: unknown.clone(),
+        });
     }
     let (mut public, mut secret) = (BTreeMap::new(), Vec::new());
     for field in &provider.credentials {
         let value = values.get(&field.id).map(|value| value.trim()).unwrap_or_default();
         if value.is_empty() {
-            return Err(invalid(format!("Enter the {}.", field.label)));
+            return Err(Error::MissingField {
+                label: field.label.clone(),
+            });
         }
+        let invalid = || Error::InvalidField {
+            label: field.label.clone(),
+        };
         if value.chars().count() > MAX_FIELD_CHARS || value.chars().any(char::is_control) {
-            return Err(invalid(format!("The {} is not valid.", field.label)));
+            return Err(invalid());
         }
         if field.secret {
             secret.push((field.id.clone(), Sensitive::new(value.to_owned())));
         } else {
             if value.contains(['{', '}']) {
-                return Err(invalid(format!("The {} is not valid.", field.label)));
+                return Err(invalid());
             }
             public.insert(field.id.clone(), value.to_owned());
         }
     }
     Ok((public, secret))
-}
-
-fn verification_error(provider: &Provider, error: IdentityError) -> UserError {
-    let code = match &error {
-        IdentityError::Http(crate::oauth::http::HttpError::Network { .. }) => ErrorCode::Network,
-        IdentityError::Http(_) => ErrorCode::InvalidInput,
-        _ => ErrorCode::ProviderRejected,
-    };
-    UserError::new(code, format!("{} could not be connected: {error}.", provider.name))
 }
 
 /// The `role` claim of a JWT-shaped key, read without verifying (only to warn).
@@ -135,6 +127,7 @@ fn jwt_role(key: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
+    use crate::error::ErrorCode;
 
     fn jwt(role: &str) -> String {
         let encode = |json: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
@@ -188,11 +181,11 @@ mod tests {
             let Err(error) = split_fields(supabase, &given) else {
                 panic!("fields naming `{named}` wrongly must be refused");
             };
-            assert_eq!(error.code, ErrorCode::InvalidInput);
+            assert_eq!(error.code(), ErrorCode::InvalidInput);
             assert!(
-                error.message.contains(named),
+                error.to_string().contains(named),
                 "the message names `{named}`: {}",
-                error.message
+                error
             );
         }
         let (public, secret) = split_fields(

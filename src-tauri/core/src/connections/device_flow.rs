@@ -8,24 +8,24 @@ use std::sync::Arc;
 use tokio::sync::{oneshot, watch};
 
 use super::client_setup::oauth_config;
+use super::error::ConnectionError as Error;
 use super::identity::identify;
 use super::saving::SignedIn;
 use super::sign_ins::SignIns;
 use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider};
-use crate::error::{ErrorCode, UserError};
 use crate::oauth::device::{self, DeviceAuthorization, DeviceError};
 use crate::oauth::token::{TokenClient, TokenSet};
 
-pub(super) async fn start(sign_ins: &Arc<SignIns>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
+pub(super) async fn start(sign_ins: &Arc<SignIns>, request: &ConnectRequest) -> Result<FlowUpdate, Error> {
     let provider = sign_ins.context().provider(&request.provider)?.clone();
     let oauth = oauth_config(&provider)?.clone();
-    let device_url = oauth.device_authorization_url.clone().ok_or_else(|| {
-        UserError::new(
-            ErrorCode::InvalidInput,
-            format!("{} does not offer sign-in with a code.", provider.name),
-        )
-    })?;
+    let device_url = oauth
+        .device_authorization_url
+        .clone()
+        .ok_or_else(|| Error::NoDeviceCode {
+            provider: provider.name.clone(),
+        })?;
     let super::Asking {
         products,
         scopes,
@@ -115,21 +115,18 @@ async fn run(sign_ins: Arc<SignIns>, flow: DeviceFlow, cancelled: oneshot::Recei
     sign_ins.publish_flow(&flow.id, &flow.provider.id, outcome);
 }
 
-async fn finish(sign_ins: &SignIns, flow: &DeviceFlow, tokens: &TokenSet) -> Result<Connection, UserError> {
+async fn finish(sign_ins: &SignIns, flow: &DeviceFlow, tokens: &TokenSet) -> Result<Connection, Error> {
     let name = &flow.provider.name;
-    let request = flow.provider.identity.as_ref().ok_or_else(|| {
-        UserError::new(
-            ErrorCode::Internal,
-            format!("{name} has no identity request in the catalogue."),
-        )
-    })?;
+    let request = flow
+        .provider
+        .identity
+        .as_ref()
+        .ok_or_else(|| Error::NoIdentityRequest { provider: name.clone() })?;
     let identity = identify(&flow.provider, request, &tokens.access_token, &Default::default())
         .await
-        .map_err(|error| {
-            UserError::new(
-                ErrorCode::ProviderRejected,
-                format!("{name} signed you in, but the account could not be confirmed: {error}."),
-            )
+        .map_err(|error| Error::AccountNotConfirmed {
+            provider: name.clone(),
+            detail: error.to_string(),
         })?;
     super::check_same_account(flow.reauthorize.as_ref(), &identity, &flow.provider)?;
     sign_ins.store().save_signed_in(
@@ -145,15 +142,9 @@ async fn finish(sign_ins: &SignIns, flow: &DeviceFlow, tokens: &TokenSet) -> Res
     )
 }
 
-fn device_error(provider: &Provider, error: DeviceError) -> UserError {
-    let code = match &error {
-        DeviceError::Token(crate::oauth::token::TokenError::Http(crate::oauth::http::HttpError::Network {
-            ..
-        })) => ErrorCode::Network,
-        _ => ErrorCode::ProviderRejected,
-    };
-    UserError::new(
-        code,
-        format!("Connecting {} with a code did not work: {error}.", provider.name),
-    )
+fn device_error(provider: &Provider, error: DeviceError) -> Error {
+    Error::DeviceCode {
+        provider: provider.name.clone(),
+        error,
+    }
 }

@@ -8,6 +8,7 @@ mod browser_flow;
 pub mod client_setup;
 mod credentials;
 mod device_flow;
+pub mod error;
 pub mod events;
 pub mod identity;
 mod in_flight;
@@ -26,6 +27,7 @@ pub use crate::db::audit::AuditEntry;
 pub use crate::db::revocations::PendingRevocation;
 pub use client_setup::{ClientIdSource, ProductScopes, ProviderSetup, ProviderSetupUpdate};
 pub use credentials::credential_warnings;
+pub use error::ConnectionError;
 pub use events::{ConnectionEvent, Notifier};
 pub use in_flight::RenewalsInFlight;
 pub use model::{
@@ -42,20 +44,20 @@ pub use sign_ins::{BrowserOpener, SignInSettings, SignIns};
 pub use store::{connection_context, connection_owner, ConnectionStore};
 
 use crate::catalog::Provider;
-use crate::error::{ErrorCode, UserError};
+use error::ConnectionError as Error;
 
 /// The products asked for, checked against the provider; none means all of them.
-fn chosen_products(provider: &Provider, asked: &[String]) -> Result<Vec<String>, UserError> {
+fn chosen_products(provider: &Provider, asked: &[String]) -> Result<Vec<String>, Error> {
     if asked.is_empty() {
         return Ok(provider.products.iter().map(|product| product.id.clone()).collect());
     }
     let mut chosen = Vec::new();
     for id in asked {
         if !provider.products.iter().any(|product| &product.id == id) {
-            return Err(UserError::new(
-                ErrorCode::InvalidInput,
-                format!("{} has no product called “{id}”.", provider.name),
-            ));
+            return Err(Error::UnknownProduct {
+                provider: provider.name.clone(),
+                product: id.clone(),
+            });
         }
         if !chosen.contains(id) {
             chosen.push(id.clone());
@@ -90,15 +92,14 @@ struct Asking {
     reauthorize: Option<Connection>,
 }
 
-fn asking(store: &ConnectionStore, provider: &Provider, request: &ConnectRequest) -> Result<Asking, UserError> {
+fn asking(store: &ConnectionStore, provider: &Provider, request: &ConnectRequest) -> Result<Asking, Error> {
     let reauthorize = match request.connection {
         Some(id) => {
             let existing = store.get(id)?;
             if existing.provider != provider.id {
-                return Err(UserError::new(
-                    ErrorCode::InvalidInput,
-                    format!("That connection is not a {} account.", provider.name),
-                ));
+                return Err(Error::NotThisProvider {
+                    provider: provider.name.clone(),
+                });
             }
             Some(existing)
         }
@@ -125,15 +126,13 @@ fn check_same_account(
     reauthorize: Option<&Connection>,
     identity: &identity::AccountIdentity,
     provider: &Provider,
-) -> Result<(), UserError> {
+) -> Result<(), Error> {
     match reauthorize {
-        Some(existing) if existing.account_id != identity.id => Err(UserError::new(
-            ErrorCode::ProviderRejected,
-            format!(
-                "You signed in to {} as {}, but this connection is {}. Sign in as {} to renew it, or connect {} as another account.",
-                provider.name, identity.label, existing.account_label, existing.account_label, identity.label
-            ),
-        )),
+        Some(existing) if existing.account_id != identity.id => Err(Error::WrongAccount {
+            provider: provider.name.clone(),
+            signed_in_as: identity.label.clone(),
+            connected_as: existing.account_label.clone(),
+        }),
         _ => Ok(()),
     }
 }

@@ -213,7 +213,9 @@ pub enum FlowState {
 }
 
 impl FlowState {
-    pub fn failed(error: UserError) -> Self {
+    /// A sign-in that ended in `error`, as the window shows it (the boundary of a flow's events).
+    pub fn failed(error: impl Into<UserError>) -> Self {
+        let error: UserError = error.into();
         Self::Failed {
             code: error.code,
             message: error.message,

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::renewal::{retry_time, TokenRenewal};
 use super::revocation::{attempt_detail, revocation_owner, Attempt, Revocations, Target};
@@ -20,7 +21,6 @@ use super::Connection;
 use crate::clock::format_utc;
 use crate::context::CoreContext;
 use crate::db::{self, audit::AuditEntry, revocations::NewRevocation};
-use crate::error::{ErrorCode, UserError};
 use crate::paths::{create_private_dir, create_private_file};
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
 
@@ -102,7 +102,7 @@ impl ConnectionOperations {
     }
 
     /// Turns a connection on or off; off keeps its tokens but nothing may use them.
-    pub fn set_enabled(&self, id: i64, enabled: bool) -> Result<Connection, UserError> {
+    pub fn set_enabled(&self, id: i64, enabled: bool) -> Result<Connection, Error> {
         let connection = self.store.get(id)?;
         if !db::connections::set_enabled(self.context.db().conn(), id, enabled)? {
             return Err(gone());
@@ -114,7 +114,7 @@ impl ConnectionOperations {
     }
 
     /// Names a connection ("work Gmail"); `None` or blank shows the account alone.
-    pub fn rename(&self, id: i64, label: Option<String>) -> Result<Connection, UserError> {
+    pub fn rename(&self, id: i64, label: Option<String>) -> Result<Connection, Error> {
         let label = clean_label(label.as_deref())?;
         let connection = self.store.get(id)?;
         if !db::connections::set_label(self.context.db().conn(), id, label.as_deref())? {
@@ -133,7 +133,7 @@ impl ConnectionOperations {
     /// revocation that failed for a reason that may pass is kept, sealed, and retried later
     /// (`Revocations::retry_due`). A locked keyring refuses the deletion (`KeyringUnavailable`).
     #[tracing::instrument(skip_all, fields(id), err(level = "warn"))]
-    pub async fn delete_connection(&self, id: i64) -> Result<DeleteOutcome, UserError> {
+    pub async fn delete_connection(&self, id: i64) -> Result<DeleteOutcome, Error> {
         let _no_renewal_meanwhile = self.renewal.hold(id).await;
         let connection = self.store.get(id)?;
         let (revocation, owed) = match self.revocations.target(&connection)? {
@@ -188,15 +188,10 @@ impl ConnectionOperations {
 
     /// The row, its secrets and (if owed) the revocation to retry with its sealed token: all
     /// in one transaction, so no secret outlives its connection unaccounted for.
-    fn delete_locally(&self, connection: &Connection, owed: Option<&Owed>) -> Result<(), UserError> {
+    fn delete_locally(&self, connection: &Connection, owed: Option<&Owed>) -> Result<(), Error> {
         let key = owed.map(|_| self.keys.key()).transpose()?;
         let now = self.context.now();
-        let storage = |error: &dyn std::fmt::Display| {
-            UserError::new(
-                ErrorCode::Storage,
-                format!("The connection could not be deleted: {error}. Nothing was removed; check free disk space and try again."),
-            )
-        };
+        let storage = |error: &dyn std::fmt::Display| Error::NotDeleted(error.to_string());
         let db = self.context.db();
         let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
         db::secrets::delete_owner(&transaction, &connection_owner(connection.id)).map_err(|e| storage(&e))?;
@@ -220,21 +215,19 @@ impl ConnectionOperations {
     }
 
     /// The audit log, oldest first: one connection's entries, or all of them.
-    pub fn audit_entries(&self, connection: Option<i64>) -> Result<Vec<AuditEntry>, UserError> {
+    pub fn audit_entries(&self, connection: Option<i64>) -> Result<Vec<AuditEntry>, Error> {
         Ok(db::audit::list(self.context.db().conn(), connection)?)
     }
 
     /// Writes the audit log (one connection's, or all) as JSON Lines to a new owner-only file
     /// `audit-<UTC time>.jsonl` in the exports folder (created owner-only if missing); returns
     /// its path.
-    pub fn export_audit(&self, connection: Option<i64>) -> Result<PathBuf, UserError> {
+    pub fn export_audit(&self, connection: Option<i64>) -> Result<PathBuf, Error> {
         let dir = self.exports_dir.as_path();
         let text = audit_json_lines(&self.audit_entries(connection)?)?;
-        let failed = |error: std::io::Error| {
-            UserError::new(
-                ErrorCode::Storage,
-                format!("The audit log could not be exported to {}: {error}.", dir.display()),
-            )
+        let failed = |error: std::io::Error| Error::ExportFailed {
+            dir: dir.to_path_buf(),
+            error,
         };
         create_private_dir(dir).map_err(failed)?;
         let stamp = format_utc(self.context.now());
@@ -261,15 +254,10 @@ impl ConnectionOperations {
 }
 
 /// One JSON object per line, each ending in a newline (JSON Lines).
-pub fn audit_json_lines(entries: &[AuditEntry]) -> Result<String, UserError> {
+pub fn audit_json_lines(entries: &[AuditEntry]) -> Result<String, Error> {
     let mut text = String::new();
     for entry in entries {
-        let line = serde_json::to_string(entry).map_err(|error| {
-            UserError::new(
-                ErrorCode::Internal,
-                format!("An audit entry could not be encoded: {error}."),
-            )
-        })?;
+        let line = serde_json::to_string(entry).map_err(Error::AuditNotEncoded)?;
         text.push_str(&line);
         text.push('\n');
     }
@@ -277,28 +265,23 @@ pub fn audit_json_lines(entries: &[AuditEntry]) -> Result<String, UserError> {
 }
 
 /// Trimmed, at most `MAX_LABEL_CHARS`, no control characters; empty means none.
-fn clean_label(label: Option<&str>) -> Result<Option<String>, UserError> {
+fn clean_label(label: Option<&str>) -> Result<Option<String>, Error> {
     let label = label.map(str::trim).filter(|label| !label.is_empty());
     match label {
-        Some(label) if label.chars().count() > MAX_LABEL_CHARS => Err(UserError::new(
-            ErrorCode::InvalidInput,
-            format!("A name can be at most {MAX_LABEL_CHARS} characters."),
-        )),
-        Some(label) if label.chars().any(char::is_control) => Err(UserError::new(
-            ErrorCode::InvalidInput,
-            "A name cannot contain line breaks or other control characters.",
-        )),
+        Some(label) if label.chars().count() > MAX_LABEL_CHARS => Err(Error::LabelTooLong),
+        Some(label) if label.chars().any(char::is_control) => Err(Error::LabelControlCharacters),
         other => Ok(other.map(str::to_owned)),
     }
 }
 
-fn gone() -> UserError {
-    UserError::new(ErrorCode::NotFound, "That connection no longer exists.")
+fn gone() -> Error {
+    Error::ConnectionGone
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn labels_are_trimmed_bounded_and_free_of_control_characters() {
@@ -314,7 +297,7 @@ mod tests {
         );
         for bad in ["x".repeat(MAX_LABEL_CHARS + 1), "a\tb".into(), "a\u{1b}[31m".into()] {
             let error = clean_label(Some(&bad)).expect_err("refused");
-            assert_eq!(error.code, ErrorCode::InvalidInput, "{bad:?} is refused as input");
+            assert_eq!(error.code(), ErrorCode::InvalidInput, "{bad:?} is refused as input");
         }
     }
 

@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::client_setup::{client_id, resolve_client, save_setup, setup_view, OAuthClient};
+use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::{Connection, Integration, ProviderSetup, ProviderSetupUpdate};
 use crate::catalog::{OverrideCredentials, Provider, RedirectKind};
 use crate::context::CoreContext;
-use crate::error::UserError;
 use crate::vault::KeyHolder;
 
 pub struct ProviderApps {
@@ -44,7 +44,7 @@ impl ProviderApps {
         provider: &Provider,
         redirect: Option<RedirectKind>,
         needs_secret: bool,
-    ) -> Result<OAuthClient, UserError> {
+    ) -> Result<OAuthClient, Error> {
         let key = self.keys.key()?;
         let db = self.context.db();
         resolve_client(
@@ -58,14 +58,14 @@ impl ProviderApps {
     }
 
     /// Settings' view of a provider's OAuth client.
-    pub fn provider_setup(&self, provider: &str) -> Result<ProviderSetup, UserError> {
+    pub fn provider_setup(&self, provider: &str) -> Result<ProviderSetup, Error> {
         let provider = self.context.provider(provider)?;
         let db = self.context.db();
         setup_view(&db, provider, self.override_credentials.get(&provider.id))
     }
 
     /// Saves a provider's client from Settings (the secret sealed with the master key).
-    pub fn save_provider_setup(&self, update: &ProviderSetupUpdate) -> Result<ProviderSetup, UserError> {
+    pub fn save_provider_setup(&self, update: &ProviderSetupUpdate) -> Result<ProviderSetup, Error> {
         let provider = self.context.provider(&update.provider)?;
         let key = match update.client_secret.as_deref().map(str::trim) {
             Some(secret) if !secret.is_empty() => Some(self.keys.key()?),
@@ -78,7 +78,7 @@ impl ProviderApps {
 
     /// Each provider of the catalogue with its connections and whether it can connect now
     /// (pasted keys always can; a sign-in needs a client ID).
-    pub fn integrations(&self, connections: &[Connection]) -> Result<Vec<Integration>, UserError> {
+    pub fn integrations(&self, connections: &[Connection]) -> Result<Vec<Integration>, Error> {
         let db = self.context.db();
         self.context
             .catalog()

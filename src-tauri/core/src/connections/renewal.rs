@@ -10,9 +10,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use rusqlite::TransactionBehavior;
 use tokio::sync::OwnedMutexGuard;
 
+use super::client_setup::oauth_config;
+use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::in_flight::RenewalsInFlight;
 use super::provider_apps::ProviderApps;
@@ -24,7 +25,7 @@ use crate::backoff::{random_fraction, Backoff, Jitter};
 use crate::catalog::AuthKind;
 use crate::context::CoreContext;
 use crate::db::connections::{self, Refreshed};
-use crate::error::{ErrorCode, UserError};
+use crate::error::UserError;
 use crate::oauth::retry::RequestPolicy;
 use crate::oauth::token::{refresh_with, TokenClient, TokenError, TokenSet};
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
@@ -36,6 +37,13 @@ const RETRY_BACKOFF: Backoff = Backoff {
     cap: Duration::from_secs(30 * 60),
 };
 const RETRY_CAP_SECONDS: i64 = 30 * 60;
+
+/// Why a renewal request brought no tokens: a problem here (the keyring, the catalogue), or
+/// the provider's answer, which is recorded against the connection.
+enum Failed {
+    Here(Error),
+    AtProvider(TokenError),
+}
 
 pub struct TokenRenewal {
     context: CoreContext,
@@ -84,7 +92,7 @@ impl TokenRenewal {
 
     /// An access token that works now, renewed first if due. Disabled connections and those
     /// needing re-authorization are refused.
-    pub async fn access_token(&self, id: i64) -> Result<Sensitive<String>, UserError> {
+    pub async fn access_token(&self, id: i64) -> Result<Sensitive<String>, Error> {
         let connection = self.store.usable(id)?;
         self.note_use(&connection);
         if !refresh_due(&connection, self.context.now()) {
@@ -95,24 +103,24 @@ impl TokenRenewal {
 
     /// Renews if still due, for the scheduler: unlike `access_token`, this is not a use of the
     /// account (its "last used" stays).
-    pub async fn renew_if_due(&self, id: i64) -> Result<(), UserError> {
+    pub async fn renew_if_due(&self, id: i64) -> Result<(), Error> {
         self.renew(id, Renewal::IfDue).await.map(drop)
     }
 
     /// Renews now (the "Refresh now" operation) and returns the connection as it stands.
-    pub async fn refresh_now(&self, id: i64) -> Result<Connection, UserError> {
+    pub async fn refresh_now(&self, id: i64) -> Result<Connection, Error> {
         self.renew(id, Renewal::Always).await?;
         self.store.get(id)
     }
 
     /// An API call answered 401 with the token of `version`: renew once; if that token was
     /// already replaced, use the replacement. A second 401 after this means re-authorization.
-    pub async fn after_unauthorized(&self, id: i64, version: i64) -> Result<Sensitive<String>, UserError> {
+    pub async fn after_unauthorized(&self, id: i64, version: i64) -> Result<Sensitive<String>, Error> {
         self.renew(id, Renewal::Refused { version }).await
     }
 
     /// Marks the connection as needing re-authorization after its renewed token was refused.
-    pub fn refused_after_renewal(&self, id: i64) -> Result<(), UserError> {
+    pub fn refused_after_renewal(&self, id: i64) -> Result<(), Error> {
         let connection = self.store.get(id)?;
         let reason = format!(
             "{} refused the renewed access; connect the account again.",
@@ -148,7 +156,7 @@ impl TokenRenewal {
         locks.entry(id).or_default().clone()
     }
 
-    async fn renew(&self, id: i64, mode: Renewal) -> Result<Sensitive<String>, UserError> {
+    async fn renew(&self, id: i64, mode: Renewal) -> Result<Sensitive<String>, Error> {
         let lock = self.lock_of(id);
         let _flight = lock.lock().await;
         let connection = self.store.usable(id)?; // re-read: another caller may have renewed it
@@ -176,7 +184,8 @@ impl TokenRenewal {
         crate::failpoints::reached(crate::failpoints::REFRESH_AFTER_TOKEN_RESPONSE);
         let outcome = match answer {
             Ok(tokens) => self.store_refreshed(&connection, &tokens),
-            Err(error) => self.refresh_failed(&connection, error),
+            Err(Failed::AtProvider(error)) => self.refresh_failed(&connection, error),
+            Err(Failed::Here(error)) => Err(error),
         };
         self.notifier.changed();
         outcome
@@ -184,7 +193,7 @@ impl TokenRenewal {
 
     /// A renewal failed and its next try is not due yet (Retry-After or backoff): the current
     /// token while it works, else the last error, and no token request.
-    fn while_backing_off(&self, connection: &Connection) -> Option<Result<Sensitive<String>, UserError>> {
+    fn while_backing_off(&self, connection: &Connection) -> Option<Result<Sensitive<String>, Error>> {
         let now = self.context.now();
         let health = &connection.health;
         let message = health.last_error.as_deref()?;
@@ -194,14 +203,13 @@ impl TokenRenewal {
         if connection.expires_at.is_none_or(|expires| expires > now) {
             return Some(self.store.read_access_token(connection));
         }
-        Some(Err(UserError::new(
-            ErrorCode::Network,
-            format!("{message}. Switchboard will try again."),
-        )))
+        Some(Err(Error::RenewalPending {
+            message: message.to_owned(),
+        }))
     }
 
     /// Tokens that cannot be renewed work until they expire (GitHub OAuth apps, pasted keys).
-    fn without_refresh_token(&self, connection: &Connection) -> Result<Sensitive<String>, UserError> {
+    fn without_refresh_token(&self, connection: &Connection) -> Result<Sensitive<String>, Error> {
         let expired = connection
             .expires_at
             .is_some_and(|expires| expires <= self.context.now());
@@ -213,31 +221,32 @@ impl TokenRenewal {
             connection.provider
         );
         self.store.mark_needs_reauthorization(connection, "refresh", &reason)?;
-        Err(UserError::new(ErrorCode::NeedsAuth, reason))
+        Err(Error::NeedsReauthorization { reason })
     }
 
     async fn request_refresh(
         &self,
         connection: &Connection,
         refresh_token: &Sensitive<String>,
-    ) -> Result<TokenSet, TokenError> {
+    ) -> Result<TokenSet, Failed> {
         let provider = self
             .context
             .provider(&connection.provider)
-            .map_err(|_| TokenError::Malformed {
-                host: connection.provider.clone(),
-            })?;
-        let Some(oauth) = provider.oauth.as_ref() else {
-            return Err(TokenError::Malformed {
-                host: provider.name.clone(),
-            });
-        };
+            .map_err(|error| Failed::Here(error.into()))?;
+        let oauth = oauth_config(provider).map_err(Failed::Here)?;
         let needs_secret = connection.auth_kind == AuthKind::Oauth2;
-        let client = self.apps.oauth_client(provider, None, needs_secret);
-        let client = client.map_err(|error| TokenError::InvalidClient {
-            host: provider.name.clone(),
-            description: error.message,
-        })?;
+        let client = match self.apps.oauth_client(provider, None, needs_secret) {
+            Ok(client) => client,
+            // The keyring, not the client: nothing to record against the provider.
+            Err(error @ Error::Key(_)) => return Err(Failed::Here(error)),
+            // A client this installation cannot use is refused as the provider would refuse it.
+            Err(error) => {
+                return Err(Failed::AtProvider(TokenError::InvalidClient {
+                    host: provider.name.clone(),
+                    description: UserError::from(error).message,
+                }))
+            }
+        };
         let token_client = TokenClient {
             token_url: &oauth.token_url,
             client_id: &client.client_id,
@@ -245,26 +254,18 @@ impl TokenRenewal {
             quirk: oauth.token_quirk,
             auth: oauth.token_auth,
         };
-        refresh_with(&token_client, refresh_token, &self.request_policy).await
+        refresh_with(&token_client, refresh_token, &self.request_policy)
+            .await
+            .map_err(Failed::AtProvider)
     }
 
     /// Commits the new tokens (rotated refresh token first, durably) if nobody wrote since.
-    fn store_refreshed(&self, connection: &Connection, tokens: &TokenSet) -> Result<Sensitive<String>, UserError> {
+    fn store_refreshed(&self, connection: &Connection, tokens: &TokenSet) -> Result<Sensitive<String>, Error> {
         let now = self.context.now();
         let key = self.keys.key()?;
         let db = self.context.db();
-        let conn = db.conn();
-        let storage = |error: &dyn std::fmt::Display| {
-            UserError::new(
-                ErrorCode::Storage,
-                format!("The renewed sign-in could not be saved: {error}."),
-            )
-        };
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(|e| storage(&e))?;
-        let written = (|| -> Result<bool, UserError> {
-            let transaction =
-                rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate).map_err(|e| storage(&e))?;
+        let storage = |error: &dyn std::fmt::Display| Error::RenewalNotSaved(error.to_string());
+        let written = db.write_durably(|transaction| -> Result<bool, Error> {
             let granted: Option<Vec<String>> = tokens.scope.as_deref().map(split_scopes);
             let refreshed = Refreshed {
                 version: connection.health.token_version,
@@ -272,7 +273,7 @@ impl TokenRenewal {
                 scopes: granted.as_deref(),
                 now,
             };
-            if !connections::record_refreshed(&transaction, connection.id, &refreshed)? {
+            if !connections::record_refreshed(transaction, connection.id, &refreshed)? {
                 return Ok(false); // another writer (a re-authorization) got there first
             }
             let store = SecretStore::new(&db, &key);
@@ -288,31 +289,33 @@ impl TokenRenewal {
             store
                 .put(&owner, &context, "access_token", &tokens.access_token, now)
                 .map_err(|e| storage(&e))?;
-            transaction.commit().map_err(|e| storage(&e))?;
             Ok(true)
-        })();
-        let _ = conn.pragma_update(None, "synchronous", "NORMAL");
+        });
         drop(db);
-        if !written? {
+        let written = written.map_err(|error| match error {
+            Error::Database(error) => storage(&error),
+            other => other,
+        })?;
+        if !written {
             return self.store.read_access_token(&self.store.get(connection.id)?);
         }
         self.store.audit(connection, "refresh", "ok", None);
         Ok(Sensitive::new(tokens.access_token.expose().clone()))
     }
 
-    fn refresh_failed(&self, connection: &Connection, error: TokenError) -> Result<Sensitive<String>, UserError> {
+    fn refresh_failed(&self, connection: &Connection, error: TokenError) -> Result<Sensitive<String>, Error> {
         let message = error.to_string();
         match error {
             TokenError::InvalidGrant { .. } => {
                 let reason = format!("{message}.");
                 self.store.mark_needs_reauthorization(connection, "refresh", &reason)?;
-                Err(UserError::new(ErrorCode::NeedsAuth, reason))
+                Err(Error::RenewalRefused { reason })
             }
             TokenError::InvalidClient { .. } => {
                 connections::record_refresh_failure(self.context.db().conn(), connection.id, &message, true, None)?;
                 self.store
                     .audit(connection, "refresh", "client refused", Some(&message));
-                Err(UserError::new(ErrorCode::NotConfigured, format!("{message}.")))
+                Err(Error::ClientRefused(error))
             }
             other => {
                 let retry_after = match &other {
@@ -332,10 +335,7 @@ impl TokenRenewal {
                 if still_valid {
                     self.store.read_access_token(connection)
                 } else {
-                    Err(UserError::new(
-                        ErrorCode::Network,
-                        format!("{message}. Switchboard will try again."),
-                    ))
+                    Err(Error::RenewalPending { message })
                 }
             }
         }

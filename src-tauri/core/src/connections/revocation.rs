@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use rusqlite::Connection as Sqlite;
 
+use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::provider_apps::ProviderApps;
 use super::renewal::retry_time;
@@ -20,7 +21,7 @@ use super::Connection;
 use crate::catalog::{AuthKind, Provider, Revocation, TokenAuth};
 use crate::context::CoreContext;
 use crate::db::{self, audit::NewAuditEntry, revocations::PendingRevocation};
-use crate::error::{ErrorCode, UserError};
+use crate::error::UserError;
 use crate::oauth::http::{host_of, secure_url};
 use crate::oauth::retry::{send_with_retry, RequestPolicy, RetryPolicy};
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
@@ -89,14 +90,14 @@ impl Revocations {
     }
 
     /// Revocations still owed to providers, soonest retry first.
-    pub fn pending(&self) -> Result<Vec<PendingRevocation>, UserError> {
+    pub fn pending(&self) -> Result<Vec<PendingRevocation>, Error> {
         Ok(db::revocations::list(self.context.db().conn())?)
     }
 
     /// Tries again every pending revocation due at `now`; called by the scheduler. A keyring
     /// that cannot give the key leaves them all pending (`KeyringUnavailable`).
     #[tracing::instrument(skip_all, fields(now), err(level = "warn"))]
-    pub async fn retry_due(&self, now: i64) -> Result<RevocationRetries, UserError> {
+    pub async fn retry_due(&self, now: i64) -> Result<RevocationRetries, Error> {
         let due = db::revocations::due(self.context.db().conn(), now)?;
         let mut retries = RevocationRetries::default();
         if due.is_empty() {
@@ -241,7 +242,7 @@ impl Revocations {
     /// What deleting `connection` revokes. Pasted keys and tokens are the person's to revoke
     /// where they made them; a keyring that cannot give the key refuses (`KeyringUnavailable`),
     /// since deleting now would lose the token before it was revoked.
-    pub(super) fn target(&self, connection: &Connection) -> Result<Target, UserError> {
+    pub(super) fn target(&self, connection: &Connection) -> Result<Target, Error> {
         let provider = self.context.catalog().provider(&connection.provider);
         let Some((provider, oauth)) = provider.and_then(|provider| {
             let oauth = provider.oauth.as_ref().filter(|oauth| oauth.revocation_url.is_some())?;
@@ -274,14 +275,11 @@ impl Revocations {
                     })
                 }
                 Ok(None) => {}
-                Err(error) if error.code == ErrorCode::KeyringUnavailable => {
-                    return Err(UserError::new(
-                        ErrorCode::KeyringUnavailable,
-                        format!(
-                            "{} Switchboard needs it to revoke its access at {} before the connection is deleted.",
-                            error.message, provider.name
-                        ),
-                    ))
+                Err(Error::Key(error)) => {
+                    return Err(Error::KeyNeededToRevoke {
+                        key: UserError::from(error).message,
+                        provider: provider.name.clone(),
+                    })
                 }
                 Err(_) => return Ok(cannot_read()),
             }

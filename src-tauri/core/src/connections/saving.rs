@@ -6,9 +6,9 @@
 use crate::catalog::AuthKind;
 use crate::db::connections::{self, ConnectionRecord};
 use crate::db::{secrets, Database};
-use crate::error::{ErrorCode, UserError};
 use crate::vault::{KeyOrigin, MasterKey, SecretStore, Sensitive};
 
+use super::error::ConnectionError as Error;
 use super::identity::AccountIdentity;
 use super::store::{connection_context, connection_owner};
 use super::Connection;
@@ -26,20 +26,8 @@ pub struct NewConnection<'a> {
     pub secrets: Vec<(&'a str, &'a Sensitive<String>)>,
 }
 
-pub fn save_connection(
-    db: &Database,
-    key: &MasterKey,
-    new: &NewConnection<'_>,
-    now: i64,
-) -> Result<Connection, UserError> {
-    let storage = |error: &dyn std::fmt::Display| {
-        UserError::new(
-            ErrorCode::Storage,
-            format!(
-                "The account could not be saved: {error}. Nothing was stored; check free disk space and try again."
-            ),
-        )
-    };
+pub fn save_connection(db: &Database, key: &MasterKey, new: &NewConnection<'_>, now: i64) -> Result<Connection, Error> {
+    let storage = |error: &dyn std::fmt::Display| Error::NotSaved(error.to_string());
     let products = merged_products(db, new)?;
     let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
     let record = ConnectionRecord {
@@ -67,7 +55,7 @@ pub fn save_connection(
 }
 
 /// Connecting an account again for other products keeps the products it had.
-fn merged_products(db: &Database, new: &NewConnection<'_>) -> Result<Vec<String>, UserError> {
+fn merged_products(db: &Database, new: &NewConnection<'_>) -> Result<Vec<String>, Error> {
     let mut products = connections::find_account(db.conn(), new.provider, &new.identity.id)?
         .map(|existing| existing.products)
         .unwrap_or_default();

@@ -222,12 +222,12 @@ async fn run_pass(scheduler: &Scheduler) -> Duration {
             "retried pending revocations"
         ),
         Ok(_) => {}
-        Err(error) => tracing::info!(code = ?error.code, message = %error.message, "could not retry revocations"),
+        Err(error) => tracing::info!(code = ?error.code(), message = %error, "could not retry revocations"),
     }
     let connections = match scheduler.store.list() {
         Ok(connections) => connections,
         Err(error) => {
-            tracing::warn!(code = ?error.code, message = %error.message, "could not list connections to renew");
+            tracing::warn!(code = ?error.code(), message = %error, "could not list connections to renew");
             return MAX_LOOK_AHEAD;
         }
     };
@@ -258,8 +258,8 @@ async fn renew(renewal_service: &TokenRenewal, renewal: &PlannedRenewal) {
         Err(error) => tracing::info!(
             connection = id,
             reason = ?renewal.reason,
-            code = ?error.code,
-            message = %error.message,
+            code = ?error.code(),
+            message = %error,
             "background renewal did not succeed"
         ),
     }

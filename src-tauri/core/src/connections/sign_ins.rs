@@ -10,13 +10,13 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::provider_apps::ProviderApps;
 use super::store::ConnectionStore;
 use super::{browser_flow, credentials, device_flow};
 use super::{ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowState, FlowUpdate};
 use crate::context::CoreContext;
-use crate::error::{ErrorCode, UserError};
 use crate::oauth::jwks::JwksCache;
 use crate::oauth::retry::RequestPolicy;
 use crate::oauth::{random_token, PendingFlows};
@@ -79,7 +79,7 @@ impl SignIns {
     }
 
     /// Starts a sign-in in the browser or by device code; its progress arrives as events.
-    pub async fn start(self: &Arc<Self>, request: &ConnectRequest) -> Result<FlowUpdate, UserError> {
+    pub async fn start(self: &Arc<Self>, request: &ConnectRequest) -> Result<FlowUpdate, Error> {
         match request.method {
             ConnectMethod::Browser => browser_flow::start(self, request).await,
             ConnectMethod::DeviceCode => device_flow::start(self, request).await,
@@ -87,18 +87,14 @@ impl SignIns {
     }
 
     /// Connects with a pasted key or token, verified with the provider before it is saved.
-    pub async fn connect_with_credentials(&self, request: &CredentialsRequest) -> Result<Connection, UserError> {
+    pub async fn connect_with_credentials(&self, request: &CredentialsRequest) -> Result<Connection, Error> {
         let connection = credentials::connect_with_credentials(self, request).await?;
         self.notifier.changed();
         Ok(connection)
     }
 
     /// Cautions about what was typed in a key form, before it is submitted.
-    pub fn credential_warnings(
-        &self,
-        provider: &str,
-        values: &BTreeMap<String, String>,
-    ) -> Result<Vec<String>, UserError> {
+    pub fn credential_warnings(&self, provider: &str, values: &BTreeMap<String, String>) -> Result<Vec<String>, Error> {
         Ok(credentials::credential_warnings(
             self.context.provider(provider)?,
             values,
@@ -111,21 +107,21 @@ impl SignIns {
     }
 
     /// Stops a sign-in in progress; its waiting ends and it reports `Cancelled`.
-    pub fn cancel(&self, flow_id: &str) -> Result<(), UserError> {
+    pub fn cancel(&self, flow_id: &str) -> Result<(), Error> {
         let cancel = self.active_flows().get_mut(flow_id).and_then(|flow| flow.cancel.take());
         match cancel {
             Some(cancel) => {
                 let _ = cancel.send(());
                 Ok(())
             }
-            None => Err(UserError::new(ErrorCode::NotFound, "That sign-in has already ended.")),
+            None => Err(Error::SignInEnded),
         }
     }
 
     /// Opens a sign-in's page in the browser again.
-    pub fn reopen(&self, flow_id: &str) -> Result<(), UserError> {
+    pub fn reopen(&self, flow_id: &str) -> Result<(), Error> {
         let url = self.active_flows().get(flow_id).map(|flow| flow.url.clone());
-        let url = url.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That sign-in has already ended."))?;
+        let url = url.ok_or(Error::SignInEnded)?;
         self.open_browser(&url)
     }
 
@@ -191,13 +187,10 @@ impl SignIns {
         }
     }
 
-    pub(super) fn open_browser(&self, url: &str) -> Result<(), UserError> {
+    pub(super) fn open_browser(&self, url: &str) -> Result<(), Error> {
         (self.settings.browser)(url).map_err(|reason| {
             tracing::warn!(%reason, "could not open the browser");
-            UserError::new(
-                ErrorCode::Internal,
-                format!("The browser could not be opened ({reason}). Copy the link and open it yourself."),
-            )
+            Error::BrowserUnavailable(reason)
         })
     }
 

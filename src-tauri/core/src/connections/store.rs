@@ -5,14 +5,15 @@
 
 use std::sync::Arc;
 
+use super::error::ConnectionError as Error;
 use super::in_flight::RenewalsInFlight;
 use super::saving::{save_connection, split_scopes, NewConnection, SignedIn};
 use super::Connection;
 use crate::catalog::AuthKind;
 use crate::context::CoreContext;
 use crate::db;
-use crate::error::{ErrorCode, UserError};
 use crate::oauth::token::TokenSet;
+use crate::vault::VaultError;
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
 
 /// The vault owner of a connection's secrets.
@@ -41,7 +42,7 @@ impl ConnectionStore {
     }
 
     /// Every connection with its status as of now.
-    pub fn list(&self) -> Result<Vec<Connection>, UserError> {
+    pub fn list(&self) -> Result<Vec<Connection>, Error> {
         let stored = db::connections::list(self.context.db().conn())?;
         Ok(stored
             .into_iter()
@@ -50,27 +51,24 @@ impl ConnectionStore {
     }
 
     /// One connection with its status as of now.
-    pub fn get(&self, id: i64) -> Result<Connection, UserError> {
+    pub fn get(&self, id: i64) -> Result<Connection, Error> {
         let stored = db::connections::get(self.context.db().conn(), id)?;
-        let stored = stored.ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?;
+        let stored = stored.ok_or(Error::ConnectionGone)?;
         Ok(self.with_status(Connection::from(stored)))
     }
 
     /// The stored connection (its status is not derived: only enabled and the stored verdict
     /// matter here, on every use), refused when disabled or needing re-authorization.
-    pub fn usable(&self, id: i64) -> Result<Connection, UserError> {
+    pub fn usable(&self, id: i64) -> Result<Connection, Error> {
         let stored = db::connections::get(self.context.db().conn(), id)?;
-        let connection: Connection = stored
-            .ok_or_else(|| UserError::new(ErrorCode::NotFound, "That connection no longer exists."))?
-            .into();
+        let connection: Connection = stored.ok_or(Error::ConnectionGone)?.into();
         if !connection.enabled {
-            return Err(UserError::new(
-                ErrorCode::Disabled,
-                format!("{} is turned off. Enable it to use it.", display_name(&connection)),
-            ));
+            return Err(Error::Disabled {
+                name: display_name(&connection),
+            });
         }
         if let Some(reason) = &connection.health.reauthorization_reason {
-            return Err(UserError::new(ErrorCode::NeedsAuth, reason.clone()));
+            return Err(Error::NeedsReauthorization { reason: reason.clone() });
         }
         Ok(connection)
     }
@@ -85,7 +83,7 @@ impl ConnectionStore {
     /// At start: forget the previous run's session-only connections, then read the key if
     /// the keyring has one (never creating it) and mark connections it cannot open as
     /// needing re-authorization (SECURITY.md E4). A keyring error changes nothing.
-    pub fn reconcile_at_start(&self) -> Result<(), UserError> {
+    pub fn reconcile_at_start(&self) -> Result<(), Error> {
         let db = self.context.db();
         for id in db::connections::delete_session_only(db.conn())? {
             db::secrets::delete_owner(db.conn(), &connection_owner(id))?;
@@ -98,9 +96,7 @@ impl ConnectionStore {
             }
         };
         let unreadable: Vec<String> = match &key {
-            Some(key) => SecretStore::new(&db, key)
-                .unreadable_owners()
-                .map_err(|error| UserError::new(ErrorCode::Storage, error.to_string()))?,
+            Some(key) => SecretStore::new(&db, key).unreadable_owners().map_err(Error::Vault)?,
             None => db::connections::list(db.conn())?
                 .iter()
                 .map(|c| connection_owner(c.id))
@@ -117,7 +113,7 @@ impl ConnectionStore {
 
     /// The token API calls use: the access token of a sign-in, or a pasted key or token (saved
     /// under its form field's name, the first secret field of the provider's form).
-    pub fn read_access_token(&self, connection: &Connection) -> Result<Sensitive<String>, UserError> {
+    pub fn read_access_token(&self, connection: &Connection) -> Result<Sensitive<String>, Error> {
         let field = match connection.auth_kind {
             AuthKind::Oauth2 | AuthKind::DeviceCode => None,
             AuthKind::ApiKey | AuthKind::BotToken => self
@@ -128,26 +124,25 @@ impl ConnectionStore {
                 .map(|field| field.id.clone()),
         };
         self.read_secret(connection, field.as_deref().unwrap_or("access_token"))?
-            .ok_or_else(|| {
-                UserError::new(
-                    ErrorCode::NeedsAuth,
-                    "This connection has no saved sign-in; connect it again.",
-                )
-            })
+            .ok_or(Error::NoSavedSignIn)
     }
 
     /// One of the connection's secrets (`access_token`, `refresh_token`, a form field), opened.
-    pub fn read_secret(&self, connection: &Connection, name: &str) -> Result<Option<Sensitive<String>>, UserError> {
+    pub fn read_secret(&self, connection: &Connection, name: &str) -> Result<Option<Sensitive<String>>, Error> {
         let key = self.keys.key()?;
         let db = self.context.db();
         let context = connection_context(&connection.provider, &connection.account_id);
         SecretStore::new(&db, &key)
             .get(&connection_owner(connection.id), &context, name)
-            .map_err(|error| UserError::new(ErrorCode::NeedsAuth, format!("{error}.")))
+            .map_err(|error| match error {
+                // The database, not this row: a storage problem, not a new sign-in.
+                VaultError::Storage(error) => Error::Database(error),
+                unreadable => Error::SecretUnreadable(unreadable),
+            })
     }
 
     /// Saves a new or renewed connection and notes it in the audit log.
-    pub fn save(&self, new: &NewConnection<'_>) -> Result<Connection, UserError> {
+    pub fn save(&self, new: &NewConnection<'_>) -> Result<Connection, Error> {
         let key = self.keys.key()?;
         let saved = save_connection(&self.context.db(), &key, new, self.context.now())?;
         let how = match new.auth_kind {
@@ -161,7 +156,7 @@ impl ConnectionStore {
     }
 
     /// Saves a sign-in's access token (and refresh token, when given) for the account it named.
-    pub fn save_signed_in(&self, signed_in: SignedIn<'_>, tokens: &TokenSet) -> Result<Connection, UserError> {
+    pub fn save_signed_in(&self, signed_in: SignedIn<'_>, tokens: &TokenSet) -> Result<Connection, Error> {
         let granted = tokens
             .scope
             .as_deref()
@@ -188,7 +183,7 @@ impl ConnectionStore {
         connection: &Connection,
         operation: &str,
         reason: &str,
-    ) -> Result<(), UserError> {
+    ) -> Result<(), Error> {
         db::connections::set_needs_reauthorization(self.context.db().conn(), connection.id, reason)?;
         self.audit(connection, operation, "needs re-authorization", Some(reason));
         Ok(())

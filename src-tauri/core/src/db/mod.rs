@@ -117,16 +117,48 @@ impl Database {
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// Runs `write` in an IMMEDIATE transaction committed with `synchronous=FULL`, so what it
+    /// wrote is on disk before this returns (then back to NORMAL); rolled back if `write` fails.
+    /// For writes that must never be lost, such as a rotated refresh token (SECURITY.md C5).
+    pub fn write_durably<T, E: From<DbError>>(
+        &self,
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(DbError::from)?;
+        let outcome = (|| {
+            let transaction =
+                rusqlite::Transaction::new_unchecked(&self.conn, rusqlite::TransactionBehavior::Immediate)
+                    .map_err(DbError::from)?;
+            let value = write(&transaction)?;
+            transaction.commit().map_err(DbError::from)?;
+            Ok(value)
+        })();
+        if let Err(error) = self.conn.pragma_update(None, "synchronous", "NORMAL") {
+            tracing::warn!(%error, "could not set synchronous back to NORMAL");
+        }
+        outcome
+    }
+}
+
+/// Why an existing file is not a healthy database.
+#[derive(Debug, thiserror::Error)]
+pub enum DamagedDatabase {
+    #[error("{0}")]
+    Unreadable(#[from] rusqlite::Error),
+    /// What `PRAGMA quick_check` reported.
+    #[error("{0}")]
+    FailedCheck(String),
 }
 
 /// Health of an existing file, read-only: for `doctor`, which must change nothing.
-pub fn check_readonly(path: &Path) -> Result<(), String> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|error| error.to_string())?;
-    match quick_check(&conn) {
-        Ok(None) => Ok(()),
-        Ok(Some(problem)) => Err(problem),
-        Err(error) => Err(error.to_string()),
+pub fn check_readonly(path: &Path) -> Result<(), DamagedDatabase> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    match quick_check(&conn)? {
+        None => Ok(()),
+        Some(problem) => Err(DamagedDatabase::FailedCheck(problem)),
     }
 }
 

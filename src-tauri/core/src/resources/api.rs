@@ -11,13 +11,14 @@ use std::time::Duration;
 use url::Url;
 
 use super::cancel::Cancel;
+use super::error::ResourceError as Error;
 use super::source::ApiAnswer;
 use super::verdict::{link_next, rate_limited, refusal, slack_refusal, Attempt};
 use crate::backoff::Backoff;
 use crate::catalog::{AuthKind, CredentialPlacement, Provider};
 use crate::clock::{Clock, SystemClock};
+use crate::connections::ConnectionError;
 use crate::connections::{Connection, ConnectionStore, TokenRenewal};
-use crate::error::{ErrorCode, UserError};
 use crate::oauth::http::{auth_client_with_timeout, host_of, network_error, read_capped_to, HttpError};
 use crate::sensitive::Sensitive;
 
@@ -58,12 +59,18 @@ impl Default for ApiPolicy {
 #[derive(Debug)]
 pub enum Stop {
     Cancelled,
-    Failed(UserError),
+    Failed(Error),
 }
 
-impl From<UserError> for Stop {
-    fn from(error: UserError) -> Self {
+impl From<Error> for Stop {
+    fn from(error: Error) -> Self {
         Self::Failed(error)
+    }
+}
+
+impl From<ConnectionError> for Stop {
+    fn from(error: ConnectionError) -> Self {
+        Self::Failed(error.into())
     }
 }
 
@@ -120,7 +127,7 @@ impl Caller<'_> {
         }
     }
 
-    async fn attempt(&self, url: &Url, token: &Sensitive<String>) -> Result<Attempt, UserError> {
+    async fn attempt(&self, url: &Url, token: &Sensitive<String>) -> Result<Attempt, Error> {
         let mut call = self.client.get(url.clone()).header("Accept", "application/json");
         for (name, value) in &self.provider.api_headers {
             call = call.header(name, value);
@@ -152,11 +159,8 @@ impl Caller<'_> {
         if !(200..300).contains(&status) {
             return Ok(Attempt::Refused(refusal(&self.provider.name, status, &body)));
         }
-        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| {
-            UserError::new(
-                ErrorCode::ProviderRejected,
-                format!("{} answered in a way Switchboard could not read.", self.provider.name),
-            )
+        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| Error::Unreadable {
+            provider: self.provider.name.clone(),
         })?;
         if json.get("ok") == Some(&serde_json::Value::Bool(false)) {
             return Ok(slack_refusal(&self.provider.name, &json));
@@ -170,20 +174,16 @@ impl Caller<'_> {
 
     /// The wait before try `tries`, or the error when the provider asks for too long.
     fn wait_for(&self, seconds: Option<u64>, tries: u32, status: u16) -> Result<Duration, Stop> {
-        let name = &self.provider.name;
+        let provider = self.provider.name.clone();
         if tries >= self.policy.attempts {
-            let message = match status {
-                429 | 403 => format!("{name} is limiting requests right now; try again in a minute."),
-                _ => format!("{name} could not answer (HTTP {status}); try again later."),
-            };
-            return Err(Stop::Failed(UserError::new(ErrorCode::Network, message)));
+            return Err(Stop::Failed(match status {
+                429 | 403 => Error::RateLimited { provider },
+                _ => Error::Unavailable { provider, status },
+            }));
         }
         if let Some(seconds) = seconds.filter(|&seconds| seconds > self.policy.max_wait_seconds) {
             let minutes = seconds.div_ceil(60);
-            return Err(Stop::Failed(UserError::new(
-                ErrorCode::Network,
-                format!("{name} asks Switchboard to wait {minutes} min before listing more; try again then."),
-            )));
+            return Err(Stop::Failed(Error::WaitTooLong { provider, minutes }));
         }
         let second = self.policy.second;
         Ok(match seconds {
@@ -204,19 +204,15 @@ impl Caller<'_> {
     /// The renewed token (or a pasted key) was refused: the connection needs signing in again.
     fn refused_access(&self) -> Stop {
         if let Err(error) = self.renewal.refused_after_renewal(self.connection.id) {
-            return Stop::Failed(error);
+            return Stop::Failed(error.into());
         }
-        Stop::Failed(UserError::new(
-            ErrorCode::NeedsAuth,
-            format!(
-                "{} refused this connection's access; connect the account again.",
-                self.provider.name
-            ),
-        ))
+        Stop::Failed(Error::AccessRefused {
+            provider: self.provider.name.clone(),
+        })
     }
 
-    fn network(&self, error: HttpError) -> UserError {
-        UserError::new(ErrorCode::Network, format!("{error}; try again."))
+    fn network(&self, error: HttpError) -> Error {
+        Error::Network(error)
     }
 }
 

@@ -8,9 +8,9 @@ use std::collections::HashSet;
 use url::Url;
 
 use super::api::{Caller, Stop};
+use super::error::ResourceError;
 use super::model::{ListingPage, Resource};
 use super::source::{Next, Query, Source};
-use crate::error::UserError;
 
 /// How a listing went: everything it found, and whether that is all there is.
 #[derive(Debug, Default)]
@@ -32,7 +32,7 @@ pub async fn gather(
     source: &dyn Source,
     query: &Query<'_>,
     on_page: &mut (dyn FnMut(ListingPage) + Send),
-) -> Result<Gathered, UserError> {
+) -> Result<Gathered, ResourceError> {
     let plan = source.plan(query)?;
     let wanted = (!source.searches(query)).then_some(query.search).flatten();
     let cap = caller.policy.max_items;

@@ -8,6 +8,7 @@
 mod api;
 mod cache;
 mod cancel;
+pub mod error;
 mod kinds;
 mod listing;
 mod model;
@@ -18,6 +19,7 @@ mod verdict;
 
 pub use api::ApiPolicy;
 pub use cancel::Cancel;
+pub use error::ResourceError;
 pub use kinds::{all_kinds, kind, kinds_of};
 pub use model::{ListRequest, ListingPage, ListingSummary, Resource, ResourceFilter, ResourceKind};
 pub use service::Resources;

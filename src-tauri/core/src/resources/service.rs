@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use super::api::{api_client, ApiPolicy, Caller};
 use super::cache::{CacheKey, Cached, ListingCache};
 use super::cancel::Cancel;
+use super::error::{ResourceError as Error, MAX_SEARCH_CHARS};
 use super::kinds::{kind, kinds_of};
 use super::listing::gather;
 use super::model::{ListRequest, ListingPage, ListingSummary, ResourceKind};
@@ -18,11 +19,9 @@ use crate::catalog::{AuthKind, Provider};
 use crate::connections::status::lacking;
 use crate::connections::{Connection, ConnectionStore, TokenRenewal};
 use crate::context::CoreContext;
-use crate::error::{ErrorCode, UserError};
 
 /// Pages sent from the cache hold this many items, like a provider's page.
 const CACHED_PAGE: usize = 1_000;
-const MAX_SEARCH_CHARS: usize = 200;
 const MAX_LOCATION_CHARS: usize = 2_000;
 const MAX_LISTING_ID: usize = 100;
 
@@ -67,13 +66,10 @@ impl Resources {
         listing: &str,
         request: &ListRequest,
         on_page: &mut (dyn FnMut(ListingPage) + Send),
-    ) -> Result<ListingSummary, UserError> {
+    ) -> Result<ListingSummary, Error> {
         check_listing_id(listing)?;
-        let kind = kind(&request.kind).ok_or_else(|| {
-            UserError::new(
-                ErrorCode::InvalidInput,
-                format!("Switchboard cannot browse “{}”.", shown(&request.kind)),
-            )
+        let kind = kind(&request.kind).ok_or_else(|| Error::UnknownKind {
+            kind: shown(&request.kind),
         })?;
         let connection = self.store.usable(request.connection)?;
         let provider = self.context.provider(&connection.provider)?.clone();
@@ -85,10 +81,7 @@ impl Resources {
             .as_ref()
             .is_some_and(|location| location.chars().count() > MAX_LOCATION_CHARS)
         {
-            return Err(UserError::new(
-                ErrorCode::InvalidInput,
-                "That place is too long to open.",
-            ));
+            return Err(Error::PlaceTooLong);
         }
         let key = CacheKey::new(request, &connection.account_id, search, &filter);
         let now = self.context.now();
@@ -97,8 +90,7 @@ impl Resources {
                 return Ok(replay(cached, on_page));
             }
         }
-        let source = source_for(&kind.id)
-            .ok_or_else(|| UserError::new(ErrorCode::Internal, format!("No source lists {}.", kind.id)))?;
+        let source = source_for(&kind.id).ok_or_else(|| Error::NoSource { kind: kind.id.clone() })?;
         let query = Query {
             kind: &kind.id,
             location: request.location.as_deref(),
@@ -139,7 +131,7 @@ impl Resources {
     }
 
     /// Stops the listing named `listing`, if it is still running.
-    pub fn cancel(&self, listing: &str) -> Result<(), UserError> {
+    pub fn cancel(&self, listing: &str) -> Result<(), Error> {
         check_listing_id(listing)?;
         if let Some(cancel) = self.running().get(listing) {
             cancel.cancel();
@@ -171,26 +163,23 @@ impl Resources {
 }
 
 /// A listing's name, chosen by the window: short and plain.
-fn check_listing_id(listing: &str) -> Result<(), UserError> {
+fn check_listing_id(listing: &str) -> Result<(), Error> {
     let plain = listing
         .bytes()
         .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_');
     if listing.is_empty() || listing.len() > MAX_LISTING_ID || !plain {
-        return Err(UserError::new(ErrorCode::InvalidInput, "That listing id is not valid."));
+        return Err(Error::InvalidListingId);
     }
     Ok(())
 }
 
 /// The connection must be of the kind's provider and, for a sign-in, hold what the kind needs.
-fn check_connection(kind: &ResourceKind, connection: &Connection, provider: &Provider) -> Result<(), UserError> {
+fn check_connection(kind: &ResourceKind, connection: &Connection, provider: &Provider) -> Result<(), Error> {
     if connection.provider != kind.provider {
-        return Err(UserError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "Choosing a {} needs a different account than this {} one.",
-                kind.name, provider.name
-            ),
-        ));
+        return Err(Error::OtherAccount {
+            kind: kind.name.clone(),
+            provider: provider.name.clone(),
+        });
     }
     if matches!(connection.auth_kind, AuthKind::ApiKey | AuthKind::BotToken) {
         return Ok(()); // a pasted key's access is whatever it was made with
@@ -214,37 +203,30 @@ fn check_connection(kind: &ResourceKind, connection: &Connection, provider: &Pro
                 .map_or(scope.as_str(), String::as_str)
         })
         .collect();
-    Err(UserError::new(
-        ErrorCode::NeedsConsent,
-        format!(
-            "Browsing for a {} needs access this {} account has not given ({}). Allow it on this account.",
-            kind.name,
-            provider.name,
-            described.join("; ")
-        ),
-    ))
+    Err(Error::MissingScopes {
+        kind: kind.name.clone(),
+        provider: provider.name.clone(),
+        missing: described.join("; "),
+    })
 }
 
 /// The filter asked for, or the kind's default; one the kind does not offer is refused.
-fn chosen_filter(kind: &ResourceKind, asked: Option<&str>) -> Result<String, UserError> {
+fn chosen_filter(kind: &ResourceKind, asked: Option<&str>) -> Result<String, Error> {
     let default = kind.filters.first().map(|filter| filter.id.clone()).unwrap_or_default();
     match asked.filter(|asked| !asked.is_empty()) {
         None => Ok(default),
         Some(asked) if kind.filters.iter().any(|filter| filter.id == asked) => Ok(asked.to_owned()),
-        Some(asked) => Err(UserError::new(
-            ErrorCode::InvalidInput,
-            format!("{} has no filter “{}”.", kind.name, shown(asked)),
-        )),
+        Some(asked) => Err(Error::UnknownFilter {
+            kind: kind.name.clone(),
+            filter: shown(asked),
+        }),
     }
 }
 
-fn checked_search(search: Option<&str>) -> Result<Option<&str>, UserError> {
+fn checked_search(search: Option<&str>) -> Result<Option<&str>, Error> {
     let search = search.map(str::trim).filter(|search| !search.is_empty());
     if search.is_some_and(|search| search.chars().count() > MAX_SEARCH_CHARS || search.chars().any(char::is_control)) {
-        return Err(UserError::new(
-            ErrorCode::InvalidInput,
-            format!("Search for at most {MAX_SEARCH_CHARS} characters of plain text."),
-        ));
+        return Err(Error::InvalidSearch);
     }
     Ok(search)
 }
@@ -280,13 +262,14 @@ fn shown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn listing_ids_are_short_and_plain() {
         assert!(check_listing_id("picker-lzq3-12").is_ok());
         for bad in ["", "a b", "<script>", &"x".repeat(101), "id\n"] {
             assert_eq!(
-                check_listing_id(bad).map_err(|error| error.code),
+                check_listing_id(bad).map_err(|error| error.code()),
                 Err(ErrorCode::InvalidInput),
                 "{bad:?} comes from the window and is refused"
             );
@@ -303,7 +286,7 @@ mod tests {
         );
         assert_eq!(chosen_filter(&drive, Some("pdf")).expect("offered"), "pdf");
         let refused = chosen_filter(&drive, Some("exe")).expect_err("not offered");
-        assert_eq!(refused.code, ErrorCode::InvalidInput);
+        assert_eq!(refused.code(), ErrorCode::InvalidInput);
         let folders = kind("drive.folder").expect("a kind");
         assert_eq!(
             chosen_filter(&folders, None).expect("none"),

@@ -4,9 +4,9 @@
 
 use url::Url;
 
+use super::error::ResourceError;
 use super::model::Resource;
 use crate::catalog::Provider;
-use crate::error::{ErrorCode, UserError};
 use crate::oauth::http::secure_url;
 
 /// One listing as asked, with the filter resolved to the kind's default when none was given.
@@ -79,10 +79,10 @@ pub struct ApiAnswer {
 pub trait Source: Send + Sync {
     /// The first request (or the whole listing) for `query`; a location it cannot read is
     /// `InvalidInput`.
-    fn plan(&self, query: &Query) -> Result<Plan, UserError>;
+    fn plan(&self, query: &Query) -> Result<Plan, ResourceError>;
 
     /// Reads one answer. Anything unexpected in it is skipped, not trusted.
-    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, UserError>;
+    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, ResourceError>;
 
     /// Whether the provider applied `query.search` itself; otherwise the listing keeps the
     /// items whose names contain it (case-insensitively).
@@ -90,19 +90,16 @@ pub trait Source: Send + Sync {
 }
 
 /// A location the source cannot read.
-pub fn bad_location(location: &str) -> UserError {
-    let shown: String = location.chars().filter(|c| !c.is_control()).take(80).collect();
-    UserError::new(
-        ErrorCode::InvalidInput,
-        format!("“{shown}” is not a place this list can open."),
-    )
+pub fn bad_location(location: &str) -> ResourceError {
+    let place: String = location.chars().filter(|c| !c.is_control()).take(80).collect();
+    ResourceError::BadLocation { place }
 }
 
 /// A provider's base URL joined with `path` (which starts with `/`), checked (https, or http
 /// to loopback).
-pub fn api_url(base: &str, path: &str) -> Result<Url, UserError> {
+pub fn api_url(base: &str, path: &str) -> Result<Url, ResourceError> {
     let text = format!("{}{path}", base.trim_end_matches('/'));
-    secure_url(&text).map_err(|error| UserError::new(ErrorCode::InvalidInput, error.to_string()))
+    secure_url(&text).map_err(ResourceError::BadApiAddress)
 }
 
 /// Text for a resource's name or detail: control characters dropped, at most 500 characters.

@@ -6,8 +6,8 @@
 
 use reqwest::header::HeaderMap;
 
+use super::error::ResourceError as Error;
 use super::source::ApiAnswer;
-use crate::error::{ErrorCode, UserError};
 use crate::oauth::retry::retry_after_seconds;
 
 /// What one try came to.
@@ -15,7 +15,7 @@ pub enum Attempt {
     Answer(ApiAnswer),
     Unauthorized,
     Wait { seconds: Option<u64>, status: u16 },
-    Refused(UserError),
+    Refused(Error),
 }
 
 /// Seconds to wait when the answer says to slow down (`Some(None)`: no time given).
@@ -37,7 +37,7 @@ pub fn rate_limited(status: u16, headers: &HeaderMap, now: i64) -> Option<Option
 }
 
 /// A refusal in plain words, by status; only a few known reason words of the body are read.
-pub fn refusal(name: &str, status: u16, body: &[u8]) -> UserError {
+pub fn refusal(name: &str, status: u16, body: &[u8]) -> Error {
     let text = String::from_utf8_lossy(body);
     let scope_refusal = [
         "insufficientPermissions",
@@ -48,24 +48,16 @@ pub fn refusal(name: &str, status: u16, body: &[u8]) -> UserError {
     .any(|reason| text.contains(reason));
     // GitHub's secondary limit may come without retry-after: "wait at least a minute".
     let rate_limited = text.to_lowercase().contains("rate limit");
+    let provider = name.to_owned();
     match status {
-        403 if scope_refusal => needs_consent(name),
-        403 if rate_limited => UserError::new(
-            ErrorCode::Network,
-            format!("{name} is limiting requests right now; try again in a minute."),
-        ),
-        403 => UserError::new(
-            ErrorCode::ProviderRejected,
-            format!("{name} does not let this account see that (HTTP 403)."),
-        ),
-        404 => UserError::new(
-            ErrorCode::NotFound,
-            format!("{name} says that is not there any more (HTTP 404); go back and choose again."),
-        ),
-        _ => UserError::new(
-            ErrorCode::ProviderRejected,
-            format!("{name} did not accept the request (HTTP {status})."),
-        ),
+        403 if scope_refusal => Error::NeedsConsent { provider },
+        403 if rate_limited => Error::RateLimited { provider },
+        403 => Error::Forbidden { provider },
+        404 => Error::Gone { provider },
+        _ => Error::NotAccepted {
+            provider,
+            reason: format!("HTTP {status}"),
+        },
     }
 }
 
@@ -81,28 +73,21 @@ pub fn slack_refusal(name: &str, json: &serde_json::Value) -> Attempt {
             seconds: None,
             status: 429,
         },
-        "missing_scope" => Attempt::Refused(needs_consent(name)),
+        "missing_scope" => Attempt::Refused(Error::NeedsConsent {
+            provider: name.to_owned(),
+        }),
         _ => {
             let code: String = error
                 .chars()
                 .filter(|c| c.is_ascii_lowercase() || *c == '_')
                 .take(40)
                 .collect();
-            Attempt::Refused(UserError::new(
-                ErrorCode::ProviderRejected,
-                format!("{name} did not accept the request ({code})."),
-            ))
+            Attempt::Refused(Error::NotAccepted {
+                provider: name.to_owned(),
+                reason: code,
+            })
         }
     }
-}
-
-pub fn needs_consent(provider: &str) -> UserError {
-    UserError::new(
-        ErrorCode::NeedsConsent,
-        format!(
-            "{provider} has not given this connection permission to list these; allow more access on this account."
-        ),
-    )
 }
 
 /// The `rel="next"` target of a Link header (RFC 8288), as GitHub sends it.

@@ -124,6 +124,7 @@ pub async fn concurrent_access_tokens(services: &Services, id: i64, callers: usi
                 runtime
                     .block_on(services.renewal.access_token(id))
                     .map(|token| token.expose().clone())
+                    .map_err(UserError::from)
             })
         })
         .collect();

@@ -7,6 +7,7 @@ use std::path::Path;
 use switchboard_core::resources::{ListRequest, ListingPage, Resource};
 
 use crate::connect::{block_on, open_core};
+use crate::report::said;
 
 pub fn browse(request: &ListRequest, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
@@ -17,10 +18,7 @@ pub fn browse(request: &ListRequest, overrides: Option<&Path>, json: bool) -> Re
             true => items.extend(page.items),
             false => page.items.iter().for_each(print_row),
         };
-        let summary = resources
-            .list("cli", request, &mut on_page)
-            .await
-            .map_err(|error| error.message)?;
+        let summary = resources.list("cli", request, &mut on_page).await.map_err(said)?;
         if json {
             let listing = serde_json::json!({ "items": items, "summary": summary });
             let text =

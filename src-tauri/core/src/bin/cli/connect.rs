@@ -14,6 +14,8 @@ use switchboard_core::paths::AppPaths;
 use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
 use tokio::sync::mpsc;
 
+use crate::report::said;
+
 pub struct ConnectArgs {
     pub provider: String,
     pub products: Vec<String>,
@@ -46,8 +48,8 @@ pub(crate) fn open_core(
         None => OverridesChoice::None,
     };
     let core = Core::open(paths, options).map_err(|error| error.to_string())?;
-    let services = core.services().map_err(|error| error.message)?.clone();
-    services.store.reconcile_at_start().map_err(|error| error.message)?;
+    let services = core.services().map_err(said)?.clone();
+    services.store.reconcile_at_start().map_err(said)?;
     Ok((services, events))
 }
 
@@ -70,7 +72,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
             redirect: Some(RedirectKind::Loopback), // the CLI cannot receive deep links
             connection: None,
         };
-        let started = services.sign_ins.start(&request).await.map_err(|error| error.message)?;
+        let started = services.sign_ins.start(&request).await.map_err(said)?;
         if let FlowState::WaitingForBrowser { authorize_url } = &started.state {
             println!("{authorize_url}");
         }
@@ -91,9 +93,9 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
 pub fn connections(overrides: Option<&Path>, provider: Option<&str>, json: bool) -> Result<(), String> {
     let (services, _events) = open_core(overrides, false)?;
     if let Some(provider) = provider {
-        services.context.provider(provider).map_err(|error| error.message)?;
+        services.context.provider(provider).map_err(said)?;
     }
-    let mut listed = services.store.list().map_err(|error| error.message)?;
+    let mut listed = services.store.list().map_err(said)?;
     listed.retain(|connection| provider.is_none_or(|provider| connection.provider == provider));
     print_connections(&listed, json)
 }

@@ -9,7 +9,7 @@ use switchboard_core::connections::operations::audit_json_lines;
 use switchboard_core::connections::{DeleteOutcome, RevocationOutcome};
 
 use crate::connect::{block_on, open_core, print_connections};
-use crate::report::print_json;
+use crate::report::{print_json, said};
 
 /// One operation on one connection.
 #[derive(Debug, PartialEq, Eq, clap::Subcommand)]
@@ -41,7 +41,7 @@ pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) 
             Operation::Refresh => services.renewal.refresh_now(id).await,
             Operation::Rename { label } => operations.rename(id, Some(label)),
             Operation::Test => {
-                let test = operations.test_connection(id).await.map_err(|error| error.message)?;
+                let test = operations.test_connection(id).await.map_err(said)?;
                 if json {
                     print_json(&test)?;
                 } else if test.ok {
@@ -50,7 +50,7 @@ pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) 
                 return if test.ok { Ok(()) } else { Err(test.message) };
             }
             Operation::Delete => {
-                let outcome = operations.delete_connection(id).await.map_err(|error| error.message)?;
+                let outcome = operations.delete_connection(id).await.map_err(said)?;
                 return match json {
                     true => print_json(&outcome),
                     false => {
@@ -60,7 +60,7 @@ pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) 
                 };
             }
         };
-        let connection = connection.map_err(|error| error.message)?;
+        let connection = connection.map_err(said)?;
         match json {
             true => print_json(&connection),
             false => print_connections(std::slice::from_ref(&connection), false),
@@ -70,12 +70,9 @@ pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) 
 
 pub fn audit(connection: Option<i64>, overrides: Option<&Path>, jsonl: bool) -> Result<(), String> {
     let (services, _events) = open_core(overrides, false)?;
-    let entries = services
-        .operations
-        .audit_entries(connection)
-        .map_err(|error| error.message)?;
+    let entries = services.operations.audit_entries(connection).map_err(said)?;
     if jsonl {
-        print!("{}", audit_json_lines(&entries).map_err(|error| error.message)?);
+        print!("{}", audit_json_lines(&entries).map_err(said)?);
         return Ok(());
     }
     for entry in entries {

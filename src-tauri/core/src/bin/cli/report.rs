@@ -72,6 +72,11 @@ fn auth_label(kind: AuthKind) -> &'static str {
     }
 }
 
+/// How an error reads to a person: the CLI's one line on stderr, as the window's message.
+pub fn said(error: impl Into<switchboard_core::error::UserError>) -> String {
+    error.into().message
+}
+
 /// Pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<(), String> {
     let text = serde_json::to_string_pretty(value).map_err(|error| format!("could not encode JSON: {error}"))?;

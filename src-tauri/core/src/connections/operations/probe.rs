@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use super::super::error::ConnectionError as Error;
 use super::super::identity::{identify, AccountIdentity, IdentityError};
 use super::super::Connection;
 use super::{ConnectionOperations, ConnectionTest};
@@ -20,7 +21,7 @@ impl ConnectionOperations {
     /// provider are a result (`ok: false`); a connection that cannot be used (disabled, gone,
     /// keyring locked) is an error.
     #[tracing::instrument(skip_all, fields(id), err(level = "warn"))]
-    pub async fn test_connection(&self, id: i64) -> Result<ConnectionTest, UserError> {
+    pub async fn test_connection(&self, id: i64) -> Result<ConnectionTest, Error> {
         let connection = self.store.get(id)?;
         let provider = self.context.provider(&connection.provider)?.clone();
         let (ok, latency_ms, message) = match self.probe(&connection, &provider).await? {
@@ -48,7 +49,7 @@ impl ConnectionOperations {
         })
     }
 
-    async fn probe(&self, connection: &Connection, provider: &Provider) -> Result<Probe, UserError> {
+    async fn probe(&self, connection: &Connection, provider: &Provider) -> Result<Probe, Error> {
         let pasted = matches!(connection.auth_kind, AuthKind::ApiKey | AuthKind::BotToken);
         let token = match self.renewal.access_token(connection.id).await {
             Ok(token) => token,
@@ -105,15 +106,15 @@ impl Probe {
 
 /// A token that could not be had: a fact about this computer (disabled, gone, keyring) is an
 /// error; one about the provider (renewal refused or unreachable) is a failed test.
-fn not_at_the_provider(error: UserError, latency_ms: Option<u64>) -> Result<Probe, UserError> {
-    match error.code {
+fn not_at_the_provider(error: Error, latency_ms: Option<u64>) -> Result<Probe, Error> {
+    match error.code() {
         ErrorCode::Disabled
         | ErrorCode::NotFound
         | ErrorCode::KeyringUnavailable
         | ErrorCode::Storage
         | ErrorCode::Internal => Err(error),
         _ => Ok(Probe::Failed {
-            message: error.message,
+            message: UserError::from(error).message,
             latency_ms,
         }),
     }

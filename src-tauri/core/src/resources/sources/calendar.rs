@@ -7,16 +7,16 @@ use super::super::source::{
     api_url, array, bad_location, clean_text, text_field, ApiAnswer, ApiRequest, Parsed, Plan, Query, Source,
 };
 use super::google::page_token;
-use crate::error::UserError;
+use crate::resources::error::ResourceError;
 
 pub struct Calendar;
 
 impl Source for Calendar {
-    fn plan(&self, query: &Query) -> Result<Plan, UserError> {
+    fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         plan_calendars(query)
     }
 
-    fn parse(&self, _query: &Query, answer: &ApiAnswer) -> Result<Parsed, UserError> {
+    fn parse(&self, _query: &Query, answer: &ApiAnswer) -> Result<Parsed, ResourceError> {
         let json = &answer.json;
         let items = array(json, "items").filter_map(calendar).collect();
         Ok(Parsed {
@@ -30,7 +30,7 @@ impl Source for Calendar {
     }
 }
 
-fn plan_calendars(query: &Query) -> Result<Plan, UserError> {
+fn plan_calendars(query: &Query) -> Result<Plan, ResourceError> {
     if let Some(location) = query.location {
         return Err(bad_location(location));
     }

@@ -14,7 +14,7 @@ use super::super::source::{
     api_url, bad_location, count_of, flag, joined_detail, plain_id, text_field, ApiAnswer, Next, Parsed, Plan, Query,
     Source,
 };
-use crate::error::UserError;
+use crate::resources::error::ResourceError;
 
 pub struct GitHub;
 
@@ -31,7 +31,7 @@ struct Place<'a> {
 }
 
 impl Source for GitHub {
-    fn plan(&self, query: &Query) -> Result<Plan, UserError> {
+    fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         let Some(place) = place_of(query)? else {
             return plan_repos(query);
         };
@@ -51,7 +51,7 @@ impl Source for GitHub {
         Ok(Plan::get(url))
     }
 
-    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, UserError> {
+    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, ResourceError> {
         let json = &answer.json;
         let items = match place_of(query)? {
             None => listed(json).filter_map(|entry| repo(query, entry)).collect(),
@@ -80,7 +80,7 @@ impl Source for GitHub {
     }
 }
 
-fn plan_repos(query: &Query) -> Result<Plan, UserError> {
+fn plan_repos(query: &Query) -> Result<Plan, ResourceError> {
     let affiliation = match query.filter {
         "owner" => "owner",
         "organization_member" => "organization_member",
@@ -96,7 +96,7 @@ fn plan_repos(query: &Query) -> Result<Plan, UserError> {
 
 /// The query's location read and checked against what its kind can open: repositories lead
 /// nowhere for `github.repo`, branches nowhere for `github.branch`.
-fn place_of<'a>(query: &Query<'a>) -> Result<Option<Place<'a>>, UserError> {
+fn place_of<'a>(query: &Query<'a>) -> Result<Option<Place<'a>>, ResourceError> {
     let Some(location) = query.location else {
         return Ok(None);
     };

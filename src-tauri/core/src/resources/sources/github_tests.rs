@@ -104,7 +104,7 @@ fn hostile_or_malformed_locations_are_refused() {
         let error = GitHub
             .plan(&query(&provider, "github.file", Some(location)))
             .expect_err("not a GitHub place");
-        assert_eq!(error.code, ErrorCode::InvalidInput, "{location:?} must be refused");
+        assert_eq!(error.code(), ErrorCode::InvalidInput, "{location:?} must be refused");
     }
 }
 
@@ -120,7 +120,7 @@ fn a_kind_opens_only_the_places_on_its_way() {
             .plan(&query(&provider, kind, Some(location)))
             .expect_err("nothing to open there");
         assert_eq!(
-            error.code,
+            error.code(),
             ErrorCode::InvalidInput,
             "{kind} never leads to {location}, so it is not a place for it"
         );

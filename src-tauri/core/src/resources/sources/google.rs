@@ -12,7 +12,7 @@ use super::super::model::Resource;
 use super::super::source::{
     api_url, array, bad_location, next_param, text_field, ApiAnswer, ApiRequest, Next, Parsed, Plan, Query, Source,
 };
-use crate::error::{ErrorCode, UserError};
+use crate::resources::error::ResourceError;
 
 pub struct Google;
 
@@ -28,7 +28,7 @@ const RECENT_PAGE: &str = "100";
 const DEFAULT_SHEETS_BASE: &str = "https://sheets.googleapis.com";
 
 impl Source for Google {
-    fn plan(&self, query: &Query) -> Result<Plan, UserError> {
+    fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         match query.kind {
             "sheets.sheet" if query.location.is_some() => plan_tabs(query),
             "sheets.spreadsheet" | "sheets.sheet" => plan_spreadsheets(query),
@@ -36,7 +36,7 @@ impl Source for Google {
         }
     }
 
-    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, UserError> {
+    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, ResourceError> {
         let json = &answer.json;
         if json.get("drives").is_some() {
             let items = array(json, "drives").filter_map(shared_drive).collect();
@@ -65,10 +65,9 @@ impl Source for Google {
                 next: Next::Done,
             });
         }
-        Err(UserError::new(
-            ErrorCode::ProviderRejected,
-            "Google answered in a way Switchboard could not read.",
-        ))
+        Err(ResourceError::Unreadable {
+            provider: "Google".to_owned(),
+        })
     }
 
     fn searches(&self, query: &Query) -> bool {
@@ -77,7 +76,7 @@ impl Source for Google {
     }
 }
 
-fn plan_drive(query: &Query) -> Result<Plan, UserError> {
+fn plan_drive(query: &Query) -> Result<Plan, ResourceError> {
     let location = query.location;
     if location.is_none() && query.search.is_none() {
         let mut url = api_url(&query.provider.api_base_url, "/drive/v3/drives")?;
@@ -132,7 +131,7 @@ fn plan_drive(query: &Query) -> Result<Plan, UserError> {
     })
 }
 
-fn plan_spreadsheets(query: &Query) -> Result<Plan, UserError> {
+fn plan_spreadsheets(query: &Query) -> Result<Plan, ResourceError> {
     if let Some(location) = query.location {
         return Err(bad_location(location));
     }
@@ -152,7 +151,7 @@ fn plan_spreadsheets(query: &Query) -> Result<Plan, UserError> {
     })
 }
 
-fn plan_tabs(query: &Query) -> Result<Plan, UserError> {
+fn plan_tabs(query: &Query) -> Result<Plan, ResourceError> {
     let location = query.location.unwrap_or_default();
     let id = checked_id(location, location)?;
     let base = query
@@ -172,7 +171,7 @@ fn plan_tabs(query: &Query) -> Result<Plan, UserError> {
 }
 
 /// `files.list` with the parameters every Drive query shares.
-fn files_url(query: &Query) -> Result<Url, UserError> {
+fn files_url(query: &Query) -> Result<Url, ResourceError> {
     let mut url = api_url(&query.provider.api_base_url, "/drive/v3/files")?;
     url.query_pairs_mut()
         .append_pair("fields", FILE_FIELDS)
@@ -203,7 +202,7 @@ fn quoted(text: &str) -> String {
 }
 
 /// Drive ids are letters, digits, `-` and `_`; anything else is not a location.
-fn checked_id<'a>(id: &'a str, location: &str) -> Result<&'a str, UserError> {
+fn checked_id<'a>(id: &'a str, location: &str) -> Result<&'a str, ResourceError> {
     let valid = !id.is_empty()
         && id.len() <= 200
         && id

@@ -88,7 +88,7 @@ fn locations_that_are_not_drive_ids_are_refused() {
         let error = Google
             .plan(&query(&provider, "drive.file", Some(location), None))
             .expect_err("not an id");
-        assert_eq!(error.code, ErrorCode::InvalidInput, "{location:?} must be refused");
+        assert_eq!(error.code(), ErrorCode::InvalidInput, "{location:?} must be refused");
     }
 }
 

@@ -11,7 +11,7 @@ use super::super::source::{
     api_url, array, bad_location, joined_detail, next_param, plain_id, text_field, ApiAnswer, Next, Parsed, Plan,
     Query, Source,
 };
-use crate::error::UserError;
+use crate::resources::error::ResourceError;
 
 pub struct Jira;
 
@@ -27,7 +27,7 @@ enum Place<'a> {
 }
 
 impl Source for Jira {
-    fn plan(&self, query: &Query) -> Result<Plan, UserError> {
+    fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         let base = &query.provider.api_base_url;
         let url = match place_of(query)? {
             Place::Sites => {
@@ -69,7 +69,7 @@ impl Source for Jira {
         Ok(Plan::get(url))
     }
 
-    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, UserError> {
+    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, ResourceError> {
         let json = &answer.json;
         Ok(match place_of(query)? {
             Place::Sites => Parsed {
@@ -101,7 +101,7 @@ impl Source for Jira {
 
 /// The query's location read and checked against what its kind can open: sites lead nowhere
 /// for `jira.site`, projects nowhere for `jira.project`.
-fn place_of<'a>(query: &Query<'a>) -> Result<Place<'a>, UserError> {
+fn place_of<'a>(query: &Query<'a>) -> Result<Place<'a>, ResourceError> {
     let Some(location) = query.location else {
         return Ok(Place::Sites);
     };

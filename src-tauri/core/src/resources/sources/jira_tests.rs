@@ -99,7 +99,7 @@ fn hostile_or_malformed_locations_are_refused() {
         let error = Jira
             .plan(&query(&provider, "jira.issue", Some(location)))
             .expect_err("not a Jira place");
-        assert_eq!(error.code, ErrorCode::InvalidInput, "{location:?} must be refused");
+        assert_eq!(error.code(), ErrorCode::InvalidInput, "{location:?} must be refused");
     }
     for (kind, location) in [
         ("jira.site", CLOUD.to_owned()),
@@ -108,7 +108,11 @@ fn hostile_or_malformed_locations_are_refused() {
         let error = Jira
             .plan(&query(&provider, kind, Some(&location)))
             .expect_err("nothing to open there");
-        assert_eq!(error.code, ErrorCode::InvalidInput, "{kind} never leads to {location}");
+        assert_eq!(
+            error.code(),
+            ErrorCode::InvalidInput,
+            "{kind} never leads to {location}"
+        );
     }
 }
 

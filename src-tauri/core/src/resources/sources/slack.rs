@@ -11,7 +11,7 @@ use super::super::source::{
     api_url, array, bad_location, count_of, flag, joined_detail, next_param, plain_id, text_field, ApiAnswer, Parsed,
     Plan, Query, Source,
 };
-use crate::error::UserError;
+use crate::resources::error::ResourceError;
 
 pub struct Slack;
 
@@ -19,7 +19,7 @@ pub struct Slack;
 const PAGE: &str = "200";
 
 impl Source for Slack {
-    fn plan(&self, query: &Query) -> Result<Plan, UserError> {
+    fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         if let Some(location) = query.location {
             return Err(bad_location(location));
         }
@@ -42,7 +42,7 @@ impl Source for Slack {
         Ok(Plan::get(url))
     }
 
-    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, UserError> {
+    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, ResourceError> {
         let json = &answer.json;
         let items = if query.kind == "slack.user" {
             array(json, "members").filter_map(person).collect()

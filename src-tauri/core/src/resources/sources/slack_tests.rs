@@ -37,7 +37,7 @@ fn slack_lists_have_no_locations() {
             .plan(&query(&provider, kind, Some(location)))
             .expect_err("nothing opens");
         assert_eq!(
-            error.code,
+            error.code(),
             ErrorCode::InvalidInput,
             "{kind} is flat, so {location:?} is refused"
         );

@@ -11,7 +11,7 @@ use super::super::source::{
     api_url, bad_location, clean_text, count_of, joined_detail, text_field, ApiAnswer, Next, Parsed, Plan, Query,
     Source,
 };
-use crate::error::{ErrorCode, UserError};
+use crate::resources::error::ResourceError;
 
 pub struct Supabase;
 
@@ -21,7 +21,7 @@ const NAME_MAX: usize = 63;
 const PRIMARY_KEY_MARK: &str = "<pk/>";
 
 impl Source for Supabase {
-    fn plan(&self, query: &Query) -> Result<Plan, UserError> {
+    fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         if let Some(location) = query.location {
             if query.kind != "supabase.column" || !is_name(location) {
                 return Err(bad_location(location));
@@ -33,17 +33,11 @@ impl Source for Supabase {
             .and_then(serde_json::Value::as_str)
             .map(str::trim)
             .filter(|url| !url.is_empty())
-            .ok_or_else(|| {
-                UserError::new(
-                    ErrorCode::InvalidInput,
-                    "This Supabase connection has no project URL. Reconnect it with the project's URL \
-                     (https://<project>.supabase.co).",
-                )
-            })?;
+            .ok_or_else(|| ResourceError::NoProjectUrl)?;
         Ok(Plan::get(api_url(project_url, "/rest/v1/")?))
     }
 
-    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, UserError> {
+    fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, ResourceError> {
         let document = &answer.json;
         let definitions = document.get("definitions").and_then(serde_json::Value::as_object);
         let items = match query.location {
@@ -57,13 +51,11 @@ impl Source for Supabase {
                 items
             }
             Some(table) => {
-                let definition = definitions.and_then(|definitions| definitions.get(table)).ok_or_else(|| {
-                    let shown = clean_text(table);
-                    UserError::new(
-                        ErrorCode::NotFound,
-                        format!("“{shown}” is not in this project (any more), or its API does not expose it. Refresh the list."),
-                    )
-                })?;
+                let definition = definitions
+                    .and_then(|definitions| definitions.get(table))
+                    .ok_or_else(|| ResourceError::NotInProject {
+                        place: clean_text(table),
+                    })?;
                 columns(table, definition)
             }
         };

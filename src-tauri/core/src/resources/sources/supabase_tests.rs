@@ -74,11 +74,11 @@ fn a_connection_without_a_project_url_says_so() {
         let error = Supabase
             .plan(&asked(&provider, &config, "supabase.table", None))
             .expect_err("nowhere to ask");
-        assert_eq!(error.code, ErrorCode::InvalidInput);
+        assert_eq!(error.code(), ErrorCode::InvalidInput);
         assert!(
-            error.message.contains("project URL"),
+            error.to_string().contains("project URL"),
             "the message names what is missing: {}",
-            error.message
+            error
         );
     }
 }
@@ -99,7 +99,7 @@ fn hostile_or_malformed_locations_are_refused() {
             .plan(&asked(&provider, &config, kind, Some(location)))
             .expect_err("not a table to open");
         assert_eq!(
-            error.code,
+            error.code(),
             ErrorCode::InvalidInput,
             "{kind} at {location:?} must be refused"
         );
@@ -184,10 +184,14 @@ fn a_table_the_document_does_not_have_is_not_found() {
     let query = asked(&provider, &config, "supabase.column", Some("gone"));
     let error = Supabase.parse(&query, &answer(document())).expect_err("no such table");
     assert_eq!(
-        error.code,
+        error.code(),
         ErrorCode::NotFound,
         "the table was dropped or is not exposed"
     );
-    assert!(error.message.contains("not in this project"), "{}", error.message);
+    assert!(
+        error.to_string().contains("not in this project"),
+        "{}",
+        error.to_string()
+    );
     assert!(!Supabase.searches(&query), "the listing filters tables and columns");
 }
