@@ -20,7 +20,7 @@ use std::time::Duration;
 use connector::{google_overrides, Harness};
 use google_flow::{connected, google, harness, loopback_port, DEEP_LINK, LOOPBACK};
 use oidc::{approve_in_browser, approve_until_redirect, OidcServer};
-use switchboard_core::connections::{connection_context, connection_owner};
+use switchboard_core::connections::{connection_context, SecretOwner};
 use switchboard_core::oauth::{receive_deep_link, DeepLinkOutcome};
 use switchboard_core::vault::SecretStore;
 
@@ -73,7 +73,7 @@ async fn a_loopback_sign_in_ends_connected_as_the_accounts_email_with_sealed_tok
         let db = harness.services.context.db();
         let context = connection_context("google", &connection.account_id);
         SecretStore::new(&db, &key)
-            .get(&connection_owner(connection.id), &context, "access_token")
+            .get(&SecretOwner::Connection(connection.id).key(), &context, "access_token")
             .expect("readable")
             .expect("an access token is stored")
     };

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::runtime::Runtime;
 
 use switchboard_core::catalog::AuthKind;
-use switchboard_core::connections::{connection_context, connection_owner};
+use switchboard_core::connections::{connection_context, SecretOwner};
 use switchboard_core::db::connections::{upsert, ConnectionRecord};
 use switchboard_core::db::secrets;
 use switchboard_core::paths::AppPaths;
@@ -82,7 +82,7 @@ pub fn save_google(services: &Services, expires_at: i64, grant: &Grant) -> i64 {
     };
     let now = services.context.now();
     let id = upsert(db.conn(), &record, now).expect("the connection row is written");
-    let (owner, context) = (connection_owner(id), connection_context("google", account));
+    let (owner, context) = (SecretOwner::Connection(id).key(), connection_context("google", account));
     secrets::delete_owner(db.conn(), &owner).expect("old secrets are removed");
     let store = SecretStore::new(&db, &key);
     for (name, value) in [("access_token", ACCESS_TOKEN), ("refresh_token", "bench-refresh-token")] {

@@ -11,10 +11,8 @@ use crate::db::provider_settings::{self, ProviderSettings};
 use crate::db::Database;
 use crate::vault::{MasterKey, SecretStore, Sensitive};
 
-/// The vault owner of a provider's client secret.
-pub fn client_secret_owner(provider: &str) -> String {
-    format!("provider:{provider}")
-}
+use super::owners::SecretOwner;
+
 const CLIENT_SECRET: &str = "client_secret";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -116,7 +114,7 @@ pub fn resolve_client(
         setup_url: oauth.setup_url.clone(),
     };
     let (client_id, _) = client_id(db, provider, overrides)?.ok_or_else(|| not_configured("a client ID"))?;
-    let stored = SecretStore::new(db, key).get(&client_secret_owner(&provider.id), "", CLIENT_SECRET);
+    let stored = SecretStore::new(db, key).get(&SecretOwner::ProviderApp(&provider.id).key(), "", CLIENT_SECRET);
     let stored = stored.map_err(Error::ClientSecretUnreadable)?;
     // A secret saved in Settings first, else the overrides file's (which may go with either ID).
     let client_secret = stored.or_else(|| {
@@ -147,7 +145,8 @@ pub fn setup_view(
     let oauth = oauth_config(provider)?;
     let found = client_id(db, provider, overrides)?;
     let saved = provider_settings::get(db.conn(), &provider.id)?;
-    let has_secret = crate::db::secrets::get(db.conn(), &client_secret_owner(&provider.id), CLIENT_SECRET)?.is_some()
+    let has_secret = crate::db::secrets::get(db.conn(), &SecretOwner::ProviderApp(&provider.id).key(), CLIENT_SECRET)?
+        .is_some()
         || overrides.is_some_and(|o| o.client_secret.is_some());
     Ok(ProviderSetup {
         provider: provider.id.clone(),
@@ -215,14 +214,14 @@ pub fn save_setup(
     match update.client_secret.as_deref().map(str::trim) {
         None => Ok(()),
         Some("") => {
-            crate::db::secrets::delete_owner(db.conn(), &client_secret_owner(&provider.id))?;
+            crate::db::secrets::delete_owner(db.conn(), &SecretOwner::ProviderApp(&provider.id).key())?;
             Ok(())
         }
         Some(secret) => {
             let key = key.ok_or(Error::KeyNeededForSecret)?;
             SecretStore::new(db, key)
                 .put(
-                    &client_secret_owner(&provider.id),
+                    &SecretOwner::ProviderApp(&provider.id).key(),
                     "",
                     CLIENT_SECRET,
                     &Sensitive::new(secret.to_owned()),

@@ -14,6 +14,7 @@ pub mod identity;
 mod in_flight;
 mod model;
 pub mod operations;
+pub mod owners;
 pub mod provider_apps;
 pub mod renewal;
 pub mod revocation;
@@ -36,12 +37,13 @@ pub use model::{
 };
 pub use operations::ConnectionOperations;
 pub use operations::{ConnectionTest, DeleteOutcome, RevocationOutcome};
+pub use owners::{connection_context, SecretOwner};
 pub use provider_apps::ProviderApps;
 pub use renewal::TokenRenewal;
 pub use revocation::RevocationRetries;
 pub use revocation::Revocations;
 pub use sign_ins::{BrowserOpener, SignInSettings, SignIns};
-pub use store::{connection_context, connection_owner, ConnectionStore};
+pub use store::ConnectionStore;
 
 use crate::catalog::Provider;
 use error::ConnectionError as Error;

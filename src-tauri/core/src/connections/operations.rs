@@ -14,9 +14,10 @@ use ts_rs::TS;
 
 use super::error::ConnectionError as Error;
 use super::events::Notifier;
+use super::owners::{connection_context, SecretOwner};
 use super::renewal::{retry_time, TokenRenewal};
-use super::revocation::{attempt_detail, revocation_owner, Attempt, Revocations, Target};
-use super::store::{connection_context, connection_owner, ConnectionStore};
+use super::revocation::{attempt_detail, Attempt, Revocations, Target};
+use super::store::ConnectionStore;
 use super::Connection;
 use crate::clock::format_utc;
 use crate::context::CoreContext;
@@ -194,7 +195,8 @@ impl ConnectionOperations {
         let storage = |error: &dyn std::fmt::Display| Error::NotDeleted(error.to_string());
         let db = self.context.db();
         let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
-        db::secrets::delete_owner(&transaction, &connection_owner(connection.id)).map_err(|e| storage(&e))?;
+        db::secrets::delete_owner(&transaction, &SecretOwner::Connection(connection.id).key())
+            .map_err(|e| storage(&e))?;
         db::connections::delete(&transaction, connection.id).map_err(|e| storage(&e))?;
         if let (Some(owed), Some(key)) = (owed, key) {
             let new = NewRevocation {
@@ -208,7 +210,13 @@ impl ConnectionOperations {
             let pending = db::revocations::insert(&transaction, &new).map_err(|e| storage(&e))?;
             let context = connection_context(&connection.provider, &connection.account_id);
             SecretStore::new(&db, &key)
-                .put(&revocation_owner(pending), &context, owed.name, &owed.token, now)
+                .put(
+                    &SecretOwner::Revocation(pending).key(),
+                    &context,
+                    owed.name,
+                    &owed.token,
+                    now,
+                )
                 .map_err(|e| storage(&e))?;
         }
         transaction.commit().map_err(|e| storage(&e))

@@ -16,10 +16,11 @@ use super::client_setup::oauth_config;
 use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::in_flight::RenewalsInFlight;
+use super::owners::{connection_context, SecretOwner};
 use super::provider_apps::ProviderApps;
 use super::saving::split_scopes;
 use super::status::{expires_at, refresh_due};
-use super::store::{connection_context, connection_owner, ConnectionStore};
+use super::store::ConnectionStore;
 use super::Connection;
 use crate::backoff::{random_fraction, Backoff, Jitter};
 use crate::catalog::AuthKind;
@@ -278,7 +279,7 @@ impl TokenRenewal {
             }
             let store = SecretStore::new(&db, &key);
             let (owner, context) = (
-                connection_owner(connection.id),
+                SecretOwner::Connection(connection.id).key(),
                 connection_context(&connection.provider, &connection.account_id),
             );
             if let Some(rotated) = &tokens.refresh_token {

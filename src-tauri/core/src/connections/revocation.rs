@@ -14,9 +14,10 @@ use rusqlite::Connection as Sqlite;
 
 use super::error::ConnectionError as Error;
 use super::events::Notifier;
+use super::owners::{connection_context, SecretOwner};
 use super::provider_apps::ProviderApps;
 use super::renewal::retry_time;
-use super::store::{connection_context, ConnectionStore};
+use super::store::ConnectionStore;
 use super::Connection;
 use crate::catalog::{AuthKind, Provider, Revocation, TokenAuth};
 use crate::context::CoreContext;
@@ -27,11 +28,6 @@ use crate::oauth::retry::{send_with_retry, RequestPolicy, RetryPolicy};
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
 pub(super) use answer::{attempt_detail, Attempt};
 use answer::{failed_to_reach, read_answer};
-
-/// The vault owner of a token waiting to be revoked (`id` is its `revocations` row).
-pub fn revocation_owner(id: i64) -> String {
-    format!("revocation:{id}")
-}
 
 /// What a client ID may not hold unencoded in a URL path (RFC 3986 unreserved stay as they are).
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -105,7 +101,7 @@ impl Revocations {
         }
         let key = self.keys.key()?;
         for pending in due {
-            let owner = revocation_owner(pending.id);
+            let owner = SecretOwner::Revocation(pending.id).key();
             let context = connection_context(&pending.provider, &pending.account_id);
             let token = {
                 let db = self.context.db();

@@ -10,7 +10,7 @@ use crate::vault::{KeyOrigin, MasterKey, SecretStore, Sensitive};
 
 use super::error::ConnectionError as Error;
 use super::identity::AccountIdentity;
-use super::store::{connection_context, connection_owner};
+use super::owners::{connection_context, SecretOwner};
 use super::Connection;
 
 /// What a finished sign-in or a verified key produced.
@@ -42,7 +42,7 @@ pub fn save_connection(db: &Database, key: &MasterKey, new: &NewConnection<'_>, 
         session_only: key.origin() == KeyOrigin::SessionOnly,
     };
     let id = connections::upsert(&transaction, &record, now).map_err(|e| storage(&e))?;
-    let owner = connection_owner(id);
+    let owner = SecretOwner::Connection(id).key();
     secrets::delete_owner(&transaction, &owner).map_err(|e| storage(&e))?;
     let context = connection_context(new.provider, &new.identity.id);
     let store = SecretStore::new(db, key);

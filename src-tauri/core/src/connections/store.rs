@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::error::ConnectionError as Error;
 use super::in_flight::RenewalsInFlight;
+use super::owners::{connection_context, SecretOwner};
 use super::saving::{save_connection, split_scopes, NewConnection, SignedIn};
 use super::Connection;
 use crate::catalog::AuthKind;
@@ -15,16 +16,6 @@ use crate::db;
 use crate::oauth::token::TokenSet;
 use crate::vault::VaultError;
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
-
-/// The vault owner of a connection's secrets.
-pub fn connection_owner(id: i64) -> String {
-    format!("connection:{id}")
-}
-
-/// What a connection's secrets are bound to besides their row: provider and account.
-pub fn connection_context(provider: &str, account_id: &str) -> String {
-    format!("{provider}|{account_id}")
-}
 
 pub struct ConnectionStore {
     context: CoreContext,
@@ -86,7 +77,7 @@ impl ConnectionStore {
     pub fn reconcile_at_start(&self) -> Result<(), Error> {
         let db = self.context.db();
         for id in db::connections::delete_session_only(db.conn())? {
-            db::secrets::delete_owner(db.conn(), &connection_owner(id))?;
+            db::secrets::delete_owner(db.conn(), &SecretOwner::Connection(id).key())?;
         }
         let key = match self.keys.load_existing() {
             Ok(key) => key,
@@ -99,12 +90,12 @@ impl ConnectionStore {
             Some(key) => SecretStore::new(&db, key).unreadable_owners().map_err(Error::Vault)?,
             None => db::connections::list(db.conn())?
                 .iter()
-                .map(|c| connection_owner(c.id))
+                .map(|c| SecretOwner::Connection(c.id).key())
                 .collect(),
         };
         let reason = "Switchboard's key in the system keyring was removed or replaced, so this account's saved sign-in can no longer be read. Connect it again.";
         for connection in db::connections::list(db.conn())? {
-            if unreadable.contains(&connection_owner(connection.id)) {
+            if unreadable.contains(&SecretOwner::Connection(connection.id).key()) {
                 db::connections::set_needs_reauthorization(db.conn(), connection.id, reason)?;
             }
         }
@@ -133,7 +124,7 @@ impl ConnectionStore {
         let db = self.context.db();
         let context = connection_context(&connection.provider, &connection.account_id);
         SecretStore::new(&db, &key)
-            .get(&connection_owner(connection.id), &context, name)
+            .get(&SecretOwner::Connection(connection.id).key(), &context, name)
             .map_err(|error| match error {
                 // The database, not this row: a storage problem, not a new sign-in.
                 VaultError::Storage(error) => Error::Database(error),

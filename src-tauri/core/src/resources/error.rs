@@ -72,8 +72,6 @@ pub enum ResourceError {
     NotAccepted { provider: String, reason: String },
     #[error("{0}; try again.")]
     Network(HttpError),
-    #[error("No source lists {kind}.")]
-    NoSource { kind: String },
 }
 
 impl ResourceError {
@@ -96,7 +94,6 @@ impl ResourceError {
             AccessRefused { .. } => ErrorCode::NeedsAuth,
             Unreadable { .. } | Forbidden { .. } | NotAccepted { .. } => ErrorCode::ProviderRejected,
             RateLimited { .. } | Unavailable { .. } | WaitTooLong { .. } | Network(_) => ErrorCode::Network,
-            NoSource { .. } => ErrorCode::Internal,
         }
     }
 }

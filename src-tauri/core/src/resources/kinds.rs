@@ -4,8 +4,73 @@
 
 use super::model::{ResourceFilter, ResourceKind};
 
+/// A kind of resource, by what it is (its wire name is `as_str`: `drive.file`, `slack.user`…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KindId {
+    DriveFile,
+    DriveFolder,
+    SheetsSpreadsheet,
+    SheetsSheet,
+    CalendarCalendar,
+    GitHubRepo,
+    GitHubBranch,
+    GitHubFile,
+    SupabaseTable,
+    SupabaseColumn,
+    SlackChannel,
+    SlackUser,
+    JiraSite,
+    JiraProject,
+    JiraIssue,
+}
+
+impl KindId {
+    pub const ALL: [KindId; 15] = [
+        KindId::DriveFile,
+        KindId::DriveFolder,
+        KindId::SheetsSpreadsheet,
+        KindId::SheetsSheet,
+        KindId::CalendarCalendar,
+        KindId::GitHubRepo,
+        KindId::GitHubBranch,
+        KindId::GitHubFile,
+        KindId::SupabaseTable,
+        KindId::SupabaseColumn,
+        KindId::SlackChannel,
+        KindId::SlackUser,
+        KindId::JiraSite,
+        KindId::JiraProject,
+        KindId::JiraIssue,
+    ];
+
+    /// The id pickers, the CLI and action schemas use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KindId::DriveFile => "drive.file",
+            KindId::DriveFolder => "drive.folder",
+            KindId::SheetsSpreadsheet => "sheets.spreadsheet",
+            KindId::SheetsSheet => "sheets.sheet",
+            KindId::CalendarCalendar => "calendar.calendar",
+            KindId::GitHubRepo => "github.repo",
+            KindId::GitHubBranch => "github.branch",
+            KindId::GitHubFile => "github.file",
+            KindId::SupabaseTable => "supabase.table",
+            KindId::SupabaseColumn => "supabase.column",
+            KindId::SlackChannel => "slack.channel",
+            KindId::SlackUser => "slack.user",
+            KindId::JiraSite => "jira.site",
+            KindId::JiraProject => "jira.project",
+            KindId::JiraIssue => "jira.issue",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == id)
+    }
+}
+
 struct KindSpec {
-    id: &'static str,
+    id: KindId,
     provider: &'static str,
     products: &'static [&'static str],
     name: &'static str,
@@ -24,9 +89,10 @@ const DRIVE_FILE_FILTERS: &[(&str, &str)] = &[
     ("image", "Images"),
 ];
 
-const KINDS: &[KindSpec] = &[
+/// In `KindId::ALL`'s order: `KINDS[id as usize]` is `id`'s spec (a test checks it).
+const KINDS: [KindSpec; KindId::ALL.len()] = [
     KindSpec {
-        id: "drive.file",
+        id: KindId::DriveFile,
         provider: "google",
         products: &["drive"],
         name: "Drive file",
@@ -35,7 +101,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "drive.folder",
+        id: KindId::DriveFolder,
         provider: "google",
         products: &["drive"],
         name: "Drive folder",
@@ -44,7 +110,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "sheets.spreadsheet",
+        id: KindId::SheetsSpreadsheet,
         provider: "google",
         products: &["drive", "sheets"],
         name: "Spreadsheet",
@@ -53,7 +119,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "sheets.sheet",
+        id: KindId::SheetsSheet,
         provider: "google",
         products: &["drive", "sheets"],
         name: "Sheet (tab)",
@@ -62,7 +128,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "calendar.calendar",
+        id: KindId::CalendarCalendar,
         provider: "google",
         products: &["calendar"],
         name: "Calendar",
@@ -71,7 +137,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "github.repo",
+        id: KindId::GitHubRepo,
         provider: "github",
         products: &["github"],
         name: "Repository",
@@ -84,7 +150,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "github.branch",
+        id: KindId::GitHubBranch,
         provider: "github",
         products: &["github"],
         name: "Branch",
@@ -93,7 +159,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "github.file",
+        id: KindId::GitHubFile,
         provider: "github",
         products: &["github"],
         name: "File in a repository",
@@ -102,7 +168,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "supabase.table",
+        id: KindId::SupabaseTable,
         provider: "supabase",
         products: &["supabase"],
         name: "Table or view",
@@ -111,7 +177,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "supabase.column",
+        id: KindId::SupabaseColumn,
         provider: "supabase",
         products: &["supabase"],
         name: "Column",
@@ -120,7 +186,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "slack.channel",
+        id: KindId::SlackChannel,
         provider: "slack",
         products: &["slack"],
         name: "Channel",
@@ -129,7 +195,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "slack.user",
+        id: KindId::SlackUser,
         provider: "slack",
         products: &["slack"],
         name: "Person",
@@ -138,7 +204,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "jira.site",
+        id: KindId::JiraSite,
         provider: "atlassian",
         products: &["jira"],
         name: "Jira site",
@@ -147,7 +213,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "jira.project",
+        id: KindId::JiraProject,
         provider: "atlassian",
         products: &["jira"],
         name: "Jira project",
@@ -156,7 +222,7 @@ const KINDS: &[KindSpec] = &[
         searchable: true,
     },
     KindSpec {
-        id: "jira.issue",
+        id: KindId::JiraIssue,
         provider: "atlassian",
         products: &["jira"],
         name: "Jira issue",
@@ -169,7 +235,7 @@ const KINDS: &[KindSpec] = &[
 impl KindSpec {
     fn to_kind(&self) -> ResourceKind {
         ResourceKind {
-            id: self.id.to_owned(),
+            id: self.id.as_str().to_owned(),
             provider: self.provider.to_owned(),
             products: self.products.iter().map(|&product| product.to_owned()).collect(),
             name: self.name.to_owned(),
@@ -193,8 +259,8 @@ pub fn all_kinds() -> Vec<ResourceKind> {
 }
 
 /// One kind by id.
-pub fn kind(id: &str) -> Option<ResourceKind> {
-    KINDS.iter().find(|spec| spec.id == id).map(KindSpec::to_kind)
+pub fn kind(id: KindId) -> ResourceKind {
+    KINDS[id as usize].to_kind()
 }
 
 /// The kinds a provider's connections can browse.
@@ -235,8 +301,13 @@ mod tests {
     }
 
     #[test]
-    fn kind_ids_are_unique() {
+    fn kind_ids_are_unique_and_each_has_one_spec() {
         let ids: std::collections::BTreeSet<String> = all_kinds().into_iter().map(|kind| kind.id).collect();
         assert_eq!(ids.len(), KINDS.len(), "two kinds share an id");
+        for (index, id) in KindId::ALL.into_iter().enumerate() {
+            assert_eq!(KINDS[index].id, id, "KINDS is in KindId::ALL's order");
+            assert_eq!(id as usize, index, "{} is at its own index", id.as_str());
+            assert_eq!(KindId::parse(id.as_str()), Some(id), "{} reads back", id.as_str());
+        }
     }
 }

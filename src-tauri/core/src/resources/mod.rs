@@ -20,6 +20,6 @@ mod verdict;
 pub use api::ApiPolicy;
 pub use cancel::Cancel;
 pub use error::ResourceError;
-pub use kinds::{all_kinds, kind, kinds_of};
+pub use kinds::{all_kinds, kind, kinds_of, KindId};
 pub use model::{ListRequest, ListingPage, ListingSummary, Resource, ResourceFilter, ResourceKind};
 pub use service::Resources;

@@ -9,7 +9,7 @@ use super::api::{api_client, ApiPolicy, Caller};
 use super::cache::{CacheKey, Cached, ListingCache};
 use super::cancel::Cancel;
 use super::error::{ResourceError as Error, MAX_SEARCH_CHARS};
-use super::kinds::{kind, kinds_of};
+use super::kinds::{kind, kinds_of, KindId};
 use super::listing::gather;
 use super::model::{ListRequest, ListingPage, ListingSummary, ResourceKind};
 use super::source::Query;
@@ -68,9 +68,10 @@ impl Resources {
         on_page: &mut (dyn FnMut(ListingPage) + Send),
     ) -> Result<ListingSummary, Error> {
         check_listing_id(listing)?;
-        let kind = kind(&request.kind).ok_or_else(|| Error::UnknownKind {
+        let kind_id = KindId::parse(&request.kind).ok_or_else(|| Error::UnknownKind {
             kind: shown(&request.kind),
         })?;
+        let kind = kind(kind_id);
         let connection = self.store.usable(request.connection)?;
         let provider = self.context.provider(&connection.provider)?.clone();
         check_connection(&kind, &connection, &provider)?;
@@ -90,9 +91,9 @@ impl Resources {
                 return Ok(replay(cached, on_page));
             }
         }
-        let source = source_for(&kind.id).ok_or_else(|| Error::NoSource { kind: kind.id.clone() })?;
+        let source = source_for(kind_id);
         let query = Query {
-            kind: &kind.id,
+            kind: kind_id,
             location: request.location.as_deref(),
             search,
             filter: &filter,
@@ -278,7 +279,7 @@ mod tests {
 
     #[test]
     fn a_filter_is_the_kinds_own_or_its_default() {
-        let drive = kind("drive.file").expect("a kind");
+        let drive = kind(KindId::DriveFile);
         assert_eq!(
             chosen_filter(&drive, None).expect("default"),
             "any",
@@ -287,7 +288,7 @@ mod tests {
         assert_eq!(chosen_filter(&drive, Some("pdf")).expect("offered"), "pdf");
         let refused = chosen_filter(&drive, Some("exe")).expect_err("not offered");
         assert_eq!(refused.code(), ErrorCode::InvalidInput);
-        let folders = kind("drive.folder").expect("a kind");
+        let folders = kind(KindId::DriveFolder);
         assert_eq!(
             chosen_filter(&folders, None).expect("none"),
             "",

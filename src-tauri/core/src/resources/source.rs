@@ -5,6 +5,7 @@
 use url::Url;
 
 use super::error::ResourceError;
+use super::kinds::KindId;
 use super::model::Resource;
 use crate::catalog::Provider;
 use crate::oauth::http::secure_url;
@@ -12,7 +13,7 @@ use crate::oauth::http::secure_url;
 /// One listing as asked, with the filter resolved to the kind's default when none was given.
 #[derive(Debug, Clone)]
 pub struct Query<'a> {
-    pub kind: &'a str,
+    pub kind: KindId,
     pub location: Option<&'a str>,
     /// Trimmed, never empty.
     pub search: Option<&'a str>,

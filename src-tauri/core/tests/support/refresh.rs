@@ -10,7 +10,7 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::Duration;
 
 use switchboard_core::clock::{Clock, ManualClock, SystemClock};
-use switchboard_core::connections::{connection_context, connection_owner, ConnectMethod, ConnectRequest, Connection};
+use switchboard_core::connections::{connection_context, ConnectMethod, ConnectRequest, Connection, SecretOwner};
 use switchboard_core::db::audit::AuditEntry;
 use switchboard_core::error::UserError;
 use switchboard_core::paths::AppPaths;
@@ -141,7 +141,7 @@ pub fn stored_secret(services: &Services, connection: &Connection, name: &str) -
     let db = services.context.db();
     let context = connection_context(&connection.provider, &connection.account_id);
     SecretStore::new(&db, &key)
-        .get(&connection_owner(connection.id), &context, name)
+        .get(&SecretOwner::Connection(connection.id).key(), &context, name)
         .expect("the secret is readable")
         .map(|secret| secret.expose().clone())
 }

@@ -75,6 +75,7 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::resources::source::Next;
+    use crate::resources::KindId;
 
     #[test]
     fn calendars_are_named_as_the_person_renamed_them() {
@@ -82,7 +83,7 @@ mod tests {
         let provider = catalog.provider("google").expect("google").clone();
         let config = serde_json::Value::Null;
         let asked = Query {
-            kind: "calendar.calendar",
+            kind: KindId::CalendarCalendar,
             location: None,
             search: None,
             filter: "",

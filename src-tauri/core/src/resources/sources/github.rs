@@ -15,6 +15,7 @@ use super::super::source::{
     Source,
 };
 use crate::resources::error::ResourceError;
+use crate::resources::KindId;
 
 pub struct GitHub;
 
@@ -102,8 +103,8 @@ fn place_of<'a>(query: &Query<'a>) -> Result<Option<Place<'a>>, ResourceError> {
     };
     let place = parse_place(location).ok_or_else(|| bad_location(location))?;
     let opens = match query.kind {
-        "github.file" => true,
-        "github.branch" => place.branch.is_none(),
+        KindId::GitHubFile => true,
+        KindId::GitHubBranch => place.branch.is_none(),
         _ => false,
     };
     opens.then_some(Some(place)).ok_or_else(|| bad_location(location))
@@ -168,7 +169,7 @@ fn listed(json: &serde_json::Value) -> Box<dyn Iterator<Item = &serde_json::Valu
 
 fn repo(query: &Query, entry: &serde_json::Value) -> Option<Resource> {
     let full_name = entry.get("full_name")?.as_str().filter(|name| is_repo(name))?;
-    let leads = query.kind != "github.repo";
+    let leads = query.kind != KindId::GitHubRepo;
     Some(Resource {
         id: full_name.to_owned(),
         name: full_name.to_owned(),
@@ -186,7 +187,7 @@ fn repo(query: &Query, entry: &serde_json::Value) -> Option<Resource> {
 fn branch_of(query: &Query, repo: &str, entry: &serde_json::Value) -> Option<Resource> {
     let branch = entry.get("name")?.as_str().filter(|name| is_branch(name))?;
     let id = format!("{repo}:{branch}");
-    let leads = query.kind == "github.file";
+    let leads = query.kind == KindId::GitHubFile;
     Some(Resource {
         name: branch.to_owned(),
         item: "branch".to_owned(),
@@ -214,7 +215,7 @@ fn content(query: &Query, repo: &str, branch: &str, entry: &serde_json::Value) -
         name,
         item: item.to_owned(),
         detail,
-        selectable: item == "file" && query.kind == "github.file",
+        selectable: item == "file" && query.kind == KindId::GitHubFile,
         location,
         id,
     })

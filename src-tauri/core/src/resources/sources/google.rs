@@ -13,6 +13,7 @@ use super::super::source::{
     api_url, array, bad_location, next_param, text_field, ApiAnswer, ApiRequest, Next, Parsed, Plan, Query, Source,
 };
 use crate::resources::error::ResourceError;
+use crate::resources::KindId;
 
 pub struct Google;
 
@@ -30,8 +31,8 @@ const DEFAULT_SHEETS_BASE: &str = "https://sheets.googleapis.com";
 impl Source for Google {
     fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         match query.kind {
-            "sheets.sheet" if query.location.is_some() => plan_tabs(query),
-            "sheets.spreadsheet" | "sheets.sheet" => plan_spreadsheets(query),
+            KindId::SheetsSheet if query.location.is_some() => plan_tabs(query),
+            KindId::SheetsSpreadsheet | KindId::SheetsSheet => plan_spreadsheets(query),
             _ => plan_drive(query),
         }
     }
@@ -72,7 +73,7 @@ impl Source for Google {
 
     fn searches(&self, query: &Query) -> bool {
         // Drive searches by name itself; a spreadsheet's tabs are filtered by the listing.
-        !(query.kind == "sheets.sheet" && query.location.is_some())
+        !(query.kind == KindId::SheetsSheet && query.location.is_some())
     }
 }
 
@@ -182,7 +183,7 @@ fn files_url(query: &Query) -> Result<Url, ResourceError> {
 
 /// The `mimeType` clause for the kind and filter; folders always pass (they lead somewhere).
 fn type_clause(query: &Query) -> Option<String> {
-    if query.kind == "drive.folder" {
+    if query.kind == KindId::DriveFolder {
         return Some(format!("mimeType = '{FOLDER}'"));
     }
     let wanted = match query.filter {
@@ -243,9 +244,9 @@ fn drive_file(query: &Query, file: &serde_json::Value) -> Option<Resource> {
     let folder = mime == FOLDER;
     let spreadsheet = mime == SPREADSHEET;
     let (item, selectable, location) = match query.kind {
-        "drive.folder" => ("folder", folder, folder.then(|| id.clone())),
-        "sheets.spreadsheet" => ("spreadsheet", spreadsheet, None),
-        "sheets.sheet" => ("spreadsheet", false, spreadsheet.then(|| id.clone())),
+        KindId::DriveFolder => ("folder", folder, folder.then(|| id.clone())),
+        KindId::SheetsSpreadsheet => ("spreadsheet", spreadsheet, None),
+        KindId::SheetsSheet => ("spreadsheet", false, spreadsheet.then(|| id.clone())),
         _ if folder => ("folder", false, Some(id.clone())),
         _ => (if spreadsheet { "spreadsheet" } else { "file" }, true, None),
     };

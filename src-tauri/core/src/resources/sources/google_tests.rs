@@ -1,6 +1,7 @@
 use super::*;
 use crate::catalog::{Catalog, Provider};
 use crate::error::ErrorCode;
+use crate::resources::KindId;
 
 fn google() -> Provider {
     let catalog = Catalog::builtin().expect("the built-in catalogue");
@@ -10,7 +11,7 @@ fn google() -> Provider {
 fn query<'a>(provider: &'a Provider, kind: &'a str, location: Option<&'a str>, search: Option<&'a str>) -> Query<'a> {
     static CONFIG: serde_json::Value = serde_json::Value::Null;
     Query {
-        kind,
+        kind: KindId::parse(kind).unwrap_or_else(|| panic!("{kind} is a kind")),
         location,
         search,
         filter: "",

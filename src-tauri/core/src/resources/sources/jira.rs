@@ -12,6 +12,7 @@ use super::super::source::{
     Query, Source,
 };
 use crate::resources::error::ResourceError;
+use crate::resources::KindId;
 
 pub struct Jira;
 
@@ -111,8 +112,8 @@ fn place_of<'a>(query: &Query<'a>) -> Result<Place<'a>, ResourceError> {
         _ => return Err(bad_location(location)),
     };
     let opens = match (&place, query.kind) {
-        (Place::Site(_), "jira.project" | "jira.issue") => true,
-        (Place::Project { .. }, kind) => kind == "jira.issue",
+        (Place::Site(_), KindId::JiraProject | KindId::JiraIssue) => true,
+        (Place::Project { .. }, kind) => kind == KindId::JiraIssue,
         _ => false,
     };
     if opens {
@@ -150,7 +151,7 @@ fn jql_string(text: &str) -> String {
 
 fn site(query: &Query, entry: &serde_json::Value) -> Option<Resource> {
     let cloud = entry.get("id")?.as_str().filter(|id| is_cloud_id(id))?;
-    let leads = query.kind != "jira.site";
+    let leads = query.kind != KindId::JiraSite;
     Some(Resource {
         id: cloud.to_owned(),
         name: text_field(entry, "name").unwrap_or_else(|| cloud.to_owned()),
@@ -164,7 +165,7 @@ fn site(query: &Query, entry: &serde_json::Value) -> Option<Resource> {
 fn project(query: &Query, cloud: &str, entry: &serde_json::Value) -> Option<Resource> {
     let key = entry.get("key")?.as_str().filter(|key| is_project_key(key))?;
     let id = format!("{cloud}/{key}");
-    let leads = query.kind == "jira.issue";
+    let leads = query.kind == KindId::JiraIssue;
     Some(Resource {
         name: text_field(entry, "name").unwrap_or_else(|| key.to_owned()),
         item: "project".to_owned(),

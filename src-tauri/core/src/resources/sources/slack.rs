@@ -12,6 +12,7 @@ use super::super::source::{
     Plan, Query, Source,
 };
 use crate::resources::error::ResourceError;
+use crate::resources::KindId;
 
 pub struct Slack;
 
@@ -24,7 +25,7 @@ impl Source for Slack {
             return Err(bad_location(location));
         }
         let base = &query.provider.api_base_url;
-        if query.kind == "slack.user" {
+        if query.kind == KindId::SlackUser {
             let mut url = api_url(base, "/users.list")?;
             url.query_pairs_mut().append_pair("limit", PAGE);
             return Ok(Plan::get(url));
@@ -44,7 +45,7 @@ impl Source for Slack {
 
     fn parse(&self, query: &Query, answer: &ApiAnswer) -> Result<Parsed, ResourceError> {
         let json = &answer.json;
-        let items = if query.kind == "slack.user" {
+        let items = if query.kind == KindId::SlackUser {
             array(json, "members").filter_map(person).collect()
         } else {
             array(json, "channels").filter_map(channel).collect()

@@ -12,6 +12,7 @@ use super::super::source::{
     Source,
 };
 use crate::resources::error::ResourceError;
+use crate::resources::KindId;
 
 pub struct Supabase;
 
@@ -23,7 +24,7 @@ const PRIMARY_KEY_MARK: &str = "<pk/>";
 impl Source for Supabase {
     fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         if let Some(location) = query.location {
-            if query.kind != "supabase.column" || !is_name(location) {
+            if query.kind != KindId::SupabaseColumn || !is_name(location) {
                 return Err(bad_location(location));
             }
         }
@@ -99,7 +100,7 @@ fn relation(
         .get("properties")
         .and_then(serde_json::Value::as_object)
         .map_or(0, serde_json::Map::len);
-    let leads = query.kind == "supabase.column";
+    let leads = query.kind == KindId::SupabaseColumn;
     Some(Resource {
         id: name.to_owned(),
         name: clean_text(name),

@@ -5,6 +5,7 @@ use url::Url;
 
 use super::super::source::{ApiAnswer, Plan, Query};
 use crate::catalog::{Catalog, Provider};
+use crate::resources::KindId;
 
 /// The built-in provider with its API base moved to a loopback address.
 pub fn provider(id: &str) -> Provider {
@@ -21,7 +22,7 @@ pub fn provider(id: &str) -> Provider {
 pub fn query<'a>(provider: &'a Provider, kind: &'a str, location: Option<&'a str>) -> Query<'a> {
     static NO_CONFIG: serde_json::Value = serde_json::Value::Null;
     Query {
-        kind,
+        kind: KindId::parse(kind).unwrap_or_else(|| panic!("{kind} is a kind")),
         location,
         search: None,
         filter: "",
