@@ -16,6 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 use support::{runtime, save_google, services, ACCESS_TOKEN, GMAIL};
+use switchboard_core::ids::ConnectionId;
 use switchboard_core::Services;
 
 const CONCURRENT_CALLERS: usize = 100;
@@ -127,7 +128,7 @@ fn concurrent_callers_on_an_expired_token(c: &mut Criterion) {
     println!("token requests in all: {}", requests.load(Ordering::SeqCst));
 }
 
-async fn all_callers_get_the_renewed_token(services: &Services, id: i64) {
+async fn all_callers_get_the_renewed_token(services: &Services, id: ConnectionId) {
     let mut callers = JoinSet::new();
     for _ in 0..CONCURRENT_CALLERS {
         let services = services.clone();

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 use support::{runtime, save_google, services, DRIVE};
+use switchboard_core::ids::ConnectionId;
 use switchboard_core::resources::{ApiPolicy, ListRequest, ListingPage, Resource, Resources};
 
 const ENTRIES: usize = 10_000;
@@ -76,7 +77,7 @@ fn setup(runtime: &tokio::runtime::Runtime) -> Setup {
     }
 }
 
-fn request(connection: i64, location: Option<String>) -> ListRequest {
+fn request(connection: ConnectionId, location: Option<String>) -> ListRequest {
     ListRequest {
         connection,
         kind: "drive.file".into(),

@@ -13,6 +13,7 @@ pub mod db;
 pub mod doctor;
 pub mod error;
 pub mod failpoints;
+pub mod ids;
 pub mod logging;
 pub mod oauth;
 pub mod overrides_setting;

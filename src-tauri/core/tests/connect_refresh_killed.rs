@@ -33,6 +33,7 @@ use refresh_support::{audited, connect_ana, services_in, stored_secret};
 use switchboard_core::connections::ConnectionStatus;
 use switchboard_core::error::ErrorCode;
 use switchboard_core::failpoints::{FAILPOINT_ENV, REFRESH_AFTER_TOKEN_RESPONSE as FAILPOINT};
+use switchboard_core::ids::ConnectionId;
 use switchboard_core::vault::KeyringSlot;
 use switchboard_core::Services;
 
@@ -57,7 +58,7 @@ async fn child_refreshes_until_the_failpoint() {
         ..keyring::private_slot("unused")
     };
     let services = services_in(Path::new(&dir), &child_env(CHILD_OVERRIDES), slot);
-    let id: i64 = child_env(CHILD_CONNECTION).parse().expect("a connection id");
+    let id = ConnectionId(child_env(CHILD_CONNECTION).parse().expect("a connection id"));
     let outcome = services.renewal.refresh_now(id).await;
     panic!("the failpoint must stop the child before the renewal returns; it returned {outcome:?}");
 }

@@ -23,6 +23,7 @@ use switchboard_core::error::ErrorCode;
 use switchboard_core::Services;
 
 use operations_cases::*;
+use switchboard_core::ids::ConnectionId;
 
 #[tokio::test]
 async fn a_disabled_connection_is_refused_for_use_until_enabled_and_a_label_shows_on_it() {
@@ -282,7 +283,7 @@ async fn the_audit_log_records_each_operation_and_exports_as_private_json_lines(
         "oldest first, in the UI's field names"
     );
     assert!(
-        lines.iter().all(|line| line["connectionId"] == connection.id),
+        lines.iter().all(|line| line["connectionId"] == connection.id.0),
         "only this connection's entries"
     );
     for token in [FIRST_ACCESS, FIRST_REFRESH, SECOND_ACCESS, SECOND_REFRESH, "secret-1"] {
@@ -297,8 +298,8 @@ async fn the_audit_log_records_each_operation_and_exports_as_private_json_lines(
 fn the_operations_can_run_on_any_thread() {
     fn sendable<T: Send>(_: T) {}
     fn check(services: &Services) {
-        sendable(services.operations.test_connection(1));
-        sendable(services.operations.delete_connection(1));
+        sendable(services.operations.test_connection(ConnectionId(1)));
+        sendable(services.operations.delete_connection(ConnectionId(1)));
         sendable(services.revocations.retry_due(0));
     }
     let _ = check;

@@ -6,6 +6,7 @@ use switchboard_core::connections::{
     PendingRevocation, ProviderSetup, ProviderSetupUpdate,
 };
 use switchboard_core::error::UserError;
+use switchboard_core::ids::ConnectionId;
 use tauri::State;
 
 use crate::state::AppState;
@@ -66,38 +67,46 @@ pub fn use_session_only_key(state: State<'_, AppState>) -> Result<(), UserError>
 }
 
 #[tauri::command]
-pub async fn refresh_connection(id: i64, state: State<'_, AppState>) -> Result<Connection, UserError> {
+pub async fn refresh_connection(id: ConnectionId, state: State<'_, AppState>) -> Result<Connection, UserError> {
     Ok(state.services()?.renewal.refresh_now(id).await?)
 }
 
 #[tauri::command]
-pub async fn test_connection(id: i64, state: State<'_, AppState>) -> Result<ConnectionTest, UserError> {
+pub async fn test_connection(id: ConnectionId, state: State<'_, AppState>) -> Result<ConnectionTest, UserError> {
     Ok(state.services()?.operations.test_connection(id).await?)
 }
 
 #[tauri::command]
-pub fn set_connection_enabled(id: i64, enabled: bool, state: State<'_, AppState>) -> Result<Connection, UserError> {
+pub fn set_connection_enabled(
+    id: ConnectionId,
+    enabled: bool,
+    state: State<'_, AppState>,
+) -> Result<Connection, UserError> {
     Ok(state.services()?.operations.set_enabled(id, enabled)?)
 }
 
 #[tauri::command]
-pub fn rename_connection(id: i64, label: Option<String>, state: State<'_, AppState>) -> Result<Connection, UserError> {
+pub fn rename_connection(
+    id: ConnectionId,
+    label: Option<String>,
+    state: State<'_, AppState>,
+) -> Result<Connection, UserError> {
     Ok(state.services()?.operations.rename(id, label)?)
 }
 
 #[tauri::command]
-pub async fn delete_connection(id: i64, state: State<'_, AppState>) -> Result<DeleteOutcome, UserError> {
+pub async fn delete_connection(id: ConnectionId, state: State<'_, AppState>) -> Result<DeleteOutcome, UserError> {
     Ok(state.services()?.operations.delete_connection(id).await?)
 }
 
 #[tauri::command]
-pub fn connection_audit(id: i64, state: State<'_, AppState>) -> Result<Vec<AuditEntry>, UserError> {
+pub fn connection_audit(id: ConnectionId, state: State<'_, AppState>) -> Result<Vec<AuditEntry>, UserError> {
     Ok(state.services()?.operations.audit_entries(Some(id))?)
 }
 
 /// Writes the audit log (one connection's, or all) under the data directory; answers the path.
 #[tauri::command]
-pub fn export_audit(id: Option<i64>, state: State<'_, AppState>) -> Result<String, UserError> {
+pub fn export_audit(id: Option<ConnectionId>, state: State<'_, AppState>) -> Result<String, UserError> {
     let written = state.services()?.operations.export_audit(id)?;
     Ok(written.display().to_string())
 }

@@ -12,6 +12,7 @@ use switchboard_core::catalog::AuthKind;
 use switchboard_core::connections::{connection_context, SecretOwner};
 use switchboard_core::db::connections::{upsert, ConnectionRecord};
 use switchboard_core::db::secrets;
+use switchboard_core::ids::ConnectionId;
 use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::{SecretStore, Sensitive};
 use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
@@ -62,7 +63,7 @@ pub fn services(data: &tempfile::TempDir, overrides: &str) -> Services {
 
 /// Saves (or reconnects) a Google account with an access and a refresh token expiring at
 /// `expires_at`, as a finished sign-in would; returns its id.
-pub fn save_google(services: &Services, expires_at: i64, grant: &Grant) -> i64 {
+pub fn save_google(services: &Services, expires_at: i64, grant: &Grant) -> ConnectionId {
     let key = services.keys.loaded().expect("the session key is loaded");
     let db = services.context.db();
     let account = "iss|bench";

@@ -19,6 +19,7 @@ use clap::error::ErrorKind;
 use clap::{Args, Parser, Subcommand};
 
 use switchboard_core::catalog::Catalog;
+use switchboard_core::ids::ConnectionId;
 use switchboard_core::resources::{all_kinds, ListRequest};
 
 const EXIT_CODES: &str = "Exit codes: 0 all well, 1 a failure (one line on stderr says why), 2 a usage error.";
@@ -87,7 +88,7 @@ enum Command {
     Connection {
         /// The connection's id (see `connections`).
         #[arg(value_parser = connection_id, value_name = "ID")]
-        id: i64,
+        id: ConnectionId,
         #[command(subcommand)]
         operation: connection::Operation,
         #[command(flatten)]
@@ -100,7 +101,7 @@ enum Command {
     Audit {
         /// Only this connection's entries.
         #[arg(long, value_parser = connection_id, value_name = "ID")]
-        connection: Option<i64>,
+        connection: Option<ConnectionId>,
         #[command(flatten)]
         overrides: Overrides,
         /// One JSON object per line.
@@ -112,7 +113,7 @@ enum Command {
     Browse {
         /// The connection's id (see `connections`).
         #[arg(value_parser = connection_id, value_name = "CONNECTION")]
-        connection: i64,
+        connection: ConnectionId,
         #[arg(help = kind_help())]
         kind: String,
         /// The place to open (a row's `>` target).
@@ -136,10 +137,11 @@ enum Command {
 }
 
 /// A connection id as `connections` prints it.
-fn connection_id(text: &str) -> Result<i64, String> {
+fn connection_id(text: &str) -> Result<ConnectionId, String> {
     text.parse()
         .ok()
         .filter(|id: &i64| *id > 0)
+        .map(ConnectionId)
         .ok_or_else(|| format!("`{text}` is not a connection id (see `connections`)"))
 }
 

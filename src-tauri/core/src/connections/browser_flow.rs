@@ -143,7 +143,9 @@ async fn run(sign_ins: Arc<SignIns>, flow: Flow, waiter: Waiter, cancelled: ones
         }
     };
     match &outcome {
-        FlowState::Connected { connection } => tracing::info!(provider = %provider_id, id = connection.id, "connected"),
+        FlowState::Connected { connection } => {
+            tracing::info!(provider = %provider_id, id = %connection.id, "connected")
+        }
         FlowState::Failed { message, .. } => tracing::warn!(provider = %provider_id, %message, "sign-in failed"),
         _ => tracing::info!(provider = %provider_id, "sign-in cancelled"),
     }

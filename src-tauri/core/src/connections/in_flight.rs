@@ -4,28 +4,30 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::ids::ConnectionId;
+
 #[derive(Default)]
 pub struct RenewalsInFlight {
-    ids: Mutex<HashSet<i64>>,
+    ids: Mutex<HashSet<ConnectionId>>,
 }
 
 /// Marks a connection as renewing until dropped.
 pub struct Renewing<'a> {
     set: &'a RenewalsInFlight,
-    id: i64,
+    id: ConnectionId,
 }
 
 impl RenewalsInFlight {
-    pub fn contains(&self, id: i64) -> bool {
+    pub fn contains(&self, id: ConnectionId) -> bool {
         self.ids().contains(&id)
     }
 
-    pub(super) fn begin(&self, id: i64) -> Renewing<'_> {
+    pub(super) fn begin(&self, id: ConnectionId) -> Renewing<'_> {
         self.ids().insert(id);
         Renewing { set: self, id }
     }
 
-    fn ids(&self) -> MutexGuard<'_, HashSet<i64>> {
+    fn ids(&self) -> MutexGuard<'_, HashSet<ConnectionId>> {
         self.ids.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

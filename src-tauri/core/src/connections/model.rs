@@ -9,12 +9,13 @@ use ts_rs::TS;
 use crate::catalog::{AuthKind, Provider, RedirectKind};
 use crate::db::connections::ConnectionRow;
 use crate::error::{ErrorCode, UserError};
+use crate::ids::ConnectionId;
 
 /// A connected account.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
-    pub id: i64,
+    pub id: ConnectionId,
     pub provider: String,
     pub products: Vec<String>,
     pub auth_kind: AuthKind,
@@ -158,7 +159,7 @@ pub struct ConnectRequest {
     /// Re-authorize this connection (same id, same account) instead of adding one: asks for
     /// what it was granted plus what its products (and those asked for) need.
     #[serde(default)]
-    pub connection: Option<i64>,
+    pub connection: Option<ConnectionId>,
 }
 
 /// A key or token pasted into the provider's form. Its Debug names the fields, never their
@@ -247,7 +248,7 @@ impl Connection {
     /// A connected OAuth account for unit tests: token received at `received_at`, no scopes.
     pub(crate) fn for_test(id: i64, provider: &str, received_at: i64, expires_at: Option<i64>) -> Self {
         Self {
-            id,
+            id: ConnectionId(id),
             provider: provider.into(),
             products: Vec::new(),
             auth_kind: AuthKind::Oauth2,

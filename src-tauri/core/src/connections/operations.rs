@@ -22,6 +22,7 @@ use super::Connection;
 use crate::clock::format_utc;
 use crate::context::CoreContext;
 use crate::db::{self, audit::AuditEntry, revocations::NewRevocation};
+use crate::ids::ConnectionId;
 use crate::paths::{create_private_dir, create_private_file};
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
 
@@ -103,7 +104,7 @@ impl ConnectionOperations {
     }
 
     /// Turns a connection on or off; off keeps its tokens but nothing may use them.
-    pub fn set_enabled(&self, id: i64, enabled: bool) -> Result<Connection, Error> {
+    pub fn set_enabled(&self, id: ConnectionId, enabled: bool) -> Result<Connection, Error> {
         let connection = self.store.get(id)?;
         if !db::connections::set_enabled(self.context.db().conn(), id, enabled)? {
             return Err(gone());
@@ -115,7 +116,7 @@ impl ConnectionOperations {
     }
 
     /// Names a connection ("work Gmail"); `None` or blank shows the account alone.
-    pub fn rename(&self, id: i64, label: Option<String>) -> Result<Connection, Error> {
+    pub fn rename(&self, id: ConnectionId, label: Option<String>) -> Result<Connection, Error> {
         let label = clean_label(label.as_deref())?;
         let connection = self.store.get(id)?;
         if !db::connections::set_label(self.context.db().conn(), id, label.as_deref())? {
@@ -134,7 +135,7 @@ impl ConnectionOperations {
     /// revocation that failed for a reason that may pass is kept, sealed, and retried later
     /// (`Revocations::retry_due`). A locked keyring refuses the deletion (`KeyringUnavailable`).
     #[tracing::instrument(skip_all, fields(id), err(level = "warn"))]
-    pub async fn delete_connection(&self, id: i64) -> Result<DeleteOutcome, Error> {
+    pub async fn delete_connection(&self, id: ConnectionId) -> Result<DeleteOutcome, Error> {
         let _no_renewal_meanwhile = self.renewal.hold(id).await;
         let connection = self.store.get(id)?;
         let (revocation, owed) = match self.revocations.target(&connection)? {
@@ -223,14 +224,14 @@ impl ConnectionOperations {
     }
 
     /// The audit log, oldest first: one connection's entries, or all of them.
-    pub fn audit_entries(&self, connection: Option<i64>) -> Result<Vec<AuditEntry>, Error> {
+    pub fn audit_entries(&self, connection: Option<ConnectionId>) -> Result<Vec<AuditEntry>, Error> {
         Ok(db::audit::list(self.context.db().conn(), connection)?)
     }
 
     /// Writes the audit log (one connection's, or all) as JSON Lines to a new owner-only file
     /// `audit-<UTC time>.jsonl` in the exports folder (created owner-only if missing); returns
     /// its path.
-    pub fn export_audit(&self, connection: Option<i64>) -> Result<PathBuf, Error> {
+    pub fn export_audit(&self, connection: Option<ConnectionId>) -> Result<PathBuf, Error> {
         let dir = self.exports_dir.as_path();
         let text = audit_json_lines(&self.audit_entries(connection)?)?;
         let failed = |error: std::io::Error| Error::ExportFailed {
@@ -314,7 +315,7 @@ mod tests {
         let entry = |id| AuditEntry {
             id,
             at: 1,
-            connection_id: Some(3),
+            connection_id: Some(ConnectionId(3)),
             provider: "github".into(),
             account_label: "octocat".into(),
             operation: "test".into(),

@@ -1,11 +1,13 @@
 //! Whose secrets a vault row holds, and the one place their keys are spelled. The vault itself
 //! treats owners as opaque text; these are the owners connections use.
 
+use crate::ids::ConnectionId;
+
 /// An owner of sealed secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretOwner<'a> {
     /// A connection's tokens or pasted key (by connection id).
-    Connection(i64),
+    Connection(ConnectionId),
     /// A deleted connection's token, kept sealed until its revocation is retried (by the
     /// `revocations` row's id).
     Revocation(i64),
@@ -37,7 +39,7 @@ mod tests {
     #[test]
     fn owner_keys_keep_the_stored_spelling() {
         assert_eq!(
-            SecretOwner::Connection(7).key(),
+            SecretOwner::Connection(ConnectionId(7)).key(),
             "connection:7",
             "rows sealed before stay readable"
         );

@@ -27,6 +27,7 @@ use crate::catalog::AuthKind;
 use crate::context::CoreContext;
 use crate::db::connections::{self, Refreshed};
 use crate::error::UserError;
+use crate::ids::ConnectionId;
 use crate::oauth::retry::RequestPolicy;
 use crate::oauth::token::{refresh_with, TokenClient, TokenError, TokenSet};
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
@@ -54,7 +55,7 @@ pub struct TokenRenewal {
     keys: Arc<KeyHolder>,
     request_policy: RequestPolicy,
     /// One async lock per connection: the single flight of its renewal.
-    locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    locks: Mutex<HashMap<ConnectionId, Arc<tokio::sync::Mutex<()>>>>,
     /// Connections whose renewal is in flight (their status reads "refreshing").
     renewing: Arc<RenewalsInFlight>,
 }
@@ -93,7 +94,7 @@ impl TokenRenewal {
 
     /// An access token that works now, renewed first if due. Disabled connections and those
     /// needing re-authorization are refused.
-    pub async fn access_token(&self, id: i64) -> Result<Sensitive<String>, Error> {
+    pub async fn access_token(&self, id: ConnectionId) -> Result<Sensitive<String>, Error> {
         let connection = self.store.usable(id)?;
         self.note_use(&connection);
         if !refresh_due(&connection, self.context.now()) {
@@ -104,24 +105,24 @@ impl TokenRenewal {
 
     /// Renews if still due, for the scheduler: unlike `access_token`, this is not a use of the
     /// account (its "last used" stays).
-    pub async fn renew_if_due(&self, id: i64) -> Result<(), Error> {
+    pub async fn renew_if_due(&self, id: ConnectionId) -> Result<(), Error> {
         self.renew(id, Renewal::IfDue).await.map(drop)
     }
 
     /// Renews now (the "Refresh now" operation) and returns the connection as it stands.
-    pub async fn refresh_now(&self, id: i64) -> Result<Connection, Error> {
+    pub async fn refresh_now(&self, id: ConnectionId) -> Result<Connection, Error> {
         self.renew(id, Renewal::Always).await?;
         self.store.get(id)
     }
 
     /// An API call answered 401 with the token of `version`: renew once; if that token was
     /// already replaced, use the replacement. A second 401 after this means re-authorization.
-    pub async fn after_unauthorized(&self, id: i64, version: i64) -> Result<Sensitive<String>, Error> {
+    pub async fn after_unauthorized(&self, id: ConnectionId, version: i64) -> Result<Sensitive<String>, Error> {
         self.renew(id, Renewal::Refused { version }).await
     }
 
     /// Marks the connection as needing re-authorization after its renewed token was refused.
-    pub fn refused_after_renewal(&self, id: i64) -> Result<(), Error> {
+    pub fn refused_after_renewal(&self, id: ConnectionId) -> Result<(), Error> {
         let connection = self.store.get(id)?;
         let reason = format!(
             "{} refused the renewed access; connect the account again.",
@@ -133,12 +134,12 @@ impl TokenRenewal {
     }
 
     /// Holds off every renewal of the connection until dropped (a deletion in progress).
-    pub async fn hold(&self, id: i64) -> OwnedMutexGuard<()> {
+    pub async fn hold(&self, id: ConnectionId) -> OwnedMutexGuard<()> {
         self.lock_of(id).lock_owned().await
     }
 
     /// Forgets a deleted connection's lock.
-    pub fn forget(&self, id: i64) {
+    pub fn forget(&self, id: ConnectionId) {
         self.locks.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
     }
 
@@ -152,12 +153,12 @@ impl TokenRenewal {
         }
     }
 
-    fn lock_of(&self, id: i64) -> Arc<tokio::sync::Mutex<()>> {
+    fn lock_of(&self, id: ConnectionId) -> Arc<tokio::sync::Mutex<()>> {
         let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
         locks.entry(id).or_default().clone()
     }
 
-    async fn renew(&self, id: i64, mode: Renewal) -> Result<Sensitive<String>, Error> {
+    async fn renew(&self, id: ConnectionId, mode: Renewal) -> Result<Sensitive<String>, Error> {
         let lock = self.lock_of(id);
         let _flight = lock.lock().await;
         let connection = self.store.usable(id)?; // re-read: another caller may have renewed it

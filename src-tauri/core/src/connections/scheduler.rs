@@ -19,6 +19,7 @@ use super::store::ConnectionStore;
 use super::Connection;
 use crate::catalog::{AuthKind, Catalog, Provider};
 use crate::context::CoreContext;
+use crate::ids::ConnectionId;
 use crate::vault::KeyHolder;
 
 /// Renewals due together start this far apart (the k-th after k of these), never all at once.
@@ -46,7 +47,7 @@ pub enum RenewalReason {
 /// One renewal to start `delay` after the plan was made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedRenewal {
-    pub connection_id: i64,
+    pub connection_id: ConnectionId,
     pub reason: RenewalReason,
     pub delay: Duration,
 }
@@ -63,7 +64,7 @@ pub struct RenewalPlan {
 /// tokens without expiry (and without an idle policy), disabled connections, those needing
 /// re-authorization and those whose client settings were refused are never planned.
 pub fn plan_renewals(connections: &[Connection], catalog: &Catalog, now: i64) -> RenewalPlan {
-    let mut due: Vec<(i64, i64, RenewalReason)> = Vec::new();
+    let mut due: Vec<(i64, ConnectionId, RenewalReason)> = Vec::new();
     let mut soonest_future: Option<i64> = None;
     for connection in connections {
         let provider = catalog.provider(&connection.provider);
@@ -254,9 +255,9 @@ async fn renew(renewal_service: &TokenRenewal, renewal: &PlannedRenewal) {
         RenewalReason::RetryDue | RenewalReason::IdleRefreshToken => renewal_service.refresh_now(id).await.map(drop),
     };
     match outcome {
-        Ok(()) => tracing::debug!(connection = id, reason = ?renewal.reason, "renewed in the background"),
+        Ok(()) => tracing::debug!(connection = %id, reason = ?renewal.reason, "renewed in the background"),
         Err(error) => tracing::info!(
-            connection = id,
+            connection = %id,
             reason = ?renewal.reason,
             code = ?error.code(),
             message = %error,

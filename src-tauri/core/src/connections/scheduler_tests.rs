@@ -27,7 +27,7 @@ fn connection(id: i64, provider: &str, received_at: i64, expires_at: Option<i64>
 }
 
 fn planned_ids(plan: &RenewalPlan) -> Vec<i64> {
-    plan.renewals.iter().map(|renewal| renewal.connection_id).collect()
+    plan.renewals.iter().map(|renewal| renewal.connection_id.0).collect()
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn an_expiring_token_is_planned_when_due_and_not_before() {
     assert_eq!(
         due.renewals,
         vec![PlannedRenewal {
-            connection_id: 1,
+            connection_id: ConnectionId(1),
             reason: RenewalReason::Expiring,
             delay: Duration::ZERO
         }],
@@ -186,7 +186,8 @@ fn c7_after_three_days_asleep_every_renewal_is_planned_spread_out() {
         "C7: never two at the same instant, a few seconds apart: {delays:?}"
     );
     assert_eq!(
-        plan.renewals[0].connection_id, 13,
+        plan.renewals[0].connection_id,
+        ConnectionId(13),
         "most overdue first (its retry time came earliest)"
     );
 }

@@ -13,6 +13,7 @@ use super::Connection;
 use crate::catalog::AuthKind;
 use crate::context::CoreContext;
 use crate::db;
+use crate::ids::ConnectionId;
 use crate::oauth::token::TokenSet;
 use crate::vault::VaultError;
 use crate::vault::{KeyHolder, SecretStore, Sensitive};
@@ -42,7 +43,7 @@ impl ConnectionStore {
     }
 
     /// One connection with its status as of now.
-    pub fn get(&self, id: i64) -> Result<Connection, Error> {
+    pub fn get(&self, id: ConnectionId) -> Result<Connection, Error> {
         let stored = db::connections::get(self.context.db().conn(), id)?;
         let stored = stored.ok_or(Error::ConnectionGone)?;
         Ok(self.with_status(Connection::from(stored)))
@@ -50,7 +51,7 @@ impl ConnectionStore {
 
     /// The stored connection (its status is not derived: only enabled and the stored verdict
     /// matter here, on every use), refused when disabled or needing re-authorization.
-    pub fn usable(&self, id: i64) -> Result<Connection, Error> {
+    pub fn usable(&self, id: ConnectionId) -> Result<Connection, Error> {
         let stored = db::connections::get(self.context.db().conn(), id)?;
         let connection: Connection = stored.ok_or(Error::ConnectionGone)?.into();
         if !connection.enabled {

@@ -6,6 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::DbError;
+use crate::ids::ConnectionId;
 
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -14,7 +15,7 @@ pub struct AuditEntry {
     pub id: i64,
     /// Unix seconds.
     pub at: i64,
-    pub connection_id: Option<i64>,
+    pub connection_id: Option<ConnectionId>,
     pub provider: String,
     pub account_label: String,
     /// `connect`, `refresh`, `test`, `revoke`, `delete`, `enable`, `disable`, `rename`, …
@@ -27,7 +28,7 @@ pub struct AuditEntry {
 /// What is appended (the id and nothing else is assigned by the table).
 pub struct NewAuditEntry<'a> {
     pub at: i64,
-    pub connection_id: Option<i64>,
+    pub connection_id: Option<ConnectionId>,
     pub provider: &'a str,
     pub account_label: &'a str,
     pub operation: &'a str,
@@ -53,7 +54,7 @@ pub fn append(conn: &Connection, entry: &NewAuditEntry<'_>) -> Result<i64, DbErr
 }
 
 /// Oldest first; one connection's entries, or all of them.
-pub fn list(conn: &Connection, connection_id: Option<i64>) -> Result<Vec<AuditEntry>, DbError> {
+pub fn list(conn: &Connection, connection_id: Option<ConnectionId>) -> Result<Vec<AuditEntry>, DbError> {
     let mut statement = conn.prepare(
         "SELECT id, at, connection_id, provider, account_label, operation, outcome, detail FROM audit
          WHERE ?1 IS NULL OR connection_id = ?1 ORDER BY at, id",
@@ -87,7 +88,7 @@ mod tests {
         let db = Database::open_in_memory().expect("db");
         let entry = NewAuditEntry {
             at: 1,
-            connection_id: Some(7),
+            connection_id: Some(ConnectionId(7)),
             provider: "github",
             account_label: "octocat",
             operation: "refresh",
@@ -103,11 +104,11 @@ mod tests {
             db.conn().execute("DELETE FROM audit", []).is_err(),
             "rows cannot be removed"
         );
-        let listed = list(db.conn(), Some(7)).expect("list");
+        let listed = list(db.conn(), Some(ConnectionId(7))).expect("list");
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].outcome, "ok", "the entry is as written");
         assert!(
-            list(db.conn(), Some(8)).expect("list").is_empty(),
+            list(db.conn(), Some(ConnectionId(8))).expect("list").is_empty(),
             "filtered by connection"
         );
     }

@@ -2,13 +2,16 @@
 
 use rusqlite::{params, Connection as Sqlite, OptionalExtension, Row};
 
+use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+
 use super::DbError;
 use crate::catalog::AuthKind;
+use crate::ids::ConnectionId;
 
 /// A row as stored. `connections` makes the connection a person sees of it (status derived).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionRow {
-    pub id: i64,
+    pub id: ConnectionId,
     pub provider: String,
     pub products: Vec<String>,
     pub auth_kind: AuthKind,
@@ -54,7 +57,7 @@ const COLUMNS: &str = "id, provider, products, auth_kind, account_id, account_la
 
 /// Inserts the account, or updates it when `(provider, account_id)` is already connected;
 /// returns its id. A reconnected account is connected again whatever its old status.
-pub fn upsert(conn: &Sqlite, record: &ConnectionRecord<'_>, now: i64) -> Result<i64, DbError> {
+pub fn upsert(conn: &Sqlite, record: &ConnectionRecord<'_>, now: i64) -> Result<ConnectionId, DbError> {
     let id = conn.query_row(
         "INSERT INTO connections (provider, products, auth_kind, account_id, account_label, scopes, expires_at,
                                   status, status_reason, config, session_only, created_at, received_at)
@@ -91,7 +94,7 @@ pub fn list(conn: &Sqlite) -> Result<Vec<ConnectionRow>, DbError> {
     Ok(rows)
 }
 
-pub fn get(conn: &Sqlite, id: i64) -> Result<Option<ConnectionRow>, DbError> {
+pub fn get(conn: &Sqlite, id: ConnectionId) -> Result<Option<ConnectionRow>, DbError> {
     let found = conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM connections WHERE id = ?1"),
@@ -115,7 +118,7 @@ pub fn find_account(conn: &Sqlite, provider: &str, account_id: &str) -> Result<O
 }
 
 /// The tokens can no longer be used; `reason` says why. A fresh sign-in clears it (`upsert`).
-pub fn set_needs_reauthorization(conn: &Sqlite, id: i64, reason: &str) -> Result<(), DbError> {
+pub fn set_needs_reauthorization(conn: &Sqlite, id: ConnectionId, reason: &str) -> Result<(), DbError> {
     conn.execute(
         "UPDATE connections SET status = 'needs_reauthorization', status_reason = ?2, next_retry_at = NULL
          WHERE id = ?1",
@@ -124,7 +127,7 @@ pub fn set_needs_reauthorization(conn: &Sqlite, id: i64, reason: &str) -> Result
     Ok(())
 }
 
-pub fn set_enabled(conn: &Sqlite, id: i64, enabled: bool) -> Result<bool, DbError> {
+pub fn set_enabled(conn: &Sqlite, id: ConnectionId, enabled: bool) -> Result<bool, DbError> {
     Ok(conn.execute(
         "UPDATE connections SET enabled = ?2 WHERE id = ?1",
         params![id, enabled],
@@ -132,11 +135,11 @@ pub fn set_enabled(conn: &Sqlite, id: i64, enabled: bool) -> Result<bool, DbErro
 }
 
 /// `None` (or blank) goes back to showing the account alone.
-pub fn set_label(conn: &Sqlite, id: i64, label: Option<&str>) -> Result<bool, DbError> {
+pub fn set_label(conn: &Sqlite, id: ConnectionId, label: Option<&str>) -> Result<bool, DbError> {
     Ok(conn.execute("UPDATE connections SET label = ?2 WHERE id = ?1", params![id, label])? == 1)
 }
 
-pub fn touch(conn: &Sqlite, id: i64, now: i64) -> Result<(), DbError> {
+pub fn touch(conn: &Sqlite, id: ConnectionId, now: i64) -> Result<(), DbError> {
     conn.execute(
         "UPDATE connections SET last_used_at = ?2 WHERE id = ?1",
         params![id, now],
@@ -153,7 +156,7 @@ pub struct Refreshed<'a> {
 }
 
 /// The compare-and-swap of a refresh: `false` when the row moved on (another writer won).
-pub fn record_refreshed(conn: &Sqlite, id: i64, refreshed: &Refreshed<'_>) -> Result<bool, DbError> {
+pub fn record_refreshed(conn: &Sqlite, id: ConnectionId, refreshed: &Refreshed<'_>) -> Result<bool, DbError> {
     let scopes = refreshed.scopes.map(to_json);
     let changed = conn.execute(
         "UPDATE connections SET token_version = token_version + 1, expires_at = ?3, received_at = ?4,
@@ -168,7 +171,7 @@ pub fn record_refreshed(conn: &Sqlite, id: i64, refreshed: &Refreshed<'_>) -> Re
 /// A renewal that failed but may work later (or, with `configuration`, after Settings change).
 pub fn record_refresh_failure(
     conn: &Sqlite,
-    id: i64,
+    id: ConnectionId,
     message: &str,
     configuration: bool,
     next_retry_at: Option<i64>,
@@ -181,16 +184,16 @@ pub fn record_refresh_failure(
     Ok(())
 }
 
-pub fn delete(conn: &Sqlite, id: i64) -> Result<bool, DbError> {
+pub fn delete(conn: &Sqlite, id: ConnectionId) -> Result<bool, DbError> {
     Ok(conn.execute("DELETE FROM connections WHERE id = ?1", params![id])? == 1)
 }
 
 /// Removes the connections made in session-only mode (their key is gone); returns their ids.
-pub fn delete_session_only(conn: &Sqlite) -> Result<Vec<i64>, DbError> {
+pub fn delete_session_only(conn: &Sqlite) -> Result<Vec<ConnectionId>, DbError> {
     let mut statement = conn.prepare("DELETE FROM connections WHERE session_only = 1 RETURNING id")?;
     let ids = statement
         .query_map([], |row| row.get(0))?
-        .collect::<Result<Vec<i64>, _>>()?;
+        .collect::<Result<Vec<ConnectionId>, _>>()?;
     Ok(ids)
 }
 
@@ -223,6 +226,18 @@ fn read(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
         next_retry_at: row.get(21)?,
         failures: row.get(22)?,
     })
+}
+
+impl ToSql for ConnectionId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        self.0.to_sql()
+    }
+}
+
+impl FromSql for ConnectionId {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(value).map(ConnectionId)
+    }
 }
 
 fn to_json(list: &[String]) -> String {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use super::model::{ListRequest, Resource};
+use crate::ids::ConnectionId;
 
 /// How long a listing stays fresh, in seconds.
 pub const CACHE_SECONDS: i64 = 60;
@@ -16,7 +17,7 @@ const MAX_ENTRIES: usize = 48;
 /// Everything a listing is asked by, but `refresh`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CacheKey {
-    connection: i64,
+    connection: ConnectionId,
     account: String,
     kind: String,
     location: Option<String>,
@@ -83,7 +84,7 @@ mod tests {
 
     fn request(connection: i64, location: Option<&str>) -> ListRequest {
         ListRequest {
-            connection,
+            connection: ConnectionId(connection),
             kind: "drive.file".into(),
             location: location.map(str::to_owned),
             search: None,

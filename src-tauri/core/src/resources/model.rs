@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::ids::ConnectionId;
+
 /// One thing in an account: a folder, a file, a repository, a table, a channel…
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -56,7 +58,7 @@ pub struct ResourceFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListRequest {
-    pub connection: i64,
+    pub connection: ConnectionId,
     pub kind: String,
     #[serde(default)]
     pub location: Option<String>,

@@ -13,6 +13,7 @@ use switchboard_core::clock::{Clock, ManualClock, SystemClock};
 use switchboard_core::connections::{connection_context, ConnectMethod, ConnectRequest, Connection, SecretOwner};
 use switchboard_core::db::audit::AuditEntry;
 use switchboard_core::error::UserError;
+use switchboard_core::ids::ConnectionId;
 use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::{KeyringSlot, SecretStore};
 use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
@@ -109,7 +110,11 @@ pub fn refresh_tokens_sent(fake: &FakeProvider) -> Vec<String> {
 
 /// `callers` threads, each with its own runtime, released together by a barrier, each asking
 /// for an access token: real parallelism, not just interleaving on one thread.
-pub async fn concurrent_access_tokens(services: &Services, id: i64, callers: usize) -> Vec<Result<String, UserError>> {
+pub async fn concurrent_access_tokens(
+    services: &Services,
+    id: ConnectionId,
+    callers: usize,
+) -> Vec<Result<String, UserError>> {
     let barrier = Arc::new(Barrier::new(callers));
     let handles: Vec<_> = (0..callers)
         .map(|_| {
@@ -147,7 +152,7 @@ pub fn stored_secret(services: &Services, connection: &Connection, name: &str) -
 }
 
 /// The connection's audit entries for `operation` with `outcome`.
-pub fn audited(services: &Services, id: i64, operation: &str, outcome: &str) -> Vec<AuditEntry> {
+pub fn audited(services: &Services, id: ConnectionId, operation: &str, outcome: &str) -> Vec<AuditEntry> {
     let db = services.context.db();
     switchboard_core::db::audit::list(db.conn(), Some(id))
         .expect("the audit log reads")

@@ -10,6 +10,7 @@ use std::time::Duration;
 use switchboard_core::clock::{Clock, ManualClock};
 use switchboard_core::connections::status::{refresh_due, refresh_margin};
 use switchboard_core::connections::{Connection, ConnectionStatus};
+use switchboard_core::ids::ConnectionId;
 use switchboard_core::oauth::retry::RetryPolicy;
 
 use super::connector::Harness;
@@ -57,7 +58,7 @@ pub fn into_the_margin(clock: &ManualClock, connection: &Connection) {
     );
 }
 
-pub fn status_of(harness: &Harness, id: i64) -> ConnectionStatus {
+pub fn status_of(harness: &Harness, id: ConnectionId) -> ConnectionStatus {
     harness.services.store.get(id).expect("the connection").status
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use switchboard_core::clock::format_utc;
 use switchboard_core::connections::operations::audit_json_lines;
 use switchboard_core::connections::{DeleteOutcome, RevocationOutcome};
+use switchboard_core::ids::ConnectionId;
 
 use crate::connect::{block_on, open_core, print_connections};
 use crate::report::{print_json, said};
@@ -30,7 +31,7 @@ pub enum Operation {
     Delete,
 }
 
-pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) -> Result<(), String> {
+pub fn run(id: ConnectionId, operation: Operation, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
         let (services, _events) = open_core(overrides, false)?;
         let operations = &services.operations;
@@ -68,7 +69,7 @@ pub fn run(id: i64, operation: Operation, overrides: Option<&Path>, json: bool) 
     })
 }
 
-pub fn audit(connection: Option<i64>, overrides: Option<&Path>, jsonl: bool) -> Result<(), String> {
+pub fn audit(connection: Option<ConnectionId>, overrides: Option<&Path>, jsonl: bool) -> Result<(), String> {
     let (services, _events) = open_core(overrides, false)?;
     let entries = services.operations.audit_entries(connection).map_err(said)?;
     if jsonl {
@@ -94,7 +95,7 @@ pub fn audit(connection: Option<i64>, overrides: Option<&Path>, jsonl: bool) -> 
     Ok(())
 }
 
-fn deleted(id: i64, outcome: &DeleteOutcome) -> String {
+fn deleted(id: ConnectionId, outcome: &DeleteOutcome) -> String {
     match &outcome.revocation {
         RevocationOutcome::Revoked => format!("connection {id} deleted; its access was revoked at the provider"),
         RevocationOutcome::NotSupported => {

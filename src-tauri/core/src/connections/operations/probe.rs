@@ -11,6 +11,7 @@ use super::super::Connection;
 use super::{ConnectionOperations, ConnectionTest};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
+use crate::ids::ConnectionId;
 use crate::oauth::http::{get_capped, host_of, secure_url};
 use crate::sensitive::Sensitive;
 
@@ -21,7 +22,7 @@ impl ConnectionOperations {
     /// provider are a result (`ok: false`); a connection that cannot be used (disabled, gone,
     /// keyring locked) is an error.
     #[tracing::instrument(skip_all, fields(id), err(level = "warn"))]
-    pub async fn test_connection(&self, id: i64) -> Result<ConnectionTest, Error> {
+    pub async fn test_connection(&self, id: ConnectionId) -> Result<ConnectionTest, Error> {
         let connection = self.store.get(id)?;
         let provider = self.context.provider(&connection.provider)?.clone();
         let (ok, latency_ms, message) = match self.probe(&connection, &provider).await? {
