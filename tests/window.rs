@@ -39,7 +39,11 @@ fn the_window_shows_the_catalogue_and_settings_and_receives_deep_links() {
         .map(|card| ok(window.attribute(card, "data-provider")).unwrap_or_default())
         .collect();
     let catalog = Catalog::builtin().expect("the built-in catalogue");
-    let expected: Vec<String> = catalog.providers().iter().map(|provider| provider.id.clone()).collect();
+    let expected: Vec<String> = catalog
+        .providers()
+        .iter()
+        .map(|provider| provider.id.to_string())
+        .collect();
     assert_eq!(
         shown, expected,
         "the Integrations page must list the providers the backend's catalogue has"

@@ -12,6 +12,7 @@ use ts_rs::TS;
 use crate::catalog::{load_overrides, Catalog, CatalogError, OverrideCredentials, OVERRIDES_ENV};
 use crate::db::{app_settings, Database, DbError};
 use crate::error::{ErrorCode, UserError};
+use crate::ids::ProviderId;
 
 /// Why an overrides file chosen in Settings was not saved.
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +61,7 @@ pub struct OverridesStatus {
 /// The catalogue for this run, the client credentials the file named, and its status.
 pub struct ActiveCatalog {
     pub catalog: Catalog,
-    pub credentials: BTreeMap<String, OverrideCredentials>,
+    pub credentials: BTreeMap<ProviderId, OverrideCredentials>,
     pub status: OverridesStatus,
 }
 

@@ -14,6 +14,7 @@ use crate::connections::{
     Revocations, SignInSettings, SignIns, TokenRenewal,
 };
 use crate::context::CoreContext;
+use crate::ids::ProviderId;
 use crate::oauth::retry::RequestPolicy;
 use crate::resources::{ApiPolicy, Resources};
 use crate::vault::{KeyHolder, KeyringSlot};
@@ -47,7 +48,7 @@ pub struct Services {
 impl Services {
     pub fn assemble(
         context: CoreContext,
-        override_credentials: BTreeMap<String, OverrideCredentials>,
+        override_credentials: BTreeMap<ProviderId, OverrideCredentials>,
         settings: ServiceSettings,
         notifier: Notifier,
     ) -> Self {

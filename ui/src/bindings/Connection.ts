@@ -2,11 +2,12 @@
 import type { AuthKind } from "./AuthKind";
 import type { ConnectionId } from "./ConnectionId";
 import type { ConnectionStatus } from "./ConnectionStatus";
+import type { ProviderId } from "./ProviderId";
 
 /**
  * A connected account.
  */
-export type Connection = { id: ConnectionId, provider: string, products: Array<string>, authKind: AuthKind, 
+export type Connection = { id: ConnectionId, provider: ProviderId, products: Array<string>, authKind: AuthKind, 
 /**
  * How the account is named: an email, a login, a workspace or bot name.
  */

@@ -2,8 +2,9 @@
 import type { AuthKind } from "./AuthKind";
 import type { CredentialField } from "./CredentialField";
 import type { Product } from "./Product";
+import type { ProviderId } from "./ProviderId";
 
-export type Provider = { id: string, name: string, description: string, auth: Array<AuthKind>, products: Array<Product>, 
+export type Provider = { id: ProviderId, name: string, description: string, auth: Array<AuthKind>, products: Array<Product>, 
 /**
  * Fields of the key or token form, for `api_key` and `bot_token`.
  */

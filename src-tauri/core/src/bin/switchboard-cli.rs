@@ -149,7 +149,13 @@ fn connection_id(text: &str) -> Result<ConnectionId, String> {
 /// the core's to refuse, as a failure (exit 1) naming it, not a usage error.
 fn provider_help() -> String {
     let ids: Vec<String> = Catalog::builtin()
-        .map(|catalog| catalog.providers().iter().map(|provider| provider.id.clone()).collect())
+        .map(|catalog| {
+            catalog
+                .providers()
+                .iter()
+                .map(|provider| provider.id.to_string())
+                .collect()
+        })
         .unwrap_or_default();
     format!("The provider: {}", ids.join(", "))
 }

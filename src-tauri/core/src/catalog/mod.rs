@@ -7,6 +7,7 @@ mod overrides;
 
 use std::collections::BTreeMap;
 
+use crate::ids::ProviderId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -56,7 +57,7 @@ pub struct Product {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct Provider {
-    pub id: String,
+    pub id: ProviderId,
     pub name: String,
     pub description: String,
     pub auth: Vec<AuthKind>,

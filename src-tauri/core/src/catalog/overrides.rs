@@ -21,6 +21,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{Catalog, CatalogError, RedirectKind};
+use crate::ids::ProviderId;
 use crate::sensitive::Sensitive;
 
 /// The environment variable naming an overrides file for the app.
@@ -72,7 +73,7 @@ pub struct OverrideCredentials {
 #[derive(Debug)]
 pub struct Overridden {
     pub catalog: Catalog,
-    pub credentials: BTreeMap<String, OverrideCredentials>,
+    pub credentials: BTreeMap<ProviderId, OverrideCredentials>,
 }
 
 /// Reads `path` and applies it to `catalog`.
@@ -100,7 +101,7 @@ pub fn apply_overrides(catalog: &Catalog, file: &str, text: &str) -> Result<Over
     for (id, change) in parsed.providers {
         let provider = providers
             .iter_mut()
-            .find(|provider| provider.id == id)
+            .find(|provider| provider.id == id.as_str())
             .ok_or_else(|| invalid(format!("providers.{id}: no such provider in the catalogue")))?;
         if let Some(url) = change.api_base_url {
             provider.api_base_url = url;
@@ -142,7 +143,7 @@ pub fn apply_overrides(catalog: &Catalog, file: &str, text: &str) -> Result<Over
             )));
         }
         credentials.insert(
-            id,
+            ProviderId::from(id),
             OverrideCredentials {
                 client_id: change.client_id,
                 client_secret: change.client_secret,

@@ -9,6 +9,7 @@ use super::error::ConnectionError as Error;
 use crate::catalog::{ClientSecret, OAuthConfig, OverrideCredentials, Provider, RedirectKind};
 use crate::db::provider_settings::{self, ProviderSettings};
 use crate::db::Database;
+use crate::ids::ProviderId;
 use crate::vault::{MasterKey, SecretStore, Sensitive};
 
 use super::owners::SecretOwner;
@@ -34,7 +35,7 @@ pub struct ProductScopes {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderSetup {
-    pub provider: String,
+    pub provider: ProviderId,
     pub client_id: Option<String>,
     pub client_id_from: Option<ClientIdSource>,
     pub has_client_secret: bool,
@@ -51,7 +52,7 @@ pub struct ProviderSetup {
 #[derive(Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProviderSetupUpdate {
-    pub provider: String,
+    pub provider: ProviderId,
     pub client_id: String,
     /// `None` keeps the stored secret; an empty string removes it.
     pub client_secret: Option<String>,

@@ -9,14 +9,14 @@ use ts_rs::TS;
 use crate::catalog::{AuthKind, Provider, RedirectKind};
 use crate::db::connections::ConnectionRow;
 use crate::error::{ErrorCode, UserError};
-use crate::ids::ConnectionId;
+use crate::ids::{ConnectionId, ProviderId};
 
 /// A connected account.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Connection {
     pub id: ConnectionId,
-    pub provider: String,
+    pub provider: ProviderId,
     pub products: Vec<String>,
     pub auth_kind: AuthKind,
     /// How the account is named: an email, a login, a workspace or bot name.
@@ -150,7 +150,7 @@ pub enum ConnectMethod {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectRequest {
-    pub provider: String,
+    pub provider: ProviderId,
     /// Product ids; empty means all of the provider's products.
     pub products: Vec<String>,
     pub method: ConnectMethod,
@@ -167,7 +167,7 @@ pub struct ConnectRequest {
 #[derive(Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialsRequest {
-    pub provider: String,
+    pub provider: ProviderId,
     pub products: Vec<String>,
     /// Field id to value, as the catalogue's credential fields name them.
     pub values: BTreeMap<String, String>,
@@ -228,7 +228,7 @@ impl FlowState {
 #[serde(rename_all = "camelCase")]
 pub struct FlowUpdate {
     pub flow_id: String,
-    pub provider: String,
+    pub provider: ProviderId,
     pub state: FlowState,
 }
 

@@ -12,6 +12,7 @@ use super::events::Notifier;
 use super::{Connection, Integration, ProviderSetup, ProviderSetupUpdate};
 use crate::catalog::{OverrideCredentials, Provider, RedirectKind};
 use crate::context::CoreContext;
+use crate::ids::ProviderId;
 use crate::vault::KeyHolder;
 
 pub struct ProviderApps {
@@ -19,14 +20,14 @@ pub struct ProviderApps {
     notifier: Notifier,
     keys: Arc<KeyHolder>,
     /// What the overrides file named (kept in memory only).
-    override_credentials: BTreeMap<String, OverrideCredentials>,
+    override_credentials: BTreeMap<ProviderId, OverrideCredentials>,
 }
 
 impl ProviderApps {
     pub fn new(
         context: CoreContext,
         keys: Arc<KeyHolder>,
-        override_credentials: BTreeMap<String, OverrideCredentials>,
+        override_credentials: BTreeMap<ProviderId, OverrideCredentials>,
         notifier: Notifier,
     ) -> Self {
         Self {

@@ -17,6 +17,7 @@ use super::store::ConnectionStore;
 use super::{browser_flow, credentials, device_flow};
 use super::{ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowState, FlowUpdate};
 use crate::context::CoreContext;
+use crate::ids::ProviderId;
 use crate::oauth::jwks::JwksCache;
 use crate::oauth::retry::RequestPolicy;
 use crate::oauth::{random_token, PendingFlows};
@@ -179,7 +180,7 @@ impl SignIns {
         let connected = matches!(state, FlowState::Connected { .. });
         self.notifier.flow(FlowUpdate {
             flow_id: flow_id.to_owned(),
-            provider: provider.to_owned(),
+            provider: ProviderId::from(provider),
             state,
         });
         if connected {

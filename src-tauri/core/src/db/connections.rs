@@ -6,13 +6,13 @@ use rusqlite::types::{FromSql, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use super::DbError;
 use crate::catalog::AuthKind;
-use crate::ids::ConnectionId;
+use crate::ids::{ConnectionId, ProviderId};
 
 /// A row as stored. `connections` makes the connection a person sees of it (status derived).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionRow {
     pub id: ConnectionId,
-    pub provider: String,
+    pub provider: ProviderId,
     pub products: Vec<String>,
     pub auth_kind: AuthKind,
     pub account_id: String,
@@ -231,6 +231,18 @@ fn read(row: &Row<'_>) -> rusqlite::Result<ConnectionRow> {
 impl ToSql for ConnectionId {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         self.0.to_sql()
+    }
+}
+
+impl ToSql for ProviderId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for ProviderId {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        String::column_result(value).map(ProviderId::from)
     }
 }
 

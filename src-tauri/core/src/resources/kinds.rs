@@ -3,6 +3,7 @@
 //! listing itself is each provider's source module.
 
 use super::model::{ResourceFilter, ResourceKind};
+use crate::ids::ProviderId;
 
 /// A kind of resource, by what it is (its wire name is `as_str`: `drive.file`, `slack.user`…).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -236,7 +237,7 @@ impl KindSpec {
     fn to_kind(&self) -> ResourceKind {
         ResourceKind {
             id: self.id.as_str().to_owned(),
-            provider: self.provider.to_owned(),
+            provider: ProviderId::from(self.provider),
             products: self.products.iter().map(|&product| product.to_owned()).collect(),
             name: self.name.to_owned(),
             root_name: self.root_name.to_owned(),

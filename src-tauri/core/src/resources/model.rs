@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::ids::ConnectionId;
+use crate::ids::{ConnectionId, ProviderId};
 
 /// One thing in an account: a folder, a file, a repository, a table, a channel…
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -33,7 +33,7 @@ pub struct Resource {
 pub struct ResourceKind {
     /// `drive.file`, `github.repo`…: what `x-resource-picker.kind` names.
     pub id: String,
-    pub provider: String,
+    pub provider: ProviderId,
     /// The products a connection needs for this kind (Drive for spreadsheets: they are found
     /// through Drive).
     pub products: Vec<String>,

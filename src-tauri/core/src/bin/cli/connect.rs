@@ -66,7 +66,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
     block_on(async {
         let (services, mut events) = open_core(overrides, args.open_browser)?;
         let request = ConnectRequest {
-            provider: args.provider,
+            provider: args.provider.into(),
             products: args.products,
             method: ConnectMethod::Browser,
             redirect: Some(RedirectKind::Loopback), // the CLI cannot receive deep links
