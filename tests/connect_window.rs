@@ -5,9 +5,9 @@
 
 mod support;
 
-#[path = "../src-tauri/core/tests/support/node.rs"]
+#[path = "../src-tauri/core/tests/integration/support/node.rs"]
 mod node;
-#[path = "../src-tauri/core/tests/support/oidc.rs"]
+#[path = "../src-tauri/core/tests/integration/support/oidc.rs"]
 mod oidc;
 
 use std::ffi::OsStr;

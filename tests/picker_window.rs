@@ -14,9 +14,9 @@ mod support;
 #[path = "picker_window/frames.rs"]
 mod frames;
 
-#[path = "../src-tauri/core/tests/support/node.rs"]
+#[path = "../src-tauri/core/tests/integration/support/node.rs"]
 mod node;
-#[path = "../src-tauri/core/tests/support/oidc.rs"]
+#[path = "../src-tauri/core/tests/integration/support/oidc.rs"]
 mod oidc;
 
 #[path = "support/api_doubles.rs"]

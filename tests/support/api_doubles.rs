@@ -1,8 +1,8 @@
 //! tests/doubles/server.mjs (loopback doubles of the provider APIs "Browse resources" reads)
 //! for the window tests: started with the core's Node helper (include
-//! src-tauri/core/tests/support/node.rs as `mod node`), stopped on drop, asked with plain
+//! src-tauri/core/tests/integration/support/node.rs as `mod node`), stopped on drop, asked with plain
 //! HTTP/1.0 GETs so the root crate needs no HTTP client. (The core's tests use
-//! src-tauri/core/tests/support/doubles.rs, which has the control plane.)
+//! src-tauri/core/tests/integration/support/doubles.rs, which has the control plane.)
 
 #![allow(dead_code)] // each test binary uses its own part of this module
 

@@ -3,7 +3,7 @@
 //! real browsing service — time to the first page, time to all ten pages, and how much the
 //! process grows holding the listing (resident memory before and after, printed once).
 
-#[path = "../tests/support/node.rs"]
+#[path = "../tests/integration/support/node.rs"]
 mod node;
 mod support;
 

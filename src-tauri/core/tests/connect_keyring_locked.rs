@@ -3,13 +3,13 @@
 //! a key in memory, and the next start forgets what was connected that way. Alone in its
 //! binary: it locks the session's keyring.
 
-#[path = "support/connector.rs"]
+#[path = "integration/support/connector.rs"]
 mod connector;
-#[path = "support/keyring.rs"]
+#[path = "integration/support/keyring.rs"]
 mod keyring;
-#[path = "support/node.rs"]
+#[path = "integration/support/node.rs"]
 mod node;
-#[path = "support/oidc.rs"]
+#[path = "integration/support/oidc.rs"]
 mod oidc;
 
 use std::time::Duration;

@@ -3,15 +3,15 @@
 //! against oidc-provider still connects (loopback needs no bus; deep links do). Alone in its
 //! binary: libdbus reads the bus address once per process, so it is taken away first thing.
 
-#[path = "support/connector.rs"]
+#[path = "integration/support/connector.rs"]
 mod connector;
-#[path = "support/google_flow.rs"]
+#[path = "integration/support/google_flow.rs"]
 mod google_flow;
-#[path = "support/keyring.rs"]
+#[path = "integration/support/keyring.rs"]
 mod keyring;
-#[path = "support/node.rs"]
+#[path = "integration/support/node.rs"]
 mod node;
-#[path = "support/oidc.rs"]
+#[path = "integration/support/oidc.rs"]
 mod oidc;
 
 use std::time::Duration;

@@ -6,19 +6,19 @@
 //! tokens, so the one still stored was spent by the killed child: using it again makes the
 //! server revoke the grant, and re-authorization is the expected outcome.
 
-#[path = "support/connector.rs"]
+#[path = "integration/support/connector.rs"]
 mod connector;
-#[path = "support/fake_provider.rs"]
+#[path = "integration/support/fake_provider.rs"]
 mod fake_provider;
-#[path = "support/google_flow.rs"]
+#[path = "integration/support/google_flow.rs"]
 mod google_flow;
-#[path = "support/keyring.rs"]
+#[path = "integration/support/keyring.rs"]
 mod keyring;
-#[path = "support/node.rs"]
+#[path = "integration/support/node.rs"]
 mod node;
-#[path = "support/oidc.rs"]
+#[path = "integration/support/oidc.rs"]
 mod oidc;
-#[path = "support/refresh.rs"]
+#[path = "integration/support/refresh.rs"]
 mod refresh_support;
 
 use std::io::{BufRead, BufReader};

@@ -2,7 +2,7 @@
 //! one to unlock it, the existing key is reported unavailable, no new key is written, and once
 //! unlocked the same key is read again. Alone in its binary: it locks the session's keyring.
 
-#[path = "support/keyring.rs"]
+#[path = "integration/support/keyring.rs"]
 mod keyring_support;
 
 use keyring_support::{entry, lock_login_keyring, private_slot, require_session_bus, unlock_login_keyring};

@@ -4,7 +4,7 @@
 //! binary again) started without a reachable bus: libdbus reads the bus address once per
 //! process, so it cannot be taken away in-process.
 
-#[path = "support/keyring.rs"]
+#[path = "integration/support/keyring.rs"]
 mod keyring_support;
 
 use std::process::Command;

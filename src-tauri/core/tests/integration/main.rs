@@ -1,0 +1,30 @@
+//! switchboard-core's integration tests, one binary: the core against a real SQLite file, the
+//! real keyring (gnome-keyring under tests/session.sh), real OAuth servers and provider API
+//! doubles on loopback, and switchboard-cli as a script runs it. Tests that need a process of
+//! their own (a locked keyring, no session bus, a process killed mid-refresh) are the other
+//! files in `tests/`.
+
+mod support;
+
+mod api_doubles;
+mod bindings;
+mod cli;
+mod cli_browse;
+mod cli_connect;
+mod cli_connection;
+mod connect_id_token;
+mod connect_oidc;
+mod connect_oidc_refusals;
+mod connect_providers;
+mod connect_refresh;
+mod connect_refresh_failures;
+mod connection_delete;
+mod connection_operations;
+mod database;
+mod oauth_device;
+mod oauth_faults;
+mod oauth_oidc;
+mod resources_github;
+mod resources_google;
+mod resources_providers;
+mod vault_keyring;
