@@ -184,26 +184,22 @@ impl Scheduler {
     /// renew the connections that are due (spread out), pause until the next due time or
     /// `max_pause`; after a wake, settle briefly and look again at once. Never returns.
     pub async fn run(&self, timing: SchedulerTiming) {
-        run(self, timing).await
-    }
-}
-
-async fn run(scheduler: &Scheduler, timing: SchedulerTiming) {
-    tokio::time::sleep(timing.first_pass_delay).await;
-    let mut previous = (scheduler.context.now(), Instant::now());
-    loop {
-        let (wall, monotonic) = (scheduler.context.now(), Instant::now());
-        let wall_elapsed = wall.saturating_sub(previous.0);
-        if woke_from_sleep(wall_elapsed, monotonic.saturating_duration_since(previous.1)) {
-            tracing::info!(
-                wall_elapsed,
-                "the machine woke from sleep; re-evaluating every connection"
-            );
-            tokio::time::sleep(timing.wake_settle).await;
+        tokio::time::sleep(timing.first_pass_delay).await;
+        let mut previous = (self.context.now(), Instant::now());
+        loop {
+            let (wall, monotonic) = (self.context.now(), Instant::now());
+            let wall_elapsed = wall.saturating_sub(previous.0);
+            if woke_from_sleep(wall_elapsed, monotonic.saturating_duration_since(previous.1)) {
+                tracing::info!(
+                    wall_elapsed,
+                    "the machine woke from sleep; re-evaluating every connection"
+                );
+                tokio::time::sleep(timing.wake_settle).await;
+            }
+            previous = (wall, monotonic);
+            let pause = run_pass(self).await;
+            tokio::time::sleep(pause.max(timing.min_pause).min(timing.max_pause)).await;
         }
-        previous = (wall, monotonic);
-        let pause = run_pass(scheduler).await;
-        tokio::time::sleep(pause.max(timing.min_pause).min(timing.max_pause)).await;
     }
 }
 
