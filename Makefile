@@ -75,7 +75,7 @@ ui: ui-deps
 
 # Regenerates ui/src/bindings from the Rust types.
 bindings:
-	UPDATE_BINDINGS=1 cargo test -p switchboard-core --test bindings
+	UPDATE_BINDINGS=1 cargo test -p switchboard-core --test integration bindings
 
 # Getting a token (criterion, core) and start-up time and memory against an empty Tauri window
 # (release builds; see src-tauri/core/benches/ and tests/bench/).
