@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use oidc::OidcServer;
 use support::webdriver::Session;
-use support::{require_display, save_artifact, TauriDriver, APP};
+use support::{read_logs, require_display, save_artifact, TauriDriver, APP};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -57,8 +57,10 @@ fn connecting_google_in_the_window_shows_connected_as_the_email() {
     let stamp = data.path().join("redirected-at");
     let stand_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/browser-stand-in.sh");
     let stand_in_log = data.path().join("browser.log");
-    let envs: [(&str, &OsStr); 5] = [
+    let envs: [(&str, &OsStr); 6] = [
         ("SWITCHBOARD_APP", OsStr::new(APP)),
+        // Spans with fields (the token request's client_id) reach the log file at this level.
+        ("SWITCHBOARD_LOG", OsStr::new("debug")),
         ("SWITCHBOARD_OVERRIDES", overrides_file.as_os_str()),
         ("SWITCHBOARD_BROWSER", stand_in.as_os_str()),
         ("APPROVE_REDIRECT_STAMP", stamp.as_os_str()),
@@ -104,6 +106,21 @@ fn connecting_google_in_the_window_shows_connected_as_the_email() {
     switch_google_to_deep_links(&window);
     hostile_error_is_shown_as_short_text(&window);
     ok(window.end());
+    log_files_are_plain_text(&data.path().join("app"));
+}
+
+/// After a sign-in the app's log files hold the token request's span, as plain text: no ESC
+/// (0x1B) colour codes borrowed from the stderr layer.
+fn log_files_are_plain_text(data_dir: &Path) {
+    let logs = read_logs(data_dir);
+    assert!(
+        logs.contains("client_id="),
+        "the log file records the sign-in's token request with its fields: {logs}"
+    );
+    assert!(
+        !logs.contains('\u{1b}'),
+        "a log file must be plain text, without terminal colour codes"
+    );
 }
 
 /// The row's Test asks Google (oidc-provider's userinfo) who the token belongs to; Details
