@@ -69,6 +69,23 @@ fn expiry_is_computed_at_receipt_and_clamped_so_the_local_clock_does_not_matter(
 }
 
 #[test]
+fn a_token_given_a_lifetime_of_zero_or_less_is_renewed_ahead_like_the_shortest_one() {
+    for lifetime in [0, -5, i64::MIN] {
+        let expires = expires_at(NOW, Some(lifetime));
+        assert_eq!(
+            expires,
+            Some(NOW + MIN_TOKEN_LIFETIME_SECONDS),
+            "C13: a lifetime of {lifetime} s is clamped up to the shortest, not read as never expiring"
+        );
+        let connection = google_connection(&GMAIL, NOW, expires);
+        assert!(
+            refresh_due(&connection, NOW + MIN_TOKEN_LIFETIME_SECONDS - 1),
+            "C13: a token given {lifetime} s is renewed ahead, before it would fail with a 401"
+        );
+    }
+}
+
+#[test]
 fn the_most_pressing_state_wins() {
     let catalog = Catalog::builtin().expect("catalog");
     let google = catalog.provider("google");

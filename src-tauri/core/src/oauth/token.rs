@@ -216,14 +216,21 @@ pub(crate) fn parse_token_response(
     })
 }
 
-/// `expires_in` as a positive number of seconds, given as a number or a numeric string.
+/// `expires_in` in seconds, given as a number or a numeric string. Zero or less is kept: the
+/// token is already due (its expiry is clamped up to the shortest lifetime, never dropped,
+/// which would read as "never expires" and leave the token to fail with a 401).
 fn seconds(value: &serde_json::Value) -> Option<i64> {
-    let seconds = match value {
-        serde_json::Value::Number(number) => number.as_i64(),
-        serde_json::Value::String(text) => text.parse().ok(),
+    match value {
+        serde_json::Value::Number(number) => number.as_i64().or_else(|| number.as_f64().map(whole_seconds)),
+        serde_json::Value::String(text) => text.trim().parse().ok(),
         _ => None,
-    }?;
-    (seconds > 0).then_some(seconds)
+    }
+}
+
+/// A fractional or huge lifetime in whole seconds (saturating at the ends of `i64`).
+fn whole_seconds(seconds: f64) -> i64 {
+    // `as` saturates on overflow and maps NaN to 0, which is what a lifetime wants here.
+    seconds.floor() as i64
 }
 
 pub(crate) fn classify(host: String, error: String, description: Option<String>) -> TokenError {

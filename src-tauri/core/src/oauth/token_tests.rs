@@ -33,7 +33,8 @@ fn expires_in_missing_or_odd_is_none_not_an_error() {
     for body in [
         r#"{"access_token":"at"}"#,
         r#"{"access_token":"at","expires_in":"abc"}"#,
-        r#"{"access_token":"at","expires_in":-5}"#,
+        r#"{"access_token":"at","expires_in":null}"#,
+        r#"{"access_token":"at","expires_in":[3600]}"#,
     ] {
         let tokens = parse(200, body, TokenQuirk::Standard).expect("B8: still a token");
         assert_eq!(tokens.expires_in, None, "{body}");
@@ -49,6 +50,25 @@ fn expires_in_missing_or_odd_is_none_not_an_error() {
         Some(3600),
         "some providers send expires_in as a string"
     );
+}
+
+#[test]
+fn a_lifetime_of_zero_or_less_is_kept_so_the_token_counts_as_due_not_as_never_expiring() {
+    for (body, lifetime) in [
+        (r#"{"access_token":"at","expires_in":0}"#, 0),
+        (r#"{"access_token":"at","expires_in":-5}"#, -5),
+        (r#"{"access_token":"at","expires_in":"0"}"#, 0),
+        (r#"{"access_token":"at","expires_in":"-5"}"#, -5),
+        (r#"{"access_token":"at","expires_in":3599.7}"#, 3599),
+        (r#"{"access_token":"at","expires_in":-0.5}"#, -1),
+    ] {
+        let tokens = parse(200, body, TokenQuirk::Standard).expect("still a token");
+        assert_eq!(
+            tokens.expires_in,
+            Some(lifetime),
+            "C13: a lifetime the provider gave is kept, even when it is zero or less: {body}"
+        );
+    }
 }
 
 #[test]
