@@ -40,6 +40,9 @@ pub enum ConnectionError {
     SignInProvider { provider: String },
     #[error("{provider} does not offer sign-in with a code.")]
     NoDeviceCode { provider: String },
+    /// Re-authorizing is signing in again; a pasted key or token is replaced by pasting one.
+    #[error("{name} was connected with a key or token: paste a new one in the window to replace it.")]
+    NotSignedIn { name: String },
     #[error("{provider} has no field called “{field}”.")]
     UnknownField { provider: String, field: String },
     #[error("Enter the {label}.")]
@@ -63,8 +66,8 @@ pub enum ConnectionError {
     NeedsReauthorization { reason: String },
     #[error("This connection has no saved sign-in; connect it again.")]
     NoSavedSignIn,
-    /// This connection's sealed secret does not open (its row, not the key, is the problem).
-    #[error("{0}.")]
+    /// This connection's sealed secret does not open: sealed by another key, or damaged.
+    #[error("{}", unreadable_reason(.0))]
     SecretUnreadable(VaultError),
 
     // This computer: the keyring, the database, the disk.
@@ -154,6 +157,20 @@ pub enum ConnectionError {
     RenewalPending { message: String },
 }
 
+/// Why a connection's saved sign-in cannot be used when the keyring's key is not the one that
+/// sealed it (removed or replaced): the same for every connection of that key.
+pub const KEY_REPLACED_REASON: &str = "Switchboard's key in the system keyring was removed or replaced, so this account's saved sign-in can no longer be read. Connect it again.";
+/// Why, when this connection's own sealed row does not open (altered, or swapped with another's).
+pub const SIGN_IN_DAMAGED_REASON: &str = "This account's saved sign-in is damaged in Switchboard's database and was not used. Connect it again.";
+
+/// What a person reads when a saved secret does not open.
+pub fn unreadable_reason(error: &VaultError) -> &'static str {
+    match error {
+        VaultError::SealedByAnotherKey { .. } => KEY_REPLACED_REASON,
+        _ => SIGN_IN_DAMAGED_REASON,
+    }
+}
+
 impl ConnectionError {
     /// What the UI offers for it: decided here, once.
     pub fn code(&self) -> ErrorCode {
@@ -165,6 +182,7 @@ impl ConnectionError {
             | PastedKeyProvider { .. }
             | SignInProvider { .. }
             | NoDeviceCode { .. }
+            | NotSignedIn { .. }
             | UnknownField { .. }
             | MissingField { .. }
             | InvalidField { .. }

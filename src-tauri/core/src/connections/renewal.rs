@@ -128,9 +128,7 @@ impl TokenRenewal {
             "{} refused the renewed access; connect the account again.",
             connection.provider
         );
-        self.store.mark_needs_reauthorization(&connection, "use", &reason)?;
-        self.notifier.changed();
-        Ok(())
+        self.store.mark_needs_reauthorization(&connection, "use", &reason)
     }
 
     /// Holds off every renewal of the connection until dropped (a deletion in progress).

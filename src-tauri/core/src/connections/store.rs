@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use super::error::ConnectionError as Error;
+use super::error::{unreadable_reason, ConnectionError as Error, KEY_REPLACED_REASON};
+use super::events::Notifier;
 use super::in_flight::RenewalsInFlight;
 use super::owners::{connection_context, SecretOwner};
 use super::saving::{save_connection, split_scopes, NewConnection, SignedIn};
@@ -22,14 +23,21 @@ pub struct ConnectionStore {
     context: CoreContext,
     keys: Arc<KeyHolder>,
     renewing: Arc<RenewalsInFlight>,
+    notifier: Notifier,
 }
 
 impl ConnectionStore {
-    pub fn new(context: CoreContext, keys: Arc<KeyHolder>, renewing: Arc<RenewalsInFlight>) -> Self {
+    pub fn new(
+        context: CoreContext,
+        keys: Arc<KeyHolder>,
+        renewing: Arc<RenewalsInFlight>,
+        notifier: Notifier,
+    ) -> Self {
         Self {
             context,
             keys,
             renewing,
+            notifier,
         }
     }
 
@@ -94,10 +102,9 @@ impl ConnectionStore {
                 .map(|c| SecretOwner::Connection(c.id).key())
                 .collect(),
         };
-        let reason = "Switchboard's key in the system keyring was removed or replaced, so this account's saved sign-in can no longer be read. Connect it again.";
         for connection in db::connections::list(db.conn())? {
             if unreadable.contains(&SecretOwner::Connection(connection.id).key()) {
-                db::connections::set_needs_reauthorization(db.conn(), connection.id, reason)?;
+                db::connections::set_needs_reauthorization(db.conn(), connection.id, KEY_REPLACED_REASON)?;
             }
         }
         Ok(())
@@ -120,17 +127,28 @@ impl ConnectionStore {
     }
 
     /// One of the connection's secrets (`access_token`, `refresh_token`, a form field), opened.
+    /// One that does not open marks the connection as needing re-authorization, with why, in
+    /// its status and the audit log (SECURITY.md E13).
     pub fn read_secret(&self, connection: &Connection, name: &str) -> Result<Option<Sensitive<String>>, Error> {
         let key = self.keys.key()?;
-        let db = self.context.db();
-        let context = connection_context(&connection.provider, &connection.account_id);
-        SecretStore::new(&db, &key)
-            .get(&SecretOwner::Connection(connection.id).key(), &context, name)
-            .map_err(|error| match error {
-                // The database, not this row: a storage problem, not a new sign-in.
-                VaultError::Storage(error) => Error::Database(error),
-                unreadable => Error::SecretUnreadable(unreadable),
-            })
+        let opened = {
+            let db = self.context.db();
+            let context = connection_context(&connection.provider, &connection.account_id);
+            SecretStore::new(&db, &key).get(&SecretOwner::Connection(connection.id).key(), &context, name)
+        };
+        match opened {
+            Ok(secret) => Ok(secret),
+            // The database, not this row: a storage problem, not a new sign-in.
+            Err(VaultError::Storage(error)) => Err(Error::Database(error)),
+            Err(unreadable) => {
+                tracing::warn!(error = %unreadable, name, "a saved secret does not open");
+                let reason = unreadable_reason(&unreadable);
+                if connection.health.reauthorization_reason.as_deref() != Some(reason) {
+                    self.mark_needs_reauthorization(connection, "open saved sign-in", reason)?;
+                }
+                Err(Error::SecretUnreadable(unreadable))
+            }
+        }
     }
 
     /// Saves a new or renewed connection and notes it in the audit log.
@@ -169,7 +187,8 @@ impl ConnectionStore {
         })
     }
 
-    /// Marks a connection as needing the person to sign in again, with the reason, and audits it.
+    /// Marks a connection as needing the person to sign in again, with the reason, audits it
+    /// and tells the window.
     pub fn mark_needs_reauthorization(
         &self,
         connection: &Connection,
@@ -178,6 +197,7 @@ impl ConnectionStore {
     ) -> Result<(), Error> {
         db::connections::set_needs_reauthorization(self.context.db().conn(), connection.id, reason)?;
         self.audit(connection, operation, "needs re-authorization", Some(reason));
+        self.notifier.changed();
         Ok(())
     }
 

@@ -1,6 +1,9 @@
 //! Secrets at rest: sealed with the master key into the `secrets` table, opened on demand.
-//! A secret sealed by another key (the keyring entry was deleted or replaced) is reported as
-//! unreadable and kept: its owner needs re-authorization, and nothing is silently dropped.
+//! A secret that does not open is reported and kept (its owner needs re-authorization; nothing
+//! is silently dropped), and the two ways it can fail are told apart: sealed by another key
+//! (the keyring entry was deleted or replaced: every row of that key fails alike) or sealed by
+//! this key but not opening (this row was altered, or moved from another owner or name: the
+//! associated data binds it to its own place, so one owner's secret never opens as another's).
 
 use crate::db::secrets::{self, SealedSecret};
 use crate::db::{Database, DbError};
@@ -14,10 +17,10 @@ const TABLE: &str = "secrets";
 pub enum VaultError {
     #[error(transparent)]
     Storage(#[from] DbError),
-    #[error(
-        "a stored secret of {owner} cannot be read with this keyring's key; that account needs to be connected again"
-    )]
-    Unreadable { owner: String },
+    #[error("a stored secret of {owner} was sealed with another key than the keyring's (it was removed or replaced)")]
+    SealedByAnotherKey { owner: String },
+    #[error("a stored secret of {owner} is damaged: it does not open with this key, which sealed it")]
+    Damaged { owner: String },
     #[error("could not seal a secret: {0}")]
     Seal(CipherError),
 }
@@ -63,20 +66,22 @@ impl<'a> SecretStore<'a> {
         let Some(row) = secrets::get(self.db.conn(), owner, name)? else {
             return Ok(None);
         };
-        let unreadable = || VaultError::Unreadable {
+        if row.key_id != self.key.id() {
+            return Err(VaultError::SealedByAnotherKey {
+                owner: owner.to_owned(),
+            });
+        }
+        let damaged = || VaultError::Damaged {
             owner: owner.to_owned(),
         };
-        if row.key_id != self.key.id() {
-            return Err(unreadable());
-        }
         let binding = Binding {
             table: TABLE,
             owner,
             context,
             name,
         };
-        let opened = open(self.key, binding, &row.sealed).map_err(|_| unreadable())?;
-        let text = String::from_utf8(opened.expose().clone()).map_err(|_| unreadable())?;
+        let opened = open(self.key, binding, &row.sealed).map_err(|_| damaged())?;
+        let text = String::from_utf8(opened.expose().clone()).map_err(|_| damaged())?;
         Ok(Some(Sensitive::new(text)))
     }
 
@@ -137,7 +142,7 @@ mod tests {
         let store = SecretStore::new(&db, &new_key);
         let outcome = store.get("connection:1", "google|ana", "access_token");
         assert!(
-            matches!(&outcome, Err(VaultError::Unreadable { owner }) if owner == "connection:1"),
+            matches!(&outcome, Err(VaultError::SealedByAnotherKey { owner }) if owner == "connection:1"),
             "a row sealed by a lost key must say which owner needs re-authorization, got {outcome:?}"
         );
         assert_eq!(
@@ -165,9 +170,52 @@ mod tests {
         assert!(
             matches!(
                 store.get("connection:2", "google|ana", "access_token"),
-                Err(VaultError::Unreadable { .. })
+                Err(VaultError::Damaged { owner }) if owner == "connection:2"
             ),
-            "associated data must bind a sealed token to its own row"
+            "associated data must bind a sealed token to its own row, and a moved one reads as damaged"
+        );
+    }
+
+    #[test]
+    fn a_swapped_or_altered_row_reads_as_damaged_not_as_a_keyring_problem() {
+        let db = Database::open_in_memory().expect("in-memory db");
+        let key = MasterKey::session_only();
+        let store = SecretStore::new(&db, &key);
+        store
+            .put("connection:1", "google|ana", "access_token", &token("ana's"), 1)
+            .expect("put");
+        store
+            .put("connection:2", "github|bo", "access_token", &token("bo's"), 1)
+            .expect("put");
+        db.conn()
+            .execute_batch(
+                "UPDATE secrets SET sealed = CASE owner
+                   WHEN 'connection:1' THEN (SELECT sealed FROM secrets WHERE owner = 'connection:2')
+                   ELSE (SELECT sealed FROM secrets WHERE owner = 'connection:1') END;",
+            )
+            .expect("swap the two rows' ciphertexts");
+        for (owner, context) in [("connection:1", "google|ana"), ("connection:2", "github|bo")] {
+            let outcome = store.get(owner, context, "access_token");
+            assert!(
+                matches!(&outcome, Err(VaultError::Damaged { owner: named }) if named == owner),
+                "E13: a swapped row is this row's damage, never another's token, got {outcome:?}"
+            );
+        }
+        store
+            .put("connection:3", "slack|cy", "access_token", &token("cy's"), 1)
+            .expect("put");
+        db.conn()
+            .execute(
+                "UPDATE secrets SET sealed = CAST(sealed AS BLOB) || x'00' WHERE owner = 'connection:3'",
+                [],
+            )
+            .expect("alter a row");
+        assert!(
+            matches!(
+                store.get("connection:3", "slack|cy", "access_token"),
+                Err(VaultError::Damaged { .. })
+            ),
+            "E13: an altered row reads as damaged"
         );
     }
 }

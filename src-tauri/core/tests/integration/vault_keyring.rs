@@ -77,7 +77,7 @@ fn a_key_deleted_from_the_keyring_leaves_rows_unreadable_and_kept() {
     let store = SecretStore::new(&db, &new_key);
     let outcome = store.get("connection:7", "github|7", "access_token");
     assert!(
-        matches!(&outcome, Err(VaultError::Unreadable { owner }) if owner == "connection:7"),
+        matches!(&outcome, Err(VaultError::SealedByAnotherKey { owner }) if owner == "connection:7"),
         "the old row needs re-authorization, got {outcome:?}"
     );
     assert_eq!(
