@@ -27,19 +27,21 @@ impl AuthorizationCallback {
     }
 }
 
+/// Why a callback link was refused, worded to follow "The link" (each reads as a predicate:
+/// "The link is empty.", "The link repeats the parameter `code`.").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum CallbackRejected {
-    #[error("empty")]
+    #[error("is empty")]
     Empty,
-    #[error("longer than {MAX_CALLBACK_URL_BYTES} bytes")]
+    #[error("is longer than {MAX_CALLBACK_URL_BYTES} bytes")]
     TooLong,
-    #[error("not valid UTF-8")]
+    #[error("is not valid UTF-8")]
     NotUtf8,
     #[error("contains control characters or spaces")]
     ControlCharacter,
-    #[error("not a switchboard:// link")]
+    #[error("is not a switchboard:// link")]
     WrongScheme,
-    #[error("not an OAuth callback link")]
+    #[error("is not an OAuth callback link")]
     WrongPath,
     #[error("names no known provider")]
     UnknownProvider,

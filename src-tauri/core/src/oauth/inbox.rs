@@ -42,7 +42,7 @@ pub fn receive_deep_link(raw: &[u8], catalog: &Catalog, flows: &PendingFlows, no
             receipt(
                 None,
                 DeepLinkOutcome::Rejected {
-                    reason: format!("The link was {rejected}."),
+                    reason: format!("The link {rejected}."),
                 },
             )
         }
@@ -123,5 +123,38 @@ mod tests {
             !json.contains("evil.example") && !json.contains("<script>"),
             "the link itself is never echoed: {json}"
         );
+    }
+
+    #[test]
+    fn every_rejection_reads_as_one_plain_sentence() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let huge = format!("switchboard://oauth/callback/github?state={}", "a".repeat(9000));
+        let links: [&[u8]; 10] = [
+            b"",
+            huge.as_bytes(),
+            b"switchboard://oauth/callback/github?state=\xff",
+            b"switchboard://oauth/callback/github?state=a b",
+            b"https://oauth/callback/github",
+            b"switchboard://evil/callback/github",
+            b"switchboard://oauth/callback/gitlab?code=x",
+            b"switchboard://oauth/callback/github?code=x#frag",
+            b"switchboard://oauth/callback/github?state=%zz",
+            b"switchboard://oauth/callback/github?code=a&code=b",
+        ];
+        for link in links {
+            let receipt = receive_deep_link(link, &catalog, &PendingFlows::default(), 1);
+            let DeepLinkOutcome::Rejected { reason } = receipt.outcome else {
+                panic!("{:?} must be rejected", String::from_utf8_lossy(link));
+            };
+            let verb = reason.strip_prefix("The link ").and_then(|rest| rest.split(' ').next());
+            assert!(
+                matches!(verb, Some("is" | "contains" | "names" | "has" | "repeats")),
+                "a notice reads \"The link <verb> …\", as a person would write it: {reason:?}"
+            );
+            assert!(
+                reason.ends_with('.') && !reason.ends_with("..") && !reason.contains("  "),
+                "one sentence, one full stop, single spaces: {reason:?}"
+            );
+        }
     }
 }
