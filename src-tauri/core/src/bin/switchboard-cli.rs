@@ -83,8 +83,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// One connection: get, enable, disable, refresh, test (a failed test exits 1), rename or
-    /// delete (revoking at the provider first).
+    /// One connection: get, enable, disable, refresh, test (a failed test exits 1), rename,
+    /// reauthorize (sign in again) or delete (revoking at the provider first).
     Connection {
         /// The connection's id (see `connections`).
         #[arg(value_parser = connection_id, value_name = "ID")]

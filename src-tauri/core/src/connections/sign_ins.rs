@@ -16,8 +16,9 @@ use super::provider_apps::ProviderApps;
 use super::store::ConnectionStore;
 use super::{browser_flow, credentials, device_flow};
 use super::{ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowState, FlowUpdate};
+use crate::catalog::AuthKind;
 use crate::context::CoreContext;
-use crate::ids::ProviderId;
+use crate::ids::{ConnectionId, ProviderId};
 use crate::oauth::jwks::JwksCache;
 use crate::oauth::retry::RequestPolicy;
 use crate::oauth::{random_token, PendingFlows};
@@ -85,6 +86,36 @@ impl SignIns {
             ConnectMethod::Browser => browser_flow::start(self, request).await,
             ConnectMethod::DeviceCode => device_flow::start(self, request).await,
         }
+    }
+
+    /// The sign-in that re-authorizes connection `id`: the same account again, asking for the
+    /// products it has (the flow adds what they need), in the browser where the provider offers
+    /// it, else by device code. The window builds the same request (`reauthorizeRequest` in
+    /// ui/src/integrations/connection/status.ts).
+    pub fn reauthorization(&self, id: ConnectionId) -> Result<ConnectRequest, Error> {
+        let connection = self.store.get(id)?;
+        if !matches!(connection.auth_kind, AuthKind::Oauth2 | AuthKind::DeviceCode) {
+            return Err(Error::NotSignedIn {
+                name: super::store::display_name(&connection),
+            });
+        }
+        let provider = self.context.provider(&connection.provider)?;
+        let method = if provider.auth.contains(&AuthKind::Oauth2) {
+            ConnectMethod::Browser
+        } else if provider.auth.contains(&AuthKind::DeviceCode) {
+            ConnectMethod::DeviceCode
+        } else {
+            return Err(Error::NotSignedIn {
+                name: super::store::display_name(&connection),
+            });
+        };
+        Ok(ConnectRequest {
+            provider: connection.provider.clone(),
+            products: connection.products.clone(),
+            method,
+            redirect: None,
+            connection: Some(id),
+        })
     }
 
     /// Connects with a pasted key or token, verified with the provider before it is saved.

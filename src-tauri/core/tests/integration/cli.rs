@@ -92,6 +92,41 @@ fn help_exits_0() {
 }
 
 #[test]
+fn every_command_and_subcommand_answers_help_with_its_own_usage() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let commands: [&[&str]; 9] = [
+        &["providers"],
+        &["doctor"],
+        &["connect"],
+        &["connections"],
+        &["connection"],
+        &["connection", "7", "rename"],
+        &["connection", "7", "reauthorize"],
+        &["audit"],
+        &["browse"],
+    ];
+    for command in commands {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let output = cli(&args, dir.path(), &[]);
+        let usage = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "`{}` is not an error: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let last = command.last().copied().unwrap_or_default();
+        let named = if last == "7" { command[0] } else { last };
+        assert!(
+            usage.contains("Usage: switchboard-cli") && usage.contains(named),
+            "`{}` prints its own usage: {usage}",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
 fn doctor_reports_a_reachable_keyring_in_a_desktop_session() {
     require_session_bus();
     let dir = tempfile::tempdir().expect("temp dir");

@@ -65,4 +65,37 @@ async fn connect_prints_the_url_first_then_the_connection() {
         !text.contains("access_token") && !text.contains("refresh_token") && !text.contains("\"token\""),
         "no secret is listed: {text}"
     );
+
+    let id = json[0]["id"].to_string();
+    let mut child = cli(&["connection", &id, "reauthorize", "--no-browser", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run switchboard-cli connection <id> reauthorize");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the first line");
+    assert!(
+        first.starts_with(&format!("{}/auth?", server.issuer)),
+        "reauthorize prints the authorization URL first, as connect does: {first}"
+    );
+    let (approved, printed) = approve_in_browser(first.trim(), "ana").await;
+    assert!(approved, "the browser stand-in finishes:\n{printed}");
+    let output = child.wait_with_output().expect("reauthorize exits");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("the rest of stdout");
+    assert!(
+        output.status.success(),
+        "reauthorize succeeds: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let again: serde_json::Value = serde_json::from_str(&rest).expect("the connection as JSON");
+    assert_eq!(
+        again[0]["id"].to_string(),
+        id,
+        "the same connection signed in again, not a new one: {again}"
+    );
+    let listed = cli(&["connections", "--json"]).output().expect("run connections");
+    let json: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    assert_eq!(json.as_array().map(Vec::len), Some(1), "still one connection: {json}");
 }

@@ -63,6 +63,18 @@ async fn a_connection_is_tested_renamed_disabled_audited_and_deleted_from_the_co
     );
     assert!(!text(&tested.stdout).contains("123:tok"), "no token is printed");
 
+    let reauthorized = cli(dir, file, &["connection", &id, "reauthorize", "--no-browser"]).await;
+    assert_eq!(
+        reauthorized.status.code(),
+        Some(1),
+        "a pasted token is replaced by pasting one, not by signing in"
+    );
+    assert!(
+        text(&reauthorized.stderr).contains("paste a new one"),
+        "and the CLI says so: {}",
+        text(&reauthorized.stderr)
+    );
+
     let renamed = cli(dir, file, &["connection", &id, "rename", "alerts bot"]).await;
     assert!(
         text(&renamed.stdout).contains("alerts bot (ana_bot)"),

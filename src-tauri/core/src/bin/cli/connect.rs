@@ -1,7 +1,8 @@
 //! `switchboard-cli connect` and `connections`: signing in and listing without a window.
 //! `connect` prints the authorization URL as its first line, waits for the loopback callback,
 //! then prints the connection; `connections` lists them (all, or one provider's). The core
-//! opened here (`open_core`) is shared with `connection`, `audit` and `browse`.
+//! opened here (`open_core`) is shared with `connection`, `audit` and `browse`, and the sign-in
+//! (`sign_in`) with `connection <id> reauthorize`.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -64,30 +65,53 @@ pub(crate) fn block_on<T>(work: impl std::future::Future<Output = Result<T, Stri
 
 pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
-        let (services, mut events) = open_core(overrides, args.open_browser)?;
+        let (services, events) = open_core(overrides, args.open_browser)?;
         let request = ConnectRequest {
             provider: args.provider.into(),
             products: args.products,
             method: ConnectMethod::Browser,
-            redirect: Some(RedirectKind::Loopback), // the CLI cannot receive deep links
+            redirect: None,
             connection: None,
         };
-        let started = services.sign_ins.start(&request).await.map_err(said)?;
-        if let FlowState::WaitingForBrowser { authorize_url } = &started.state {
-            println!("{authorize_url}");
-        }
-        eprintln!("Waiting for you to finish signing in in your browser…");
-        while let Some(event) = events.recv().await {
-            let AppEvent::ConnectFlow(update) = event else { continue };
-            match update.state {
-                FlowState::Connected { connection } => return print_connections(&[*connection], json),
-                FlowState::Failed { message, .. } => return Err(message),
-                FlowState::Cancelled => return Err("the sign-in was cancelled".into()),
-                _ => {}
-            }
-        }
-        Err("the sign-in ended without an answer".into())
+        sign_in(&services, events, request, json).await
     })
+}
+
+/// Runs a sign-in to its end: the authorization URL (or the device code and its page) first,
+/// then the connection it saved.
+pub(crate) async fn sign_in(
+    services: &Services,
+    mut events: mpsc::UnboundedReceiver<AppEvent>,
+    mut request: ConnectRequest,
+    json: bool,
+) -> Result<(), String> {
+    request.redirect = Some(RedirectKind::Loopback); // the CLI cannot receive deep links
+    let started = services.sign_ins.start(&request).await.map_err(said)?;
+    match &started.state {
+        FlowState::WaitingForBrowser { authorize_url } => {
+            println!("{authorize_url}");
+            eprintln!("Waiting for you to finish signing in in your browser…");
+        }
+        FlowState::WaitingForDeviceCode {
+            user_code,
+            verification_uri,
+            ..
+        } => {
+            println!("{verification_uri}");
+            eprintln!("Open that page and enter the code {user_code}; waiting…");
+        }
+        _ => {}
+    }
+    while let Some(event) = events.recv().await {
+        let AppEvent::ConnectFlow(update) = event else { continue };
+        match update.state {
+            FlowState::Connected { connection } => return print_connections(&[*connection], json),
+            FlowState::Failed { message, .. } => return Err(message),
+            FlowState::Cancelled => return Err("the sign-in was cancelled".into()),
+            _ => {}
+        }
+    }
+    Err("the sign-in ended without an answer".into())
 }
 
 pub fn connections(overrides: Option<&Path>, provider: Option<&str>, json: bool) -> Result<(), String> {

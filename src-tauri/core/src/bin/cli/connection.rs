@@ -1,6 +1,7 @@
 //! `switchboard-cli connection <id> <op>` and `audit`: what can be done to a connection once it
-//! exists (get, enable, disable, refresh, test, rename, delete) and the audit log, through the
-//! same services as the app. Signing in is `connect`'s; nothing here prints a secret.
+//! exists (get, enable, disable, refresh, test, rename, reauthorize, delete) and the audit log,
+//! through the same services as the app. Re-authorizing signs in as `connect` does; nothing
+//! here prints a secret.
 
 use std::path::Path;
 
@@ -9,7 +10,7 @@ use switchboard_core::connections::operations::audit_json_lines;
 use switchboard_core::connections::{DeleteOutcome, RevocationOutcome};
 use switchboard_core::ids::ConnectionId;
 
-use crate::connect::{block_on, open_core, print_connections};
+use crate::connect::{block_on, open_core, print_connections, sign_in};
 use crate::report::{print_json, said};
 
 /// One operation on one connection.
@@ -27,13 +28,21 @@ pub enum Operation {
     Test,
     /// Name it ("work Gmail"); "" removes the name.
     Rename { label: String },
+    /// Sign in again on this connection, as the window's Re-authorize does (the authorization
+    /// URL is printed first), then print it.
+    Reauthorize {
+        /// Print the URL without opening it.
+        #[arg(long)]
+        no_browser: bool,
+    },
     /// Delete it, revoking its access at the provider first.
     Delete,
 }
 
 pub fn run(id: ConnectionId, operation: Operation, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
-        let (services, _events) = open_core(overrides, false)?;
+        let open_browser = matches!(operation, Operation::Reauthorize { no_browser: false });
+        let (services, events) = open_core(overrides, open_browser)?;
         let operations = &services.operations;
         let connection = match operation {
             Operation::Get => services.store.get(id),
@@ -41,6 +50,10 @@ pub fn run(id: ConnectionId, operation: Operation, overrides: Option<&Path>, jso
             Operation::Disable => operations.set_enabled(id, false),
             Operation::Refresh => services.renewal.refresh_now(id).await,
             Operation::Rename { label } => operations.rename(id, Some(label)),
+            Operation::Reauthorize { .. } => {
+                let request = services.sign_ins.reauthorization(id).map_err(said)?;
+                return sign_in(&services, events, request, json).await;
+            }
             Operation::Test => {
                 let test = operations.test_connection(id).await.map_err(said)?;
                 if json {
