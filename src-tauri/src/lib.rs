@@ -4,10 +4,8 @@
 mod commands;
 mod deep_link;
 mod events;
-mod rendering;
 mod state;
 
-use tauri::Manager;
 use tauri_plugin_deep_link::DeepLinkExt;
 
 use crate::events::EventHub;
@@ -16,6 +14,7 @@ use crate::state::AppState;
 /// Forgets the last run's session-only connections and checks the rest against the keyring's
 /// key, off the start-up path (it asks the keyring over D-Bus).
 fn reconcile_connections_in_background(app: &tauri::AppHandle) {
+    use tauri::Manager;
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let Ok(services) = app.state::<AppState>().services().cloned() else {
@@ -30,6 +29,7 @@ fn reconcile_connections_in_background(app: &tauri::AppHandle) {
 /// The background renewals, retries and revocation retries (core's scheduler), started once.
 /// It waits for the key, so it never asks the keyring itself.
 fn keep_connections_healthy(app: &tauri::AppHandle) {
+    use tauri::Manager;
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let Ok(services) = app.state::<AppState>().services().cloned() else {
@@ -61,9 +61,6 @@ pub fn run() {
             deep_link::register_scheme_in_background(app.handle());
             reconcile_connections_in_background(app.handle());
             keep_connections_healthy(app.handle());
-            if let Some(window) = app.get_webview_window("main") {
-                rendering::draw_without_gpu_compositing(&window);
-            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
