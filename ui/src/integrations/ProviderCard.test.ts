@@ -268,3 +268,36 @@ describe("ProviderCard key and token form", () => {
     ]);
   });
 });
+
+describe("ProviderCard mark", () => {
+  function markOf(providerId: string): HTMLElement {
+    const mark = document.querySelector<HTMLElement>(`[data-provider="${providerId}"] [data-provider-mark]`);
+    if (!mark) throw new Error(`the ${providerId} card draws no mark`);
+    return mark;
+  }
+
+  it("tells Google and GitHub apart by their own marks, not the same letter", () => {
+    renderCard("google");
+    renderCard("github");
+    const google = markOf("google");
+    const github = markOf("github");
+    expect(google.dataset.providerMark).toBe("google");
+    expect(github.dataset.providerMark).toBe("github");
+    const shapes = [google, github].map((mark) => mark.querySelector("svg path")?.getAttribute("d"));
+    expect(shapes[0], "each draws its icon").toBeTruthy();
+    expect(shapes[0], "two different icons").not.toBe(shapes[1]);
+    expect(google.textContent?.trim(), "no letter beside the icon").toBe("");
+    expect(google.getAttribute("aria-hidden"), "the name is written beside it: decorative").toBe("true");
+  });
+
+  it("keeps the letter for a provider without a mark", () => {
+    const google = integrations().find((candidate) => candidate.provider.id === "google")!;
+    const acme = { ...google, provider: { ...google.provider, id: "acme", name: "Acme" } };
+    render(ProviderCard, { integration: acme, flows: new FlowTracker(), onSetUp: vi.fn() });
+    const mark = markOf("acme");
+    expect(mark.dataset.providerMark).toBe("letter");
+    expect(mark.textContent).toBe("A");
+    expect(mark.querySelector("svg")).toBeNull();
+    expect(mark.getAttribute("aria-hidden")).toBe("true");
+  });
+});

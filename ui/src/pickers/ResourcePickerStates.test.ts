@@ -107,6 +107,20 @@ describe("ResourcePicker: loading, failures, accounts and notes", () => {
     expect(crumbs()).toEqual(["Drive"]);
   });
 
+  it("shows the provider's mark with the account, read as the provider's name", async () => {
+    const headerMark = () => within(screen.getByRole("dialog").querySelector("header")!).getByRole("img", { name: "Google" });
+    const { unmount } = open(new PickerBackend());
+    await rowsAre(["projects", "archive", "readme"]);
+    expect(headerMark().dataset.providerMark, "beside the account's name").toBe("google");
+    unmount();
+
+    const work = connection({ id: 2, accountLabel: "ana@work.example", label: "work", products: ["drive"] });
+    open(new PickerBackend(), { connections: [connection({ products: ["drive"] }), work] });
+    await rowsAre(["projects", "archive", "readme"]);
+    expect(headerMark().dataset.providerMark, "beside the account chooser").toBe("google");
+    expect(screen.getByRole("combobox", { name: "Account" }), "the chooser keeps its own name").toBe(screen.getByTestId("picker-account"));
+  });
+
   it("notes a partial list and a cached one, and refreshes past the cache", async () => {
     const backend = new PickerBackend();
     const note = "The provider repeated a page; this list may be incomplete.";

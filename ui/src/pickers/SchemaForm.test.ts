@@ -79,6 +79,13 @@ describe("SchemaForm", () => {
     expect(within(field("file")).queryByRole("button", { name: "Clear Report" }), "a required field has nothing to clear to").toBeNull();
   });
 
+  it("hands the provider's name to the picker, whose mark reads as it", async () => {
+    renderForm(new PickerBackend(), { providerName: "Google Workspace" });
+    await fireEvent.click(within(field("file")).getByTestId("pick-drive.file"));
+    const dialog = screen.getByRole("dialog", { name: "Choose a Drive file" });
+    expect(within(dialog).getByRole("img", { name: "Google Workspace" }).dataset.providerMark).toBe("google");
+  });
+
   it("shows one chosen as a name over its whole id (both with tooltips), copies all of the id and clears an optional field", async () => {
     const id = "1fOXvXiQMZWlknz-EoCIvpL6iFte3KnJQ";
     const name = "Budget overview – Project 03";
