@@ -54,7 +54,12 @@ impl Services {
     ) -> Self {
         let keys = Arc::new(KeyHolder::new(settings.keyring_slot));
         let renewing = Arc::new(RenewalsInFlight::default());
-        let store = Arc::new(ConnectionStore::new(context.clone(), keys.clone(), renewing.clone(), notifier.clone()));
+        let store = Arc::new(ConnectionStore::new(
+            context.clone(),
+            keys.clone(),
+            renewing.clone(),
+            notifier.clone(),
+        ));
         let apps = Arc::new(ProviderApps::new(
             context.clone(),
             keys.clone(),

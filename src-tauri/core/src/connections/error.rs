@@ -161,7 +161,8 @@ pub enum ConnectionError {
 /// sealed it (removed or replaced): the same for every connection of that key.
 pub const KEY_REPLACED_REASON: &str = "Switchboard's key in the system keyring was removed or replaced, so this account's saved sign-in can no longer be read. Connect it again.";
 /// Why, when this connection's own sealed row does not open (altered, or swapped with another's).
-pub const SIGN_IN_DAMAGED_REASON: &str = "This account's saved sign-in is damaged in Switchboard's database and was not used. Connect it again.";
+pub const SIGN_IN_DAMAGED_REASON: &str =
+    "This account's saved sign-in is damaged in Switchboard's database and was not used. Connect it again.";
 
 /// What a person reads when a saved secret does not open.
 pub fn unreadable_reason(error: &VaultError) -> &'static str {

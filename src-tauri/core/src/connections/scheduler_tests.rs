@@ -232,7 +232,12 @@ async fn the_loop_finds_an_expired_unrenewable_connection_without_blocking() {
     let keys = Arc::new(KeyHolder::new(KeyringSlot::default()));
     keys.use_session_only(); // the keyring is never asked
     let renewing = Arc::new(RenewalsInFlight::default());
-    let store = Arc::new(ConnectionStore::new(context.clone(), keys.clone(), renewing.clone(), notifier.clone()));
+    let store = Arc::new(ConnectionStore::new(
+        context.clone(),
+        keys.clone(),
+        renewing.clone(),
+        notifier.clone(),
+    ));
     let apps = Arc::new(ProviderApps::new(
         context.clone(),
         keys.clone(),

@@ -149,7 +149,8 @@ impl Route {
     fn names_this_listener<'a>(&self, header_lines: impl Iterator<Item = &'a str>) -> bool {
         let mut hosts = header_lines.filter_map(|line| {
             let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("host").then(|| value.trim_matches([' ', '\t']))
+            name.eq_ignore_ascii_case("host")
+                .then(|| value.trim_matches([' ', '\t']))
         });
         let expected = format!("127.0.0.1:{}", self.port);
         matches!((hosts.next(), hosts.next()), (Some(host), None) if host.eq_ignore_ascii_case(&expected))

@@ -118,7 +118,7 @@ async fn other_requests_are_answered_and_the_wait_goes_on() {
         get(port, &format!("/callback/slack?code=x&state={STATE}")), // another provider's path
         get(port, &format!("/callback/github?state={STATE}&state={STATE}")), // duplicated parameter
         format!("POST /callback/github?code=x&state={STATE} HTTP/1.1\r\n\r\n").into_bytes(),
-        b"\xff\xfe\x00garbage\r\n\r\n".to_vec(),  // A16: not UTF-8
+        b"\xff\xfe\x00garbage\r\n\r\n".to_vec(),        // A16: not UTF-8
         get(port, "/callback/github?code=%zz&state=x"), // A16: bad percent-encoding
         format!("GET /callback/github?pad={} HTTP/1.1\r\n\r\n", "a".repeat(20_000)).into_bytes(),
         b"GET / HTTP/1.1\r\n".to_vec(), // head never finished
@@ -138,9 +138,10 @@ async fn other_requests_are_answered_and_the_wait_goes_on() {
 
     let reflected = send(
         port,
-        &get(port, &format!(
-            "/callback/github?code=y&state={STATE}&redirect_uri=https://evil.example"
-        )),
+        &get(
+            port,
+            &format!("/callback/github?code=y&state={STATE}&redirect_uri=https://evil.example"),
+        ),
     )
     .await;
     assert!(
@@ -188,12 +189,10 @@ async fn a_callback_that_does_not_name_this_listener_as_its_host_is_refused_and_
     ];
     let mut requests: Vec<Vec<u8>> = foreign_hosts.iter().map(|host| with_host(host, &genuine)).collect();
     requests.push(format!("GET {genuine} HTTP/1.0\r\n\r\n").into_bytes()); // no Host at all
-    requests.push(
-        format!("GET {genuine} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n\r\n").into_bytes(),
-    );
-    requests.push(
-        format!("GET {genuine} HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1:{port}\r\n\r\n").into_bytes(),
-    );
+    requests
+        .push(format!("GET {genuine} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil.example\r\n\r\n").into_bytes());
+    requests
+        .push(format!("GET {genuine} HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1:{port}\r\n\r\n").into_bytes());
     for request in &requests {
         let response = send(port, request).await;
         assert!(
@@ -202,13 +201,22 @@ async fn a_callback_that_does_not_name_this_listener_as_its_host_is_refused_and_
              request {:?} got: {response}",
             String::from_utf8_lossy(request)
         );
-        assert!(!response.contains("evil.example"), "nothing from the request is reflected");
+        assert!(
+            !response.contains("evil.example"),
+            "nothing from the request is reflected"
+        );
         assert!(!waiting.is_finished(), "A24: a refused request must not end the flow");
     }
 
     let response = send(port, &with_host(&format!("127.0.0.1:{port}"), &genuine)).await;
-    assert!(response.starts_with("HTTP/1.1 200"), "the genuine callback is taken: {response}");
-    let callback = waiting.await.expect("join").expect("A24: the genuine callback still completes the flow");
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "the genuine callback is taken: {response}"
+    );
+    let callback = waiting
+        .await
+        .expect("join")
+        .expect("A24: the genuine callback still completes the flow");
     assert_eq!(callback.state.as_deref(), Some(STATE), "the flow got its own callback");
 }
 
@@ -219,7 +227,10 @@ async fn the_host_header_name_and_value_are_read_without_regard_to_case() {
     let waiting = tokio::spawn(listener.wait_for(STATE, Duration::from_secs(10)));
     let request = format!("GET /callback/github?code=c&state={STATE} HTTP/1.1\r\nhOsT:127.0.0.1:{port}\r\n\r\n");
     let response = send(port, request.as_bytes()).await;
-    assert!(response.starts_with("HTTP/1.1 200"), "HTTP header names have no case: {response}");
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "HTTP header names have no case: {response}"
+    );
     waiting.await.expect("join").expect("the callback arrives");
 }
 
@@ -233,12 +244,18 @@ async fn connections_held_open_do_not_keep_the_callback_waiting() {
     let mut idle = Vec::new();
     for _ in 0..4 {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
-        stream.write_all(b"GET /callback/github").await.expect("start a request and stall");
+        stream
+            .write_all(b"GET /callback/github")
+            .await
+            .expect("start a request and stall");
         idle.push(stream);
     }
 
     let response = send(port, &get(port, &format!("/callback/github?code=c&state={STATE}"))).await;
-    assert!(response.starts_with("HTTP/1.1 200"), "the genuine callback is answered: {response}");
+    assert!(
+        response.starts_with("HTTP/1.1 200"),
+        "the genuine callback is answered: {response}"
+    );
     let callback = waiting.await.expect("join");
     assert!(
         callback.is_ok(),

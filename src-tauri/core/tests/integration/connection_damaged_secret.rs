@@ -5,10 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use switchboard_core::app_events::AppEvent;
 use switchboard_core::connections::error::{KEY_REPLACED_REASON, SIGN_IN_DAMAGED_REASON};
 use switchboard_core::connections::{ConnectionStatus, CredentialsRequest};
 use switchboard_core::error::ErrorCode;
-use switchboard_core::app_events::AppEvent;
 
 use crate::support::fake_provider::{FakeProvider, Reply};
 use crate::support::operations_cases::{connect, harness_for, overrides, FIRST_ACCESS, FIRST_REFRESH};
@@ -29,7 +29,13 @@ async fn swapped_token_rows_mark_each_connection_damaged_and_never_lend_one_acco
     );
     fake.script("/user", [Reply::json(200, r#"{"id":583231,"login":"octocat"}"#)]);
     let get_me = format!("/bot{BOT_TOKEN}/getMe");
-    fake.script(&get_me, [Reply::json(200, r#"{"ok":true,"result":{"id":42,"username":"ana_bot"}}"#)]);
+    fake.script(
+        &get_me,
+        [Reply::json(
+            200,
+            r#"{"ok":true,"result":{"id":42,"username":"ana_bot"}}"#,
+        )],
+    );
     let providers = format!(
         "{}[providers.telegram]\napi_base_url = \"{}\"\n",
         overrides("github", &fake, "/applications/{client_id}/grant"),
@@ -56,7 +62,10 @@ async fn swapped_token_rows_mark_each_connection_damaged_and_never_lend_one_acco
                WHEN ?1 THEN (SELECT sealed FROM secrets WHERE owner = ?2 AND name = 'token')
                ELSE (SELECT sealed FROM secrets WHERE owner = ?1 AND name = 'access_token') END
              WHERE (owner = ?1 AND name = 'access_token') OR (owner = ?2 AND name = 'token')",
-            [format!("connection:{}", github.id.0), format!("connection:{}", bot.id.0)],
+            [
+                format!("connection:{}", github.id.0),
+                format!("connection:{}", bot.id.0),
+            ],
         )
         .expect("swap the two token rows' ciphertexts");
     assert_eq!(swapped, 2, "both token rows were swapped");
@@ -69,7 +78,11 @@ async fn swapped_token_rows_mark_each_connection_damaged_and_never_lend_one_acco
         .access_token(github.id)
         .await
         .expect_err("E13: a token row that does not open is not used");
-    assert_eq!(refused.code(), ErrorCode::NeedsAuth, "the connection needs a new sign-in: {refused}");
+    assert_eq!(
+        refused.code(),
+        ErrorCode::NeedsAuth,
+        "the connection needs a new sign-in: {refused}"
+    );
     assert_eq!(
         refused.to_string(),
         SIGN_IN_DAMAGED_REASON,
@@ -83,10 +96,19 @@ async fn swapped_token_rows_mark_each_connection_damaged_and_never_lend_one_acco
         marked.status
     );
     assert!(
-        harness.events.lock().expect("events").iter().any(|event| matches!(event, AppEvent::ConnectionsChanged)),
+        harness
+            .events
+            .lock()
+            .expect("events")
+            .iter()
+            .any(|event| matches!(event, AppEvent::ConnectionsChanged)),
         "the window is told to reload connections"
     );
-    let audit = harness.services.operations.audit_entries(Some(github.id)).expect("the audit log");
+    let audit = harness
+        .services
+        .operations
+        .audit_entries(Some(github.id))
+        .expect("the audit log");
     assert!(
         audit.iter().any(|entry| entry.operation == "open saved sign-in"
             && entry.outcome == "needs re-authorization"
@@ -105,7 +127,9 @@ async fn swapped_token_rows_mark_each_connection_damaged_and_never_lend_one_acco
     let asked_after = fake.requests();
     let leaked = asked_after[asked_before..].iter().find(|request| {
         request.path.contains(FIRST_ACCESS)
-            || request.header("authorization").is_some_and(|value| value.contains("bot-T0KEN"))
+            || request
+                .header("authorization")
+                .is_some_and(|value| value.contains("bot-T0KEN"))
     });
     assert!(
         leaked.is_none(),
