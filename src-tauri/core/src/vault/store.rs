@@ -187,13 +187,20 @@ mod tests {
         store
             .put("connection:2", "github|bo", "access_token", &token("bo's"), 1)
             .expect("put");
-        db.conn()
-            .execute_batch(
-                "UPDATE secrets SET sealed = CASE owner
-                   WHEN 'connection:1' THEN (SELECT sealed FROM secrets WHERE owner = 'connection:2')
-                   ELSE (SELECT sealed FROM secrets WHERE owner = 'connection:1') END;",
-            )
-            .expect("swap the two rows' ciphertexts");
+        let sealed_of = |owner: &str| -> Vec<u8> {
+            db.conn()
+                .query_row("SELECT sealed FROM secrets WHERE owner = ?1", [owner], |row| row.get(0))
+                .expect("a sealed row")
+        };
+        let (first, second) = (sealed_of("connection:1"), sealed_of("connection:2"));
+        for (owner, sealed) in [("connection:1", &second), ("connection:2", &first)] {
+            db.conn()
+                .execute(
+                    "UPDATE secrets SET sealed = ?1 WHERE owner = ?2",
+                    rusqlite::params![sealed, owner],
+                )
+                .expect("swap the two rows' ciphertexts");
+        }
         for (owner, context) in [("connection:1", "google|ana"), ("connection:2", "github|bo")] {
             let outcome = store.get(owner, context, "access_token");
             assert!(
@@ -204,10 +211,14 @@ mod tests {
         store
             .put("connection:3", "slack|cy", "access_token", &token("cy's"), 1)
             .expect("put");
+        let mut altered = sealed_of("connection:3");
+        if let Some(last) = altered.last_mut() {
+            *last ^= 0x01;
+        }
         db.conn()
             .execute(
-                "UPDATE secrets SET sealed = CAST(sealed AS BLOB) || x'00' WHERE owner = 'connection:3'",
-                [],
+                "UPDATE secrets SET sealed = ?1 WHERE owner = 'connection:3'",
+                [&altered],
             )
             .expect("alter a row");
         assert!(

@@ -56,19 +56,29 @@ async fn swapped_token_rows_mark_each_connection_damaged_and_never_lend_one_acco
     let asked_before = fake.requests().len();
 
     let file = rusqlite::Connection::open(harness.data.path().join("switchboard.db")).expect("open the file");
-    let swapped = file
-        .execute(
-            "UPDATE secrets SET sealed = CASE owner
-               WHEN ?1 THEN (SELECT sealed FROM secrets WHERE owner = ?2 AND name = 'token')
-               ELSE (SELECT sealed FROM secrets WHERE owner = ?1 AND name = 'access_token') END
-             WHERE (owner = ?1 AND name = 'access_token') OR (owner = ?2 AND name = 'token')",
-            [
-                format!("connection:{}", github.id.0),
-                format!("connection:{}", bot.id.0),
-            ],
+    let rows = [
+        (format!("connection:{}", github.id.0), "access_token"),
+        (format!("connection:{}", bot.id.0), "token"),
+    ];
+    let sealed: Vec<Vec<u8>> = rows
+        .iter()
+        .map(|(owner, name)| {
+            file.query_row(
+                "SELECT sealed FROM secrets WHERE owner = ?1 AND name = ?2",
+                [owner.as_str(), name],
+                |row| row.get(0),
+            )
+            .expect("a sealed token row")
+        })
+        .collect();
+    assert_ne!(sealed[0], sealed[1], "two different tokens");
+    for ((owner, name), other) in rows.iter().zip(sealed.iter().rev()) {
+        file.execute(
+            "UPDATE secrets SET sealed = ?1 WHERE owner = ?2 AND name = ?3",
+            rusqlite::params![other, owner, name],
         )
         .expect("swap the two token rows' ciphertexts");
-    assert_eq!(swapped, 2, "both token rows were swapped");
+    }
     drop(file);
     harness.events.lock().expect("events").clear();
 
