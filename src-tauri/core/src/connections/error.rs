@@ -82,9 +82,10 @@ pub enum ConnectionError {
     Database(#[from] DbError),
     #[error("{0}")]
     Vault(VaultError),
-    #[error("The account could not be saved: {0}. Nothing was stored; check free disk space and try again.")]
+    /// `{0}` says why (a full disk, a read-only folder, another Switchboard holding the file).
+    #[error("The account could not be saved ({0}). Nothing was stored; try again once that is fixed.")]
     NotSaved(String),
-    #[error("The connection could not be deleted: {0}. Nothing was removed; check free disk space and try again.")]
+    #[error("The connection could not be deleted ({0}). Nothing was removed; try again once that is fixed.")]
     NotDeleted(String),
     #[error("The renewed sign-in could not be saved: {0}.")]
     RenewalNotSaved(String),

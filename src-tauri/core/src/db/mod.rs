@@ -28,7 +28,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// The file stayed locked past the busy timeout: another process writes to it.
+    #[error("another Switchboard (the app or switchboard-cli) is using its data folder and kept the database busy")]
+    Busy(rusqlite::Error),
     #[error("the database was written by a newer Switchboard (schema {found}, this build knows {supported})")]
     NewerSchema { found: u32, supported: u32 },
     #[error("could not move the damaged database {path} aside: {source}")]
@@ -37,10 +40,28 @@ pub enum DbError {
     NoticeNotFound(i64),
 }
 
+impl From<rusqlite::Error> for DbError {
+    fn from(error: rusqlite::Error) -> Self {
+        let busy = matches!(
+            error.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        );
+        if busy {
+            Self::Busy(error)
+        } else {
+            Self::Sqlite(error)
+        }
+    }
+}
+
 impl From<DbError> for UserError {
     fn from(error: DbError) -> Self {
         match error {
             DbError::NoticeNotFound(_) => UserError::new(ErrorCode::NotFound, "That notice was already dismissed."),
+            DbError::Busy(_) => UserError::new(
+                ErrorCode::Storage,
+                format!("Switchboard could not use its database: {error}. Try again in a moment; if it keeps happening, close the other Switchboard."),
+            ),
             DbError::NewerSchema { .. } => UserError::new(
                 ErrorCode::Storage,
                 format!("{error}. Update Switchboard to open it; the file was left untouched."),
