@@ -7,6 +7,8 @@
 pub const FAILPOINT_ENV: &str = "SWITCHBOARD_FAILPOINT";
 /// Between a refresh's token response and its commit.
 pub const REFRESH_AFTER_TOKEN_RESPONSE: &str = "refresh-after-token-response";
+/// Between a change to a connection and its audit row, inside their one transaction.
+pub const BETWEEN_CHANGE_AND_AUDIT: &str = "between-change-and-audit";
 
 /// With the feature, and `SWITCHBOARD_FAILPOINT` naming this point: says so on stderr and
 /// sleeps for two minutes, for the test to SIGKILL the process.

@@ -106,11 +106,17 @@ impl ConnectionOperations {
     /// Turns a connection on or off; off keeps its tokens but nothing may use them.
     pub fn set_enabled(&self, id: ConnectionId, enabled: bool) -> Result<Connection, Error> {
         let connection = self.store.get(id)?;
-        if !db::connections::set_enabled(self.context.db().conn(), id, enabled)? {
-            return Err(gone());
-        }
-        self.store
-            .audit(&connection, if enabled { "enable" } else { "disable" }, "ok", None);
+        let operation = if enabled { "enable" } else { "disable" };
+        self.store.change_audited(
+            &connection,
+            operation,
+            "ok",
+            None,
+            |db| match db::connections::set_enabled(db.conn(), id, enabled)? {
+                true => Ok(()),
+                false => Err(gone()),
+            },
+        )?;
         self.notifier.changed();
         self.store.get(id)
     }
@@ -119,13 +125,19 @@ impl ConnectionOperations {
     pub fn rename(&self, id: ConnectionId, label: Option<String>) -> Result<Connection, Error> {
         let label = clean_label(label.as_deref())?;
         let connection = self.store.get(id)?;
-        if !db::connections::set_label(self.context.db().conn(), id, label.as_deref())? {
-            return Err(gone());
-        }
         let detail = label
             .as_deref()
             .map_or("label removed".to_owned(), |label| format!("now “{label}”"));
-        self.store.audit(&connection, "rename", "ok", Some(&detail));
+        self.store.change_audited(
+            &connection,
+            "rename",
+            "ok",
+            Some(&detail),
+            |db| match db::connections::set_label(db.conn(), id, label.as_deref())? {
+                true => Ok(()),
+                false => Err(gone()),
+            },
+        )?;
         self.notifier.changed();
         self.store.get(id)
     }
@@ -182,7 +194,6 @@ impl ConnectionOperations {
             }
         };
         self.delete_locally(&connection, owed.as_ref())?;
-        self.store.audit(&connection, "delete", "ok", None);
         self.renewal.forget(id);
         self.notifier.changed();
         Ok(DeleteOutcome { revocation })
@@ -194,33 +205,37 @@ impl ConnectionOperations {
         let key = owed.map(|_| self.keys.key()).transpose()?;
         let now = self.context.now();
         let storage = |error: &dyn std::fmt::Display| Error::NotDeleted(error.to_string());
-        let db = self.context.db();
-        let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
-        db::secrets::delete_owner(&transaction, &SecretOwner::Connection(connection.id).key())
-            .map_err(|e| storage(&e))?;
-        db::connections::delete(&transaction, connection.id).map_err(|e| storage(&e))?;
-        if let (Some(owed), Some(key)) = (owed, key) {
-            let new = NewRevocation {
-                provider: &connection.provider,
-                account_label: &connection.account_label,
-                account_id: &connection.account_id,
-                next_attempt_at: owed.next_attempt_at,
-                last_error: &owed.message,
-                created_at: now,
-            };
-            let pending = db::revocations::insert(&transaction, &new).map_err(|e| storage(&e))?;
-            let context = connection_context(&connection.provider, &connection.account_id);
-            SecretStore::new(&db, &key)
-                .put(
-                    &SecretOwner::Revocation(pending).key(),
-                    &context,
-                    owed.name,
-                    &owed.token,
-                    now,
-                )
+        let deleted = self.store.change_audited(connection, "delete", "ok", None, |db| {
+            db::secrets::delete_owner(db.conn(), &SecretOwner::Connection(connection.id).key())
                 .map_err(|e| storage(&e))?;
-        }
-        transaction.commit().map_err(|e| storage(&e))
+            db::connections::delete(db.conn(), connection.id).map_err(|e| storage(&e))?;
+            if let (Some(owed), Some(key)) = (owed, key) {
+                let new = NewRevocation {
+                    provider: &connection.provider,
+                    account_label: &connection.account_label,
+                    account_id: &connection.account_id,
+                    next_attempt_at: owed.next_attempt_at,
+                    last_error: &owed.message,
+                    created_at: now,
+                };
+                let pending = db::revocations::insert(db.conn(), &new).map_err(|e| storage(&e))?;
+                let context = connection_context(&connection.provider, &connection.account_id);
+                SecretStore::new(db, &key)
+                    .put(
+                        &SecretOwner::Revocation(pending).key(),
+                        &context,
+                        owed.name,
+                        &owed.token,
+                        now,
+                    )
+                    .map_err(|e| storage(&e))?;
+            }
+            Ok(())
+        });
+        deleted.map_err(|error| match error {
+            Error::Database(error) => storage(&error),
+            other => other,
+        })
     }
 
     /// The audit log, oldest first: one connection's entries, or all of them.

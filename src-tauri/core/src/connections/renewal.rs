@@ -25,6 +25,7 @@ use super::Connection;
 use crate::backoff::{random_fraction, Backoff, Jitter};
 use crate::catalog::AuthKind;
 use crate::context::CoreContext;
+use crate::db::audit;
 use crate::db::connections::{self, Refreshed};
 use crate::error::UserError;
 use crate::ids::ConnectionId;
@@ -289,6 +290,8 @@ impl TokenRenewal {
             store
                 .put(&owner, &context, "access_token", &tokens.access_token, now)
                 .map_err(|e| storage(&e))?;
+            crate::failpoints::reached(crate::failpoints::BETWEEN_CHANGE_AND_AUDIT);
+            audit::append(transaction, &self.store.audit_entry(connection, "refresh", "ok", None))?;
             Ok(true)
         });
         drop(db);
@@ -299,7 +302,6 @@ impl TokenRenewal {
         if !written {
             return self.store.read_access_token(&self.store.get(connection.id)?);
         }
-        self.store.audit(connection, "refresh", "ok", None);
         Ok(Sensitive::new(tokens.access_token.expose().clone()))
     }
 
@@ -312,9 +314,16 @@ impl TokenRenewal {
                 Err(Error::RenewalRefused { reason })
             }
             TokenError::InvalidClient { .. } => {
-                connections::record_refresh_failure(self.context.db().conn(), connection.id, &message, true, None)?;
                 self.store
-                    .audit(connection, "refresh", "client refused", Some(&message));
+                    .change_audited(connection, "refresh", "client refused", Some(&message), |db| {
+                        Ok(connections::record_refresh_failure(
+                            db.conn(),
+                            connection.id,
+                            &message,
+                            true,
+                            None,
+                        )?)
+                    })?;
                 Err(Error::ClientRefused(error))
             }
             other => {
@@ -323,14 +332,16 @@ impl TokenRenewal {
                     _ => None,
                 };
                 let next = retry_time(self.context.now(), connection.health.failures, retry_after);
-                connections::record_refresh_failure(
-                    self.context.db().conn(),
-                    connection.id,
-                    &message,
-                    false,
-                    Some(next),
-                )?;
-                self.store.audit(connection, "refresh", "retrying", Some(&message));
+                self.store
+                    .change_audited(connection, "refresh", "retrying", Some(&message), |db| {
+                        Ok(connections::record_refresh_failure(
+                            db.conn(),
+                            connection.id,
+                            &message,
+                            false,
+                            Some(next),
+                        )?)
+                    })?;
                 let still_valid = connection.expires_at.is_none_or(|expires| expires > self.context.now());
                 if still_valid {
                     self.store.read_access_token(connection)

@@ -26,10 +26,11 @@ pub struct NewConnection<'a> {
     pub secrets: Vec<(&'a str, &'a Sensitive<String>)>,
 }
 
+/// Writes the connection's row and its sealed secrets. Call it inside a transaction (the
+/// store's `save`, which also appends the audit row), so all of it is saved or none.
 pub fn save_connection(db: &Database, key: &MasterKey, new: &NewConnection<'_>, now: i64) -> Result<Connection, Error> {
     let storage = |error: &dyn std::fmt::Display| Error::NotSaved(error.to_string());
     let products = merged_products(db, new)?;
-    let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
     let record = ConnectionRecord {
         provider: new.provider,
         products: &products,
@@ -41,15 +42,14 @@ pub fn save_connection(db: &Database, key: &MasterKey, new: &NewConnection<'_>, 
         config: &new.config,
         session_only: key.origin() == KeyOrigin::SessionOnly,
     };
-    let id = connections::upsert(&transaction, &record, now).map_err(|e| storage(&e))?;
+    let id = connections::upsert(db.conn(), &record, now).map_err(|e| storage(&e))?;
     let owner = SecretOwner::Connection(id).key();
-    secrets::delete_owner(&transaction, &owner).map_err(|e| storage(&e))?;
+    secrets::delete_owner(db.conn(), &owner).map_err(|e| storage(&e))?;
     let context = connection_context(new.provider, &new.identity.id);
     let store = SecretStore::new(db, key);
     for (name, value) in &new.secrets {
         store.put(&owner, &context, name, value, now).map_err(|e| storage(&e))?;
     }
-    transaction.commit().map_err(|e| storage(&e))?;
     let saved = connections::get(db.conn(), id)?.ok_or_else(|| storage(&"the saved row could not be read back"))?;
     Ok(Connection::from(saved))
 }

@@ -13,7 +13,7 @@ use super::saving::{save_connection, split_scopes, NewConnection, SignedIn};
 use super::Connection;
 use crate::catalog::AuthKind;
 use crate::context::CoreContext;
-use crate::db;
+use crate::db::{self, Database, DbError};
 use crate::ids::ConnectionId;
 use crate::oauth::token::TokenSet;
 use crate::vault::VaultError;
@@ -151,17 +151,23 @@ impl ConnectionStore {
         }
     }
 
-    /// Saves a new or renewed connection and notes it in the audit log.
+    /// Saves a new or renewed connection with its audit row, in one transaction.
     pub fn save(&self, new: &NewConnection<'_>) -> Result<Connection, Error> {
         let key = self.keys.key()?;
-        let saved = save_connection(&self.context.db(), &key, new, self.context.now())?;
         let how = match new.auth_kind {
             AuthKind::Oauth2 => "browser sign-in",
             AuthKind::DeviceCode => "device code",
             AuthKind::ApiKey => "key",
             AuthKind::BotToken => "bot token",
         };
-        self.audit(&saved, "connect", "ok", Some(how));
+        let storage = |error: &dyn std::fmt::Display| Error::NotSaved(error.to_string());
+        let db = self.context.db();
+        let transaction = db.conn().unchecked_transaction().map_err(|e| storage(&e))?;
+        let saved = save_connection(&db, &key, new, self.context.now())?;
+        db::audit::append(&transaction, &self.audit_entry(&saved, "connect", "ok", Some(how)))
+            .map_err(|e| storage(&e))?;
+        transaction.commit().map_err(|e| storage(&e))?;
+        drop(db);
         Ok(self.with_status(saved))
     }
 
@@ -195,15 +201,47 @@ impl ConnectionStore {
         operation: &str,
         reason: &str,
     ) -> Result<(), Error> {
-        db::connections::set_needs_reauthorization(self.context.db().conn(), connection.id, reason)?;
-        self.audit(connection, operation, "needs re-authorization", Some(reason));
+        self.change_audited(connection, operation, "needs re-authorization", Some(reason), |db| {
+            Ok(db::connections::set_needs_reauthorization(
+                db.conn(),
+                connection.id,
+                reason,
+            )?)
+        })?;
         self.notifier.changed();
         Ok(())
     }
 
-    /// Appends to the audit log; a failure to write it is logged, never fatal to the operation.
-    pub fn audit(&self, connection: &Connection, operation: &str, outcome: &str, detail: Option<&str>) {
-        let entry = db::audit::NewAuditEntry {
+    /// Makes `change` and appends the audit row that records it in one transaction: a change
+    /// that cannot be audited is not made, and no kill leaves one without the other
+    /// (SECURITY.md E14). `change` writes through the database it is given, inside the
+    /// transaction; its error rolls everything back.
+    pub fn change_audited<T>(
+        &self,
+        connection: &Connection,
+        operation: &str,
+        outcome: &str,
+        detail: Option<&str>,
+        change: impl FnOnce(&Database) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let db = self.context.db();
+        let transaction = db.conn().unchecked_transaction().map_err(DbError::from)?;
+        let changed = change(&db)?;
+        crate::failpoints::reached(crate::failpoints::BETWEEN_CHANGE_AND_AUDIT);
+        db::audit::append(&transaction, &self.audit_entry(connection, operation, outcome, detail))?;
+        transaction.commit().map_err(DbError::from)?;
+        Ok(changed)
+    }
+
+    /// The audit row for `operation` on `connection`, as of now, for a transaction to append.
+    pub fn audit_entry<'a>(
+        &self,
+        connection: &'a Connection,
+        operation: &'a str,
+        outcome: &'a str,
+        detail: Option<&'a str>,
+    ) -> db::audit::NewAuditEntry<'a> {
+        db::audit::NewAuditEntry {
             at: self.context.now(),
             connection_id: Some(connection.id),
             provider: &connection.provider,
@@ -211,7 +249,13 @@ impl ConnectionStore {
             operation,
             outcome,
             detail,
-        };
+        }
+    }
+
+    /// Notes what was asked of a provider (a test, a revocation), which changes nothing here
+    /// to roll back: a failure to write it is logged, never fatal to what was already done.
+    pub fn audit(&self, connection: &Connection, operation: &str, outcome: &str, detail: Option<&str>) {
+        let entry = self.audit_entry(connection, operation, outcome, detail);
         if let Err(error) = db::audit::append(self.context.db().conn(), &entry) {
             tracing::warn!(%error, operation, "could not write the audit log");
         }

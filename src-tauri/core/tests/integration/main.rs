@@ -21,6 +21,7 @@ mod connect_refresh_failures;
 mod connection_damaged_secret;
 mod connection_delete;
 mod connection_operations;
+mod connection_writes;
 mod database;
 mod oauth_device;
 mod oauth_faults;
