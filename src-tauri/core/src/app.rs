@@ -143,6 +143,7 @@ impl Core {
                 request_policy: options.request_policy.clone(),
                 api_policy: options.api_policy.clone(),
                 exports_dir: paths.data_dir.join("exports"),
+                locks_dir: paths.data_dir.join("locks"),
             };
             let events = options.events.clone();
             let notifier = Notifier::new(move |event| events(AppEvent::from(event)));

@@ -27,6 +27,8 @@ pub struct ServiceSettings {
     pub request_policy: RequestPolicy,
     pub api_policy: ApiPolicy,
     pub exports_dir: PathBuf,
+    /// Where renewals take their cross-process locks (the data folder's `locks/`).
+    pub locks_dir: PathBuf,
 }
 
 #[derive(Clone)]
@@ -74,15 +76,18 @@ impl Services {
             settings.sign_in,
             notifier.clone(),
         ));
-        let renewal = Arc::new(TokenRenewal::new(
-            context.clone(),
-            store.clone(),
-            apps.clone(),
-            keys.clone(),
-            settings.request_policy.clone(),
-            renewing,
-            notifier.clone(),
-        ));
+        let renewal = Arc::new(
+            TokenRenewal::new(
+                context.clone(),
+                store.clone(),
+                apps.clone(),
+                keys.clone(),
+                settings.request_policy.clone(),
+                renewing,
+                notifier.clone(),
+            )
+            .with_process_locks(settings.locks_dir),
+        );
         let revocations = Arc::new(Revocations::new(
             context.clone(),
             store.clone(),

@@ -18,6 +18,7 @@ use crate::vault::{KeyError, VaultError};
 
 use super::identity::IdentityError;
 use super::operations::MAX_LABEL_CHARS;
+use super::process_locks::ProcessLockError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectionError {
@@ -89,6 +90,9 @@ pub enum ConnectionError {
     NotDeleted(String),
     #[error("The renewed sign-in could not be saved: {0}.")]
     RenewalNotSaved(String),
+    /// The lock that keeps two processes from renewing one connection at once.
+    #[error("The sign-in could not be renewed: {0}. Try again in a moment.")]
+    RenewalLock(#[from] ProcessLockError),
     #[error("The audit log could not be exported to {}: {error}.", dir.display())]
     ExportFailed { dir: PathBuf, error: std::io::Error },
     #[error("An audit entry could not be encoded: {0}.")]
@@ -197,9 +201,13 @@ impl ConnectionError {
                 ErrorCode::NeedsAuth
             }
             Key(_) | KeyNeededToRevoke { .. } | KeyNeededForSecret => ErrorCode::KeyringUnavailable,
-            Database(_) | Vault(_) | NotSaved(_) | NotDeleted(_) | RenewalNotSaved(_) | ExportFailed { .. } => {
-                ErrorCode::Storage
-            }
+            Database(_)
+            | Vault(_)
+            | NotSaved(_)
+            | NotDeleted(_)
+            | RenewalNotSaved(_)
+            | RenewalLock(_)
+            | ExportFailed { .. } => ErrorCode::Storage,
             NotConfigured { .. } | ClientSecretUnreadable(_) | SignInAddress { .. } | ClientRefused(_) => {
                 ErrorCode::NotConfigured
             }

@@ -15,6 +15,7 @@ mod in_flight;
 mod model;
 pub mod operations;
 pub mod owners;
+pub mod process_locks;
 pub mod provider_apps;
 pub mod renewal;
 pub mod revocation;

@@ -1,12 +1,14 @@
 //! Token renewal: a usable access token for a connection, renewed first when due. One flight
-//! per connection (an async lock, a re-read under it, and a compare-and-swap on the token
-//! version in an IMMEDIATE transaction), so any number of callers cause one token request and
-//! all get its result. A rotated refresh token is committed with `synchronous=FULL` before the
+//! per connection (an async lock, a lock file shared with other processes on the data folder,
+//! a re-read under both, and a compare-and-swap on the token version in an IMMEDIATE
+//! transaction), so any number of callers, in any number of processes, cause one token request
+//! and all get its result. A rotated refresh token is committed with `synchronous=FULL` before the
 //! new access token is handed out; a response without one keeps the old. `invalid_grant` means
 //! re-authorization (no retry), `invalid_client` a Settings problem, anything else a retry
 //! later while the current token still works. It owns the per-connection locks and nothing else.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -17,6 +19,7 @@ use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::in_flight::RenewalsInFlight;
 use super::owners::{connection_context, SecretOwner};
+use super::process_locks::ProcessLocks;
 use super::provider_apps::ProviderApps;
 use super::saving::split_scopes;
 use super::status::{expires_at, refresh_due};
@@ -55,8 +58,10 @@ pub struct TokenRenewal {
     apps: Arc<ProviderApps>,
     keys: Arc<KeyHolder>,
     request_policy: RequestPolicy,
-    /// One async lock per connection: the single flight of its renewal.
+    /// One async lock per connection: the single flight of its renewal in this process.
     locks: Mutex<HashMap<ConnectionId, Arc<tokio::sync::Mutex<()>>>>,
+    /// And across processes on the same data folder (the app and switchboard-cli).
+    process_locks: ProcessLocks,
     /// Connections whose renewal is in flight (their status reads "refreshing").
     renewing: Arc<RenewalsInFlight>,
 }
@@ -88,9 +93,16 @@ impl TokenRenewal {
             keys,
             request_policy,
             locks: Mutex::new(HashMap::new()),
+            process_locks: ProcessLocks::default(),
             renewing,
             notifier,
         }
+    }
+
+    /// Renews each connection one process at a time, with lock files in `dir`.
+    pub fn with_process_locks(mut self, dir: PathBuf) -> Self {
+        self.process_locks = ProcessLocks::in_dir(dir);
+        self
     }
 
     /// An access token that works now, renewed first if due. Disabled connections and those
@@ -158,14 +170,19 @@ impl TokenRenewal {
     }
 
     async fn renew(&self, id: ConnectionId, mode: Renewal) -> Result<Sensitive<String>, Error> {
+        let seen = self.store.usable(id)?.health.token_version;
         let lock = self.lock_of(id);
         let _flight = lock.lock().await;
-        let connection = self.store.usable(id)?; // re-read: another caller may have renewed it
-        let already_renewed = match mode {
-            Renewal::IfDue => !refresh_due(&connection, self.context.now()),
-            Renewal::Refused { version } => connection.health.token_version != version,
-            Renewal::Always => false,
-        };
+        let _across_processes = self.process_locks.acquire(id).await?;
+        // Re-read: another caller, here or in another process, may have renewed it meanwhile,
+        // and its refresh token is then spent: never send it again.
+        let connection = self.store.usable(id)?;
+        let already_renewed = connection.health.token_version != seen
+            || match mode {
+                Renewal::IfDue => !refresh_due(&connection, self.context.now()),
+                Renewal::Refused { version } => connection.health.token_version != version,
+                Renewal::Always => false,
+            };
         if already_renewed {
             return self.store.read_access_token(&connection);
         }

@@ -18,6 +18,7 @@ mod connect_oidc_refusals;
 mod connect_providers;
 mod connect_refresh;
 mod connect_refresh_failures;
+mod connect_refresh_processes;
 mod connection_damaged_secret;
 mod connection_delete;
 mod connection_operations;
