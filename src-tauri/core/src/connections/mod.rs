@@ -18,6 +18,7 @@ pub mod owners;
 pub mod process_locks;
 pub mod provider_apps;
 pub mod renewal;
+pub mod retry_schedule;
 pub mod revocation;
 mod saving;
 pub mod scheduler;

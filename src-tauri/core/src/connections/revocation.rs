@@ -16,7 +16,7 @@ use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::owners::{connection_context, SecretOwner};
 use super::provider_apps::ProviderApps;
-use super::renewal::retry_time;
+use super::retry_schedule::retry_time;
 use super::store::ConnectionStore;
 use super::Connection;
 use crate::catalog::{AuthKind, Provider, Revocation, TokenAuth};
