@@ -55,13 +55,16 @@ impl ProcessLocks {
             path: path.clone(),
             source,
         };
-        create_private_dir(dir).map_err(failed)?;
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(failed)?;
+        let open = || OpenOptions::new().create(true).truncate(false).write(true).open(&path);
+        let file = match open() {
+            // The folder is made (private) once, by the first renewal that needs it.
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                create_private_dir(dir).map_err(failed)?;
+                open()
+            }
+            opened => opened,
+        }
+        .map_err(failed)?;
         let deadline = Instant::now() + MAX_WAIT;
         loop {
             match file.try_lock() {
