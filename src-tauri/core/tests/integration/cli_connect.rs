@@ -26,28 +26,12 @@ async fn connect_prints_the_url_first_then_the_connection() {
             .env("SWITCHBOARD_DATA_DIR", data.path().join("app"));
         command
     };
-    let mut child = cli(&["connect", "google", "--products", "gmail", "--no-browser"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run switchboard-cli connect");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("the first line");
-    assert!(
-        first.starts_with(&format!("{}/auth?", server.issuer)),
-        "the first line is the authorization URL: {first}"
-    );
-    let (approved, printed) = approve_in_browser(first.trim(), "ana").await;
-    assert!(approved, "the browser stand-in finishes:\n{printed}");
-    let output = child.wait_with_output().expect("connect exits");
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("the rest of stdout");
-    assert!(
-        output.status.success(),
-        "connect succeeds: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let rest = sign_in_through(
+        cli(&["connect", "google", "--products", "gmail", "--no-browser"]),
+        &server,
+        "connect",
+    )
+    .await;
     assert!(
         rest.contains("ana@example.com") && rest.contains("gmail"),
         "the connection is printed: {rest}"
@@ -67,28 +51,12 @@ async fn connect_prints_the_url_first_then_the_connection() {
     );
 
     let id = json[0]["id"].to_string();
-    let mut child = cli(&["connection", &id, "reauthorize", "--no-browser", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run switchboard-cli connection <id> reauthorize");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("the first line");
-    assert!(
-        first.starts_with(&format!("{}/auth?", server.issuer)),
-        "reauthorize prints the authorization URL first, as connect does: {first}"
-    );
-    let (approved, printed) = approve_in_browser(first.trim(), "ana").await;
-    assert!(approved, "the browser stand-in finishes:\n{printed}");
-    let output = child.wait_with_output().expect("reauthorize exits");
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("the rest of stdout");
-    assert!(
-        output.status.success(),
-        "reauthorize succeeds: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let rest = sign_in_through(
+        cli(&["connection", &id, "reauthorize", "--no-browser", "--json"]),
+        &server,
+        "reauthorize",
+    )
+    .await;
     let again: serde_json::Value = serde_json::from_str(&rest).expect("the connection as JSON");
     assert_eq!(
         again[0]["id"].to_string(),
@@ -98,4 +66,33 @@ async fn connect_prints_the_url_first_then_the_connection() {
     let listed = cli(&["connections", "--json"]).output().expect("run connections");
     let json: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
     assert_eq!(json.as_array().map(Vec::len), Some(1), "still one connection: {json}");
+}
+
+/// Runs a CLI sign-in (`connect`, `connection <id> reauthorize`): its first line is the
+/// authorization URL, which the browser stand-in approves as ana; it must then succeed.
+/// Returns the rest of what it printed.
+async fn sign_in_through(mut command: Command, server: &OidcServer, what: &str) -> String {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|error| panic!("run switchboard-cli {what}: {error}"));
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the first line");
+    assert!(
+        first.starts_with(&format!("{}/auth?", server.issuer)),
+        "{what} prints the authorization URL first: {first}"
+    );
+    let (approved, printed) = approve_in_browser(first.trim(), "ana").await;
+    assert!(approved, "the browser stand-in finishes:\n{printed}");
+    let output = child.wait_with_output().expect("the CLI exits");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("the rest of stdout");
+    assert!(
+        output.status.success(),
+        "{what} succeeds: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    rest
 }

@@ -8,14 +8,11 @@ use crate::support::fake_provider;
 use crate::support::keyring;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use cli_run::{cli, text};
 use connector::Harness;
 use fake_provider::{FakeProvider, Reply};
 use switchboard_core::connections::CredentialsRequest;
-use switchboard_core::paths::AppPaths;
-use switchboard_core::vault::KeyringSlot;
 
 #[tokio::test]
 async fn a_connection_is_tested_renamed_disabled_audited_and_deleted_from_the_command_line() {
@@ -28,14 +25,7 @@ async fn a_connection_is_tested_renamed_disabled_audited_and_deleted_from_the_co
             r#"{"ok":true,"result":{"id":42,"username":"ana_bot"}}"#,
         )],
     );
-    let overrides_text = format!("[providers.telegram]\napi_base_url = \"{}\"\n", fake.url(""));
-    let data = tempfile::tempdir().expect("a data directory");
-    let mut paths = AppPaths::under(data.path().to_path_buf());
-    paths.custom = true; // as SWITCHBOARD_DATA_DIR makes it: the CLI finds the same keyring slot
-    let slot: KeyringSlot = KeyringSlot::for_paths(&paths);
-    let overrides = tempfile::NamedTempFile::new().expect("an overrides file");
-    std::fs::write(overrides.path(), &overrides_text).expect("write the overrides");
-    let harness = Harness::configured(data, &overrides_text, slot, Duration::from_secs(20), |_| {});
+    let harness = Harness::shared_with_cli(&format!("[providers.telegram]\napi_base_url = \"{}\"\n", fake.url("")));
     let request = CredentialsRequest {
         provider: "telegram".into(),
         products: vec![],
@@ -47,7 +37,8 @@ async fn a_connection_is_tested_renamed_disabled_audited_and_deleted_from_the_co
         .connect_with_credentials(&request)
         .await
         .expect("a bot is connected");
-    let (dir, file, id) = (harness.data.path(), overrides.path(), bot.id.to_string());
+    let overrides = harness.overrides_file();
+    let (dir, file, id) = (harness.data.path(), overrides.as_path(), bot.id.to_string());
 
     let tested = cli(dir, file, &["connection", &id, "test", "--json"]).await;
     assert!(

@@ -16,8 +16,6 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use switchboard_core::connections::ConnectionStatus;
-use switchboard_core::paths::AppPaths;
-use switchboard_core::vault::KeyringSlot;
 
 const OVERLAPS: usize = 20;
 
@@ -26,16 +24,7 @@ async fn two_processes_renewing_one_connection_at_once_send_one_request_and_neve
     keyring::require_session_bus();
     let fake = FakeProvider::start().await;
     let overrides = github_overrides(&fake);
-    let data = tempfile::tempdir().expect("a data directory");
-    let mut paths = AppPaths::under(data.path().to_path_buf());
-    paths.custom = true; // as SWITCHBOARD_DATA_DIR makes it: the CLI finds the same keyring slot
-    let harness = Harness::configured(
-        data,
-        &overrides,
-        KeyringSlot::for_paths(&paths),
-        Duration::from_secs(20),
-        |_| {},
-    );
+    let harness = Harness::shared_with_cli(&overrides);
     let connection = connect_github(&harness, &fake, token_reply("at-0", Some("rt-0"), Some(28_800))).await;
     // Each renewal rotates the refresh token; a slow answer keeps the first process in flight
     // while the second starts, so the two really overlap.
@@ -45,8 +34,7 @@ async fn two_processes_renewing_one_connection_at_once_send_one_request_and_neve
             token_reply(&format!("at-{n}"), Some(&format!("rt-{n}")), Some(28_800)).after(Duration::from_millis(400))
         }),
     );
-    let overrides_file = harness.data.path().join("overrides.toml");
-    std::fs::write(&overrides_file, &overrides).expect("write the overrides");
+    let overrides_file = harness.overrides_file();
     let id = connection.id.to_string();
     let refresh = || {
         tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard-cli"))

@@ -11,20 +11,17 @@ use crate::support::keyring;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use switchboard_core::connections::{Connection, CredentialsRequest};
 use switchboard_core::error::ErrorCode;
 use switchboard_core::failpoints::{BETWEEN_CHANGE_AND_AUDIT, FAILPOINT_ENV};
-use switchboard_core::paths::AppPaths;
-use switchboard_core::vault::KeyringSlot;
 
 const REFUSE_AUDIT: &str = "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit
                             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;";
 
-/// A core over a fresh data directory the CLI also finds (same keyring slot), with a Telegram
-/// bot connected against a loopback `getMe`.
-async fn bot_connected(fake: &FakeProvider) -> (Harness, String, Connection) {
+/// A core shared with switchboard-cli, with a Telegram bot connected against a loopback
+/// `getMe`.
+async fn bot_connected(fake: &FakeProvider) -> (Harness, Connection) {
     keyring::require_session_bus();
     for token in ["123:tok", "456:tok"] {
         fake.script(
@@ -35,19 +32,9 @@ async fn bot_connected(fake: &FakeProvider) -> (Harness, String, Connection) {
             )],
         );
     }
-    let overrides = format!("[providers.telegram]\napi_base_url = \"{}\"\n", fake.url(""));
-    let data = tempfile::tempdir().expect("a data directory");
-    let mut paths = AppPaths::under(data.path().to_path_buf());
-    paths.custom = true; // as SWITCHBOARD_DATA_DIR makes it: the CLI finds the same keyring slot
-    let harness = Harness::configured(
-        data,
-        &overrides,
-        KeyringSlot::for_paths(&paths),
-        Duration::from_secs(20),
-        |_| {},
-    );
+    let harness = Harness::shared_with_cli(&format!("[providers.telegram]\napi_base_url = \"{}\"\n", fake.url("")));
     let bot = connect_bot(&harness, "123:tok").await.expect("a bot is connected");
-    (harness, overrides, bot)
+    (harness, bot)
 }
 
 async fn connect_bot(
@@ -74,7 +61,7 @@ fn operations_of(harness: &Harness, bot: &Connection) -> Vec<String> {
 #[tokio::test]
 async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
     let fake = FakeProvider::start().await;
-    let (harness, _overrides, bot) = bot_connected(&fake).await;
+    let (harness, bot) = bot_connected(&fake).await;
     let file = rusqlite::Connection::open(harness.data.path().join("switchboard.db")).expect("open the file");
     file.execute_batch(REFUSE_AUDIT)
         .expect("make the audit table refuse rows");
@@ -124,12 +111,10 @@ async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
 #[tokio::test]
 async fn a_process_killed_between_a_change_and_its_audit_row_leaves_neither() {
     let fake = FakeProvider::start().await;
-    let (harness, overrides, bot) = bot_connected(&fake).await;
-    let overrides_file = harness.data.path().join("overrides.toml");
-    std::fs::write(&overrides_file, overrides).expect("write the overrides");
+    let (harness, bot) = bot_connected(&fake).await;
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard-cli"))
         .args(["connection", &bot.id.to_string(), "disable", "--overrides"])
-        .arg(&overrides_file)
+        .arg(harness.overrides_file())
         .env("SWITCHBOARD_DATA_DIR", harness.data.path())
         .env(FAILPOINT_ENV, BETWEEN_CHANGE_AND_AUDIT)
         .stdout(Stdio::null())
@@ -167,7 +152,7 @@ async fn a_process_killed_between_a_change_and_its_audit_row_leaves_neither() {
 #[tokio::test]
 async fn a_database_another_process_keeps_locked_is_reported_as_in_use_not_as_a_disk_problem() {
     let fake = FakeProvider::start().await;
-    let (harness, _overrides, bot) = bot_connected(&fake).await;
+    let (harness, bot) = bot_connected(&fake).await;
     let other = rusqlite::Connection::open(harness.data.path().join("switchboard.db")).expect("open the file");
     other
         .execute_batch("BEGIN IMMEDIATE;")

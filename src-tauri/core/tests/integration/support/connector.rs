@@ -17,6 +17,9 @@ use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
 
 use super::oidc::OidcServer;
 
+/// Where `Harness::shared_with_cli` writes the overrides for the CLI.
+const CLI_OVERRIDES: &str = "overrides.toml";
+
 pub struct Harness {
     pub core: Core,
     /// The core's services (shared with `core`).
@@ -93,6 +96,23 @@ impl Harness {
             opened,
             data,
         }
+    }
+
+    /// A core over a fresh data directory that switchboard-cli, run with `SWITCHBOARD_DATA_DIR`
+    /// set to it, opens too: the same keyring slot, and the overrides also written to
+    /// [`Harness::overrides_file`] for the CLI's `--overrides`.
+    pub fn shared_with_cli(overrides: &str) -> Self {
+        let data = tempfile::tempdir().expect("a data directory");
+        let mut paths = AppPaths::under(data.path().to_path_buf());
+        paths.custom = true; // as SWITCHBOARD_DATA_DIR makes it: the CLI finds the same keyring slot
+        let slot = KeyringSlot::for_paths(&paths);
+        std::fs::write(data.path().join(CLI_OVERRIDES), overrides).expect("write the overrides");
+        Self::configured(data, overrides, slot, Duration::from_secs(20), |_| {})
+    }
+
+    /// The overrides file of a core `shared_with_cli`.
+    pub fn overrides_file(&self) -> std::path::PathBuf {
+        self.data.path().join(CLI_OVERRIDES)
     }
 
     /// The URL a sign-in asked the browser to open.
