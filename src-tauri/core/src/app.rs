@@ -12,7 +12,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::connections::{Notifier, SignInSettings};
 use crate::context::CoreContext;
 use crate::db::notices::{self, Notice};
-use crate::db::Database;
+use crate::db::{Database, DbError};
 use crate::error::{ErrorCode, UserError};
 use crate::oauth::retry::RequestPolicy;
 use crate::oauth::{receive_deep_link, DeepLinkReceipt, PendingFlows, LOOPBACK_TIMEOUT};
@@ -21,6 +21,7 @@ use crate::overview::{settings_overview, SettingsOverview};
 use crate::paths::AppPaths;
 use crate::resources::ApiPolicy;
 use crate::services::{ServiceSettings, Services};
+use crate::session_notices::SessionNotices;
 use crate::vault::KeyringSlot;
 use crate::{app_events::AppEvent, connections::BrowserOpener};
 
@@ -205,27 +206,36 @@ impl Core {
     pub fn settings_overview(&self) -> Result<SettingsOverview, UserError> {
         let services = self.services()?;
         let last_received = lock(&self.last_deep_link).clone();
-        let overview = settings_overview(
+        let mut overview = settings_overview(
             &self.paths,
             &services.context.db(),
             last_received,
             services.keys.mode(),
             self.overrides(),
         )?;
+        overview
+            .notices
+            .splice(0..0, services.context.session_notices().active());
         Ok(overview)
     }
 
     /// Messages waiting to be dismissed.
     pub fn notices(&self) -> Result<Vec<Notice>, UserError> {
-        Ok(notices::list_active(self.services()?.context.db().conn())?)
+        let context = &self.services()?.context;
+        let mut active = context.session_notices().active();
+        active.extend(notices::list_active(context.db().conn())?);
+        Ok(active)
     }
 
     pub fn dismiss_notice(&self, id: i64) -> Result<(), UserError> {
-        Ok(notices::dismiss(
-            self.services()?.context.db().conn(),
-            id,
-            self.clock.now(),
-        )?)
+        let context = &self.services()?.context;
+        if SessionNotices::owns(id) {
+            return match context.session_notices().dismiss(id) {
+                true => Ok(()),
+                false => Err(DbError::NoticeNotFound(id).into()),
+            };
+        }
+        Ok(notices::dismiss(context.db().conn(), id, self.clock.now())?)
     }
 }
 

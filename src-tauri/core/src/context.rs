@@ -1,13 +1,14 @@
-//! What every core service reads and none owns: the catalogue of this run, the database handle
-//! and the clock. Cheap to clone; it keeps no state of its own, so services share it without
-//! reaching into one another.
+//! What every core service reads and none owns: the catalogue of this run, the database handle,
+//! the clock and the notices of this session. Cheap to clone; it keeps no state of its own, so
+//! services share it without reaching into one another.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 
 use crate::catalog::{Catalog, Provider};
 use crate::clock::Clock;
 use crate::db::Database;
 use crate::error::{ErrorCode, UserError};
+use crate::session_notices::SessionNotices;
 
 /// A provider id the catalogue does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +26,7 @@ pub struct CoreContext {
     catalog: Arc<Catalog>,
     database: Arc<Mutex<Database>>,
     clock: Arc<dyn Clock>,
+    session_notices: Arc<SessionNotices>,
 }
 
 impl CoreContext {
@@ -33,6 +35,7 @@ impl CoreContext {
             catalog,
             database: Arc::new(Mutex::new(database)),
             clock,
+            session_notices: Arc::default(),
         }
     }
 
@@ -51,6 +54,20 @@ impl CoreContext {
     /// The database, one user at a time. Never hold it across an `.await` or a network call.
     pub fn db(&self) -> MutexGuard<'_, Database> {
         self.database.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What the person is told when the database cannot take a notice.
+    pub fn session_notices(&self) -> &SessionNotices {
+        &self.session_notices
+    }
+
+    /// The database if no other thread is using it, for work that may be skipped.
+    pub fn try_db(&self) -> Option<MutexGuard<'_, Database>> {
+        match self.database.try_lock() {
+            Ok(database) => Some(database),
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        }
     }
 
     pub fn provider(&self, id: &str) -> Result<&Provider, UnknownProvider> {

@@ -23,6 +23,7 @@ pub mod resources;
 pub mod scheme;
 pub mod sensitive;
 pub mod services;
+pub mod session_notices;
 pub mod vault;
 
 pub use app::{Core, CoreOptions, EventSink, OpenError, OverridesChoice};

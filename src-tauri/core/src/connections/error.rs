@@ -90,6 +90,10 @@ pub enum ConnectionError {
     NotDeleted(String),
     #[error("The renewed sign-in could not be saved: {0}.")]
     RenewalNotSaved(String),
+    /// The database refused the write that comes before a token request, so none was sent
+    /// (it would spend the refresh token with nowhere to keep its successor).
+    #[error("The sign-in was not renewed because Switchboard can't save to its data folder: {0}. Try again once that is fixed.")]
+    RenewalNotStarted(DbError),
     /// The lock that keeps two processes from renewing one connection at once.
     #[error("The sign-in could not be renewed: {0}. Try again in a moment.")]
     RenewalLock(#[from] ProcessLockError),
@@ -206,6 +210,7 @@ impl ConnectionError {
             | NotSaved(_)
             | NotDeleted(_)
             | RenewalNotSaved(_)
+            | RenewalNotStarted(_)
             | RenewalLock(_)
             | ExportFailed { .. } => ErrorCode::Storage,
             NotConfigured { .. } | ClientSecretUnreadable(_) | SignInAddress { .. } | ClientRefused(_) => {

@@ -18,6 +18,7 @@ pub mod owners;
 pub mod process_locks;
 pub mod provider_apps;
 pub mod renewal;
+mod renewal_commit;
 pub mod retry_schedule;
 pub mod revocation;
 mod saving;
@@ -25,6 +26,7 @@ pub mod scheduler;
 pub mod sign_ins;
 pub mod status;
 pub mod store;
+pub mod unsaved;
 
 pub use crate::db::audit::AuditEntry;
 pub use crate::db::revocations::PendingRevocation;

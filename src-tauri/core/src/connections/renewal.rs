@@ -2,10 +2,12 @@
 //! per connection (an async lock, a lock file shared with other processes on the data folder,
 //! a re-read under both, and a compare-and-swap on the token version in an IMMEDIATE
 //! transaction), so any number of callers, in any number of processes, cause one token request
-//! and all get its result. A rotated refresh token is committed with `synchronous=FULL` before the
-//! new access token is handed out; a response without one keeps the old. `invalid_grant` means
-//! re-authorization (no retry), `invalid_client` a Settings problem, anything else a retry
-//! later while the current token still works. It owns the per-connection locks and nothing else.
+//! and all get its result. The request goes out only after the database took a write, and what
+//! it brings is committed (rotated refresh token first, `synchronous=FULL`) or, if the database
+//! refuses it, kept in memory and used until it is saved (`renewal_commit`). `invalid_grant`
+//! means re-authorization (no retry), `invalid_client` a Settings problem, anything else a
+//! retry later while the current token still works. It owns the per-connection locks and the
+//! commits of what renewals bring.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,23 +19,22 @@ use super::client_setup::oauth_config;
 use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::in_flight::RenewalsInFlight;
-use super::owners::{connection_context, SecretOwner};
 use super::process_locks::ProcessLocks;
 use super::provider_apps::ProviderApps;
+use super::renewal_commit::RenewalCommits;
 use super::retry_schedule::retry_time;
-use super::saving::split_scopes;
-use super::status::{expires_at, refresh_due};
+use super::status::refresh_due;
 use super::store::ConnectionStore;
+use super::unsaved::KeptTokens;
 use super::Connection;
 use crate::catalog::AuthKind;
 use crate::context::CoreContext;
-use crate::db::audit;
-use crate::db::connections::{self, Refreshed};
+use crate::db::connections;
 use crate::error::UserError;
 use crate::ids::ConnectionId;
 use crate::oauth::retry::RequestPolicy;
 use crate::oauth::token::{refresh_with, TokenClient, TokenError, TokenSet};
-use crate::vault::{KeyHolder, SecretStore, Sensitive};
+use crate::vault::{KeyHolder, Sensitive};
 
 /// Why a renewal request brought no tokens: a problem here (the keyring, the catalogue), or
 /// the provider's answer, which is recorded against the connection.
@@ -47,7 +48,6 @@ pub struct TokenRenewal {
     notifier: Notifier,
     store: Arc<ConnectionStore>,
     apps: Arc<ProviderApps>,
-    keys: Arc<KeyHolder>,
     request_policy: RequestPolicy,
     /// One async lock per connection: the single flight of its renewal in this process.
     locks: Mutex<HashMap<ConnectionId, Arc<tokio::sync::Mutex<()>>>>,
@@ -55,6 +55,8 @@ pub struct TokenRenewal {
     process_locks: ProcessLocks,
     /// Connections whose renewal is in flight (their status reads "refreshing").
     renewing: Arc<RenewalsInFlight>,
+    /// Saving what renewals bring, or keeping it while the database refuses.
+    commits: RenewalCommits,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -77,16 +79,17 @@ impl TokenRenewal {
         renewing: Arc<RenewalsInFlight>,
         notifier: Notifier,
     ) -> Self {
+        let commits = RenewalCommits::new(context.clone(), keys, store.clone(), notifier.clone(), store.unsaved());
         Self {
             context,
             store,
             apps,
-            keys,
             request_policy,
             locks: Mutex::new(HashMap::new()),
             process_locks: ProcessLocks::default(),
             renewing,
             notifier,
+            commits,
         }
     }
 
@@ -101,10 +104,22 @@ impl TokenRenewal {
     pub async fn access_token(&self, id: ConnectionId) -> Result<Sensitive<String>, Error> {
         let connection = self.store.usable(id)?;
         self.note_use(&connection);
-        if !refresh_due(&connection, self.context.now()) {
-            return self.store.read_access_token(&connection);
+        let kept = self.commits.kept(id);
+        if !refresh_due(&with_kept(&connection, kept.as_ref()), self.context.now()) {
+            return self.current_token(&connection, kept.as_ref());
         }
         self.renew(id, Renewal::IfDue).await
+    }
+
+    /// Tries again to save what renewals kept in memory because the database refused it; the
+    /// soonest later try, if something is still kept. For the scheduler.
+    pub async fn save_unsaved(&self) -> Option<i64> {
+        for id in self.commits.due().0 {
+            let lock = self.lock_of(id);
+            let _flight = lock.lock().await;
+            self.commits.retry(id);
+        }
+        self.commits.due().1
     }
 
     /// Renews if still due, for the scheduler: unlike `access_token`, this is not a use of the
@@ -132,7 +147,7 @@ impl TokenRenewal {
             "{} refused the renewed access; connect the account again.",
             connection.provider
         );
-        self.store.mark_needs_reauthorization(&connection, "use", &reason)
+        self.commits.mark_or_keep(&connection, "use", &reason)
     }
 
     /// Holds off every renewal of the connection until dropped (a deletion in progress).
@@ -145,13 +160,26 @@ impl TokenRenewal {
         self.locks.lock().unwrap_or_else(PoisonError::into_inner).remove(&id);
     }
 
-    /// Records when the connection was last used (at most once a minute: it is read often).
+    /// Records when the connection was last used (at most once a minute: it is read often),
+    /// never making the token read wait: a database in use elsewhere skips the note.
     fn note_use(&self, connection: &Connection) {
         let now = self.context.now();
-        if connection.last_used_at.is_none_or(|used| now - used >= 60) {
-            if let Err(error) = connections::touch(self.context.db().conn(), connection.id, now) {
-                tracing::warn!(%error, "could not record when a connection was used");
-            }
+        if connection.last_used_at.is_some_and(|used| now - used < 60) {
+            return;
+        }
+        let Some(db) = self.context.try_db() else {
+            return; // another thread holds the database; the next use notes it
+        };
+        if let Err(error) = db.write_without_waiting(|conn| connections::touch(conn, connection.id, now)) {
+            tracing::debug!(%error, "did not record when a connection was used");
+        }
+    }
+
+    /// The token in use: renewed earlier and kept in memory, or stored.
+    fn current_token(&self, connection: &Connection, kept: Option<&KeptTokens>) -> Result<Sensitive<String>, Error> {
+        match kept {
+            Some(kept) => self.commits.open(connection.id, "access_token", &kept.access_token),
+            None => self.store.read_access_token(connection),
         }
     }
 
@@ -164,27 +192,62 @@ impl TokenRenewal {
         let seen = self.store.usable(id)?.health.token_version;
         let lock = self.lock_of(id);
         let _flight = lock.lock().await;
-        let _across_processes = self.process_locks.acquire(id).await?;
+        // Held already if this process keeps tokens of it that are not saved yet.
+        let lease = match self.commits.take_lease(id) {
+            Some(lease) => lease,
+            None => self.process_locks.acquire(id).await?,
+        };
+        let outcome = self.renew_holding_locks(id, seen, mode).await;
+        self.commits.hold_while_kept(id, lease);
+        outcome
+    }
+
+    async fn renew_holding_locks(
+        &self,
+        id: ConnectionId,
+        seen: i64,
+        mode: Renewal,
+    ) -> Result<Sensitive<String>, Error> {
+        if self.commits.due().0.contains(&id) {
+            self.commits.retry(id); // kept tokens first: saved now, they are the current ones
+        }
         // Re-read: another caller, here or in another process, may have renewed it meanwhile,
         // and its refresh token is then spent: never send it again.
         let connection = self.store.usable(id)?;
+        let kept = self.commits.kept(id);
+        let current = with_kept(&connection, kept.as_ref());
         let already_renewed = connection.health.token_version != seen
             || match mode {
-                Renewal::IfDue => !refresh_due(&connection, self.context.now()),
+                Renewal::IfDue => !refresh_due(&current, self.context.now()),
                 Renewal::Refused { version } => connection.health.token_version != version,
                 Renewal::Always => false,
             };
         if already_renewed {
-            return self.store.read_access_token(&connection);
+            return self.current_token(&connection, kept.as_ref());
         }
         if mode == Renewal::IfDue {
-            if let Some(outcome) = self.while_backing_off(&connection) {
+            if let Some(outcome) = self.while_backing_off(&current, kept.as_ref()) {
                 return outcome; // a failed flight just ran: share its verdict, no new request
             }
         }
-        let Some(refresh_token) = self.store.read_secret(&connection, "refresh_token")? else {
-            return self.without_refresh_token(&connection);
+        let refresh_token = match kept.as_ref().and_then(|kept| kept.refresh_token.as_ref()) {
+            Some(sealed) => Some(self.commits.open(id, "refresh_token", sealed)?),
+            None => self.store.read_secret(&connection, "refresh_token")?,
         };
+        let Some(refresh_token) = refresh_token else {
+            return self.without_refresh_token(&current, kept.as_ref());
+        };
+        // Tokens kept in memory are already only here: renewing them loses nothing more.
+        if kept.is_none() {
+            if let Err(error) = self.commits.record_start(&connection) {
+                let still_valid = current.expires_at.is_none_or(|expires| expires > self.context.now());
+                if mode == Renewal::IfDue && still_valid && !matches!(error, Error::ConnectionGone) {
+                    tracing::warn!(connection = %id, %error, "renewal put off: the database refuses writes");
+                    return self.current_token(&connection, None);
+                }
+                return Err(error);
+            }
+        }
         let answer = {
             let _renewing = self.renewing.begin(id);
             self.notifier.changed(); // the end is announced with the outcome
@@ -192,8 +255,8 @@ impl TokenRenewal {
         };
         crate::failpoints::reached(crate::failpoints::REFRESH_AFTER_TOKEN_RESPONSE);
         let outcome = match answer {
-            Ok(tokens) => self.store_refreshed(&connection, &tokens),
-            Err(Failed::AtProvider(error)) => self.refresh_failed(&connection, error),
+            Ok(tokens) => self.commits.commit(&connection, &tokens, kept),
+            Err(Failed::AtProvider(error)) => self.refresh_failed(&current, kept.as_ref(), error),
             Err(Failed::Here(error)) => Err(error),
         };
         self.notifier.changed();
@@ -202,7 +265,11 @@ impl TokenRenewal {
 
     /// A renewal failed and its next try is not due yet (Retry-After or backoff): the current
     /// token while it works, else the last error, and no token request.
-    fn while_backing_off(&self, connection: &Connection) -> Option<Result<Sensitive<String>, Error>> {
+    fn while_backing_off(
+        &self,
+        connection: &Connection,
+        kept: Option<&KeptTokens>,
+    ) -> Option<Result<Sensitive<String>, Error>> {
         let now = self.context.now();
         let health = &connection.health;
         let message = health.last_error.as_deref()?;
@@ -210,7 +277,7 @@ impl TokenRenewal {
             return None;
         }
         if connection.expires_at.is_none_or(|expires| expires > now) {
-            return Some(self.store.read_access_token(connection));
+            return Some(self.current_token(connection, kept));
         }
         Some(Err(Error::RenewalPending {
             message: message.to_owned(),
@@ -218,18 +285,22 @@ impl TokenRenewal {
     }
 
     /// Tokens that cannot be renewed work until they expire (GitHub OAuth apps, pasted keys).
-    fn without_refresh_token(&self, connection: &Connection) -> Result<Sensitive<String>, Error> {
+    fn without_refresh_token(
+        &self,
+        connection: &Connection,
+        kept: Option<&KeptTokens>,
+    ) -> Result<Sensitive<String>, Error> {
         let expired = connection
             .expires_at
             .is_some_and(|expires| expires <= self.context.now());
         if !expired {
-            return self.store.read_access_token(connection);
+            return self.current_token(connection, kept);
         }
         let reason = format!(
             "The sign-in to {} expired and cannot be renewed without you; connect it again.",
             connection.provider
         );
-        self.store.mark_needs_reauthorization(connection, "refresh", &reason)?;
+        self.commits.mark_or_keep(connection, "refresh", &reason)?;
         Err(Error::NeedsReauthorization { reason })
     }
 
@@ -268,57 +339,17 @@ impl TokenRenewal {
             .map_err(Failed::AtProvider)
     }
 
-    /// Commits the new tokens (rotated refresh token first, durably) if nobody wrote since.
-    fn store_refreshed(&self, connection: &Connection, tokens: &TokenSet) -> Result<Sensitive<String>, Error> {
-        let now = self.context.now();
-        let key = self.keys.key()?;
-        let db = self.context.db();
-        let storage = |error: &dyn std::fmt::Display| Error::RenewalNotSaved(error.to_string());
-        let written = db.write_durably(|transaction| -> Result<bool, Error> {
-            let granted: Option<Vec<String>> = tokens.scope.as_deref().map(split_scopes);
-            let refreshed = Refreshed {
-                version: connection.health.token_version,
-                expires_at: expires_at(now, tokens.expires_in),
-                scopes: granted.as_deref(),
-                now,
-            };
-            if !connections::record_refreshed(transaction, connection.id, &refreshed)? {
-                return Ok(false); // another writer (a re-authorization) got there first
-            }
-            let store = SecretStore::new(&db, &key);
-            let (owner, context) = (
-                SecretOwner::Connection(connection.id).key(),
-                connection_context(&connection.provider, &connection.account_id),
-            );
-            if let Some(rotated) = &tokens.refresh_token {
-                store
-                    .put(&owner, &context, "refresh_token", rotated, now)
-                    .map_err(|e| storage(&e))?;
-            }
-            store
-                .put(&owner, &context, "access_token", &tokens.access_token, now)
-                .map_err(|e| storage(&e))?;
-            crate::failpoints::reached(crate::failpoints::BETWEEN_CHANGE_AND_AUDIT);
-            audit::append(transaction, &self.store.audit_entry(connection, "refresh", "ok", None))?;
-            Ok(true)
-        });
-        drop(db);
-        let written = written.map_err(|error| match error {
-            Error::Database(error) => storage(&error),
-            other => other,
-        })?;
-        if !written {
-            return self.store.read_access_token(&self.store.get(connection.id)?);
-        }
-        Ok(Sensitive::new(tokens.access_token.expose().clone()))
-    }
-
-    fn refresh_failed(&self, connection: &Connection, error: TokenError) -> Result<Sensitive<String>, Error> {
+    fn refresh_failed(
+        &self,
+        connection: &Connection,
+        kept: Option<&KeptTokens>,
+        error: TokenError,
+    ) -> Result<Sensitive<String>, Error> {
         let message = error.to_string();
         match error {
             TokenError::InvalidGrant { .. } => {
                 let reason = format!("{message}.");
-                self.store.mark_needs_reauthorization(connection, "refresh", &reason)?;
+                self.commits.mark_or_keep(connection, "refresh", &reason)?;
                 Err(Error::RenewalRefused { reason })
             }
             TokenError::InvalidClient { .. } => {
@@ -352,11 +383,21 @@ impl TokenRenewal {
                     })?;
                 let still_valid = connection.expires_at.is_none_or(|expires| expires > self.context.now());
                 if still_valid {
-                    self.store.read_access_token(connection)
+                    self.current_token(connection, kept)
                 } else {
                     Err(Error::RenewalPending { message })
                 }
             }
         }
     }
+}
+
+/// The connection as its kept tokens make it, when renewed tokens wait in memory to be saved.
+fn with_kept(connection: &Connection, kept: Option<&KeptTokens>) -> Connection {
+    let mut current = connection.clone();
+    if let Some(kept) = kept {
+        current.expires_at = kept.expires_at;
+        current.health.received_at = Some(kept.received_at);
+    }
+    current
 }

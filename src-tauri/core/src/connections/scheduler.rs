@@ -203,8 +203,8 @@ impl Scheduler {
     }
 }
 
-/// One look: retries due revocations (C10), renews what is due and says how long until the
-/// next. Waits for the key to be loaded (by the start-up check or a person's action): the
+/// One look: retries due revocations (C10) and saves of renewals the database refused (E16),
+/// renews what is due and says how long until the next. Waits for the key to be loaded (by the start-up check or a person's action): the
 /// scheduler never asks the keyring itself, which could block or prompt.
 async fn run_pass(scheduler: &Scheduler) -> Duration {
     if scheduler.keys.loaded().is_none() {
@@ -221,6 +221,8 @@ async fn run_pass(scheduler: &Scheduler) -> Duration {
         Ok(_) => {}
         Err(error) => tracing::info!(code = ?error.code(), message = %error, "could not retry revocations"),
     }
+    // Renewed tokens the database refused are saved first: until then they are only here.
+    let unsaved_retry = scheduler.renewal.save_unsaved().await;
     let connections = match scheduler.store.list() {
         Ok(connections) => connections,
         Err(error) => {
@@ -238,7 +240,9 @@ async fn run_pass(scheduler: &Scheduler) -> Duration {
         });
     }
     while renewals.join_next().await.is_some() {}
-    plan.next_look_in
+    let until_retry = unsaved_retry
+        .map(|at| Duration::from_secs(u64::try_from(at.saturating_sub(scheduler.context.now())).unwrap_or(0)));
+    until_retry.map_or(plan.next_look_in, |wait| wait.min(plan.next_look_in))
 }
 
 /// Renews one connection; the engine records failures (status, backoff, audit), so they are

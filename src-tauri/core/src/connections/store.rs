@@ -10,6 +10,7 @@ use super::events::Notifier;
 use super::in_flight::RenewalsInFlight;
 use super::owners::{connection_context, SecretOwner};
 use super::saving::{save_connection, split_scopes, NewConnection, SignedIn};
+use super::unsaved::UnsavedRenewals;
 use super::Connection;
 use crate::catalog::AuthKind;
 use crate::context::CoreContext;
@@ -23,6 +24,8 @@ pub struct ConnectionStore {
     context: CoreContext,
     keys: Arc<KeyHolder>,
     renewing: Arc<RenewalsInFlight>,
+    /// What renewals could not save: it overrides the stored status and verdict.
+    unsaved: Arc<UnsavedRenewals>,
     notifier: Notifier,
 }
 
@@ -37,8 +40,14 @@ impl ConnectionStore {
             context,
             keys,
             renewing,
+            unsaved: Arc::default(),
             notifier,
         }
+    }
+
+    /// What renewals could not save, for the renewal service to keep and this store to read.
+    pub fn unsaved(&self) -> Arc<UnsavedRenewals> {
+        self.unsaved.clone()
     }
 
     /// Every connection with its status as of now.
@@ -70,6 +79,9 @@ impl ConnectionStore {
         if let Some(reason) = &connection.health.reauthorization_reason {
             return Err(Error::NeedsReauthorization { reason: reason.clone() });
         }
+        if let Some(reason) = self.unsaved.verdict(id) {
+            return Err(Error::NeedsReauthorization { reason });
+        }
         Ok(connection)
     }
 
@@ -77,6 +89,13 @@ impl ConnectionStore {
         let renewing = self.renewing.contains(connection.id);
         let provider = self.context.catalog().provider(&connection.provider);
         connection.status = super::status::evaluate(&connection, provider, self.context.now(), renewing);
+        if let Some(unsaved) = self
+            .unsaved
+            .status(connection.id)
+            .filter(|_| connection.enabled && !renewing)
+        {
+            connection.status = unsaved;
+        }
         connection
     }
 

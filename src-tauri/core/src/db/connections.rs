@@ -147,6 +147,17 @@ pub fn touch(conn: &Sqlite, id: ConnectionId, now: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// Notes that a token request is about to go out (in the caller's durable transaction, which
+/// shows the database accepts writes before a refresh token is spent); `false` if the
+/// connection is gone.
+pub fn record_renewal_started(conn: &Sqlite, id: ConnectionId, now: i64) -> Result<bool, DbError> {
+    let changed = conn.execute(
+        "UPDATE connections SET renewal_started_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(changed == 1)
+}
+
 /// What a successful refresh changes, written only if nobody wrote tokens since `version`.
 pub struct Refreshed<'a> {
     pub version: i64,

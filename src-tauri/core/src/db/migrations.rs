@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_connections.sql"),
     include_str!("migrations/0004_app_settings.sql"),
     include_str!("migrations/0005_connection_health.sql"),
+    include_str!("migrations/0006_renewal_started.sql"),
 ];
 
 /// The schema version this build writes.

@@ -32,6 +32,12 @@ pub enum DbError {
     /// The file stayed locked past the busy timeout: another process writes to it.
     #[error("another Switchboard (the app or switchboard-cli) is using its data folder and kept the database busy")]
     Busy(rusqlite::Error),
+    /// SQLite could not write: the file or its folder is read-only.
+    #[error("its database file cannot be written (the file or its folder is read-only)")]
+    ReadOnly(rusqlite::Error),
+    /// The disk holding the data folder has no room left.
+    #[error("the disk holding its data folder is full")]
+    DiskFull(rusqlite::Error),
     #[error("the database was written by a newer Switchboard (schema {found}, this build knows {supported})")]
     NewerSchema { found: u32, supported: u32 },
     #[error("could not move the damaged database {path} aside: {source}")]
@@ -42,14 +48,11 @@ pub enum DbError {
 
 impl From<rusqlite::Error> for DbError {
     fn from(error: rusqlite::Error) -> Self {
-        let busy = matches!(
-            error.sqlite_error_code(),
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-        );
-        if busy {
-            Self::Busy(error)
-        } else {
-            Self::Sqlite(error)
+        match error.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => Self::Busy(error),
+            Some(rusqlite::ErrorCode::ReadOnly) => Self::ReadOnly(error),
+            Some(rusqlite::ErrorCode::DiskFull) => Self::DiskFull(error),
+            _ => Self::Sqlite(error),
         }
     }
 }
@@ -61,6 +64,10 @@ impl From<DbError> for UserError {
             DbError::Busy(_) => UserError::new(
                 ErrorCode::Storage,
                 format!("Switchboard could not use its database: {error}. Try again in a moment; if it keeps happening, close the other Switchboard."),
+            ),
+            DbError::ReadOnly(_) | DbError::DiskFull(_) => UserError::new(
+                ErrorCode::Storage,
+                format!("Switchboard can't save to its data folder: {error}. Free some space or fix the folder's permissions; nothing else was changed."),
             ),
             DbError::NewerSchema { .. } => UserError::new(
                 ErrorCode::Storage,
@@ -137,6 +144,20 @@ impl Database {
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Runs `write` without waiting for another process's lock (a busy database fails at
+    /// once), for writes that may be skipped, such as when an account was last used.
+    pub fn write_without_waiting<T>(
+        &self,
+        write: impl FnOnce(&Connection) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let outcome = write(&self.conn);
+        if let Err(error) = self.conn.busy_timeout(BUSY_TIMEOUT) {
+            tracing::warn!(%error, "could not restore the busy timeout");
+        }
+        outcome
     }
 
     /// Runs `write` in an IMMEDIATE transaction committed with `synchronous=FULL`, so what it

@@ -10,18 +10,23 @@ use super::DbError;
 pub enum NoticeKind {
     /// The database failed its integrity check and was replaced by a fresh one.
     DatabaseRecovered,
+    /// The database refused a write that must not be lost; what could not be saved is kept in
+    /// memory for the session (never stored: the database is what failed).
+    StorageRefused,
 }
 
 impl NoticeKind {
     fn as_str(self) -> &'static str {
         match self {
             Self::DatabaseRecovered => "database_recovered",
+            Self::StorageRefused => "storage_refused",
         }
     }
 
     fn parse(text: &str) -> Option<Self> {
         match text {
             "database_recovered" => Some(Self::DatabaseRecovered),
+            "storage_refused" => Some(Self::StorageRefused),
             _ => None,
         }
     }

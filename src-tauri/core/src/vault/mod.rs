@@ -7,6 +7,7 @@ mod cipher;
 mod key_holder;
 mod key_storage;
 mod master_key;
+mod session_sealed;
 mod store;
 
 pub use crate::sensitive::Sensitive;
@@ -14,4 +15,5 @@ pub use cipher::CipherError;
 pub use key_holder::{KeyHolder, KeyMode};
 pub use key_storage::{probe_key_storage, KeyStorageStatus, KEYRING_SERVICE, MASTER_KEY_ENTRY};
 pub use master_key::{KeyError, KeyOrigin, KeyringSlot, MasterKey, KEY_LEN};
+pub use session_sealed::SealedForSession;
 pub use store::{SecretStore, VaultError};

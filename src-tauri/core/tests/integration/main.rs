@@ -27,6 +27,7 @@ mod database;
 mod oauth_device;
 mod oauth_faults;
 mod oauth_oidc;
+mod renewal_storage;
 mod resources_github;
 mod resources_google;
 mod resources_providers;

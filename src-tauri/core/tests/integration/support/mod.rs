@@ -16,3 +16,4 @@ pub mod pasted;
 pub mod refresh;
 pub mod refresh_cases;
 pub mod resources;
+pub mod small_disk;

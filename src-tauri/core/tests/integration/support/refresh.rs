@@ -43,8 +43,19 @@ pub fn manual_harness(
     clock: Arc<ManualClock>,
     configure: impl FnOnce(&mut CoreOptions),
 ) -> Harness {
-    keyring::require_session_bus();
     let data = tempfile::tempdir().expect("a data directory");
+    manual_harness_in(data, overrides, test, clock, configure)
+}
+
+/// `manual_harness` over a data directory the test prepared (a small filesystem, say).
+pub fn manual_harness_in(
+    data: tempfile::TempDir,
+    overrides: &str,
+    test: &str,
+    clock: Arc<ManualClock>,
+    configure: impl FnOnce(&mut CoreOptions),
+) -> Harness {
+    keyring::require_session_bus();
     Harness::configured(
         data,
         overrides,
