@@ -122,9 +122,14 @@ pub fn make_private_file(file: &Path) -> io::Result<()> {
     set_mode(file, 0o600)
 }
 
+/// Sets `mode` unless the path already has it (a read-only file that is already private is
+/// left alone rather than refused).
 #[cfg(unix)]
 fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
+    if std::fs::metadata(path)?.permissions().mode() & 0o7777 == mode {
+        return Ok(());
+    }
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 

@@ -42,6 +42,8 @@ pub enum DbError {
     NewerSchema { found: u32, supported: u32 },
     #[error("could not move the damaged database {path} aside: {source}")]
     MoveAside { path: PathBuf, source: std::io::Error },
+    #[error("could not make {path} private to you: {source}")]
+    NotPrivate { path: PathBuf, source: std::io::Error },
     #[error("no active notice with id {0}")]
     NoticeNotFound(i64),
 }
@@ -112,7 +114,7 @@ impl Database {
         migrations::migrate(&mut conn)?;
         for file in [path.to_path_buf(), sidecar(path, "-wal"), sidecar(path, "-shm")] {
             if file.exists() {
-                make_private_file(&file).map_err(|source| DbError::MoveAside {
+                make_private_file(&file).map_err(|source| DbError::NotPrivate {
                     path: file.clone(),
                     source,
                 })?;

@@ -6,7 +6,7 @@
 use crate::support::fake_provider;
 use crate::support::refresh as refresh_support;
 use crate::support::refresh_cases;
-use crate::support::small_disk::SmallDisk;
+use crate::support::small_disk::{ReadOnlyFile, SmallDisk};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -205,6 +205,39 @@ async fn a_renewal_the_database_cannot_record_sends_no_token_request() {
         "once the database takes writes, the renewal goes ahead"
     );
     assert_saved(&harness, &connection, "at-1", "rt-1");
+}
+
+#[tokio::test]
+async fn a_process_that_finds_the_database_file_read_only_sends_no_token_request() {
+    let fake = FakeProvider::start().await;
+    let clock = Arc::new(ManualClock::new(real_now()));
+    let harness = manual_harness(&github_overrides(&fake), "e16-read-only", Arc::clone(&clock), |_| {});
+    let connection = connect_github(&harness, &fake, token_reply("at-0", Some("rt-0"), Some(LIFETIME))).await;
+    let id = connection.id;
+    fake.script(TOKEN_PATH, [token_reply("at-1", Some("rt-1"), Some(LIFETIME))]);
+
+    let _read_only = ReadOnlyFile::bind(&harness.core.paths().database_file);
+    let second = refresh_support::services_in(
+        harness.data.path(),
+        &github_overrides(&fake),
+        harness.services.keys.slot().clone(),
+    );
+    let error = second
+        .renewal
+        .refresh_now(id)
+        .await
+        .expect_err("E16: no renewal from a process that cannot write the database");
+    assert_eq!(error.code(), ErrorCode::Storage, "a storage problem: {error}");
+    assert!(error.to_string().contains("read-only"), "the message says why: {error}");
+    assert!(
+        refresh_tokens_sent(&fake).is_empty(),
+        "E16: no refresh token was spent that could not be saved"
+    );
+    assert_eq!(
+        stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
+        Some("rt-0"),
+        "the grant is untouched"
+    );
 }
 
 /// The kept tokens are stored, audited once, and nothing is kept or told any more.

@@ -71,3 +71,28 @@ fn run_mount(args: &[&str], on: &Path) {
         "mounting a small filesystem needs root (the tests run as root under tests/session.sh): {status}"
     );
 }
+
+/// One file made read-only where it stands, by a read-only bind mount over it: what opens it
+/// from now on gets EROFS for writes (even as root), while handles opened before keep working,
+/// as another process's would. Unmounted when dropped.
+pub struct ReadOnlyFile {
+    path: PathBuf,
+}
+
+impl ReadOnlyFile {
+    pub fn bind(path: &Path) -> Self {
+        let source = path.to_str().expect("a UTF-8 path");
+        run_mount(&["--bind", source], path);
+        let file = Self {
+            path: path.to_path_buf(),
+        };
+        run_mount(&["-o", "remount,bind,ro"], path);
+        file
+    }
+}
+
+impl Drop for ReadOnlyFile {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.path).status();
+    }
+}
