@@ -19,6 +19,9 @@
 //! at: torn or unchecksummed frames after a header SQLite accepts are ordinary crash recovery,
 //! which SQLite does itself, keeping every committed transaction.
 //!
+//! Both are told as a `DatabaseRecovered` notice in their own words, so the notice banner and
+//! Settings' last recovery show them with no new kind for the UI to learn.
+//!
 //! Not done here: the page-level check (`quick_check`, in `mod.rs`), and any guard against
 //! another process creating the file at this very moment (a first run of the app and the CLI
 //! started together could, in a window of microseconds, see the other's new 0-byte file).
