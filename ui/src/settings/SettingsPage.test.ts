@@ -50,13 +50,15 @@ describe("SettingsPage", () => {
     const recovery = {
       id: 1,
       kind: "DatabaseRecovered" as const,
-      message: "Recovered",
+      message: "Recent changes may be missing.",
       detail: "/data/switchboard.db.corrupt-2026-11-22T03-00-00Z",
       createdAt: 1_795_000_000,
     };
     mockIPC(backend(overview({ database: { schemaVersion: 1, lastRecovery: recovery } })));
     render(SettingsPage);
     expect(await screen.findByText("/data/switchboard.db.corrupt-2026-11-22T03-00-00Z")).toBeTruthy();
+    // The notice's own words: an unreadable WAL is not "a fresh one was started".
+    expect(screen.getByText(/Recent changes may be missing\./)).toBeTruthy();
   });
 
   it("shows the last deep link pushed by the backend, without any query", async () => {

@@ -1,10 +1,12 @@
 //! The SQLite file: opened with WAL, foreign keys and a busy timeout, checked with
 //! `PRAGMA quick_check` (a damaged file is moved aside, kept, and replaced by a fresh one), and
-//! migrated forward. One module per table holds that table's queries; no business rules here.
+//! migrated forward. Damage SQLite opens silently (an empty file, a WAL that is not one) is found
+//! first, in `file_checks`. One module per table holds that table's queries; no business rules here.
 
 pub mod app_settings;
 pub mod audit;
 pub mod connections;
+mod file_checks;
 mod migrations;
 pub mod notices;
 pub mod provider_settings;
@@ -105,9 +107,15 @@ pub struct Opened {
 impl Database {
     /// Opens (creating if needed) the database file, recovering a damaged one.
     pub fn open(path: &Path, clock: &dyn Clock) -> Result<Opened, DbError> {
+        let found_before_open = file_checks::recover_before_open(path, clock.now())?;
+        // A main file that fails quick_check is replaced whatever was found before: it is kept
+        // under the same name, beside any WAL copy kept just now.
         let recovery = match integrity_problem(path) {
-            Some(reason) => Some(move_aside(path, reason, clock.now())?),
-            None => None,
+            Some(reason) => Some((
+                move_aside(path, reason, clock.now())?,
+                "Switchboard's database was damaged, so a fresh one was started. The damaged file was kept.",
+            )),
+            None => found_before_open.map(|found| (found.recovery, found.notice)),
         };
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
@@ -120,19 +128,19 @@ impl Database {
                 })?;
             }
         }
-        if let Some(recovery) = &recovery {
+        if let Some((recovery, message)) = &recovery {
             notices::insert(
                 &conn,
                 notices::NoticeKind::DatabaseRecovered,
-                "Switchboard's database was damaged, so a fresh one was started. The damaged file was kept.",
+                message,
                 Some(&recovery.moved_to),
                 clock.now(),
             )?;
-            tracing::warn!(moved_to = %recovery.moved_to, reason = %recovery.reason, "database failed its integrity check and was replaced");
+            tracing::warn!(moved_to = %recovery.moved_to, reason = %recovery.reason, "database file was damaged and kept aside");
         }
         Ok(Opened {
             database: Self { conn },
-            recovery,
+            recovery: recovery.map(|(recovery, _)| recovery),
         })
     }
 
