@@ -1,4 +1,4 @@
-//! Saving what a renewal brings, so the database never costs a grant (SECURITY.md E16). Before a
+//! Saving what a renewal brings, so the database never costs a grant (SECURITY.md E18). Before a
 //! token request, the start is written durably: a database that refuses writes (another
 //! process holding its lock past the busy timeout, a read-only file, a full disk) refuses it,
 //! and no refresh token is spent. If the commit still fails after the provider answered, the

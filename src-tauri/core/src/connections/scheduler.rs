@@ -203,7 +203,7 @@ impl Scheduler {
     }
 }
 
-/// One look: retries due revocations (C10) and saves of renewals the database refused (E16),
+/// One look: retries due revocations (C10) and saves of renewals the database refused (E18),
 /// renews what is due and says how long until the next. Waits for the key to be loaded (by the start-up check or a person's action): the
 /// scheduler never asks the keyring itself, which could block or prompt.
 async fn run_pass(scheduler: &Scheduler) -> Duration {

@@ -1,4 +1,4 @@
-//! Renewals when the database refuses what they bring (SECURITY.md E16): another process holds
+//! Renewals when the database refuses what they bring (SECURITY.md E18): another process holds
 //! the write lock past the busy timeout, the disk is full (a small tmpfs), the file is
 //! read-only. The provider's rotated tokens are never lost, a spent refresh token is never sent
 //! again, and the person is told once. Time is a `ManualClock` the tests move.
@@ -53,32 +53,32 @@ async fn rotated_tokens_refused_by_a_locked_database_are_kept_used_and_saved_lat
     let renewed = renewing
         .await
         .expect("join")
-        .expect("E16: the renewal succeeded at the provider, so it succeeds here even though the commit was refused");
+        .expect("E18: the renewal succeeded at the provider, so it succeeds here even though the commit was refused");
     assert!(
         matches!(&renewed.status, ConnectionStatus::Error { message, .. } if message.contains("can't save")),
-        "E16: the status says the renewed sign-in is not saved: {:?}",
+        "E18: the status says the renewed sign-in is not saved: {:?}",
         renewed.status
     );
     let token = harness.services.renewal.access_token(id).await.expect("a token");
     assert_eq!(
         token.expose(),
         "at-1",
-        "E16: the renewed token is used while it waits to be saved"
+        "E18: the renewed token is used while it waits to be saved"
     );
     assert_eq!(
         storage_notices(&harness.core.notices().expect("notices")).len(),
         1,
-        "E16: the person is told once that Switchboard can't save"
+        "E18: the person is told once that Switchboard can't save"
     );
 
     // The kept token falls due while the lock is still held: renewed with the kept refresh token.
     clock.set(clock.now() + LIFETIME - 60);
     let token = harness.services.renewal.access_token(id).await.expect("renewed again");
-    assert_eq!(token.expose(), "at-2", "E16: renewed from the kept refresh token");
+    assert_eq!(token.expose(), "at-2", "E18: renewed from the kept refresh token");
     assert_eq!(
         refresh_tokens_sent(&fake),
         vec!["rt-0".to_owned(), "rt-1".to_owned()],
-        "E16: the spent refresh token rt-0 is never sent again; the kept rt-1 is"
+        "E18: the spent refresh token rt-0 is never sent again; the kept rt-1 is"
     );
     assert_eq!(
         stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
@@ -88,7 +88,7 @@ async fn rotated_tokens_refused_by_a_locked_database_are_kept_used_and_saved_lat
     assert_eq!(
         storage_notices(&harness.core.notices().expect("notices")).len(),
         1,
-        "E16: told once, not once per refused commit"
+        "E18: told once, not once per refused commit"
     );
 
     other_process
@@ -96,7 +96,7 @@ async fn rotated_tokens_refused_by_a_locked_database_are_kept_used_and_saved_lat
         .expect("the other process lets go");
     clock.set(clock.now() + 10 * 60);
     let next = harness.services.renewal.save_unsaved().await;
-    assert_eq!(next, None, "E16: once the lock is free the kept tokens are saved");
+    assert_eq!(next, None, "E18: once the lock is free the kept tokens are saved");
     assert_saved(&harness, &connection, "at-2", "rt-2");
     assert_eq!(
         refresh_tokens_sent(&fake).len(),
@@ -129,20 +129,20 @@ async fn rotated_tokens_refused_by_a_full_disk_are_kept_and_saved_once_there_is_
     let token = renewing
         .await
         .expect("join")
-        .expect("E16: the renewal succeeded at the provider, so the caller gets its token");
+        .expect("E18: the renewal succeeded at the provider, so the caller gets its token");
     assert_eq!(
         token.expose(),
         "at-1",
-        "E16: the renewed token is used though the disk is full"
+        "E18: the renewed token is used though the disk is full"
     );
     let notices = storage_notices(&harness.core.notices().expect("notices"));
     assert!(
         notices.len() == 1 && notices[0].message.contains("full"),
-        "E16: the person is told the disk is full: {notices:?}"
+        "E18: the person is told the disk is full: {notices:?}"
     );
     assert!(
         matches!(status_of(&harness, id), ConnectionStatus::Error { message, .. } if message.contains("can't save")),
-        "E16: the status says the renewed sign-in is not saved"
+        "E18: the status says the renewed sign-in is not saved"
     );
 
     std::fs::remove_file(&filler).expect("make room");
@@ -150,7 +150,7 @@ async fn rotated_tokens_refused_by_a_full_disk_are_kept_and_saved_once_there_is_
     assert_eq!(
         harness.services.renewal.save_unsaved().await,
         None,
-        "E16: saved once there is room"
+        "E18: saved once there is room"
     );
     assert_saved(&harness, &connection, "at-1", "rt-1");
     assert_eq!(
@@ -178,7 +178,7 @@ async fn a_renewal_the_database_cannot_record_sends_no_token_request() {
         .renewal
         .refresh_now(id)
         .await
-        .expect_err("E16: no renewal while the database refuses writes");
+        .expect_err("E18: no renewal while the database refuses writes");
     assert_eq!(error.code(), ErrorCode::Storage, "a storage problem: {error}");
     assert!(
         error.to_string().contains("another Switchboard"),
@@ -189,11 +189,11 @@ async fn a_renewal_the_database_cannot_record_sends_no_token_request() {
     assert_eq!(
         token.expect("the current token still works").expose(),
         "at-0",
-        "E16: a due renewal that cannot be recorded is put off while the current token works"
+        "E18: a due renewal that cannot be recorded is put off while the current token works"
     );
     assert!(
         refresh_tokens_sent(&fake).is_empty(),
-        "E16: no refresh token was spent while the result could not be saved"
+        "E18: no refresh token was spent while the result could not be saved"
     );
     other_process
         .execute_batch("ROLLBACK")
@@ -226,12 +226,12 @@ async fn a_process_that_finds_the_database_file_read_only_sends_no_token_request
         .renewal
         .refresh_now(id)
         .await
-        .expect_err("E16: no renewal from a process that cannot write the database");
+        .expect_err("E18: no renewal from a process that cannot write the database");
     assert_eq!(error.code(), ErrorCode::Storage, "a storage problem: {error}");
     assert!(error.to_string().contains("read-only"), "the message says why: {error}");
     assert!(
         refresh_tokens_sent(&fake).is_empty(),
-        "E16: no refresh token was spent that could not be saved"
+        "E18: no refresh token was spent that could not be saved"
     );
     assert_eq!(
         stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
@@ -251,7 +251,7 @@ fn assert_saved(
     assert_eq!(
         stored_secret(services, connection, "refresh_token").as_deref(),
         Some(refresh),
-        "E16: the rotated refresh token is on disk"
+        "E18: the rotated refresh token is on disk"
     );
     assert_eq!(
         stored_secret(services, connection, "access_token").as_deref(),
