@@ -25,14 +25,21 @@ impl From<UnknownProvider> for UserError {
 pub struct CoreContext {
     catalog: Arc<Catalog>,
     database: Arc<Mutex<Database>>,
+    /// Reads that must not wait behind a write (a token read); `None` for in-memory databases.
+    reader: Option<Arc<Mutex<Database>>>,
     clock: Arc<dyn Clock>,
     session_notices: Arc<SessionNotices>,
 }
 
 impl CoreContext {
     pub fn new(catalog: Arc<Catalog>, database: Database, clock: Arc<dyn Clock>) -> Self {
+        let reader = database.open_reader().unwrap_or_else(|error| {
+            tracing::warn!(%error, "no separate read connection; reads share the writer's");
+            None
+        });
         Self {
             catalog,
+            reader: reader.map(|reader| Arc::new(Mutex::new(reader))),
             database: Arc::new(Mutex::new(database)),
             clock,
             session_notices: Arc::default(),
@@ -59,6 +66,16 @@ impl CoreContext {
     /// What the person is told when the database cannot take a notice.
     pub fn session_notices(&self) -> &SessionNotices {
         &self.session_notices
+    }
+
+    /// The database for reading: its own connection, so a read never waits for a writer that
+    /// waits for another process. It sees what is committed, so read through `db()` inside a
+    /// transaction of your own.
+    pub fn read(&self) -> MutexGuard<'_, Database> {
+        match &self.reader {
+            Some(reader) => reader.lock().unwrap_or_else(PoisonError::into_inner),
+            None => self.db(),
+        }
     }
 
     /// The database if no other thread is using it, for work that may be skipped.

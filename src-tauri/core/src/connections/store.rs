@@ -52,7 +52,7 @@ impl ConnectionStore {
 
     /// Every connection with its status as of now.
     pub fn list(&self) -> Result<Vec<Connection>, Error> {
-        let stored = db::connections::list(self.context.db().conn())?;
+        let stored = db::connections::list(self.context.read().conn())?;
         Ok(stored
             .into_iter()
             .map(|row| self.with_status(Connection::from(row)))
@@ -61,7 +61,7 @@ impl ConnectionStore {
 
     /// One connection with its status as of now.
     pub fn get(&self, id: ConnectionId) -> Result<Connection, Error> {
-        let stored = db::connections::get(self.context.db().conn(), id)?;
+        let stored = db::connections::get(self.context.read().conn(), id)?;
         let stored = stored.ok_or(Error::ConnectionGone)?;
         Ok(self.with_status(Connection::from(stored)))
     }
@@ -69,7 +69,7 @@ impl ConnectionStore {
     /// The stored connection (its status is not derived: only enabled and the stored verdict
     /// matter here, on every use), refused when disabled or needing re-authorization.
     pub fn usable(&self, id: ConnectionId) -> Result<Connection, Error> {
-        let stored = db::connections::get(self.context.db().conn(), id)?;
+        let stored = db::connections::get(self.context.read().conn(), id)?;
         let connection: Connection = stored.ok_or(Error::ConnectionGone)?.into();
         if !connection.enabled {
             return Err(Error::Disabled {
@@ -151,7 +151,7 @@ impl ConnectionStore {
     pub fn read_secret(&self, connection: &Connection, name: &str) -> Result<Option<Sensitive<String>>, Error> {
         let key = self.keys.key()?;
         let opened = {
-            let db = self.context.db();
+            let db = self.context.read();
             let context = connection_context(&connection.provider, &connection.account_id);
             SecretStore::new(&db, &key).get(&SecretOwner::Connection(connection.id).key(), &context, name)
         };

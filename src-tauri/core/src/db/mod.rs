@@ -152,6 +152,18 @@ impl Database {
         Ok(Self { conn })
     }
 
+    /// A second, read-only connection to the same file, so reads never queue behind a write
+    /// waiting for another process's lock; `None` for an in-memory database.
+    pub fn open_reader(&self) -> Result<Option<Database>, DbError> {
+        let path = match self.conn.path() {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => return Ok(None),
+        };
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(Some(Self { conn }))
+    }
+
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -32,4 +32,5 @@ mod renewal_storage;
 mod resources_github;
 mod resources_google;
 mod resources_providers;
+mod token_reads;
 mod vault_keyring;
