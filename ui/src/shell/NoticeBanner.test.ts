@@ -25,4 +25,16 @@ describe("NoticeBanner", () => {
     await waitFor(() => expect(screen.queryByText("The database was damaged.")).toBeNull());
     expect(dismissed).toEqual([{ id: 3 }]);
   });
+
+  it("reads the notices again when connections change", async () => {
+    let notices: Notice[] = [];
+    mockIPC((command) => (command === "list_notices" ? notices : undefined));
+    const { rerender } = render(NoticeBanner, { changes: 0 });
+    await waitFor(() => expect(screen.queryByRole("status")).toBeNull());
+    notices = [
+      { id: -1, kind: "StorageRefused", message: "Switchboard can't save to its data folder.", detail: null, createdAt: 2 },
+    ];
+    await rerender({ changes: 1 });
+    expect(await screen.findByText("Switchboard can't save to its data folder.")).toBeTruthy();
+  });
 });
