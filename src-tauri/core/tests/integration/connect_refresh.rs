@@ -230,7 +230,15 @@ async fn a_rotated_refresh_token_is_committed_with_synchronous_full() {
             statement.starts_with("PRAGMA") && statement.contains("SYNCHRONOUS") && statement.contains(level)
         }
     };
-    let full = find(0, "PRAGMA synchronous = FULL", &synchronous("FULL"));
+    // (The renewal's start is written durably too, before the request: the commit is the
+    // durable write that holds the compare-and-swap.)
+    let first_swap = find(0, "compare-and-swap UPDATE", &|s: &str| {
+        s.starts_with("UPDATE connections SET token_version")
+    });
+    let full = statements[..first_swap]
+        .iter()
+        .rposition(|statement| synchronous("FULL")(statement))
+        .unwrap_or_else(|| panic!("C5: no PRAGMA synchronous = FULL before the commit in {statements:#?}"));
     let begin = find(full, "BEGIN IMMEDIATE", &|s: &str| {
         s.to_ascii_uppercase().starts_with("BEGIN IMMEDIATE")
     });

@@ -93,6 +93,7 @@ impl ReadOnlyFile {
 
 impl Drop for ReadOnlyFile {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.path).status();
+        // Lazily: a core that opened the file through the mount may still be closing.
+        let _ = Command::new("umount").arg("-l").arg(&self.path).status();
     }
 }
