@@ -1,4 +1,4 @@
-//! Token reads while the database is busy: another process holds its write lock, and a write
+//! Token reads while the database is busy (SECURITY.md E19): another process holds its write lock, and a write
 //! of this core waits for it. Reading a token, and noting when the account was last used, never
 //! queue behind that wait (a read has its own connection; the "last used" note is skipped when
 //! it would have to wait).
