@@ -24,6 +24,7 @@ mod connection_delete;
 mod connection_operations;
 mod connection_writes;
 mod database;
+mod kill_trials;
 mod oauth_device;
 mod oauth_faults;
 mod oauth_oidc;
