@@ -5,19 +5,26 @@
 //! printed) must be there with its audit row, a killed one must be there with its audit row
 //! or not at all, and the connection it touched must renew (or be marked as needing
 //! re-authorization, with its reason). At the end every connection is checked the same way.
-//! Ignored by default (a few minutes); run it, with its figures printed, with
+//! The kill comes after a delay drawn uniformly from [0, T], T the longest of two uncut runs
+//! of that operation. The double refuses a spent refresh token, so a kill after it answered a
+//! renewal but before the new tokens were saved leaves a connection that its next renewal
+//! marks for re-authorization, as a rotating provider would have it.
+//! Ignored by default (it runs switchboard-cli some 300 times: about 20 s); run it, with its
+//! figures printed, with
 //!
 //! ```text
 //! tests/session.sh cargo test -p switchboard-core --test integration kill_trials -- --ignored --nocapture
 //! ```
 //!
-//! `SWITCHBOARD_KILL_TRIALS` sets the number of trials (default 120), `SWITCHBOARD_KILL_SEED`
-//! repeats a run's random choices (its seed is printed first).
+//! `SWITCHBOARD_KILL_TRIALS` sets the number of trials (default 120; more run until
+//! `SWITCHBOARD_KILL_KILLS`, default 100, kills have landed mid-operation), and
+//! `SWITCHBOARD_KILL_SEED` repeats a run's operations and kill delays (its seed is printed first).
 
+use crate::support::cli_run::{run_cli, Run};
 use crate::support::connector::Harness;
 use crate::support::fake_provider::FakeProvider;
 use crate::support::keyring;
-use crate::support::kill_trials::{run_cli, Figures, RotatingProvider, Row, Run, Snapshot};
+use crate::support::kill_trials::{target, Figures, Op, RotatingProvider, Row, Snapshot};
 use crate::support::refresh::{github_overrides, stored_secret};
 
 use std::collections::BTreeMap;
@@ -30,45 +37,8 @@ use switchboard_core::ids::ConnectionId;
 
 const DEFAULT_TRIALS: usize = 120;
 const OPS: [&str; 5] = ["refresh", "rename", "enable", "disable", "connect"];
-
-/// One operation as a trial runs it.
-#[derive(Clone, Debug)]
-enum Op {
-    Refresh(i64),
-    Rename(i64, String),
-    Enable(i64, bool),
-    Connect(u64),
-}
-
-impl Op {
-    fn name(&self) -> &'static str {
-        match self {
-            Op::Refresh(_) => "refresh",
-            Op::Rename(..) => "rename",
-            Op::Enable(_, true) => "enable",
-            Op::Enable(_, false) => "disable",
-            Op::Connect(_) => "connect",
-        }
-    }
-
-    fn args(&self) -> Vec<String> {
-        let connection = |id: &i64, rest: &[&str]| {
-            let mut args = vec!["connection".to_owned(), id.to_string()];
-            args.extend(rest.iter().map(|arg| arg.to_string()));
-            args.push("--json".into());
-            args
-        };
-        match self {
-            Op::Refresh(id) => connection(id, &["refresh"]),
-            Op::Rename(id, label) => connection(id, &["rename", label]),
-            Op::Enable(id, true) => connection(id, &["enable"]),
-            Op::Enable(id, false) => connection(id, &["disable"]),
-            Op::Connect(_) => ["connect", "github", "--no-browser", "--json"]
-                .map(String::from)
-                .to_vec(),
-        }
-    }
-}
+/// Trials go on past the number asked for until this many kills landed mid-operation.
+const DEFAULT_KILLS: usize = 100;
 
 struct Trials {
     harness: Harness,
@@ -187,11 +157,12 @@ impl Trials {
             0 | 1 => {}
             more => problems.push(format!("{more} {operation} audit rows for one run")),
         }
-        if acknowledged && matches!(op, Op::Refresh(_) | Op::Connect(_)) {
+        // New tokens saved: the refresh token stored with them is the one the provider issued.
+        if rows == 1 && matches!(op, Op::Refresh(_) | Op::Connect(_)) {
             match self.refresh_token_of(id) {
                 Some(token) if self.provider.is_live(&token) => {}
                 other => problems.push(format!(
-                    "acknowledged, but the stored refresh token {other:?} is not the one the provider issued last"
+                    "{operation} saved, but the stored refresh token {other:?} is not the one the provider issued last"
                 )),
             }
         }
@@ -234,6 +205,9 @@ impl Trials {
             self.figures.usable += 1;
         } else {
             let row = self.snapshot(&check).rows[&id].clone();
+            self.figures
+                .newly_marked
+                .push(format!("{trial}: connection {id}: {:?}", row.reason));
             self.marked_or_failed(&check, id, &row);
         }
     }
@@ -248,16 +222,8 @@ impl Trials {
     }
 }
 
-/// The connection `op` works on: its id, or the row of the account a sign-in saved.
-fn target(op: &Op, after: &Snapshot) -> Option<i64> {
-    match op {
-        Op::Refresh(id) | Op::Rename(id, _) | Op::Enable(id, _) => Some(*id),
-        Op::Connect(account) => after.account(*account),
-    }
-}
-
 #[tokio::test]
-#[ignore = "minutes of SIGKILL trials; run with -- --ignored --nocapture (see the header)"]
+#[ignore = "some 300 CLI runs, SIGKILLed; run with -- --ignored --nocapture (see the header)"]
 async fn random_sigkills_leave_a_whole_database_and_every_acknowledged_operation_with_its_audit_row() {
     keyring::require_session_bus();
     let started = Instant::now();
@@ -272,8 +238,11 @@ async fn random_sigkills_leave_a_whole_database_and_every_acknowledged_operation
             .unwrap_or(default)
     };
     let trials = number("SWITCHBOARD_KILL_TRIALS", DEFAULT_TRIALS as u64) as usize;
+    let kills = number("SWITCHBOARD_KILL_KILLS", DEFAULT_KILLS as u64) as usize;
     let seed = number("SWITCHBOARD_KILL_SEED", rand::random::<u32>().into());
-    println!("kill trials: {trials} trials, seed {seed} (SWITCHBOARD_KILL_SEED={seed} repeats the choices)");
+    println!(
+        "kill trials: {trials} trials, seed {seed} (SWITCHBOARD_KILL_SEED={seed} repeats its operations and delays)"
+    );
     let mut rng = StdRng::seed_from_u64(seed);
     let fake = FakeProvider::start().await;
     let provider = RotatingProvider::install(&fake);
@@ -315,28 +284,41 @@ async fn random_sigkills_leave_a_whole_database_and_every_acknowledged_operation
         run.figures.failures
     );
 
-    for trial in 1..=trials {
+    let mut trial = 0;
+    while trial < trials || run.figures.killed_mid < kills {
+        trial += 1;
+        assert!(
+            trial <= 3 * trials.max(kills),
+            "seed {seed}: too few kills land mid-operation"
+        );
+        // The same draws every trial, so a seed repeats the operations and delays; which
+        // connection they fall on follows what earlier kills left.
+        let (kind, pick, reconnect, moment) = (
+            rng.gen_range(0..OPS.len()),
+            rng.gen::<usize>(),
+            rng.gen_bool(0.5),
+            rng.gen::<f64>(),
+        );
         let rows = run.snapshot("choosing").rows;
-        let ids: Vec<i64> = rows.keys().copied().collect();
-        let id = ids[rng.gen_range(0..ids.len())];
+        let id = *rows.keys().nth(pick % rows.len()).expect("a connection");
         // A sign-in is a new account, or (half the time, if any) one marked for re-authorization.
         let marked: Vec<u64> = rows
             .values()
             .filter(|row| row.status == "needs_reauthorization")
             .filter_map(|row| row.account_id.parse().ok())
             .collect();
-        let reconnect = (!marked.is_empty() && rng.gen_bool(0.5)).then(|| marked[rng.gen_range(0..marked.len())]);
-        let op = match OPS[rng.gen_range(0..OPS.len())] {
+        let op = match OPS[kind] {
             "refresh" => Op::Refresh(id),
             "rename" => Op::Rename(id, format!("trial {trial}")),
             "enable" => Op::Enable(id, true),
             "disable" => Op::Enable(id, false),
-            _ => Op::Connect(reconnect.unwrap_or_else(|| {
+            _ if reconnect && !marked.is_empty() => Op::Connect(marked[pick % marked.len()]),
+            _ => {
                 next_account += 1;
-                next_account - 1
-            })),
+                Op::Connect(next_account - 1)
+            }
         };
-        let delay = typical[op.name()].mul_f64(rng.gen_range(0.0..=1.0));
+        let delay = typical[op.name()].mul_f64(moment);
         let ended = run.trial(&format!("seed {seed} trial {trial}"), &op, Some(delay)).await;
         let counts = run.figures.per_op.entry(op.name()).or_default();
         counts[0] += 1;
@@ -356,9 +338,10 @@ async fn random_sigkills_leave_a_whole_database_and_every_acknowledged_operation
     let final_marked = run.figures.marked - marked;
 
     let f = &run.figures;
+    println!("trials asked: {trials}, and more until {kills} kills had landed mid-operation");
     f.print(
         seed,
-        trials,
+        trial,
         (ids.len(), final_usable, final_marked),
         run.provider.refused(),
     );

@@ -1,17 +1,13 @@
 //! For the SIGKILL trials (kill_trials.rs): a GitHub double that rotates refresh tokens and
-//! refuses a spent one as a rotating provider does, the database read back (integrity, rows,
-//! audit counts) without the core, and one switchboard-cli run killed at a chosen moment.
-#![allow(dead_code)] // also compiled into the tests that need a process of their own, which use parts of it
+//! refuses a spent one as a rotating provider does, the operations the trials run, the
+//! database read back (integrity, rows, audit counts) without the core, and the figures.
 
 use std::collections::{BTreeMap, HashSet};
-use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::OpenFlags;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
 use super::fake_provider::{FakeProvider, Reply};
 use super::refresh::{token_reply, TOKEN_PATH};
@@ -199,6 +195,8 @@ pub struct Figures {
     pub usable: usize,
     pub marked: usize,
     pub disabled_readable: usize,
+    /// The trials after which a connection's renewal was refused and it was marked.
+    pub newly_marked: Vec<String>,
     pub integrity_failures: usize,
     pub lost_acknowledged: usize,
     pub failures: Vec<String>,
@@ -224,7 +222,7 @@ impl Figures {
             self.acknowledged_checked
         );
         println!(
-            "audit rows written and matched to their change: {}",
+            "audit rows written, each checked against its connection's row: {}",
             self.audit_rows_checked
         );
         println!(
@@ -234,6 +232,9 @@ impl Figures {
         let (connections, renewing, marked) = swept;
         println!("final sweep of {connections} connections: renewing {renewing}, marked for re-authorization {marked}");
         println!("spent refresh tokens sent (refused by the provider): {refused}");
+        for marked in &self.newly_marked {
+            println!("  marked for re-authorization after {marked}");
+        }
         println!(
             "integrity failures: {}; lost acknowledged operations: {}",
             self.integrity_failures, self.lost_acknowledged
@@ -241,107 +242,49 @@ impl Figures {
     }
 }
 
-/// How one CLI run ended.
-pub struct Run {
-    /// Ended by our SIGKILL (not by itself before it).
-    pub killed: bool,
-    pub success: bool,
-    pub stdout: String,
-    pub stderr: String,
-    pub elapsed: Duration,
+/// One operation as a trial runs it.
+#[derive(Clone, Debug)]
+pub enum Op {
+    Refresh(i64),
+    Rename(i64, String),
+    Enable(i64, bool),
+    Connect(u64),
 }
 
-impl Run {
-    /// Exit 0 and its whole answer printed: what a caller takes as done. `--json` output
-    /// (after the authorization URL of a sign-in) must parse.
-    pub fn acknowledged(&self, sign_in: bool) -> bool {
-        let answer = match sign_in {
-            true => self.stdout.split_once('\n').map_or("", |(_, rest)| rest),
-            false => &self.stdout,
-        };
-        self.success && serde_json::from_str::<serde_json::Value>(answer).is_ok()
-    }
-}
-
-/// Runs switchboard-cli on `data` with `args`; with `sign_in`, its first line is an
-/// authorization URL, answered at once as an approving provider would (back to its loopback
-/// redirect). With `kill_after`, SIGKILLs it then unless it has already exited.
-pub async fn run_cli(
-    data: &Path,
-    overrides: &Path,
-    args: &[String],
-    sign_in: bool,
-    kill_after: Option<Duration>,
-) -> Run {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard-cli"))
-        .args(args)
-        .arg("--overrides")
-        .arg(overrides)
-        .env("SWITCHBOARD_DATA_DIR", data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("switchboard-cli starts");
-    let started = Instant::now();
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut stderr = child.stderr.take().expect("stderr is piped");
-    let out = tokio::spawn(async move {
-        let mut stdout = BufReader::new(stdout);
-        let mut printed = String::new();
-        if sign_in && stdout.read_line(&mut printed).await.is_ok() && !printed.is_empty() {
-            approve(printed.trim()).await;
+impl Op {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Refresh(_) => "refresh",
+            Op::Rename(..) => "rename",
+            Op::Enable(_, true) => "enable",
+            Op::Enable(_, false) => "disable",
+            Op::Connect(_) => "connect",
         }
-        let _ = stdout.read_to_string(&mut printed).await;
-        printed
-    });
-    let err = tokio::spawn(async move {
-        let mut printed = String::new();
-        let _ = stderr.read_to_string(&mut printed).await;
-        printed
-    });
-    let waited = match kill_after {
-        None => child.wait().await,
-        Some(delay) => tokio::select! {
-            status = child.wait() => status,
-            _ = tokio::time::sleep(delay) => {
-                let _ = child.start_kill();
-                child.wait().await
-            }
-        },
-    };
-    let status = waited.expect("switchboard-cli is waited for");
-    let elapsed = started.elapsed();
-    Run {
-        killed: status.signal() == Some(libc_sigkill()),
-        success: status.success(),
-        stdout: out.await.expect("stdout is read"),
-        stderr: err.await.expect("stderr is read"),
-        elapsed,
+    }
+
+    pub fn args(&self) -> Vec<String> {
+        let connection = |id: &i64, rest: &[&str]| {
+            let mut args = vec!["connection".to_owned(), id.to_string()];
+            args.extend(rest.iter().map(|arg| arg.to_string()));
+            args.push("--json".into());
+            args
+        };
+        match self {
+            Op::Refresh(id) => connection(id, &["refresh"]),
+            Op::Rename(id, label) => connection(id, &["rename", label]),
+            Op::Enable(id, true) => connection(id, &["enable"]),
+            Op::Enable(id, false) => connection(id, &["disable"]),
+            Op::Connect(_) => ["connect", "github", "--no-browser", "--json"]
+                .map(String::from)
+                .to_vec(),
+        }
     }
 }
 
-const fn libc_sigkill() -> i32 {
-    9 // SIGKILL on Linux and macOS
-}
-
-/// The browser's return to the loopback redirect with a code and the flow's state; a CLI
-/// killed meanwhile makes it fail, which is no error here.
-async fn approve(authorize_url: &str) {
-    let Ok(url) = url::Url::parse(authorize_url) else {
-        return;
-    };
-    let value = |name: &str| {
-        url.query_pairs()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-    };
-    let (Some(redirect), Some(state)) = (value("redirect_uri"), value("state")) else {
-        return;
-    };
-    let _ = tokio::process::Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "--max-time", "10"])
-        .arg(format!("{redirect}?code=the-code&state={state}"))
-        .status()
-        .await;
+/// The connection `op` works on: its id, or the row of the account a sign-in saved.
+pub fn target(op: &Op, after: &Snapshot) -> Option<i64> {
+    match op {
+        Op::Refresh(id) | Op::Rename(id, _) | Op::Enable(id, _) => Some(*id),
+        Op::Connect(account) => after.account(*account),
+    }
 }
