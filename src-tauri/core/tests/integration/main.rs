@@ -25,6 +25,7 @@ mod connection_operations;
 mod connection_writes;
 mod database;
 mod database_files;
+mod kill_trials;
 mod oauth_device;
 mod oauth_faults;
 mod oauth_oidc;

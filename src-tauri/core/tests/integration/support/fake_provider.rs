@@ -1,5 +1,6 @@
 //! A scriptable HTTP/1.1 server on 127.0.0.1 for OAuth fault tests: each path answers from a
-//! queue of scripted replies (status, headers, body, delay, silence, a huge streamed body), and
+//! queue of scripted replies (status, headers, body, delay, silence, a huge streamed body) or
+//! from a responder that computes the reply from the request (a stateful double), and
 //! every request is recorded (method, path, headers, body, arrival) for assertions. It speaks
 //! just enough HTTP for reqwest (one request per connection, no TLS); it is not an API double.
 #![allow(dead_code)] // also compiled into the tests that need a process of their own, which use parts of it
@@ -128,9 +129,13 @@ pub struct StreamEnd {
     pub finished: bool,
 }
 
+/// Computes a path's reply from its request (a stateful double: a rotating token endpoint).
+pub type Responder = Arc<dyn Fn(&RecordedRequest) -> Reply + Send + Sync>;
+
 #[derive(Default)]
 struct Shared {
     scripts: HashMap<String, VecDeque<Reply>>,
+    responders: HashMap<String, Responder>,
     requests: Vec<RecordedRequest>,
     streams: Vec<StreamEnd>,
 }
@@ -168,6 +173,11 @@ impl FakeProvider {
         self.lock()
             .scripts
             .insert(path.to_owned(), replies.into_iter().collect());
+    }
+
+    /// Answers every request to `path` with `responder`'s reply (before any script of it).
+    pub fn respond_with(&self, path: &str, responder: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static) {
+        self.lock().responders.insert(path.to_owned(), Arc::new(responder));
     }
 
     pub fn requests(&self) -> Vec<RecordedRequest> {
@@ -223,10 +233,14 @@ async fn serve(mut stream: TcpStream, shared: Arc<Mutex<Shared>>) {
     let reply = {
         let mut shared = shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         shared.requests.push(request.clone());
-        match shared.scripts.get_mut(&request.path) {
-            Some(queue) if queue.len() > 1 => queue.pop_front(),
-            Some(queue) => queue.front().cloned(),
-            None => None,
+        if let Some(respond) = shared.responders.get(&request.path) {
+            Some(respond(&request))
+        } else {
+            match shared.scripts.get_mut(&request.path) {
+                Some(queue) if queue.len() > 1 => queue.pop_front(),
+                Some(queue) => queue.front().cloned(),
+                None => None,
+            }
         }
     }
     .unwrap_or_else(|| Reply::json(404, r#"{"error":"not_found"}"#));

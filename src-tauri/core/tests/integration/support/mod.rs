@@ -8,6 +8,7 @@ pub mod fake_issuer;
 pub mod fake_provider;
 pub mod google_flow;
 pub mod keyring;
+pub mod kill_trials;
 pub mod node;
 pub mod oidc;
 pub mod oidc_device;
