@@ -32,6 +32,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "NeedsAuth",
   "NeedsConsent",
   "Disabled",
+  "Denied",
   "Network",
   "Internal",
 ];

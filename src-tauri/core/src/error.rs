@@ -26,6 +26,8 @@ pub enum ErrorCode {
     NeedsConsent,
     /// The connection is turned off: enable it to use it.
     Disabled,
+    /// The person's policy refuses this action on this account: change the policy to run it.
+    Denied,
     /// The provider could not be reached or did not answer in time: try again.
     Network,
     /// A fault in Switchboard itself: report it.

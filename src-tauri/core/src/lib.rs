@@ -24,6 +24,7 @@ pub mod scheme;
 pub mod sensitive;
 pub mod services;
 pub mod session_notices;
+pub mod tools;
 pub mod vault;
 
 pub use app::{Core, CoreOptions, EventSink, OpenError, OverridesChoice};

@@ -17,6 +17,7 @@ use crate::context::CoreContext;
 use crate::ids::ProviderId;
 use crate::oauth::retry::RequestPolicy;
 use crate::resources::{ApiPolicy, Resources};
+use crate::tools::Executor;
 use crate::vault::{KeyHolder, KeyringSlot};
 
 /// How the services reach the outside: the keyring entry, the browser and time limits of
@@ -43,6 +44,8 @@ pub struct Services {
     pub revocations: Arc<Revocations>,
     pub operations: Arc<ConnectionOperations>,
     pub resources: Arc<Resources>,
+    /// Running actions in connected accounts (the one executor).
+    pub actions: Arc<Executor>,
     /// Where the services' events go (the window, the CLI's receiver, a test's list).
     pub notifier: Notifier,
 }
@@ -109,6 +112,12 @@ impl Services {
             context.clone(),
             store.clone(),
             renewal.clone(),
+            settings.api_policy.clone(),
+        ));
+        let actions = Arc::new(Executor::new(
+            context.clone(),
+            store.clone(),
+            renewal.clone(),
             settings.api_policy,
         ));
         Self {
@@ -121,6 +130,7 @@ impl Services {
             revocations,
             operations,
             resources,
+            actions,
             notifier,
         }
     }

@@ -47,7 +47,7 @@ pub use renewal::TokenRenewal;
 pub use revocation::RevocationRetries;
 pub use revocation::Revocations;
 pub use sign_ins::{BrowserOpener, SignInSettings, SignIns};
-pub use store::ConnectionStore;
+pub use store::{display_name, ConnectionStore};
 
 use crate::catalog::Provider;
 use error::ConnectionError as Error;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_app_settings.sql"),
     include_str!("migrations/0005_connection_health.sql"),
     include_str!("migrations/0006_renewal_started.sql"),
+    include_str!("migrations/0007_action_policies.sql"),
 ];
 
 /// The schema version this build writes.

@@ -3,6 +3,7 @@
 //! migrated forward. Damage SQLite opens silently (an empty file, a WAL that is not one) is found
 //! first, in `file_checks`. One module per table holds that table's queries; no business rules here.
 
+pub mod action_policies;
 pub mod app_settings;
 pub mod audit;
 pub mod connections;
@@ -159,7 +160,10 @@ impl Database {
             Some(path) if !path.is_empty() => PathBuf::from(path),
             _ => return Ok(None),
         };
-        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         Ok(Some(Self { conn }))
     }

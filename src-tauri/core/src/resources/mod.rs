@@ -15,9 +15,9 @@ mod model;
 mod service;
 pub mod source;
 mod sources;
-mod verdict;
+pub(crate) mod verdict;
 
-pub use api::ApiPolicy;
+pub use api::{api_client, ApiPolicy};
 pub use cancel::Cancel;
 pub use error::ResourceError;
 pub use kinds::{all_kinds, kind, kinds_of, KindId};

@@ -23,7 +23,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 async fn a_token_read_does_not_queue_behind_a_write_that_waits_for_another_process() {
     let fake = FakeProvider::start().await;
     let clock = Arc::new(ManualClock::new(real_now()));
-    let harness = manual_harness(&github_overrides(&fake), "reads-behind-write", Arc::clone(&clock), |_| {});
+    let harness = manual_harness(
+        &github_overrides(&fake),
+        "reads-behind-write",
+        Arc::clone(&clock),
+        |_| {},
+    );
     let connection = connect_github(&harness, &fake, token_reply("at-0", Some("rt-0"), Some(LIFETIME))).await;
 
     for (case, since_last_use) in [("a read", 0), ("a read that notes the use", 120)] {
@@ -31,7 +36,12 @@ async fn a_token_read_does_not_queue_behind_a_write_that_waits_for_another_proce
         let other_process = hold_write_lock(&harness);
         let waiting_write = write_in_the_background(&harness, &connection);
         std::thread::sleep(Duration::from_millis(300)); // the write is now waiting, holding the core's writer
-        let token = harness.services.renewal.access_token(connection.id).await.expect("a token");
+        let token = harness
+            .services
+            .renewal
+            .access_token(connection.id)
+            .await
+            .expect("a token");
         assert_eq!(token.expose(), "at-0");
         assert!(
             !waiting_write.is_finished(),
@@ -48,23 +58,42 @@ async fn noting_when_an_account_was_used_never_waits_for_another_process() {
     let clock = Arc::new(ManualClock::new(real_now()));
     let harness = manual_harness(&github_overrides(&fake), "last-used-busy", Arc::clone(&clock), |_| {});
     let connection = connect_github(&harness, &fake, token_reply("at-0", Some("rt-0"), Some(LIFETIME))).await;
-    harness.services.renewal.access_token(connection.id).await.expect("a first use");
+    harness
+        .services
+        .renewal
+        .access_token(connection.id)
+        .await
+        .expect("a first use");
     let noted = last_used(&harness, &connection);
 
     clock.set(clock.now() + 120);
     let other_process = hold_write_lock(&harness);
     let started = Instant::now();
-    let token = harness.services.renewal.access_token(connection.id).await.expect("a token");
+    let token = harness
+        .services
+        .renewal
+        .access_token(connection.id)
+        .await
+        .expect("a token");
     let took = started.elapsed();
     assert_eq!(token.expose(), "at-0");
     assert!(
         took < BUSY_TIMEOUT - Duration::from_secs(1),
         "the read did not wait out the busy timeout to note the use (took {took:?})"
     );
-    assert_eq!(last_used(&harness, &connection), noted, "the note was skipped, not half-made");
+    assert_eq!(
+        last_used(&harness, &connection),
+        noted,
+        "the note was skipped, not half-made"
+    );
     drop(other_process);
 
-    harness.services.renewal.access_token(connection.id).await.expect("a token");
+    harness
+        .services
+        .renewal
+        .access_token(connection.id)
+        .await
+        .expect("a token");
     assert_eq!(
         last_used(&harness, &connection),
         Some(clock.now()),
@@ -87,5 +116,10 @@ fn write_in_the_background(harness: &Harness, connection: &Connection) -> std::t
 }
 
 fn last_used(harness: &Harness, connection: &Connection) -> Option<i64> {
-    harness.services.store.get(connection.id).expect("the connection").last_used_at
+    harness
+        .services
+        .store
+        .get(connection.id)
+        .expect("the connection")
+        .last_used_at
 }

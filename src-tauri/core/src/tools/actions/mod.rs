@@ -1,0 +1,79 @@
+//! The code of each action, by provider: its parameters type (the schema is derived from it),
+//! the request it plans from valid arguments, and how its answer reads. Registered by id in
+//! `all`; the catalogue joins them to their descriptions.
+
+mod github;
+
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::call::Call;
+use super::error::ToolError;
+use super::output::ActionOutput;
+use crate::connections::Connection;
+
+/// Where an action's requests go: the provider's API base and the connection they act for.
+pub struct Target<'a> {
+    pub api_base: &'a str,
+    pub connection: &'a Connection,
+}
+
+impl Target<'_> {
+    /// The API base with `segments` appended, each percent-encoded as one path segment (a
+    /// repository or file name can never add a path of its own).
+    pub fn url(&self, segments: &[&str]) -> Result<Url, ToolError> {
+        let mut url =
+            Url::parse(self.api_base).map_err(|_| ToolError::Plan("the provider's address is not valid".into()))?;
+        url.path_segments_mut()
+            .map_err(|()| ToolError::Plan("the provider's address cannot take a path".into()))?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(url)
+    }
+}
+
+/// A provider's answer to a sent request: its status and JSON (`Null` for an empty body).
+pub struct Answer {
+    pub status: u16,
+    pub json: serde_json::Value,
+}
+
+/// One action's code, its parameters type erased behind the schema and two functions.
+pub struct ActionCode {
+    pub id: &'static str,
+    pub schema: fn() -> schemars::Schema,
+    pub plan: fn(&serde_json::Value, &Target<'_>) -> Result<Call, ToolError>,
+    pub read: fn(&serde_json::Value, &Answer) -> Result<ActionOutput, ToolError>,
+}
+
+/// Arguments already valid against the schema, as the parameters type.
+fn parse<P: DeserializeOwned>(arguments: &serde_json::Value) -> Result<P, ToolError> {
+    serde_json::from_value(arguments.clone()).map_err(|error| ToolError::InvalidArguments(vec![error.to_string()]))
+}
+
+/// Registers an action: its id, parameters type, and plan and read functions.
+macro_rules! action {
+    ($id:literal, $params:ty, $plan:path, $read:path) => {
+        $crate::tools::actions::ActionCode {
+            id: $id,
+            schema: || schemars::schema_for!($params),
+            plan: |arguments, target| $plan(&$crate::tools::actions::parse::<$params>(arguments)?, target),
+            read: |arguments, answer| $read(&$crate::tools::actions::parse::<$params>(arguments)?, answer),
+        }
+    };
+}
+pub(crate) use action;
+
+pub fn all() -> Vec<ActionCode> {
+    github::actions()
+}
+
+/// A text field of a JSON answer.
+pub fn text<'a>(json: &'a serde_json::Value, name: &str) -> Option<&'a str> {
+    json.get(name).and_then(serde_json::Value::as_str)
+}
+
+/// The items of a JSON array answer (none when it is not one).
+pub fn items(json: &serde_json::Value) -> &[serde_json::Value] {
+    json.as_array().map(Vec::as_slice).unwrap_or_default()
+}

@@ -1,0 +1,189 @@
+//! The catalogue of actions: each one's description as data (`catalog/actions/*.toml`, read at
+//! compile time with unknown keys refused) joined by id to its code (parameters type, request,
+//! answer), with the JSON Schema derived from the parameters type and compiled once for
+//! validation. Built once per process; a unit test checks that data and code name the same
+//! actions.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::actions::{self, ActionCode};
+use super::error::ToolError;
+
+const FILES: &[(&str, &str)] = &[("github.toml", include_str!("../../catalog/actions/github.toml"))];
+
+/// What running an action does to the account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SideEffect {
+    /// Reads only: allowed unless the person says otherwise.
+    Read,
+    /// Creates or changes something: asks first unless the person said "always allow".
+    Write,
+    /// Deletes or cannot be undone: always asks.
+    Destructive,
+}
+
+/// An action as the catalogue describes it, for people and for models.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ActionMeta {
+    pub id: String,
+    #[serde(default)]
+    pub provider: String,
+    pub product: String,
+    pub title: String,
+    /// What it does, when to use it, what it returns.
+    pub description: String,
+    pub side_effect: SideEffect,
+    /// Each entry is one need, met by any of its scopes (the narrowest first).
+    pub scopes: Vec<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ActionFile {
+    provider: String,
+    actions: Vec<ActionMeta>,
+}
+
+/// An action ready to run: its description, schema, validator and code.
+pub struct Action {
+    pub meta: ActionMeta,
+    /// The parameters' JSON Schema (draft 2020-12, `additionalProperties: false`, pickers
+    /// marked with `x-resource-picker`).
+    pub schema: serde_json::Value,
+    validator: jsonschema::Validator,
+    pub(super) code: ActionCode,
+}
+
+impl Action {
+    /// Every way `arguments` fails the schema, each as "JSON pointer: what is wrong".
+    pub fn invalid_arguments(&self, arguments: &serde_json::Value) -> Vec<String> {
+        self.validator
+            .iter_errors(arguments)
+            .map(|error| {
+                let pointer = error.instance_path().to_string();
+                let at = if pointer.is_empty() { "/".to_owned() } else { pointer };
+                format!("{at}: {error}")
+            })
+            .collect()
+    }
+}
+
+pub struct ActionCatalog {
+    actions: BTreeMap<String, Action>,
+}
+
+static CATALOG: LazyLock<Result<ActionCatalog, String>> = LazyLock::new(ActionCatalog::build);
+
+impl ActionCatalog {
+    /// The catalogue of this build.
+    pub fn get() -> Result<&'static ActionCatalog, ToolError> {
+        CATALOG.as_ref().map_err(|problem| ToolError::Catalog(problem.clone()))
+    }
+
+    pub fn action(&self, id: &str) -> Result<&Action, ToolError> {
+        self.actions
+            .get(id)
+            .ok_or_else(|| ToolError::UnknownAction(id.to_owned()))
+    }
+
+    /// Every action, by id.
+    pub fn all(&self) -> impl Iterator<Item = &Action> {
+        self.actions.values()
+    }
+
+    fn build() -> Result<Self, String> {
+        let mut code: BTreeMap<&'static str, ActionCode> =
+            actions::all().into_iter().map(|code| (code.id, code)).collect();
+        let mut actions = BTreeMap::new();
+        for (name, text) in FILES {
+            let file: ActionFile = toml::from_str(text).map_err(|error| format!("{name}: {error}"))?;
+            for mut meta in file.actions {
+                meta.provider = file.provider.clone();
+                let code = code
+                    .remove(meta.id.as_str())
+                    .ok_or_else(|| format!("{name}: {} has no code", meta.id))?;
+                let schema = serde_json::to_value((code.schema)()).map_err(|error| error.to_string())?;
+                let validator =
+                    jsonschema::validator_for(&schema).map_err(|error| format!("{}: schema: {error}", meta.id))?;
+                let action = Action {
+                    meta,
+                    schema,
+                    validator,
+                    code,
+                };
+                actions.insert(action.meta.id.clone(), action);
+            }
+        }
+        if let Some(id) = code.keys().next() {
+            return Err(format!("{id} has code but no entry in catalog/actions"));
+        }
+        Ok(Self { actions })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_has_its_description_and_its_code() {
+        let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
+        assert!(catalog.all().count() > 0, "there are actions");
+        for action in catalog.all() {
+            let meta = &action.meta;
+            assert!(
+                meta.id.starts_with(&format!("{}.", meta.provider)),
+                "{}: an id starts with its provider",
+                meta.id
+            );
+            assert!(
+                !meta.scopes.iter().any(Vec::is_empty),
+                "{}: each need names a scope",
+                meta.id
+            );
+            assert_eq!(
+                action.schema.get("additionalProperties"),
+                Some(&serde_json::Value::Bool(false)),
+                "{}: unknown parameters are refused by the schema",
+                meta.id
+            );
+        }
+    }
+
+    #[test]
+    fn bad_arguments_are_named_by_their_json_pointer() {
+        let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
+        let star = catalog.action("github.star_repository").expect("the action");
+        let picker = &star.schema["properties"]["repository"]["x-resource-picker"];
+        assert_eq!(
+            picker["kind"], "github.repo",
+            "a repository parameter gets the picker: {}",
+            star.schema
+        );
+        let problems = star.invalid_arguments(&serde_json::json!({"repository": "no slash", "extra": 1}));
+        assert!(
+            problems.iter().any(|problem| problem.starts_with("/repository: ")),
+            "F3: the bad field is named by its pointer: {problems:?}"
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|problem| problem.starts_with("/: ") && problem.contains("extra")),
+            "F3: an unknown field is refused: {problems:?}"
+        );
+        assert!(star
+            .invalid_arguments(&serde_json::json!({"repository": "octocat/hello-world"}))
+            .is_empty());
+        let missing = star.invalid_arguments(&serde_json::json!({}));
+        assert!(
+            missing.iter().any(|problem| problem.contains("repository")),
+            "a missing field is named: {missing:?}"
+        );
+    }
+}

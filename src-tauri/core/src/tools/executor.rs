@@ -1,0 +1,313 @@
+//! The one path every action run takes, from the window, the CLI and the assistant: validate the
+//! arguments against the schema (F3), resolve the connection (the one given, else the only one
+//! that can), check its scopes (F2), apply the person's policy (F4: a write asks first, showing
+//! the exact request), get a token through connections, send (retrying only what is safe to
+//! repeat), record it in the audit log (a write's "sending" row committed before the request
+//! goes out, so a crash mid-call leaves "sent, outcome unknown", never a write with no record)
+//! and return a bounded summary, the data and a link. It owns nothing but its HTTP client.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use super::actions::Target;
+use super::call::RequestPreview;
+use super::catalog::{Action, ActionCatalog, SideEffect};
+use super::error::ToolError;
+use super::output::{bounded, ActionResult, MAX_SUMMARY_BYTES};
+use super::policy::Policy;
+use super::send::Sender;
+use crate::catalog::{AuthKind, Provider};
+use crate::connections::{display_name, Connection, ConnectionStatus, ConnectionStore, TokenRenewal};
+use crate::context::CoreContext;
+use crate::db::{action_policies, audit};
+use crate::ids::ConnectionId;
+use crate::resources::ApiPolicy;
+
+/// What to run: an action, its arguments, and the connection (optional when one is obvious).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunRequest {
+    pub action: String,
+    #[serde(default)]
+    pub connection_id: Option<ConnectionId>,
+    #[ts(type = "unknown")]
+    pub arguments: serde_json::Value,
+}
+
+/// Whether the person has approved this run's exact arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Consent {
+    /// Not yet: a run that must ask returns a pending approval and sends nothing.
+    NotYet,
+    /// The person approved these arguments (re-validated; what is sent is what they saw).
+    Approved,
+}
+
+/// What a run came to.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum RunOutcome {
+    Done(ActionResult),
+    NeedsApproval(PendingApproval),
+}
+
+/// A run waiting for the person: the exact parameters and the exact request it would send.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingApproval {
+    pub action: String,
+    pub title: String,
+    pub side_effect: SideEffect,
+    pub connection_id: ConnectionId,
+    pub connection_name: String,
+    #[ts(type = "unknown")]
+    pub arguments: serde_json::Value,
+    pub request: RequestPreview,
+    /// "Always allow for this account" may be offered (never for a destructive action).
+    pub can_always_allow: bool,
+}
+
+pub struct Executor {
+    context: CoreContext,
+    store: Arc<ConnectionStore>,
+    renewal: Arc<TokenRenewal>,
+    client: reqwest::Client,
+    policy: ApiPolicy,
+}
+
+impl Executor {
+    pub fn new(
+        context: CoreContext,
+        store: Arc<ConnectionStore>,
+        renewal: Arc<TokenRenewal>,
+        policy: ApiPolicy,
+    ) -> Self {
+        Self {
+            client: crate::resources::api_client(&policy),
+            context,
+            store,
+            renewal,
+            policy,
+        }
+    }
+
+    /// Runs `request`: done, waiting for approval, or an error that says what to do.
+    pub async fn run(&self, request: &RunRequest, consent: Consent) -> Result<RunOutcome, ToolError> {
+        let action = ActionCatalog::get()?.action(&request.action)?;
+        let invalid = action.invalid_arguments(&request.arguments);
+        if !invalid.is_empty() {
+            return Err(ToolError::InvalidArguments(invalid));
+        }
+        let connection = self.resolve(action, request.connection_id)?;
+        let provider = self
+            .context
+            .provider(&connection.provider)
+            .map_err(crate::connections::ConnectionError::from)?;
+        self.check_scopes(action, &connection, provider)?;
+        let target = Target {
+            api_base: &provider.api_base_url,
+            connection: &connection,
+        };
+        let call = (action.code.plan)(&request.arguments, &target)?;
+        let digest = digest(&request.arguments);
+        let decision = match (self.policy_of(action, connection.id)?, consent) {
+            (Policy::Deny, _) => {
+                self.audit(&connection, action, "denied", &format!("by your setting; {digest}"))?;
+                return Err(ToolError::Denied {
+                    action: action.meta.title.clone(),
+                });
+            }
+            (Policy::Ask, Consent::NotYet) => {
+                return Ok(RunOutcome::NeedsApproval(PendingApproval {
+                    action: action.meta.id.clone(),
+                    title: action.meta.title.clone(),
+                    side_effect: action.meta.side_effect,
+                    connection_id: connection.id,
+                    connection_name: display_name(&connection),
+                    arguments: request.arguments.clone(),
+                    request: call.preview(&provider.api_headers, "Bearer token"),
+                    can_always_allow: Policy::Allow.allowed_for(action.meta.side_effect),
+                }))
+            }
+            (Policy::Ask, Consent::Approved) => "approved",
+            (Policy::Allow, _) => "allowed",
+        };
+        let token = self.renewal.access_token(connection.id).await?;
+        let version = self.store.get(connection.id)?.health.token_version;
+        let writes = action.meta.side_effect != SideEffect::Read;
+        if writes {
+            // Committed before the request leaves: a crash from here on leaves "sending".
+            self.audit(&connection, action, "sending", &format!("{decision}; {digest}"))?;
+        }
+        let started = Instant::now();
+        let sender = Sender {
+            renewal: &self.renewal,
+            connection: &connection,
+            provider,
+            client: &self.client,
+            policy: &self.policy,
+        };
+        let answer = sender.send(&call, token, version).await;
+        let took = started.elapsed().as_millis();
+        let output = answer.and_then(|answer| (action.code.read)(&request.arguments, &answer));
+        let (outcome, detail) = match &output {
+            Ok(_) => ("ok", format!("{decision}; {digest}; {took} ms")),
+            Err(ToolError::Unknown { .. }) => ("unknown", format!("{decision}; {digest}; no answer after {took} ms")),
+            Err(error) => (
+                "failed",
+                format!("{decision}; {digest}; {:?} after {took} ms", error.code()),
+            ),
+        };
+        if let Err(error) = self.audit(&connection, action, outcome, &detail) {
+            tracing::warn!(%error, action = %action.meta.id, "the outcome of an action could not be audited");
+        }
+        let output = output?;
+        Ok(RunOutcome::Done(ActionResult {
+            action: action.meta.id.clone(),
+            connection_id: connection.id,
+            summary: bounded(&output.summary, MAX_SUMMARY_BYTES),
+            data: output.data,
+            link: output.link,
+        }))
+    }
+
+    /// The person declined a pending approval: recorded, nothing sent.
+    pub fn decline(&self, request: &RunRequest) -> Result<(), ToolError> {
+        let action = ActionCatalog::get()?.action(&request.action)?;
+        let connection = self.resolve(action, request.connection_id)?;
+        self.audit(
+            &connection,
+            action,
+            "denied",
+            &format!("by you; {}", digest(&request.arguments)),
+        )
+    }
+
+    /// What applies to `action` on `connection` now.
+    pub fn policy_of(&self, action: &Action, connection: ConnectionId) -> Result<Policy, ToolError> {
+        let stored = action_policies::get(self.context.db().conn(), &action.meta.id, connection)?;
+        Ok(Policy::effective(stored.as_deref(), action.meta.side_effect))
+    }
+
+    /// Sets the person's choice for `action` (on one connection, or every account); `None`
+    /// goes back to the default. "Always allow" is refused for a destructive action.
+    pub fn set_policy(
+        &self,
+        action: &str,
+        connection: Option<ConnectionId>,
+        policy: Option<Policy>,
+    ) -> Result<(), ToolError> {
+        let action = ActionCatalog::get()?.action(action)?;
+        if policy.is_some_and(|policy| !policy.allowed_for(action.meta.side_effect)) {
+            return Err(ToolError::CannotAlwaysAllow {
+                action: action.meta.title.clone(),
+            });
+        }
+        if let Some(id) = connection {
+            self.store.get(id)?;
+        }
+        let now = self.context.now();
+        action_policies::set(
+            self.context.db().conn(),
+            &action.meta.id,
+            connection,
+            policy.map(Policy::as_str),
+            now,
+        )?;
+        Ok(())
+    }
+
+    /// The given connection if it can run `action`, else the only enabled one that can.
+    fn resolve(&self, action: &Action, given: Option<ConnectionId>) -> Result<Connection, ToolError> {
+        let meta = &action.meta;
+        let fits = |connection: &Connection| {
+            connection.provider.as_str() == meta.provider && connection.products.iter().any(|p| *p == meta.product)
+        };
+        if let Some(id) = given {
+            let connection = self.store.usable(id)?;
+            if !fits(&connection) {
+                return Err(ToolError::WrongConnection {
+                    action: meta.title.clone(),
+                    product: self.product_name(meta),
+                });
+            }
+            return Ok(connection);
+        }
+        let candidates: Vec<Connection> = self
+            .store
+            .list()?
+            .into_iter()
+            .filter(|connection| fits(connection) && connection.enabled)
+            .filter(|connection| !matches!(connection.status, ConnectionStatus::NeedsReauthorization { .. }))
+            .collect();
+        match candidates.as_slice() {
+            [] => Err(ToolError::NoConnection {
+                product: self.product_name(meta),
+            }),
+            [only] => Ok(self.store.usable(only.id)?),
+            several => Err(ToolError::WhichConnection {
+                choices: several
+                    .iter()
+                    .map(|connection| format!("{} (connection {})", display_name(connection), connection.id))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Each need met by a granted scope, or `NeedsConsent` naming what is missing in plain
+    /// words. Pasted keys carry no scope list: the provider decides (and says so if not).
+    fn check_scopes(&self, action: &Action, connection: &Connection, provider: &Provider) -> Result<(), ToolError> {
+        if !matches!(connection.auth_kind, AuthKind::Oauth2 | AuthKind::DeviceCode) {
+            return Ok(());
+        }
+        let missing: Vec<String> = action
+            .meta
+            .scopes
+            .iter()
+            .filter(|need| !need.iter().any(|scope| connection.scopes.contains(scope)))
+            .filter_map(|need| need.first())
+            .map(|scope| {
+                provider
+                    .scope_descriptions
+                    .get(scope)
+                    .map(|words| words.to_lowercase())
+                    .unwrap_or_else(|| format!("use “{scope}”"))
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        Err(ToolError::NeedsConsent {
+            provider: provider.name.clone(),
+            missing,
+        })
+    }
+
+    fn product_name(&self, meta: &super::catalog::ActionMeta) -> String {
+        self.context
+            .catalog()
+            .provider(&meta.provider)
+            .and_then(|provider| provider.products.iter().find(|product| product.id == meta.product))
+            .map_or_else(|| meta.product.clone(), |product| product.name.clone())
+    }
+
+    /// Appends the run's audit row, committed before this returns.
+    fn audit(&self, connection: &Connection, action: &Action, outcome: &str, detail: &str) -> Result<(), ToolError> {
+        let entry = self
+            .store
+            .audit_entry(connection, &action.meta.id, outcome, Some(detail));
+        audit::append(self.context.db().conn(), &entry)?;
+        Ok(())
+    }
+}
+
+/// A digest of the arguments for the audit log: which run it was, without what it said.
+fn digest(arguments: &serde_json::Value) -> String {
+    let hash = Sha256::digest(arguments.to_string().as_bytes());
+    let hex: String = hash.iter().take(8).map(|byte| format!("{byte:02x}")).collect();
+    format!("arguments sha256:{hex}")
+}

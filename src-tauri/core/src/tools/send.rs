@@ -1,0 +1,287 @@
+//! Sending an action's planned request: the connection's token (renewed once if refused with
+//! 401, which means nothing was done), the provider's API headers, waits when the provider says
+//! to slow down, and retries only where repeating cannot do a thing twice: reads and idempotent
+//! calls after 5xx, 429 and connection failures; a write only when it was refused before being
+//! processed (401, 429) or never left (connection refused). A write whose answer never came is
+//! `Unknown` ("may have happened"), never sent again (SECURITY.md F7, F13).
+
+use std::time::Duration;
+
+use super::actions::Answer;
+use super::call::{Call, CallBody};
+use super::error::ToolError;
+use crate::backoff::Backoff;
+use crate::catalog::{AuthKind, CredentialPlacement, Provider};
+use crate::connections::{Connection, TokenRenewal};
+use crate::oauth::http::{network_error, read_capped_to, HttpError};
+use crate::resources::verdict::rate_limited;
+use crate::resources::ApiPolicy;
+use crate::sensitive::Sensitive;
+
+/// An action's answer is a record or a page of them; a file's content at most a few MB.
+const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+
+/// One request of one run.
+pub struct Sender<'a> {
+    pub renewal: &'a TokenRenewal,
+    pub connection: &'a Connection,
+    pub provider: &'a Provider,
+    pub client: &'a reqwest::Client,
+    pub policy: &'a ApiPolicy,
+}
+
+enum Attempt {
+    Answer(Answer),
+    Unauthorized,
+    /// Try again after the wait, if repeating is safe (`processed`: the provider may have
+    /// acted on it).
+    Again {
+        seconds: Option<u64>,
+        status: u16,
+        processed: bool,
+    },
+    /// No answer: refused before it was sent (`processed` false), or lost after.
+    Unreachable {
+        error: HttpError,
+        processed: bool,
+    },
+    Failed(ToolError),
+}
+
+impl Sender<'_> {
+    /// Sends `call` with `token` (of stored `version`) and reads the answer.
+    pub async fn send(&self, call: &Call, mut token: Sensitive<String>, version: i64) -> Result<Answer, ToolError> {
+        let repeatable = call.method.is_idempotent();
+        let mut renewed = false;
+        let mut tries = 0;
+        loop {
+            match self.attempt(call, &token).await {
+                Attempt::Answer(answer) => return Ok(answer),
+                Attempt::Failed(error) => return Err(error),
+                Attempt::Unauthorized if renewed || self.is_pasted() => return Err(self.refused_access()),
+                Attempt::Unauthorized => {
+                    renewed = true;
+                    let fresh = self.renewal.after_unauthorized(self.connection.id, version).await?;
+                    if fresh == token {
+                        return Err(self.refused_access());
+                    }
+                    token = fresh;
+                }
+                Attempt::Again { processed: true, .. } | Attempt::Unreachable { processed: true, .. }
+                    if !repeatable =>
+                {
+                    return Err(ToolError::Unknown {
+                        provider: self.provider.name.clone(),
+                        check: None,
+                    })
+                }
+                Attempt::Unreachable { error, .. } => {
+                    tries += 1;
+                    if tries >= self.policy.attempts {
+                        return Err(self.unreachable(error));
+                    }
+                    tokio::time::sleep(self.backoff(tries)).await;
+                }
+                Attempt::Again { seconds, status, .. } => {
+                    tries += 1;
+                    let wait = self.wait_for(seconds, tries, status)?;
+                    tracing::info!(provider = %self.provider.id, status, wait_ms = wait.as_millis(), "action waits before trying again");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    async fn attempt(&self, call: &Call, token: &Sensitive<String>) -> Attempt {
+        let mut request = self
+            .client
+            .request(call.method.as_reqwest(), call.url.clone())
+            .header("Accept", "application/json");
+        for (name, value) in &self.provider.api_headers {
+            request = request.header(name, value);
+        }
+        for (name, value) in &call.headers {
+            request = request.header(name, value);
+        }
+        if self.provider.identity.as_ref().map(|identity| &identity.placement)
+            == Some(&CredentialPlacement::ApiKeyHeader)
+        {
+            request = request.header("apikey", token.expose());
+        }
+        request = match &call.body {
+            Some(CallBody::Json(json)) => request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(json.to_string()),
+            Some(CallBody::Form(fields)) => request.form(fields),
+            // GitHub asks for an explicit zero length on a PUT without a body.
+            None if !matches!(call.method, super::call::Method::Get) => request.body(Vec::new()),
+            None => request,
+        };
+        let response = match request.bearer_auth(token.expose()).send().await {
+            Ok(response) => response,
+            Err(error) => {
+                return Attempt::Unreachable {
+                    error: network_error(&call.url, &error),
+                    // Refused before it was sent: safe to repeat; otherwise it may have arrived.
+                    processed: !error.is_connect(),
+                };
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        if let Some(seconds) = rate_limited(status, &headers, self.policy.clock.now()) {
+            // 429 (and GitHub's limited 403) refuse before doing anything; a 503 may not.
+            return Attempt::Again {
+                seconds,
+                status,
+                processed: status == 503,
+            };
+        }
+        if (500..600).contains(&status) {
+            return Attempt::Again {
+                seconds: None,
+                status,
+                processed: true,
+            };
+        }
+        if status == 401 {
+            return Attempt::Unauthorized;
+        }
+        let body = match read_capped_to(&call.url, response, MAX_ANSWER_BYTES).await {
+            Ok(body) => body,
+            Err(error) => return Attempt::Failed(self.unreachable(error)),
+        };
+        let json = if body.iter().all(u8::is_ascii_whitespace) {
+            serde_json::Value::Null
+        } else {
+            match serde_json::from_slice(&body) {
+                Ok(json) => json,
+                Err(_) if !(200..300).contains(&status) => serde_json::Value::Null,
+                Err(_) => {
+                    return Attempt::Failed(ToolError::Unreadable {
+                        provider: self.provider.name.clone(),
+                    })
+                }
+            }
+        };
+        if !(200..300).contains(&status) || json.get("ok") == Some(&serde_json::Value::Bool(false)) {
+            return self.refusal(status, &json);
+        }
+        Attempt::Answer(Answer { status, json })
+    }
+
+    /// A refusal in plain words: by status, and a few known reason words (never the body's text).
+    fn refusal(&self, status: u16, json: &serde_json::Value) -> Attempt {
+        let provider = self.provider.name.clone();
+        let reason = json.get("error").and_then(serde_json::Value::as_str).map(|code| {
+            code.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .take(40)
+                .collect::<String>()
+        });
+        let text = json.to_string();
+        let scope = [
+            "insufficientPermissions",
+            "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            "insufficient_scope",
+            "missing_scope",
+        ]
+        .iter()
+        .any(|word| text.contains(word));
+        if matches!(
+            reason.as_deref(),
+            Some("invalid_auth" | "not_authed" | "token_revoked" | "token_expired")
+        ) {
+            return Attempt::Unauthorized;
+        }
+        if reason.as_deref() == Some("ratelimited") {
+            return Attempt::Again {
+                seconds: None,
+                status: 429,
+                processed: false,
+            };
+        }
+        let error = match status {
+            403 | 200 if scope => ToolError::Forbidden {
+                provider,
+                message: "it needs access this account has not given".into(),
+            },
+            403 => ToolError::Forbidden {
+                provider,
+                message: "this account may not do that (HTTP 403)".into(),
+            },
+            404 => ToolError::Refused {
+                provider,
+                status,
+                message: "it was not found, or this account cannot see it (HTTP 404)".into(),
+            },
+            422 | 400 => ToolError::Refused {
+                provider,
+                status,
+                message: format!("it did not accept the fields (HTTP {status})"),
+            },
+            _ => ToolError::Refused {
+                provider,
+                status,
+                message: match reason {
+                    Some(reason) if !reason.is_empty() => format!("“{reason}”"),
+                    _ => format!("HTTP {status}"),
+                },
+            },
+        };
+        Attempt::Failed(error)
+    }
+
+    fn wait_for(&self, seconds: Option<u64>, tries: u32, status: u16) -> Result<Duration, ToolError> {
+        let provider = self.provider.name.clone();
+        if tries >= self.policy.attempts {
+            return Err(match status {
+                429 | 403 => ToolError::RateLimited { provider },
+                _ => ToolError::Unavailable { provider, status },
+            });
+        }
+        if let Some(seconds) = seconds.filter(|&seconds| seconds > self.policy.max_wait_seconds) {
+            return Err(ToolError::WaitTooLong {
+                provider,
+                minutes: seconds.div_ceil(60),
+            });
+        }
+        Ok(match seconds {
+            Some(seconds) => self
+                .policy
+                .second
+                .saturating_mul(u32::try_from(seconds).unwrap_or(u32::MAX)),
+            None => self.backoff(tries),
+        })
+    }
+
+    /// With no time given: 1, 2, 4… protocol seconds, up to 32.
+    fn backoff(&self, tries: u32) -> Duration {
+        let second = self.policy.second;
+        Backoff {
+            base: second,
+            cap: second.saturating_mul(32),
+        }
+        .after(tries)
+    }
+
+    fn is_pasted(&self) -> bool {
+        matches!(self.connection.auth_kind, AuthKind::ApiKey | AuthKind::BotToken)
+    }
+
+    fn refused_access(&self) -> ToolError {
+        if let Err(error) = self.renewal.refused_after_renewal(self.connection.id) {
+            return error.into();
+        }
+        ToolError::AccessRefused {
+            provider: self.provider.name.clone(),
+        }
+    }
+
+    fn unreachable(&self, error: HttpError) -> ToolError {
+        ToolError::Network {
+            provider: self.provider.name.clone(),
+            error,
+        }
+    }
+}
