@@ -1,6 +1,7 @@
 // The control plane tests drive the doubles with (no auth): queued faults, rejected tokens,
 // paging that gets stuck, slow answers, and the log of every provider request.
 import { sendJson } from "./common.mjs";
+import { reset as resetGitHubWrites } from "./github-writes.mjs";
 
 const state = {
   /** {path, status, headers, body, hasBody, times} in the order they were queued. */
@@ -97,6 +98,7 @@ export function control(method, path, body, res) {
         state.repeats.clear();
         state.delays.clear();
         state.log = [];
+        resetGitHubWrites();
         return sendJson(res, 204);
       default:
         return sendJson(res, 404, { error: `no control route ${route}` });

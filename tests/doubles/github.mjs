@@ -1,6 +1,7 @@
 // GitHub's REST API (2022-11-28): the user, /user/repos, branches and repository contents,
 // paged with Link headers, with rate-limit headers on every answer and GitHub's error bodies.
 import { intParam, sendJson } from "./common.mjs";
+import { handleWrite } from "./github-writes.mjs";
 import { nextToken } from "./control.mjs";
 import { BIG_REPO, USER, blobSha, filesAt, headOf, seedGitHub } from "./seed-github.mjs";
 
@@ -42,8 +43,10 @@ export function defaultError(status) {
 export function handle(ctx) {
   const headers = extraHeaders(ctx);
   const send = (status, body, more = {}) => sendJson(ctx.res, status, body, { ...headers, ...more });
-  if (ctx.method !== "GET") return send(404, error(404, "Not Found"));
   const path = ctx.path.slice("/github".length);
+  const written = handleWrite(ctx, path, (owner, name) => byName.get(`${owner}/${name}`.toLowerCase()), USER);
+  if (written) return send(...written);
+  if (ctx.method !== "GET") return send(404, error(404, "Not Found"));
   if (path === "/user") return send(200, USER);
   if (path === "/user/repos") return send(...userRepos(ctx));
   const match = path.match(/^\/repos\/([^/]+)\/([^/]+)(\/branches|\/contents(?:\/.*)?)?$/);

@@ -62,9 +62,12 @@ async function serve(req, res, body) {
       return sendJson(res, 400, { error: "the body could not be read" });
     }
   }
-  const ctx = { req, res, method: req.method, path, params, provider: name, bearer: bearerOf(req, name), origin };
+  const ctx = { req, res, method: req.method, path, params, provider: name, bearer: bearerOf(req, name), origin, body };
   const token = provider.tokenOf ? provider.tokenOf(ctx) : ctx.bearer;
-  record(req.method, path, url.searchParams, ctx.bearer, name === "supabase" ? { apikey: token } : {});
+  record(req.method, path, url.searchParams, ctx.bearer, {
+    ...(name === "supabase" ? { apikey: token } : {}),
+    ...(req.method === "GET" ? {} : { body, headers: shownHeaders(req) }),
+  });
 
   const wait = delayFor(path);
   if (wait > 0) {
@@ -83,6 +86,12 @@ async function serve(req, res, body) {
   if (!token) return provider.unauthorized(ctx, "missing");
   if (isRejected(token) || (ctx.bearer && isRejected(ctx.bearer))) return provider.unauthorized(ctx, "rejected");
   return provider.handle(ctx);
+}
+
+/** The request headers a test may check (never the credentials). */
+function shownHeaders(req) {
+  const shown = ["accept", "content-type", "content-length", "x-github-api-version", "notion-version"];
+  return Object.fromEntries(shown.filter((name) => name in req.headers).map((name) => [name, req.headers[name]]));
 }
 
 /** `Authorization: Bearer <t>` (GitHub also takes `token <t>`); null when absent. */

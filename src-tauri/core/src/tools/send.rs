@@ -93,10 +93,15 @@ impl Sender<'_> {
     }
 
     async fn attempt(&self, call: &Call, token: &Sensitive<String>) -> Attempt {
-        let mut request = self
-            .client
-            .request(call.method.as_reqwest(), call.url.clone())
-            .header("Accept", "application/json");
+        let mut request = self.client.request(call.method.as_reqwest(), call.url.clone());
+        if !self
+            .provider
+            .api_headers
+            .keys()
+            .any(|name| name.eq_ignore_ascii_case("accept"))
+        {
+            request = request.header("Accept", "application/json");
+        }
         for (name, value) in &self.provider.api_headers {
             request = request.header(name, value);
         }
@@ -114,7 +119,9 @@ impl Sender<'_> {
                 .body(json.to_string()),
             Some(CallBody::Form(fields)) => request.form(fields),
             // GitHub asks for an explicit zero length on a PUT without a body.
-            None if !matches!(call.method, super::call::Method::Get) => request.body(Vec::new()),
+            None if !matches!(call.method, super::call::Method::Get) => {
+                request.header(reqwest::header::CONTENT_LENGTH, "0").body(Vec::new())
+            }
             None => request,
         };
         let response = match request.bearer_auth(token.expose()).send().await {

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod actions_github;
 mod api_doubles;
 mod bindings;
 mod cli;

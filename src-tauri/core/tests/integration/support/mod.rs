@@ -1,6 +1,7 @@
 //! What the integration tests share: the core as the app opens it, real servers on loopback
 //! (oidc-provider, the provider API doubles, fakes for quirks), the keyring, the CLI.
 
+pub mod actions;
 pub mod cli_run;
 pub mod connector;
 pub mod doubles;
