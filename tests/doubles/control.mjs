@@ -1,7 +1,6 @@
 // The control plane tests drive the doubles with (no auth): queued faults, rejected tokens,
 // paging that gets stuck, slow answers, and the log of every provider request.
 import { sendJson } from "./common.mjs";
-import { reset as resetGitHubWrites } from "./github-writes.mjs";
 
 const state = {
   /** {path, status, headers, body, hasBody, times} in the order they were queued. */
@@ -13,6 +12,14 @@ const state = {
   delays: new Map(),
   log: [],
 };
+
+/** What the provider modules made (issues, messages…), forgotten on reset. */
+const resets = [];
+
+/** Registers `reset` to run on `POST /_control/reset` (a module's written state). */
+export function onReset(reset) {
+  resets.push(reset);
+}
 
 /** Records a provider request; `extra` adds fields such as Supabase's `apikey`. */
 export function record(method, path, params, bearer, extra = {}) {
@@ -98,7 +105,7 @@ export function control(method, path, body, res) {
         state.repeats.clear();
         state.delays.clear();
         state.log = [];
-        resetGitHubWrites();
+        for (const reset of resets) reset();
         return sendJson(res, 204);
       default:
         return sendJson(res, 404, { error: `no control route ${route}` });

@@ -3,10 +3,14 @@
 // JSON body, list with state/labels/assignee filters), issue comments and gists, each with
 // GitHub's 201 answers and its 422 "Validation Failed" bodies. Kept in memory until reset.
 
+import { onReset } from "./control.mjs";
+
 const DOCS = "https://docs.github.com/rest";
 const state = { stars: new Set(), issues: new Map(), comments: [], gists: [], nextId: 1000 };
 
-export function reset() {
+onReset(reset);
+
+function reset() {
   state.stars.clear();
   state.issues.clear();
   state.comments.length = 0;
