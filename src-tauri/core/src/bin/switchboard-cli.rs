@@ -3,6 +3,8 @@
 //! catalogue's providers, the browsable kinds). Exit codes: 0 ok, 1 failure (one line on
 //! stderr), 2 usage.
 
+#[path = "cli/actions.rs"]
+mod actions;
 #[path = "cli/browse.rs"]
 mod browse;
 #[path = "cli/connect.rs"]
@@ -108,6 +110,53 @@ enum Command {
         #[arg(long)]
         jsonl: bool,
     },
+    /// List the actions Switchboard can run (all, one product's, or those a connection can run).
+    Actions {
+        /// Only this product's actions (e.g. gmail, github).
+        #[arg(long, value_name = "P")]
+        product: Option<String>,
+        /// Only what this connection can run, with its policies and missing access.
+        #[arg(long, value_parser = connection_id, value_name = "ID")]
+        connection: Option<ConnectionId>,
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run an action. A write (or anything set to ask) prints the exact request it would send
+    /// and sends nothing unless --yes is given.
+    Run {
+        /// The action's id (see `actions`).
+        action: String,
+        /// The connection to run it on (default: the only one that can).
+        #[arg(long, value_parser = connection_id, value_name = "ID")]
+        connection: Option<ConnectionId>,
+        /// The arguments, a JSON object (see the action's schema in `actions --json`).
+        #[arg(long, value_name = "JSON", default_value = "{}")]
+        args: String,
+        /// Approve it: send without showing the request first.
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Choose whether an action runs, asks first or never runs (on one connection, or every
+    /// account). A destructive action always asks.
+    Policy {
+        /// The action's id (see `actions`).
+        action: String,
+        /// Only on this connection.
+        #[arg(long, value_parser = connection_id, value_name = "ID")]
+        connection: Option<ConnectionId>,
+        #[arg(value_enum)]
+        choice: actions::PolicyChoice,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
     /// List what a picker shows, a row per line as the provider's pages arrive; a row's `> X`
     /// is the --parent that opens it.
     Browse {
@@ -205,6 +254,34 @@ fn main() -> ExitCode {
             overrides,
             jsonl,
         } => connection::audit(connection, overrides.overrides.as_deref(), jsonl),
+        Command::Actions {
+            product,
+            connection,
+            overrides,
+            json,
+        } => actions::list(product.as_deref(), connection, overrides.overrides.as_deref(), json),
+        Command::Run {
+            action,
+            connection,
+            args,
+            yes,
+            overrides,
+            json,
+        } => {
+            let run = actions::RunArgs {
+                action,
+                connection,
+                arguments: &args,
+                yes,
+            };
+            actions::run(run, overrides.overrides.as_deref(), json)
+        }
+        Command::Policy {
+            action,
+            connection,
+            choice,
+            overrides,
+        } => actions::policy(&action, connection, choice, overrides.overrides.as_deref()),
         Command::Browse {
             connection,
             kind,

@@ -17,10 +17,11 @@ use super::actions::Target;
 use super::call::RequestPreview;
 use super::catalog::{Action, ActionCatalog, SideEffect};
 use super::error::ToolError;
+use super::info::{in_words, missing_scopes, ActionInfo};
 use super::output::{bounded, ActionResult, MAX_SUMMARY_BYTES};
 use super::policy::Policy;
 use super::send::Sender;
-use crate::catalog::{AuthKind, Provider};
+use crate::catalog::Provider;
 use crate::connections::{display_name, Connection, ConnectionStatus, ConnectionStore, TokenRenewal};
 use crate::context::CoreContext;
 use crate::db::{action_policies, audit};
@@ -259,32 +260,47 @@ impl Executor {
     }
 
     /// Each need met by a granted scope, or `NeedsConsent` naming what is missing in plain
-    /// words. Pasted keys carry no scope list: the provider decides (and says so if not).
+    /// words (SECURITY.md F2).
     fn check_scopes(&self, action: &Action, connection: &Connection, provider: &Provider) -> Result<(), ToolError> {
-        if !matches!(connection.auth_kind, AuthKind::Oauth2 | AuthKind::DeviceCode) {
-            return Ok(());
-        }
-        let missing: Vec<String> = action
-            .meta
-            .scopes
-            .iter()
-            .filter(|need| !need.iter().any(|scope| connection.scopes.contains(scope)))
-            .filter_map(|need| need.first())
-            .map(|scope| {
-                provider
-                    .scope_descriptions
-                    .get(scope)
-                    .map(|words| words.to_lowercase())
-                    .unwrap_or_else(|| format!("use “{scope}”"))
-            })
-            .collect();
+        let missing = missing_scopes(action, connection);
         if missing.is_empty() {
             return Ok(());
         }
         Err(ToolError::NeedsConsent {
             provider: provider.name.clone(),
-            missing,
+            missing: missing
+                .iter()
+                .map(|scope| in_words(Some(provider), scope).to_lowercase())
+                .collect(),
         })
+    }
+
+    /// Every action (of `product`, if given) as the window and the CLI show it; for
+    /// `connection`, with its policy and the scopes it lacks.
+    pub fn actions(
+        &self,
+        product: Option<&str>,
+        connection: Option<ConnectionId>,
+    ) -> Result<Vec<ActionInfo>, ToolError> {
+        let connection = connection.map(|id| self.store.get(id)).transpose()?;
+        let mut infos = Vec::new();
+        for action in ActionCatalog::get()?.all() {
+            let fits = connection.as_ref().is_none_or(|c| {
+                c.provider.as_str() == action.meta.provider && c.products.contains(&action.meta.product)
+            });
+            if !fits || product.is_some_and(|product| product != action.meta.product) {
+                continue;
+            }
+            let stored = action_policies::get(
+                self.context.db().conn(),
+                &action.meta.id,
+                connection.as_ref().map_or(ConnectionId(0), |c| c.id),
+            )?;
+            let policy = Policy::effective(stored.as_deref(), action.meta.side_effect);
+            let provider = self.context.catalog().provider(&action.meta.provider);
+            infos.push(ActionInfo::new(action, provider, connection.as_ref(), policy));
+        }
+        Ok(infos)
     }
 
     fn product_name(&self, meta: &super::catalog::ActionMeta) -> String {

@@ -10,6 +10,7 @@ mod actions_github;
 mod api_doubles;
 mod bindings;
 mod cli;
+mod cli_actions;
 mod cli_browse;
 mod cli_connect;
 mod cli_connection;
