@@ -6,6 +6,7 @@
 
 mod support;
 
+mod actions_connections;
 mod actions_github;
 mod api_doubles;
 mod bindings;

@@ -1,0 +1,135 @@
+//! Which connection an action runs on, and whether it may (SECURITY.md F2): the only one that
+//! can, a choice when several can, "connect first" when none can, a connection of another
+//! provider refused, a disabled one refused, and a scope the sign-in was not granted answered
+//! with NeedsConsent in plain words, nothing sent.
+
+use crate::support::actions::{executor, run_request};
+use crate::support::fake_provider::{FakeProvider, Reply};
+use crate::support::refresh::{connect_github, github_overrides, manual_harness, real_now, token_reply, TOKEN_PATH};
+
+use std::sync::Arc;
+
+use serde_json::json;
+use switchboard_core::clock::ManualClock;
+use switchboard_core::connections::{ConnectMethod, ConnectRequest};
+use switchboard_core::error::{ErrorCode, UserError};
+use switchboard_core::tools::{Consent, RunOutcome, RunRequest};
+
+#[tokio::test]
+async fn the_connection_is_the_only_one_that_can_or_the_person_chooses() {
+    let fake = FakeProvider::start().await;
+    let clock = Arc::new(ManualClock::new(real_now()));
+    let harness = manual_harness(&github_overrides(&fake), "actions-which-connection", clock, |_| {});
+    let executor = executor(&harness);
+    let any = RunRequest {
+        action: "github.list_my_repositories".into(),
+        connection_id: None,
+        arguments: json!({}),
+    };
+    let error = UserError::from(executor.run(&any, Consent::NotYet).await.expect_err("none"));
+    assert_eq!(
+        error.code,
+        ErrorCode::NeedsAuth,
+        "no GitHub connection: connect first: {}",
+        error.message
+    );
+    assert!(error.message.contains("Connect GitHub"), "{}", error.message);
+
+    let first = connect_github(&harness, &fake, token_reply("at-1", None, None)).await;
+    fake.script("/user/repos", [Reply::json(200, "[]"), Reply::json(200, "[]")]);
+    let outcome = executor.run(&any, Consent::NotYet).await;
+    assert!(
+        matches!(outcome, Ok(RunOutcome::Done(ref done)) if done.connection_id == first.id),
+        "the only one runs it: {outcome:?}"
+    );
+
+    harness
+        .services
+        .operations
+        .rename(first.id, Some("work".into()))
+        .expect("renamed");
+    fake.script(TOKEN_PATH, [token_reply("at-2", None, None)]);
+    fake.script("/user", [Reply::json(200, r#"{"id":2,"login":"monalisa"}"#)]);
+    let request = ConnectRequest {
+        provider: "github".into(),
+        products: vec![],
+        method: ConnectMethod::Browser,
+        redirect: None,
+        connection: None,
+    };
+    let second = harness.connect_approved(&request).await;
+    assert_ne!(second.id, first.id, "another account, another connection");
+    let error = UserError::from(executor.run(&any, Consent::NotYet).await.expect_err("two"));
+    assert_eq!(error.code, ErrorCode::InvalidInput, "{}", error.message);
+    assert!(
+        error.message.contains("work (connection") && error.message.contains("monalisa (connection"),
+        "the choices are named: {}",
+        error.message
+    );
+
+    harness
+        .services
+        .operations
+        .set_enabled(second.id, false)
+        .expect("disabled");
+    let outcome = executor.run(&any, Consent::NotYet).await;
+    assert!(
+        matches!(outcome, Ok(RunOutcome::Done(_))),
+        "a disabled connection is not a candidate: {outcome:?}"
+    );
+    let on_second = run_request("github.list_my_repositories", &second, json!({}));
+    let error = UserError::from(executor.run(&on_second, Consent::NotYet).await.expect_err("disabled"));
+    assert_eq!(
+        error.code,
+        ErrorCode::Disabled,
+        "F2: a disabled connection runs nothing: {}",
+        error.message
+    );
+}
+
+#[tokio::test]
+async fn a_scope_the_sign_in_was_not_granted_asks_for_consent_and_sends_nothing() {
+    let fake = FakeProvider::start().await;
+    let clock = Arc::new(ManualClock::new(real_now()));
+    let harness = manual_harness(&github_overrides(&fake), "actions-consent", clock, |_| {});
+    let octocat = connect_github(&harness, &fake, token_reply("at-0", Some("rt-0"), Some(3600))).await;
+    assert_eq!(
+        octocat.scopes,
+        vec!["read:user".to_owned(), "repo".to_owned()],
+        "granted as the reply said"
+    );
+    let before = fake.requests().len();
+    let gist = run_request(
+        "github.create_gist",
+        &octocat,
+        json!({"files": [{"name": "a", "content": "b"}]}),
+    );
+    let error = UserError::from(
+        executor(&harness)
+            .run(&gist, Consent::Approved)
+            .await
+            .expect_err("F2: needs consent"),
+    );
+    assert_eq!(error.code, ErrorCode::NeedsConsent, "{}", error.message);
+    assert!(
+        error.message.contains("create gists"),
+        "the missing access in plain words: {}",
+        error.message
+    );
+    assert_eq!(fake.requests().len(), before, "F2: nothing was sent");
+    assert!(fake.requests_to(TOKEN_PATH).len() <= 1, "not even a token renewal");
+    let infos = harness
+        .services
+        .actions
+        .actions(None, Some(octocat.id))
+        .expect("the actions");
+    let gist_info = infos
+        .iter()
+        .find(|info| info.meta.id == "github.create_gist")
+        .expect("listed");
+    assert_eq!(
+        gist_info.missing_scopes,
+        vec!["gist".to_owned()],
+        "the scope a re-authorization must add"
+    );
+}
