@@ -1,5 +1,6 @@
 // The one door to the backend: typed wrappers over `invoke`, and every failure as a UserError.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import type { ActionInfo } from "./bindings/ActionInfo";
 import type { AppEvent } from "./bindings/AppEvent";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { Connection } from "./bindings/Connection";
@@ -18,7 +19,10 @@ import type { PendingRevocation } from "./bindings/PendingRevocation";
 import type { Provider } from "./bindings/Provider";
 import type { ProviderSetup } from "./bindings/ProviderSetup";
 import type { ProviderSetupUpdate } from "./bindings/ProviderSetupUpdate";
+import type { Policy } from "./bindings/Policy";
 import type { ResourceKind } from "./bindings/ResourceKind";
+import type { RunOutcome } from "./bindings/RunOutcome";
+import type { RunRequest } from "./bindings/RunRequest";
 import type { OverridesStatus } from "./bindings/OverridesStatus";
 import type { SettingsOverview } from "./bindings/SettingsOverview";
 
@@ -118,6 +122,17 @@ export const api = {
     pages.onmessage = onPage;
     return call<ListingSummary>("list_resources", { listing, request, pages });
   },
+  /** The actions a connection can run (every action with `null`), with its policies and the access it lacks. */
+  listActions: (connection: number | null) => call<ActionInfo[]>("list_actions", { connection }),
+  /** Runs an action: done, or waiting for approval (nothing sent) unless `approved` says the person approved it. */
+  runAction: (request: RunRequest, approved: boolean) => call<RunOutcome>("run_action", { request, approved }),
+  /** The person denied a pending approval: recorded, nothing sent. */
+  declineAction: (request: RunRequest) => call<void>("decline_action", { request }),
+  /** Runs without asking, asks first or never runs, on one connection (or every account with `null`); `null` resets. */
+  setActionPolicy: (action: string, connection: number | null, policy: Policy | null) =>
+    call<void>("set_action_policy", { action, connection, policy }),
+  /** Opens an https link (a result's) in the system browser. */
+  openLink: (url: string) => call<void>("open_link", { url }),
   /** Stops a listing; it then resolves as cancelled. */
   cancelListing: (listing: string) => call<void>("cancel_listing", { listing }),
   /** Calls `onEvent` for every event the backend pushes from now on. */

@@ -1,5 +1,6 @@
 //! IPC commands, one file per UI area; each delegates to core in a few lines.
 
+pub mod actions;
 pub mod connections;
 pub mod events;
 pub mod integrations;

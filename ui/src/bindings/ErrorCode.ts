@@ -3,4 +3,4 @@
 /**
  * What kind of failure a command met; the UI decides what to offer from this alone.
  */
-export type ErrorCode = "InvalidInput" | "NotFound" | "Storage" | "KeyringUnavailable" | "NotConfigured" | "ProviderRejected" | "NeedsAuth" | "NeedsConsent" | "Disabled" | "Network" | "Internal";
+export type ErrorCode = "InvalidInput" | "NotFound" | "Storage" | "KeyringUnavailable" | "NotConfigured" | "ProviderRejected" | "NeedsAuth" | "NeedsConsent" | "Disabled" | "Denied" | "Network" | "Internal";

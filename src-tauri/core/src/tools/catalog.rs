@@ -27,9 +27,11 @@ pub enum SideEffect {
     Destructive,
 }
 
-/// An action as the catalogue describes it, for people and for models.
+/// An action as the catalogue describes it, for people and for models (read from snake_case
+/// TOML, sent in camelCase).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename_all(serialize = "camelCase"))]
+#[ts(rename_all = "camelCase")]
 pub struct ActionMeta {
     pub id: String,
     #[serde(default)]

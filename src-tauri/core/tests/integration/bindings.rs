@@ -15,6 +15,7 @@ use switchboard_core::db::notices::Notice;
 use switchboard_core::error::UserError;
 use switchboard_core::overview::SettingsOverview;
 use switchboard_core::resources::{ListRequest, ListingPage, ListingSummary, ResourceKind};
+use switchboard_core::tools::{ActionInfo, Policy, RunOutcome, RunRequest};
 use ts_rs::{Config, TS};
 
 fn committed_dir() -> PathBuf {
@@ -43,6 +44,10 @@ fn export_all(dir: &Path) {
         ListRequest::export_all(&config),
         ListingPage::export_all(&config),
         ListingSummary::export_all(&config),
+        ActionInfo::export_all(&config),
+        RunRequest::export_all(&config),
+        RunOutcome::export_all(&config),
+        Policy::export_all(&config),
     ];
     for outcome in exports {
         outcome.unwrap_or_else(|error| panic!("exporting TypeScript bindings failed: {error}"));
