@@ -70,7 +70,7 @@ describe("Actions tab", () => {
     const github = connection({ id: 7, provider: "github", products: ["github"], accountLabel: "octocat", authKind: "api_key" });
     render(ActionsPanel, { provider: provider("github"), connections: [github] });
 
-    expect(await screen.findByText("Runs without asking")).toBeTruthy();
+    expect(await screen.findByText(/Runs without asking/)).toBeTruthy();
     await fireEvent.click(await screen.findByRole("button", { name: /Star a repository/ }));
     await fireEvent.input(screen.getByLabelText(/Repository/), { target: { value: "octocat/hello-world" } });
     await fireEvent.click(screen.getByRole("button", { name: "Review…" }));
