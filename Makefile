@@ -83,4 +83,5 @@ bench: build-deps test-deps ui
 	$(call apt_install,$(BENCH_PACKAGES))
 	cargo bench -p switchboard-core --bench access_token
 	cargo bench -p switchboard-core --bench drive_listing
+	cargo bench -p switchboard-core --bench action_overhead
 	tests/session.sh tests/bench/startup.sh

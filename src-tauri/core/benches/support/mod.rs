@@ -61,9 +61,20 @@ pub fn services(data: &tempfile::TempDir, overrides: &str) -> Services {
     services
 }
 
+/// GitHub signed in with its one product.
+pub const GITHUB: Grant = Grant {
+    products: &["github"],
+    scopes: &["read:user", "repo"],
+};
+
 /// Saves (or reconnects) a Google account with an access and a refresh token expiring at
 /// `expires_at`, as a finished sign-in would; returns its id.
 pub fn save_google(services: &Services, expires_at: i64, grant: &Grant) -> ConnectionId {
+    save_account(services, "google", expires_at, grant)
+}
+
+/// As `save_google`, for `provider`.
+pub fn save_account(services: &Services, provider: &str, expires_at: i64, grant: &Grant) -> ConnectionId {
     let key = services.keys.loaded().expect("the session key is loaded");
     let db = services.context.db();
     let account = "iss|bench";
@@ -71,7 +82,7 @@ pub fn save_google(services: &Services, expires_at: i64, grant: &Grant) -> Conne
     let scopes: Vec<String> = grant.scopes.iter().map(|&scope| scope.to_owned()).collect();
     let config = serde_json::json!({});
     let record = ConnectionRecord {
-        provider: "google",
+        provider,
         products: &products,
         auth_kind: AuthKind::Oauth2,
         account_id: account,
@@ -83,7 +94,7 @@ pub fn save_google(services: &Services, expires_at: i64, grant: &Grant) -> Conne
     };
     let now = services.context.now();
     let id = upsert(db.conn(), &record, now).expect("the connection row is written");
-    let (owner, context) = (SecretOwner::Connection(id).key(), connection_context("google", account));
+    let (owner, context) = (SecretOwner::Connection(id).key(), connection_context(provider, account));
     secrets::delete_owner(db.conn(), &owner).expect("old secrets are removed");
     let store = SecretStore::new(&db, &key);
     for (name, value) in [("access_token", ACCESS_TOKEN), ("refresh_token", "bench-refresh-token")] {
