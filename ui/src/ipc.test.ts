@@ -44,7 +44,7 @@ describe("connection commands", () => {
     mockIPC((command, args) => {
       calls.push([command, args]);
     });
-    const request = { provider: "github", products: ["github"], method: "browser" as const, redirect: null, connection: null };
+    const request = { provider: "github", products: ["github"], method: "browser" as const, redirect: null, connection: null, scopes: [] };
     await api.startConnect(request);
     await api.cancelConnect("flow-1");
     await api.connectWithCredentials({ provider: "telegram", products: ["telegram"], values: { token: "1:abc" } });

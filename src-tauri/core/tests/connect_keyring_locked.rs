@@ -33,6 +33,7 @@ async fn a_locked_keyring_stops_the_sign_in_and_session_only_mode_forgets_at_res
         method: ConnectMethod::Browser,
         redirect: None,
         connection: None,
+        scopes: vec![],
     };
 
     keyring::lock_login_keyring();

@@ -5,6 +5,7 @@ import ActionsPanel from "./ActionsPanel.svelte";
 import type { ActionInfo } from "../bindings/ActionInfo";
 import type { PendingApproval } from "../bindings/PendingApproval";
 import type { RunRequest } from "../bindings/RunRequest";
+import { FlowTracker } from "../integrations/flows.svelte";
 import { connection, provider } from "../test-fixtures";
 
 afterEach(() => clearMocks());
@@ -113,5 +114,32 @@ describe("Actions tab", () => {
     expect(await screen.findByText("Denied: nothing was sent.")).toBeTruthy();
     expect(declined).toHaveLength(1);
     expect(approvedRuns).toBe(0);
+  });
+
+  it("asks the same account for just the scopes an action lacks", async () => {
+    const started: unknown[] = [];
+    mockIPC((command, args) => {
+      const payload = args as Record<string, unknown>;
+      if (command === "list_actions") return [action({ id: "github.create_gist", title: "Create a gist", missingScopes: ["gist"] })];
+      if (command === "resource_kinds") return [];
+      if (command === "start_connect") {
+        started.push(payload.request);
+        return { flowId: "f1", provider: "github", state: { state: "waitingForBrowser", authorizeUrl: "https://github.example/authorize" } };
+      }
+    });
+    const github = connection({ id: 7, provider: "github", products: ["github"], authKind: "oauth2", scopes: ["read:user", "repo"] });
+    render(ActionsPanel, { provider: provider("github"), connections: [github], flows: new FlowTracker() });
+    await fireEvent.click(await screen.findByRole("button", { name: /Create a gist/ }));
+    await fireEvent.click(screen.getByRole("button", { name: "Allow more access" }));
+    await waitFor(() => expect(started).toHaveLength(1));
+    expect(started[0]).toEqual({
+      provider: "github",
+      products: ["github"],
+      method: "browser",
+      redirect: null,
+      connection: 7,
+      scopes: ["gist"],
+    });
+    expect(await screen.findByText("Finish allowing it in your browser…")).toBeTruthy();
   });
 });

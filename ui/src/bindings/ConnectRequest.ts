@@ -17,4 +17,9 @@ redirect: RedirectKind | null,
  * Re-authorize this connection (same id, same account) instead of adding one: asks for
  * what it was granted plus what its products (and those asked for) need.
  */
-connection: ConnectionId | null, };
+connection: ConnectionId | null, 
+/**
+ * Scopes to ask for beyond what the products need: an action's that the connection was
+ * not granted (incremental consent; the rest stays as granted).
+ */
+scopes: Array<string>, };

@@ -118,7 +118,7 @@ describe("ConnectionRow status", () => {
 
 describe("ConnectionRow re-authorize", () => {
   const waiting = flow({ state: "waitingForBrowser", authorizeUrl: "https://accounts.google.com/o/oauth2/v2/auth?state=r" });
-  const request = { provider: "google", products: ["drive"], method: "browser", redirect: null, connection: 1 };
+  const request = { provider: "google", products: ["drive"], method: "browser", redirect: null, connection: 1, scopes: [] };
 
   it("signs the same connection in again with its products, and the card follows the flow", async () => {
     backend((command) => (command === "start_connect" ? waiting : undefined));

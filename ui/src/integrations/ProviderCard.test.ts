@@ -53,7 +53,7 @@ describe("ProviderCard connecting", () => {
 
     expect(await screen.findByText("Waiting for you in your browser…")).toBeTruthy();
     expect(calls).toEqual([
-      ["start_connect", { request: { provider: "google", products: ["gmail"], method: "browser", redirect: null, connection: null } }],
+      ["start_connect", { request: { provider: "google", products: ["gmail"], method: "browser", redirect: null, connection: null, scopes: [] } }],
     ]);
     expect(flowPanel()?.dataset.flowState).toBe("waitingForBrowser");
     expect(flowPanel()?.getAttribute("aria-live")).toBe("polite");
@@ -175,7 +175,7 @@ describe("ProviderCard connecting", () => {
     expect(await screen.findByText("WDJB-MJHT")).toBeTruthy();
     expect(calls[0]).toEqual([
       "start_connect",
-      { request: { provider: "github", products: ["github"], method: "device_code", redirect: null, connection: null } },
+      { request: { provider: "github", products: ["github"], method: "device_code", redirect: null, connection: null, scopes: [] } },
     ]);
     expect(screen.getByText("https://github.com/login/device")).toBeTruthy();
     expect(screen.getByText(/The code expires at/)).toBeTruthy();

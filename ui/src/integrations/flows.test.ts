@@ -3,7 +3,7 @@ import { FlowTracker } from "./flows.svelte";
 import { connection, flow } from "../test-fixtures";
 import type { ConnectRequest } from "../bindings/ConnectRequest";
 
-const request: ConnectRequest = { provider: "google", products: ["gmail"], method: "browser", redirect: null, connection: null };
+const request: ConnectRequest = { provider: "google", products: ["gmail"], method: "browser", redirect: null, connection: null, scopes: [] };
 const waiting = { state: "waitingForBrowser", authorizeUrl: "https://accounts.example/authorize" } as const;
 
 describe("FlowTracker", () => {

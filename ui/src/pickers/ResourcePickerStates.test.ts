@@ -76,7 +76,7 @@ describe("ResourcePicker: loading, failures, accounts and notes", () => {
     await fireEvent.click(within(alert).getByRole("button", { name: "Allow access" }));
     await waitFor(() => expect(backend.sent("start_connect")).toHaveLength(1));
     expect(backend.sent("start_connect")[0], "the same connection signs in again, asking for what browsing needs").toEqual({
-      request: { provider: "google", products: ["gmail", "drive"], method: "browser", redirect: null, connection: 1 },
+      request: { provider: "google", products: ["gmail", "drive"], method: "browser", redirect: null, connection: 1, scopes: [] },
     });
     expect(await screen.findByText(/Finish in your browser/)).toBeTruthy();
 

@@ -12,7 +12,7 @@ export type AccessPhase = "idle" | "starting" | "waiting" | "granted" | "failed"
 export function accessRequest(connection: Connection, kind: ResourceKind): ConnectRequest {
   const products = [...new Set([...connection.products, ...kind.products])];
   const method = connection.authKind === "device_code" ? "device_code" : "browser";
-  return { provider: kind.provider, products, method, redirect: null, connection: connection.id };
+  return { provider: kind.provider, products, method, redirect: null, connection: connection.id, scopes: [] };
 }
 
 export class AccessRequest {
@@ -46,8 +46,10 @@ export class AccessRequest {
     return state?.state === "failed" ? toUserError({ code: state.code, message: state.message }) : null;
   }
 
-  start = async (connection: Connection, kind: ResourceKind): Promise<void> => {
-    const request = accessRequest(connection, kind);
+  start = (connection: Connection, kind: ResourceKind): Promise<void> => this.request(accessRequest(connection, kind));
+
+  /** Starts `request` (a re-authorization asking for more) and follows its flow. */
+  request = async (request: ConnectRequest): Promise<void> => {
     this.#starting = true;
     this.#failure = null;
     try {

@@ -121,7 +121,7 @@ describe("picker wording and access", () => {
 
   it("asks for more access on the same connection with its products and the kind's", () => {
     const request = accessRequest(connection({ id: 4, products: ["gmail", "drive"] }), spreadsheet);
-    expect(request).toEqual({ provider: "google", products: ["gmail", "drive", "sheets"], method: "browser", redirect: null, connection: 4 });
+    expect(request).toEqual({ provider: "google", products: ["gmail", "drive", "sheets"], method: "browser", redirect: null, connection: 4, scopes: [] });
     const device = accessRequest(connection({ id: 5, provider: "github", authKind: "device_code", products: ["github"] }), {
       ...driveFile,
       provider: "github",

@@ -115,7 +115,10 @@ fn asking(store: &ConnectionStore, provider: &Provider, request: &ConnectRequest
     asked.extend(request.products.iter().cloned());
     let products = chosen_products(provider, &asked)?;
     let mut scopes = reauthorize.as_ref().map(|c| c.scopes.clone()).unwrap_or_default();
-    for scope in scopes_for(provider, &products) {
+    for scope in scopes_for(provider, &products)
+        .into_iter()
+        .chain(request.scopes.iter().cloned())
+    {
         if !scopes.contains(&scope) {
             scopes.push(scope);
         }

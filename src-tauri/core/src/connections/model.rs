@@ -160,6 +160,10 @@ pub struct ConnectRequest {
     /// what it was granted plus what its products (and those asked for) need.
     #[serde(default)]
     pub connection: Option<ConnectionId>,
+    /// Scopes to ask for beyond what the products need: an action's that the connection was
+    /// not granted (incremental consent; the rest stays as granted).
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 /// A key or token pasted into the provider's form. Its Debug names the fields, never their

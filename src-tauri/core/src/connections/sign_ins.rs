@@ -115,6 +115,7 @@ impl SignIns {
             method,
             redirect: None,
             connection: Some(id),
+            scopes: vec![],
         })
     }
 

@@ -4,6 +4,7 @@
 //! with NeedsConsent in plain words, nothing sent.
 
 use crate::support::actions::{executor, run_request};
+use crate::support::connector::return_to_app;
 use crate::support::fake_provider::{FakeProvider, Reply};
 use crate::support::refresh::{connect_github, github_overrides, manual_harness, real_now, token_reply, TOKEN_PATH};
 
@@ -11,7 +12,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use switchboard_core::clock::ManualClock;
-use switchboard_core::connections::{ConnectMethod, ConnectRequest};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, FlowState};
 use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::tools::{Consent, RunOutcome, RunRequest};
 
@@ -56,6 +57,7 @@ async fn the_connection_is_the_only_one_that_can_or_the_person_chooses() {
         method: ConnectMethod::Browser,
         redirect: None,
         connection: None,
+        scopes: vec![],
     };
     let second = harness.connect_approved(&request).await;
     assert_ne!(second.id, first.id, "another account, another connection");
@@ -131,5 +133,57 @@ async fn a_scope_the_sign_in_was_not_granted_asks_for_consent_and_sends_nothing(
         gist_info.missing_scopes,
         vec!["gist".to_owned()],
         "the scope a re-authorization must add"
+    );
+
+    // Allowing more access: a re-authorization asking for just that scope on top of the granted ones.
+    let mut more = harness
+        .services
+        .sign_ins
+        .reauthorization(octocat.id)
+        .expect("a re-authorization");
+    more.scopes = gist_info.missing_scopes.clone();
+    fake.script(
+        TOKEN_PATH,
+        [Reply::json(
+            200,
+            r#"{"access_token":"at-2","token_type":"bearer","scope":"read:user,repo,gist"}"#,
+        )],
+    );
+    fake.script("/user", [Reply::json(200, r#"{"id":583231,"login":"octocat"}"#)]);
+    let started = harness
+        .services
+        .sign_ins
+        .start(&more)
+        .await
+        .expect("the sign-in starts");
+    let url = url::Url::parse(&harness.browser_url()).expect("the authorization URL");
+    let asked = url
+        .query_pairs()
+        .find(|(name, _)| name == "scope")
+        .map(|(_, value)| value.into_owned());
+    assert_eq!(
+        asked.as_deref(),
+        Some("read:user repo gist"),
+        "what was granted, plus just the missing scope"
+    );
+    return_to_app(url.as_str()).await;
+    assert!(
+        matches!(harness.outcome(&started.flow_id).await, FlowState::Connected { .. }),
+        "re-authorized"
+    );
+    fake.script(
+        "/gists",
+        [Reply::json(
+            201,
+            r#"{"id":"aa1","html_url":"https://gist.github.com/octocat/aa1"}"#,
+        )],
+    );
+    let outcome = executor(&harness)
+        .run(&gist, Consent::Approved)
+        .await
+        .map_err(UserError::from);
+    assert!(
+        matches!(&outcome, Ok(RunOutcome::Done(done)) if done.link.as_deref() == Some("https://gist.github.com/octocat/aa1")),
+        "with the scope granted the action runs: {outcome:?}"
     );
 }

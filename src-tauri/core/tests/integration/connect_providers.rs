@@ -51,6 +51,7 @@ fn request(provider: &str, method: ConnectMethod) -> ConnectRequest {
         method,
         redirect: None,
         connection: None,
+        scopes: vec![],
     }
 }
 

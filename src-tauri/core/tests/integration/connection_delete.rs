@@ -293,6 +293,7 @@ async fn google_is_tested_at_userinfo_and_its_grant_revoked_at_a_real_rfc7009_se
         method: ConnectMethod::Browser,
         redirect: None,
         connection: None,
+        scopes: vec![],
     };
     let started = harness
         .services

@@ -314,6 +314,7 @@ async fn jira(doubles: &ApiDoubles, test: &str) -> (FakeProvider, Harness, Conne
         method: ConnectMethod::Browser,
         redirect: None,
         connection: None,
+        scopes: vec![],
     };
     let connection = harness.connect_approved(&asked).await;
     assert_eq!(connection.account_label, "ana@example.com", "named by the doubles' /me");

@@ -30,6 +30,7 @@ describe("connection status", () => {
       method: "device_code",
       redirect: null,
       connection: 5,
+      scopes: [],
     });
   });
 });

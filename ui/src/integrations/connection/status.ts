@@ -62,5 +62,6 @@ export function reauthorizeRequest(connection: Connection, provider: Provider): 
     method: provider.auth.includes("oauth2") ? "browser" : "device_code",
     redirect: null,
     connection: connection.id,
+    scopes: [],
   };
 }

@@ -72,6 +72,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
             method: ConnectMethod::Browser,
             redirect: None,
             connection: None,
+            scopes: vec![],
         };
         sign_in(&services, events, request, json).await
     })

@@ -133,6 +133,7 @@ impl SignIn {
             method: ConnectMethod::Browser,
             redirect: None,
             connection: None,
+            scopes: vec![],
         };
         let started = harness
             .services

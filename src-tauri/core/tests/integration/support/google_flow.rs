@@ -21,6 +21,7 @@ pub fn google() -> ConnectRequest {
         method: ConnectMethod::Browser,
         redirect: None,
         connection: None,
+        scopes: vec![],
     }
 }
 

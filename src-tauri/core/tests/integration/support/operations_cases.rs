@@ -46,6 +46,7 @@ pub async fn connect(harness: &Harness, provider: &str) -> Connection {
         method: ConnectMethod::Browser,
         redirect: None,
         connection: None,
+        scopes: vec![],
     };
     harness.connect_approved(&request).await
 }

@@ -101,6 +101,7 @@ pub async fn connect_github(harness: &Harness, fake: &FakeProvider, first: Reply
         method: ConnectMethod::Browser,
         redirect: None,
         connection: None,
+        scopes: vec![],
     };
     harness.connect_approved(&request).await
 }
