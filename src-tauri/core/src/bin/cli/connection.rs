@@ -34,6 +34,9 @@ pub enum Operation {
         /// Print the URL without opening it.
         #[arg(long)]
         no_browser: bool,
+        /// Also ask for this scope (repeatable), e.g. one an action needs (see `actions --connection`).
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
     },
     /// Delete it, revoking its access at the provider first.
     Delete,
@@ -41,7 +44,7 @@ pub enum Operation {
 
 pub fn run(id: ConnectionId, operation: Operation, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
-        let open_browser = matches!(operation, Operation::Reauthorize { no_browser: false });
+        let open_browser = matches!(operation, Operation::Reauthorize { no_browser: false, .. });
         let (services, events) = open_core(overrides, open_browser)?;
         let operations = &services.operations;
         let connection = match operation {
@@ -50,8 +53,9 @@ pub fn run(id: ConnectionId, operation: Operation, overrides: Option<&Path>, jso
             Operation::Disable => operations.set_enabled(id, false),
             Operation::Refresh => services.renewal.refresh_now(id).await,
             Operation::Rename { label } => operations.rename(id, Some(label)),
-            Operation::Reauthorize { .. } => {
-                let request = services.sign_ins.reauthorization(id).map_err(said)?;
+            Operation::Reauthorize { scopes, .. } => {
+                let mut request = services.sign_ins.reauthorization(id).map_err(said)?;
+                request.scopes = scopes;
                 return sign_in(&services, events, request, json).await;
             }
             Operation::Test => {
