@@ -226,7 +226,7 @@ impl Executor {
     fn resolve(&self, action: &Action, given: Option<ConnectionId>) -> Result<Connection, ToolError> {
         let meta = &action.meta;
         let fits = |connection: &Connection| {
-            connection.provider.as_str() == meta.provider && connection.products.iter().any(|p| *p == meta.product)
+            connection.provider.as_str() == meta.provider && connection.products.contains(&meta.product)
         };
         if let Some(id) = given {
             let connection = self.store.usable(id)?;

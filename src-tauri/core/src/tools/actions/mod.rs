@@ -15,6 +15,10 @@ use crate::connections::Connection;
 /// Where an action's requests go: the provider's API base and the connection they act for.
 pub struct Target<'a> {
     pub api_base: &'a str,
+    #[expect(
+        dead_code,
+        reason = "no action reads its connection's settings yet; Supabase's (the project URL) and Atlassian's (the site) will"
+    )]
     pub connection: &'a Connection,
 }
 
