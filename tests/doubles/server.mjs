@@ -90,7 +90,7 @@ async function serve(req, res, body) {
 
 /** The request headers a test may check (never the credentials). */
 function shownHeaders(req) {
-  const shown = ["accept", "content-type", "content-length", "x-github-api-version", "notion-version"];
+  const shown = ["accept", "content-type", "content-length", "prefer", "x-github-api-version", "notion-version"];
   return Object.fromEntries(shown.filter((name) => name in req.headers).map((name) => [name, req.headers[name]]));
 }
 

@@ -2,6 +2,7 @@
 // OpenAPI (Swagger 2.0) document PostgREST generates for six tables, two views and one
 // function. The gateway wants an `apikey` header (or url param); a bearer is optional.
 import { sendJson } from "./common.mjs";
+import { answerRows } from "./supabase-rows.mjs";
 
 // Columns: "name type [pk] [fk=table.column] [null] [identity] [default=expression]".
 const TABLES = {
@@ -218,8 +219,11 @@ export function handle(ctx) {
     return ctx.res.end(text);
   }
   const table = path.match(/^\/rest\/v1\/([^/]+)$/)?.[1];
-  if (table && (TABLES[table] || VIEWS[table]) && ctx.method === "GET") {
-    return sendJson(ctx.res, 200, [], { "content-range": "*/*" });
+  const spec = table && (TABLES[table] ?? VIEWS[table]);
+  if (spec && (ctx.method === "GET" || (ctx.method === "POST" && TABLES[table]))) {
+    const { columns } = columnsOf(spec);
+    const identity = columns.find((column) => column.pk)?.name;
+    return answerRows(ctx, table, columns.map((column) => column.name), identity);
   }
   const missing = table ? `public.${decodeURIComponent(table)}` : path;
   const message = `Could not find the table '${missing}' in the schema cache`;

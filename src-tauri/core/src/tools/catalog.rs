@@ -13,7 +13,10 @@ use ts_rs::TS;
 use super::actions::{self, ActionCode};
 use super::error::ToolError;
 
-const FILES: &[(&str, &str)] = &[("github.toml", include_str!("../../catalog/actions/github.toml"))];
+const FILES: &[(&str, &str)] = &[
+    ("github.toml", include_str!("../../catalog/actions/github.toml")),
+    ("supabase.toml", include_str!("../../catalog/actions/supabase.toml")),
+];
 
 /// What running an action does to the account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -3,6 +3,7 @@
 //! `all`; the catalogue joins them to their descriptions.
 
 mod github;
+mod supabase;
 
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -11,14 +12,12 @@ use super::call::Call;
 use super::error::ToolError;
 use super::output::ActionOutput;
 use crate::connections::Connection;
+use crate::oauth::http::secure_url;
 
 /// Where an action's requests go: the provider's API base and the connection they act for.
 pub struct Target<'a> {
     pub api_base: &'a str,
-    #[expect(
-        dead_code,
-        reason = "no action reads its connection's settings yet; Supabase's (the project URL) and Atlassian's (the site) will"
-    )]
+    /// Its settings give some providers their API base (Supabase's project URL).
     pub connection: &'a Connection,
 }
 
@@ -26,8 +25,8 @@ impl Target<'_> {
     /// The API base with `segments` appended, each percent-encoded as one path segment (a
     /// repository or file name can never add a path of its own).
     pub fn url(&self, segments: &[&str]) -> Result<Url, ToolError> {
-        let mut url =
-            Url::parse(self.api_base).map_err(|_| ToolError::Plan("the provider's address is not valid".into()))?;
+        // https, or plain http only to this computer, as every request of the core.
+        let mut url = secure_url(self.api_base).map_err(|error| ToolError::Plan(error.to_string()))?;
         url.path_segments_mut()
             .map_err(|()| ToolError::Plan("the provider's address cannot take a path".into()))?
             .pop_if_empty()
@@ -70,7 +69,9 @@ macro_rules! action {
 pub(crate) use action;
 
 pub fn all() -> Vec<ActionCode> {
-    github::actions()
+    let mut all = github::actions();
+    all.extend(supabase::actions());
+    all
 }
 
 /// A text field of a JSON answer.
