@@ -15,6 +15,7 @@ use super::error::ToolError;
 
 const FILES: &[(&str, &str)] = &[
     ("github.toml", include_str!("../../catalog/actions/github.toml")),
+    ("gmail.toml", include_str!("../../catalog/actions/gmail.toml")),
     ("supabase.toml", include_str!("../../catalog/actions/supabase.toml")),
 ];
 
@@ -143,9 +144,17 @@ mod tests {
         for action in catalog.all() {
             let meta = &action.meta;
             assert!(
-                meta.id.starts_with(&format!("{}.", meta.provider)),
-                "{}: an id starts with its provider",
+                meta.id.starts_with(&format!("{}.", meta.product)),
+                "{}: an id starts with its product",
                 meta.id
+            );
+            let builtin = crate::catalog::Catalog::builtin().expect("the providers' catalogue");
+            let provider = builtin.provider(&meta.provider).expect("the action's provider exists");
+            assert!(
+                provider.products.iter().any(|product| product.id == meta.product),
+                "{}: its product is one of {}'s",
+                meta.id,
+                provider.name
             );
             assert!(
                 !meta.scopes.iter().any(Vec::is_empty),

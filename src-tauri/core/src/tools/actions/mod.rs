@@ -3,6 +3,7 @@
 //! `all`; the catalogue joins them to their descriptions.
 
 mod github;
+mod gmail;
 mod supabase;
 
 use serde::de::DeserializeOwned;
@@ -70,6 +71,7 @@ pub(crate) use action;
 
 pub fn all() -> Vec<ActionCode> {
     let mut all = github::actions();
+    all.extend(gmail::actions());
     all.extend(supabase::actions());
     all
 }

@@ -18,4 +18,5 @@ pub mod pasted;
 pub mod refresh;
 pub mod refresh_cases;
 pub mod resources;
+pub mod saved;
 pub mod small_disk;
