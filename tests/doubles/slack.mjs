@@ -2,6 +2,7 @@
 // POST with a form (or JSON) body, cursor paging, and errors as HTTP 200 {"ok":false}.
 import { random, sendJson } from "./common.mjs";
 import { nextToken } from "./control.mjs";
+import { handleWrite } from "./slack-writes.mjs";
 
 const TEAM = { id: "T0SWITCHB", name: "Switchboard Crew", domain: "switchboard-crew" };
 const ME = "U0ANA00001";
@@ -155,6 +156,10 @@ export function handle(ctx) {
       return answer(conversations(ctx));
     case "users.list":
       return answer(users(ctx));
+    case "chat.postMessage":
+    case "conversations.history":
+    case "users.profile.set":
+      return answer(handleWrite(ctx, method, data.channels, ME));
     default:
       return sendJson(ctx.res, 404, { ok: false, error: "unknown_method", req_method: method });
   }

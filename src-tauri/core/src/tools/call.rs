@@ -87,7 +87,12 @@ impl Call {
         let body = match &self.body {
             None => None,
             Some(CallBody::Json(json)) => {
-                headers.push(("Content-Type".into(), "application/json".into()));
+                if !headers
+                    .iter()
+                    .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+                {
+                    headers.push(("Content-Type".into(), "application/json".into()));
+                }
                 Some(serde_json::to_string_pretty(json).unwrap_or_default())
             }
             Some(CallBody::Form(fields)) => {

@@ -16,6 +16,7 @@ use super::error::ToolError;
 const FILES: &[(&str, &str)] = &[
     ("github.toml", include_str!("../../catalog/actions/github.toml")),
     ("gmail.toml", include_str!("../../catalog/actions/gmail.toml")),
+    ("slack.toml", include_str!("../../catalog/actions/slack.toml")),
     ("supabase.toml", include_str!("../../catalog/actions/supabase.toml")),
 ];
 

@@ -108,12 +108,18 @@ impl Sender<'_> {
         for (name, value) in &call.headers {
             request = request.header(name, value);
         }
+        let has_content_type = call
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
         if self.provider.identity.as_ref().map(|identity| &identity.placement)
             == Some(&CredentialPlacement::ApiKeyHeader)
         {
             request = request.header("apikey", token.expose());
         }
         request = match &call.body {
+            // An action's own Content-Type (Slack's with its charset) is already set above.
+            Some(CallBody::Json(json)) if has_content_type => request.body(json.to_string()),
             Some(CallBody::Json(json)) => request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(json.to_string()),

@@ -9,6 +9,7 @@ mod support;
 mod actions_connections;
 mod actions_github;
 mod actions_gmail;
+mod actions_slack;
 mod actions_supabase;
 mod api_doubles;
 mod bindings;

@@ -4,6 +4,7 @@
 
 mod github;
 mod gmail;
+mod slack;
 mod supabase;
 
 use serde::de::DeserializeOwned;
@@ -72,6 +73,7 @@ pub(crate) use action;
 pub fn all() -> Vec<ActionCode> {
     let mut all = github::actions();
     all.extend(gmail::actions());
+    all.extend(slack::actions());
     all.extend(supabase::actions());
     all
 }
