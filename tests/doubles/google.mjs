@@ -1,6 +1,7 @@
 // Google's Drive v3 (files.list, drives.list), Calendar v3 (calendarList.list) and Sheets v4
 // (spreadsheets.get), with Google's error bodies, partial responses and page tokens.
 import { applyFields, boolParam, decodeToken, encodeToken, intParam, parseFields, sendJson } from "./common.mjs";
+import { handleEvents } from "./calendar-events.mjs";
 import { handleGmail } from "./gmail.mjs";
 import { nextToken } from "./control.mjs";
 import { matches, parseOrder, parseQuery } from "./drive-query.mjs";
@@ -71,6 +72,7 @@ export function defaultError(status) {
 export function handle(ctx) {
   const { path } = ctx;
   if (path.startsWith("/google/gmail/")) return handleGmail(ctx, path.slice("/google".length));
+  if (path.startsWith("/google/calendar/v3/calendars/")) return handleEvents(ctx, path.slice("/google".length), CALENDARS);
   const route =
     path === "/google/drive/v3/files" ? filesList
     : path === "/google/drive/v3/drives" ? drivesList

@@ -14,6 +14,7 @@ use super::actions::{self, ActionCode};
 use super::error::ToolError;
 
 const FILES: &[(&str, &str)] = &[
+    ("calendar.toml", include_str!("../../catalog/actions/calendar.toml")),
     ("github.toml", include_str!("../../catalog/actions/github.toml")),
     ("gmail.toml", include_str!("../../catalog/actions/gmail.toml")),
     ("slack.toml", include_str!("../../catalog/actions/slack.toml")),

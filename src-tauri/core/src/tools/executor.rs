@@ -109,8 +109,13 @@ impl Executor {
             .provider(&connection.provider)
             .map_err(crate::connections::ConnectionError::from)?;
         self.check_scopes(action, &connection, provider)?;
+        // A product with an API of its own (Sheets) has its own base in the catalogue.
+        let api_base = provider
+            .api_bases
+            .get(&action.meta.product)
+            .unwrap_or(&provider.api_base_url);
         let target = Target {
-            api_base: &provider.api_base_url,
+            api_base,
             connection: &connection,
         };
         let call = (action.code.plan)(&request.arguments, &target)?;

@@ -6,6 +6,7 @@
 
 mod support;
 
+mod actions_calendar;
 mod actions_connections;
 mod actions_github;
 mod actions_gmail;

@@ -2,6 +2,7 @@
 //! the request it plans from valid arguments, and how its answer reads. Registered by id in
 //! `all`; the catalogue joins them to their descriptions.
 
+mod calendar;
 mod github;
 mod gmail;
 mod slack;
@@ -73,6 +74,7 @@ pub(crate) use action;
 pub fn all() -> Vec<ActionCode> {
     let mut all = github::actions();
     all.extend(gmail::actions());
+    all.extend(calendar::actions());
     all.extend(slack::actions());
     all.extend(supabase::actions());
     all
