@@ -23,11 +23,11 @@ onReset(() => {
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const error = (code, message, reason) => ({ error: { code, message, errors: [{ domain: "global", reason, message }] } });
 
-/** Answers `/calendar/v3/calendars/{id}/events[/{eventId}]`; undefined for other paths. */
+/** Answers `/calendar/v3/calendars/{id}/events[/{eventId}]` (404 for other paths under a calendar). */
 export function handleEvents(ctx, path, calendars) {
-  const match = path.match(/^\/calendar\/v3\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/);
-  if (!match) return undefined;
   const send = (status, body) => sendJson(ctx.res, status, body);
+  const match = path.match(/^\/calendar\/v3\/calendars\/([^/]+)\/events(?:\/([^/]+))?$/);
+  if (!match) return send(404, error(404, "Not Found", "notFound"));
   let id = decodeURIComponent(match[1]);
   if (id === "primary") id = calendars.find((calendar) => calendar.primary).id;
   if (!calendars.some((calendar) => calendar.id === id)) return send(404, error(404, "Not Found", "notFound"));

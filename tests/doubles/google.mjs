@@ -3,6 +3,7 @@
 import { applyFields, boolParam, decodeToken, encodeToken, intParam, parseFields, sendJson } from "./common.mjs";
 import { handleEvents } from "./calendar-events.mjs";
 import { handleGmail } from "./gmail.mjs";
+import { handleValues } from "./sheets-values.mjs";
 import { nextToken } from "./control.mjs";
 import { matches, parseOrder, parseQuery } from "./drive-query.mjs";
 import { CALENDARS, FOLDER, IDS, SPREADSHEET, seedDrive, tabsOf } from "./seed-google.mjs";
@@ -72,6 +73,10 @@ export function defaultError(status) {
 export function handle(ctx) {
   const { path } = ctx;
   if (path.startsWith("/google/gmail/")) return handleGmail(ctx, path.slice("/google".length));
+  if (path.startsWith("/sheets/v4/spreadsheets")) {
+    const isSpreadsheet = (id) => drive.byId.get(id)?.mimeType === SPREADSHEET;
+    if (handleValues(ctx, path, isSpreadsheet)) return undefined;
+  }
   if (path.startsWith("/google/calendar/v3/calendars/")) return handleEvents(ctx, path.slice("/google".length), CALENDARS);
   const route =
     path === "/google/drive/v3/files" ? filesList

@@ -17,6 +17,7 @@ const FILES: &[(&str, &str)] = &[
     ("calendar.toml", include_str!("../../catalog/actions/calendar.toml")),
     ("github.toml", include_str!("../../catalog/actions/github.toml")),
     ("gmail.toml", include_str!("../../catalog/actions/gmail.toml")),
+    ("sheets.toml", include_str!("../../catalog/actions/sheets.toml")),
     ("slack.toml", include_str!("../../catalog/actions/slack.toml")),
     ("supabase.toml", include_str!("../../catalog/actions/supabase.toml")),
 ];

@@ -10,6 +10,7 @@ mod actions_calendar;
 mod actions_connections;
 mod actions_github;
 mod actions_gmail;
+mod actions_sheets;
 mod actions_slack;
 mod actions_supabase;
 mod api_doubles;

@@ -5,6 +5,7 @@
 mod calendar;
 mod github;
 mod gmail;
+mod sheets;
 mod slack;
 mod supabase;
 
@@ -75,6 +76,7 @@ pub fn all() -> Vec<ActionCode> {
     let mut all = github::actions();
     all.extend(gmail::actions());
     all.extend(calendar::actions());
+    all.extend(sheets::actions());
     all.extend(slack::actions());
     all.extend(supabase::actions());
     all
