@@ -2,6 +2,7 @@
 // (spreadsheets.get), with Google's error bodies, partial responses and page tokens.
 import { applyFields, boolParam, decodeToken, encodeToken, intParam, parseFields, sendJson } from "./common.mjs";
 import { handleEvents } from "./calendar-events.mjs";
+import { handleDriveWrites } from "./drive-writes.mjs";
 import { handleGmail } from "./gmail.mjs";
 import { handleValues } from "./sheets-values.mjs";
 import { nextToken } from "./control.mjs";
@@ -73,6 +74,7 @@ export function defaultError(status) {
 export function handle(ctx) {
   const { path } = ctx;
   if (path.startsWith("/google/gmail/")) return handleGmail(ctx, path.slice("/google".length));
+  if (handleDriveWrites(ctx, path, (id) => drive.byId.get(id))) return undefined;
   if (path.startsWith("/sheets/v4/spreadsheets")) {
     const isSpreadsheet = (id) => drive.byId.get(id)?.mimeType === SPREADSHEET;
     if (handleValues(ctx, path, isSpreadsheet)) return undefined;

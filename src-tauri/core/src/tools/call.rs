@@ -34,10 +34,28 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum CallBody {
     Json(serde_json::Value),
     Form(Vec<(String, String)>),
+    /// Bytes of their own type (an upload); `shown` is what the approval shows instead of them.
+    Bytes {
+        content_type: String,
+        bytes: Vec<u8>,
+        shown: String,
+    },
+}
+
+impl std::fmt::Debug for CallBody {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Json(json) => formatter.debug_tuple("Json").field(json).finish(),
+            Self::Form(fields) => formatter.debug_tuple("Form").field(&fields.len()).finish(),
+            Self::Bytes {
+                content_type, bytes, ..
+            } => write!(formatter, "Bytes({content_type}, {} bytes)", bytes.len()),
+        }
+    }
 }
 
 /// One HTTP request to the provider's API, without its credentials.
@@ -100,6 +118,12 @@ impl Call {
                 let mut encoded = url::form_urlencoded::Serializer::new(String::new());
                 encoded.extend_pairs(fields);
                 Some(encoded.finish())
+            }
+            Some(CallBody::Bytes {
+                content_type, shown, ..
+            }) => {
+                headers.push(("Content-Type".into(), content_type.clone()));
+                Some(shown.clone())
             }
         };
         RequestPreview {

@@ -15,6 +15,7 @@ use super::error::ToolError;
 
 const FILES: &[(&str, &str)] = &[
     ("calendar.toml", include_str!("../../catalog/actions/calendar.toml")),
+    ("drive.toml", include_str!("../../catalog/actions/drive.toml")),
     ("github.toml", include_str!("../../catalog/actions/github.toml")),
     ("gmail.toml", include_str!("../../catalog/actions/gmail.toml")),
     ("sheets.toml", include_str!("../../catalog/actions/sheets.toml")),

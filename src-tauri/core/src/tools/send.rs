@@ -124,6 +124,11 @@ impl Sender<'_> {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(json.to_string()),
             Some(CallBody::Form(fields)) => request.form(fields),
+            Some(CallBody::Bytes {
+                content_type, bytes, ..
+            }) => request
+                .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
+                .body(bytes.clone()),
             // GitHub asks for an explicit zero length on a PUT without a body.
             None if !matches!(call.method, super::call::Method::Get) => {
                 request.header(reqwest::header::CONTENT_LENGTH, "0").body(Vec::new())

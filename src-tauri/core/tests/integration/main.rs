@@ -8,6 +8,7 @@ mod support;
 
 mod actions_calendar;
 mod actions_connections;
+mod actions_drive;
 mod actions_github;
 mod actions_gmail;
 mod actions_sheets;

@@ -3,6 +3,7 @@
 //! `all`; the catalogue joins them to their descriptions.
 
 mod calendar;
+mod drive;
 mod github;
 mod gmail;
 mod sheets;
@@ -76,6 +77,7 @@ pub fn all() -> Vec<ActionCode> {
     let mut all = github::actions();
     all.extend(gmail::actions());
     all.extend(calendar::actions());
+    all.extend(drive::actions());
     all.extend(sheets::actions());
     all.extend(slack::actions());
     all.extend(supabase::actions());
