@@ -3,6 +3,7 @@
 // through /ex/jira/{cloudId}.
 import { decodeToken, encodeToken, intParam, random, sendJson, timeBefore } from "./common.mjs";
 import { nextToken } from "./control.mjs";
+import { handleJiraWrites } from "./jira-writes.mjs";
 import { parseJql, textMatches } from "./jql.mjs";
 
 const SITES = [
@@ -128,6 +129,19 @@ export function setOrigin(origin) {
 export function handle(ctx) {
   const send = (status, body) => sendJson(ctx.res, status, body);
   const path = ctx.path.slice("/atlassian".length);
+  const jira = path.match(/^\/ex\/jira\/([^/]+)(\/rest\/api\/3\/.*)$/);
+  const jiraSite = jira && SITES.find((s) => s.id === jira[1]);
+  if (jiraSite) {
+    const base = `${ORIGIN}/atlassian/ex/jira/${jiraSite.id}/rest/api/3`;
+    const projectOf = (key) => projects.get(jiraSite.id).find((p) => p.key === key);
+    const issueExists = (key) => {
+      const [projectKey, number] = key.split("-");
+      const project = projectOf(projectKey);
+      return Boolean(project) && Number(number) >= 1 && Number(number) <= project.issueCount;
+    };
+    const answered = handleJiraWrites(ctx, jira[2], jiraSite, base, projectOf, issueExists);
+    if (answered) return send(...answered);
+  }
   if (ctx.method !== "GET") return send(405, { code: 405, message: "Method Not Allowed" });
   if (path === "/me") return send(200, ME);
   if (path === "/oauth/token/accessible-resources") return send(200, SITES);

@@ -18,6 +18,7 @@ const FILES: &[(&str, &str)] = &[
     ("drive.toml", include_str!("../../catalog/actions/drive.toml")),
     ("github.toml", include_str!("../../catalog/actions/github.toml")),
     ("gmail.toml", include_str!("../../catalog/actions/gmail.toml")),
+    ("jira.toml", include_str!("../../catalog/actions/jira.toml")),
     ("sheets.toml", include_str!("../../catalog/actions/sheets.toml")),
     ("slack.toml", include_str!("../../catalog/actions/slack.toml")),
     ("supabase.toml", include_str!("../../catalog/actions/supabase.toml")),

@@ -11,6 +11,7 @@ mod actions_connections;
 mod actions_drive;
 mod actions_github;
 mod actions_gmail;
+mod actions_jira;
 mod actions_sheets;
 mod actions_slack;
 mod actions_supabase;

@@ -6,6 +6,7 @@ mod calendar;
 mod drive;
 mod github;
 mod gmail;
+mod jira;
 mod sheets;
 mod slack;
 mod supabase;
@@ -79,6 +80,7 @@ pub fn all() -> Vec<ActionCode> {
     all.extend(calendar::actions());
     all.extend(drive::actions());
     all.extend(sheets::actions());
+    all.extend(jira::actions());
     all.extend(slack::actions());
     all.extend(supabase::actions());
     all

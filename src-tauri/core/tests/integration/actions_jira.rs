@@ -1,0 +1,147 @@
+//! Jira's actions through the executor, against the loopback doubles' Jira (through the
+//! gateway's `/ex/jira/{cloudId}`) with an Atlassian account saved as signed in with Jira's
+//! scopes: what is due this week (the caller's open issues by JQL), a JQL search, an issue made
+//! with its description in Atlassian Document Format, a comment, and a move to a named status in
+//! two steps (its transitions, then one by id).
+
+use crate::support::actions::{body_of, executor, received, run_approved, run_request};
+use crate::support::doubles::ApiDoubles;
+use crate::support::pasted;
+use crate::support::saved::save_signed_in;
+
+use serde_json::json;
+use switchboard_core::error::{ErrorCode, UserError};
+use switchboard_core::tools::Consent;
+
+const SITE: &str = "1324a887-45db-4bf4-9e99-ef0ff456d421";
+const SCOPES: [&str; 4] = ["offline_access", "read:me", "read:jira-work", "write:jira-work"];
+
+#[tokio::test]
+async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_documents() {
+    let doubles = ApiDoubles::start();
+    let harness = pasted::harness_for(&doubles, "atlassian", "actions-jira");
+    let ana = save_signed_in(
+        &harness,
+        "atlassian",
+        "ana@example.com",
+        &["jira"],
+        &SCOPES,
+        "atl.jiraActions",
+    );
+    let executor = executor(&harness);
+    let api = format!("/atlassian/ex/jira/{SITE}/rest/api/3");
+
+    let due = run_approved(
+        &executor,
+        "jira.my_open_issues",
+        &ana,
+        json!({"site": SITE, "due_within_days": 7}),
+    )
+    .await;
+    let asked = &received(&doubles, "GET", &format!("{api}/search/jql")).await[0];
+    assert_eq!(
+        asked["query"]["jql"],
+        "assignee = currentUser() AND statusCategory != Done AND duedate <= \"7d\" ORDER BY duedate ASC, updated DESC",
+        "what is due this week, in JQL"
+    );
+    let keys: Vec<&str> = due
+        .data
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|issue| issue["key"].as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        ["WEB-7", "WEB-9"],
+        "open, due within the week, soonest first: {}",
+        due.summary
+    );
+
+    let found = run_approved(
+        &executor,
+        "jira.search_issues",
+        &ana,
+        json!({"site": SITE, "jql": "project = WEB AND summary ~ \"footer\"", "limit": 5}),
+    )
+    .await;
+    assert!(
+        found.summary.contains("WEB-42"),
+        "the double's JQL ran: {}",
+        found.summary
+    );
+
+    let made = run_approved(
+        &executor,
+        "jira.create_issue",
+        &ana,
+        json!({"project": format!("{SITE}/WEB"), "issue_type": "Bug", "summary": "Footer overlaps", "description": "Steps:\nopen the page", "due_date": "2026-12-18"}),
+    )
+    .await;
+    let created = &received(&doubles, "POST", &format!("{api}/issue")).await[0];
+    assert_eq!(
+        body_of(created),
+        json!({"fields": {
+            "project": {"key": "WEB"},
+            "issuetype": {"name": "Bug"},
+            "summary": "Footer overlaps",
+            "description": {"type": "doc", "version": 1, "content": [
+                {"type": "paragraph", "content": [{"type": "text", "text": "Steps:"}]},
+                {"type": "paragraph", "content": [{"type": "text", "text": "open the page"}]}
+            ]},
+            "duedate": "2026-12-18"
+        }}),
+        "the fields as Jira documents them, the description in ADF"
+    );
+    let key = made.data["key"].as_str().expect("the new key").to_owned();
+
+    run_approved(
+        &executor,
+        "jira.add_comment",
+        &ana,
+        json!({"issue": format!("{SITE}/{key}"), "text": "Seen on Safari too."}),
+    )
+    .await;
+    let commented = &received(&doubles, "POST", &format!("{api}/issue/{key}/comment")).await[0];
+    assert_eq!(
+        body_of(commented)["body"]["content"][0]["content"][0]["text"],
+        "Seen on Safari too."
+    );
+
+    let ways = run_approved(
+        &executor,
+        "jira.list_transitions",
+        &ana,
+        json!({"issue": format!("{SITE}/{key}")}),
+    )
+    .await;
+    let done = ways
+        .data
+        .as_array()
+        .and_then(|rows| rows.iter().find(|row| row["to"] == "Done"))
+        .and_then(|row| row["id"].as_str())
+        .expect("a way to Done")
+        .to_owned();
+    run_approved(
+        &executor,
+        "jira.transition_issue",
+        &ana,
+        json!({"issue": format!("{SITE}/{key}"), "transition_id": done}),
+    )
+    .await;
+    let moved = &received(&doubles, "POST", &format!("{api}/issue/{key}/transitions")).await[0];
+    assert_eq!(body_of(moved), json!({"transition": {"id": "31"}}));
+
+    let wrong = run_request(
+        "jira.transition_issue",
+        &ana,
+        json!({"issue": format!("{SITE}/{key}"), "transition_id": "99"}),
+    );
+    let error = UserError::from(
+        executor
+            .run(&wrong, Consent::Approved)
+            .await
+            .expect_err("not a transition"),
+    );
+    assert_eq!(error.code, ErrorCode::ProviderRejected, "{}", error.message);
+}
