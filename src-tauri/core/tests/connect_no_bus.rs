@@ -17,7 +17,7 @@ mod oidc;
 use std::time::Duration;
 
 use connector::{google_overrides, Harness};
-use google_flow::{connected, google, LOOPBACK};
+use google_flow::{google, LOOPBACK};
 use oidc::{approve_in_browser, OidcServer};
 use switchboard_core::error::ErrorCode;
 
@@ -58,7 +58,7 @@ async fn without_a_session_bus_loopback_sign_in_works_in_session_only_mode() {
         .expect("session-only sign-in");
     let (approved, printed) = approve_in_browser(&harness.browser_url(), "ana").await;
     assert!(approved, "the browser stand-in finishes:\n{printed}");
-    let connection = connected(harness.outcome(&started.flow_id).await);
+    let connection = harness.connected(harness.outcome(&started.flow_id).await);
     assert_eq!(
         connection.account_label, "ana@example.com",
         "A23: loopback works without D-Bus"

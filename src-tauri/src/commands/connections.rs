@@ -1,9 +1,10 @@
 //! Connecting accounts: the Integrations page's cards and sign-ins, and the provider apps in
-//! Settings. Each command is one call into the core's services.
+//! Settings. Each command is one call into the core's services; a connection goes to the
+//! webview as its `ConnectionView`.
 
 use switchboard_core::connections::{
-    AuditEntry, ConnectRequest, Connection, ConnectionTest, CredentialsRequest, DeleteOutcome, FlowUpdate, Integration,
-    PendingRevocation, ProviderSetup, ProviderSetupUpdate,
+    AuditEntry, ConnectRequest, ConnectionTest, ConnectionView, CredentialsRequest, DeleteOutcome, FlowUpdate,
+    Integration, PendingRevocation, ProviderSetup, ProviderSetupUpdate,
 };
 use switchboard_core::error::UserError;
 use switchboard_core::ids::ConnectionId;
@@ -35,8 +36,10 @@ pub fn open_flow_in_browser(flow_id: String, state: State<'_, AppState>) -> Resu
 pub async fn connect_with_credentials(
     request: CredentialsRequest,
     state: State<'_, AppState>,
-) -> Result<Connection, UserError> {
-    Ok(state.services()?.sign_ins.connect_with_credentials(&request).await?)
+) -> Result<ConnectionView, UserError> {
+    Ok(ConnectionView::from(
+        &state.services()?.sign_ins.connect_with_credentials(&request).await?,
+    ))
 }
 
 #[tauri::command]
@@ -67,8 +70,8 @@ pub fn use_session_only_key(state: State<'_, AppState>) -> Result<(), UserError>
 }
 
 #[tauri::command]
-pub async fn refresh_connection(id: ConnectionId, state: State<'_, AppState>) -> Result<Connection, UserError> {
-    Ok(state.services()?.renewal.refresh_now(id).await?)
+pub async fn refresh_connection(id: ConnectionId, state: State<'_, AppState>) -> Result<ConnectionView, UserError> {
+    Ok(ConnectionView::from(&state.services()?.renewal.refresh_now(id).await?))
 }
 
 #[tauri::command]
@@ -81,8 +84,10 @@ pub fn set_connection_enabled(
     id: ConnectionId,
     enabled: bool,
     state: State<'_, AppState>,
-) -> Result<Connection, UserError> {
-    Ok(state.services()?.operations.set_enabled(id, enabled)?)
+) -> Result<ConnectionView, UserError> {
+    Ok(ConnectionView::from(
+        &state.services()?.operations.set_enabled(id, enabled)?,
+    ))
 }
 
 #[tauri::command]
@@ -90,8 +95,8 @@ pub fn rename_connection(
     id: ConnectionId,
     label: Option<String>,
     state: State<'_, AppState>,
-) -> Result<Connection, UserError> {
-    Ok(state.services()?.operations.rename(id, label)?)
+) -> Result<ConnectionView, UserError> {
+    Ok(ConnectionView::from(&state.services()?.operations.rename(id, label)?))
 }
 
 #[tauri::command]

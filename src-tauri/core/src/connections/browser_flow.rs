@@ -13,7 +13,7 @@ use super::error::ConnectionError as Error;
 use super::identity::{identify, list_sites, AccountIdentity};
 use super::saving::SignedIn;
 use super::sign_ins::SignIns;
-use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
+use super::{ConnectRequest, Connection, ConnectionView, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider, RedirectKind};
 use crate::oauth::authorize::{AuthorizationRequest, AuthorizeEndpoint};
 use crate::oauth::discovery::{discover, DiscoveryError, ServerMetadata};
@@ -136,7 +136,7 @@ async fn run(sign_ins: Arc<SignIns>, flow: Flow, waiter: Waiter, cancelled: ones
             sign_ins.publish_flow(&flow.id, &provider_id, FlowState::Finishing);
             match finish(&sign_ins, &flow, callback).await {
                 Ok(connection) => FlowState::Connected {
-                    connection: Box::new(connection),
+                    connection: Box::new(ConnectionView::from(&connection)),
                 },
                 Err(error) => FlowState::failed(error),
             }

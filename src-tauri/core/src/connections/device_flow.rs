@@ -12,7 +12,7 @@ use super::error::ConnectionError as Error;
 use super::identity::identify;
 use super::saving::SignedIn;
 use super::sign_ins::SignIns;
-use super::{ConnectRequest, Connection, FlowState, FlowUpdate};
+use super::{ConnectRequest, Connection, ConnectionView, FlowState, FlowUpdate};
 use crate::catalog::{AuthKind, Provider};
 use crate::oauth::device::{self, DeviceAuthorization, DeviceError};
 use crate::oauth::token::{TokenClient, TokenSet};
@@ -106,7 +106,7 @@ async fn run(sign_ins: Arc<SignIns>, flow: DeviceFlow, cancelled: oneshot::Recei
             sign_ins.publish_flow(&flow.id, &flow.provider.id, FlowState::Finishing);
             match finish(&sign_ins, &flow, &tokens).await {
                 Ok(connection) => FlowState::Connected {
-                    connection: Box::new(connection),
+                    connection: Box::new(ConnectionView::from(&connection)),
                 },
                 Err(error) => FlowState::failed(error),
             }

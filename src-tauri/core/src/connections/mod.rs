@@ -27,6 +27,7 @@ pub mod sign_ins;
 pub mod status;
 pub mod store;
 pub mod unsaved;
+mod view;
 
 pub use crate::db::audit::AuditEntry;
 pub use crate::db::revocations::PendingRevocation;
@@ -48,6 +49,7 @@ pub use revocation::RevocationRetries;
 pub use revocation::Revocations;
 pub use sign_ins::{BrowserOpener, SignInSettings, SignIns};
 pub use store::{display_name, ConnectionStore};
+pub use view::ConnectionView;
 
 use crate::catalog::Provider;
 use error::ConnectionError as Error;

@@ -1,19 +1,23 @@
-//! What the UI and the CLI see of connections and of a sign-in in progress. Plain data: no
-//! secret ever lives in these types (they serialize to the webview).
+//! Connections and sign-ins as plain data; no secret ever lives in these types. `Connection` is
+//! the entity the services work with (built from the stored `ConnectionRow`, with its account
+//! identity, settings and renewal `Health`); it is never serialized. The rest are what the UI
+//! and the CLI send and see (they serialize to the webview): the sign-in requests, the steps of
+//! a sign-in (`FlowState`) and the Integrations page's cards (`Integration`), which carry a
+//! connection as its `ConnectionView` (see `view.rs`).
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::view::ConnectionView;
 use crate::catalog::{AuthKind, Provider, RedirectKind};
 use crate::db::connections::ConnectionRow;
 use crate::error::{ErrorCode, UserError};
 use crate::ids::{ConnectionId, ProviderId};
 
-/// A connected account.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
+/// A connected account, as the services use it; the UI and the CLI see its `ConnectionView`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Connection {
     pub id: ConnectionId,
     pub provider: ProviderId,
@@ -23,8 +27,6 @@ pub struct Connection {
     pub account_label: String,
     /// The stable identity the account is keyed by (issuer and subject, or the provider's
     /// user id); not secret, but of no use to the UI.
-    #[serde(skip)]
-    #[ts(skip)]
     pub account_id: String,
     /// As granted, which may be fewer than asked.
     pub scopes: Vec<String>,
@@ -32,8 +34,6 @@ pub struct Connection {
     pub expires_at: Option<i64>,
     pub status: ConnectionStatus,
     /// Non-secret settings the connection was made with (a project URL).
-    #[serde(skip)]
-    #[ts(skip)]
     pub config: serde_json::Value,
     /// Made with a key that lives only in memory: forgotten when Switchboard quits.
     pub session_only: bool,
@@ -45,8 +45,7 @@ pub struct Connection {
     pub enabled: bool,
     /// When its tokens were last renewed, if ever.
     pub refreshed_at: Option<i64>,
-    #[serde(skip)]
-    #[ts(skip)]
+    /// What token renewal keeps about it; of no use to the UI.
     pub health: Health,
 }
 
@@ -206,7 +205,7 @@ pub enum FlowState {
     Finishing,
     Connected {
         // Boxed: a connection is far larger than the other states.
-        connection: Box<Connection>,
+        connection: Box<ConnectionView>,
     },
     /// `message` is plain text for people; provider text in it is escaped by the UI. `code`
     /// says what to offer (NotConfigured: Settings; Network: try again).
@@ -244,7 +243,7 @@ pub struct Integration {
     /// A browser or device sign-in can start: a client ID is configured (always true for
     /// providers connected with keys only).
     pub client_ready: bool,
-    pub connections: Vec<Connection>,
+    pub connections: Vec<ConnectionView>,
 }
 
 #[cfg(test)]

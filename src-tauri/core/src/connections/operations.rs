@@ -19,7 +19,7 @@ use super::renewal::TokenRenewal;
 use super::retry_schedule::retry_time;
 use super::revocation::{attempt_detail, Attempt, Revocations, Target};
 use super::store::ConnectionStore;
-use super::Connection;
+use super::{Connection, ConnectionView};
 use crate::clock::format_utc;
 use crate::context::CoreContext;
 use crate::db::{self, audit::AuditEntry, revocations::NewRevocation};
@@ -40,7 +40,7 @@ pub struct ConnectionTest {
     /// Plain words: who the provider answered as, or what went wrong.
     pub message: String,
     /// The connection as it stands after the test (a refused token marks it).
-    pub connection: Connection,
+    pub connection: ConnectionView,
 }
 
 /// What became of a deleted connection's access at the provider.

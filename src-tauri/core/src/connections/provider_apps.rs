@@ -9,7 +9,7 @@ use std::sync::Arc;
 use super::client_setup::{client_id, resolve_client, save_setup, setup_view, OAuthClient};
 use super::error::ConnectionError as Error;
 use super::events::Notifier;
-use super::{Connection, Integration, ProviderSetup, ProviderSetupUpdate};
+use super::{Connection, ConnectionView, Integration, ProviderSetup, ProviderSetupUpdate};
 use crate::catalog::{OverrideCredentials, Provider, RedirectKind};
 use crate::context::CoreContext;
 use crate::ids::ProviderId;
@@ -94,7 +94,7 @@ impl ProviderApps {
                     connections: connections
                         .iter()
                         .filter(|c| c.provider == provider.id)
-                        .cloned()
+                        .map(ConnectionView::from)
                         .collect(),
                 })
             })

@@ -10,16 +10,9 @@ use crate::support::fake_issuer;
 use connector::Harness;
 use fake_issuer::{now, FakeIssuer, SignIn, CLIENT_ID, EMAIL, SUBJECT};
 use serde_json::{json, Value};
-use switchboard_core::connections::{Connection, FlowState};
+use switchboard_core::connections::FlowState;
 use switchboard_core::error::ErrorCode;
 use switchboard_core::oauth::id_token::LEEWAY_SECONDS;
-
-fn connected(state: FlowState) -> Connection {
-    match state {
-        FlowState::Connected { connection } => *connection,
-        other => panic!("the sign-in must end connected, got {other:?}"),
-    }
-}
 
 /// One sign-in whose id_token carries the right claims changed by `edit`.
 async fn sign_in_with(test: &str, edit: impl FnOnce(&mut Value)) -> (FakeIssuer, Harness, SignIn, FlowState) {
@@ -73,7 +66,7 @@ fn assert_refused(
 #[tokio::test]
 async fn control_correct_claims_connect_the_account_keyed_by_issuer_and_subject() {
     let (issuer, harness, sign_in, outcome) = sign_in_with("id-token-control", |_| {}).await;
-    let connection = connected(outcome);
+    let connection = harness.connected(outcome);
     assert_eq!(connection.account_label, EMAIL, "named by the id_token's email");
     assert_eq!(
         connection.account_id,
@@ -138,7 +131,7 @@ async fn d3_an_id_token_replayed_into_a_later_sign_in_is_refused() {
     let first = SignIn::start(&harness).await;
     let id_token = issuer.sign(&issuer.claims(&first.nonce()));
     issuer.answer_tokens(&id_token, "openid email");
-    let connection = connected(first.finish(&harness).await);
+    let connection = harness.connected(first.finish(&harness).await);
     let before = harness.services.store.list().expect("list");
     assert_eq!(before, [connection]);
 

@@ -12,7 +12,7 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use connector::{google_overrides, Harness};
-use google_flow::{connected, google, harness, loopback_port, DEEP_LINK, LOOPBACK};
+use google_flow::{google, harness, loopback_port, DEEP_LINK, LOOPBACK};
 use oidc::{approve_in_browser, approve_until_redirect, OidcServer};
 use switchboard_core::connections::{connection_context, SecretOwner};
 use switchboard_core::oauth::{receive_deep_link, DeepLinkOutcome};
@@ -39,7 +39,7 @@ async fn a_loopback_sign_in_ends_connected_as_the_accounts_email_with_sealed_tok
     );
     let (approved, printed) = approve_in_browser(&url, "ana").await;
     assert!(approved, "the browser stand-in finishes:\n{printed}");
-    let connection = connected(harness.outcome(&started.flow_id).await);
+    let connection = harness.connected(harness.outcome(&started.flow_id).await);
     assert_eq!(
         connection.account_label, "ana@example.com",
         "the id_token's email names the account"
@@ -86,7 +86,7 @@ async fn a_loopback_sign_in_ends_connected_as_the_accounts_email_with_sealed_tok
         .await
         .expect("a second sign-in");
     approve_in_browser(&harness.browser_url(), "ana").await;
-    let reconnected = connected(harness.outcome(&again.flow_id).await);
+    let reconnected = harness.connected(harness.outcome(&again.flow_id).await);
     assert_eq!(
         reconnected.id, connection.id,
         "the same account connected again keeps its connection"
@@ -123,7 +123,7 @@ async fn a_deep_link_callback_is_used_once() {
         DeepLinkOutcome::NoPendingFlow,
         "A3: the same callback again is ignored"
     );
-    let connection = connected(harness.outcome(&started.flow_id).await);
+    let connection = harness.connected(harness.outcome(&started.flow_id).await);
     assert_eq!(connection.account_label, "ana@example.com");
 }
 
@@ -141,8 +141,8 @@ async fn two_sign_ins_at_once_each_finish_with_their_own_verifier() {
     );
     assert!(ana.0 && bob.0, "both browsers finish:\n{}\n{}", ana.1, bob.1);
     let labels = [
-        connected(harness.outcome(&first.flow_id).await).account_label,
-        connected(harness.outcome(&second.flow_id).await).account_label,
+        harness.connected(harness.outcome(&first.flow_id).await).account_label,
+        harness.connected(harness.outcome(&second.flow_id).await).account_label,
     ];
     assert_eq!(
         labels,
@@ -181,7 +181,7 @@ async fn a_loopback_answer_replayed_as_a_deep_link_is_ignored() {
         "A3: a loopback flow never takes a deep link"
     );
     connector::browse(&answer).await; // the browser delivers the answer over loopback
-    connected(harness.outcome(&started.flow_id).await);
+    harness.connected(harness.outcome(&started.flow_id).await);
     assert_eq!(
         deliver().outcome,
         DeepLinkOutcome::NoPendingFlow,
@@ -208,7 +208,7 @@ async fn a_deleted_keyring_key_leaves_connections_needing_reauthorization() {
         .await
         .expect("the sign-in starts");
     approve_in_browser(&harness.browser_url(), "ana").await;
-    let connection = connected(harness.outcome(&started.flow_id).await);
+    let connection = harness.connected(harness.outcome(&started.flow_id).await);
 
     keyring::entry(&slot)
         .delete_credential()
@@ -239,7 +239,7 @@ async fn re_authorizing_keeps_the_connection_and_refuses_another_account() {
         .await
         .expect("first sign-in");
     approve_in_browser(&harness.browser_url(), "ana").await;
-    let original = connected(harness.outcome(&started.flow_id).await);
+    let original = harness.connected(harness.outcome(&started.flow_id).await);
 
     let mut renew = gmail_only.clone();
     renew.products = vec!["drive".into()];
@@ -264,7 +264,7 @@ async fn re_authorizing_keeps_the_connection_and_refuses_another_account() {
         );
     }
     approve_in_browser(&url, "ana").await;
-    let renewed = connected(harness.outcome(&again.flow_id).await);
+    let renewed = harness.connected(harness.outcome(&again.flow_id).await);
     assert_eq!(renewed.id, original.id, "re-authorizing keeps the connection id");
     assert_eq!(renewed.products, ["gmail", "drive"], "and adds the products asked for");
 

@@ -13,7 +13,7 @@ use std::time::Duration;
 use connector::Harness;
 use fake_provider::{FakeProvider, Reply};
 use switchboard_core::catalog::AuthKind;
-use switchboard_core::connections::{ConnectMethod, ConnectRequest, Connection, CredentialsRequest, FlowState};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, CredentialsRequest, FlowState};
 use switchboard_core::error::ErrorCode;
 
 fn overrides(provider: &str, fake: &FakeProvider, token_path: &str) -> String {
@@ -66,13 +66,6 @@ async fn connect_in_browser(harness: &Harness, provider: &str) -> FlowState {
     harness.outcome(&started.flow_id).await
 }
 
-fn connected(state: FlowState) -> Connection {
-    match state {
-        FlowState::Connected { connection } => *connection,
-        other => panic!("the sign-in must end connected, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn github_is_named_by_its_numeric_user_id_and_keeps_granted_scopes() {
     let fake = FakeProvider::start().await;
@@ -91,7 +84,7 @@ async fn github_is_named_by_its_numeric_user_id_and_keeps_granted_scopes() {
         )],
     );
     let harness = harness(&overrides("github", &fake, "/token"), "github");
-    let connection = connected(connect_in_browser(&harness, "github").await);
+    let connection = harness.connected(connect_in_browser(&harness, "github").await);
     assert_eq!(
         connection.account_id, "583231",
         "GitHub accounts are keyed by the numeric id, not the login"
@@ -181,7 +174,7 @@ async fn atlassian_remembers_the_sites_the_token_reaches() {
         ],
     );
     let harness = harness(&overrides("atlassian", &fake, "/token"), "atlassian");
-    let connection = connected(connect_in_browser(&harness, "atlassian").await);
+    let connection = harness.connected(connect_in_browser(&harness, "atlassian").await);
     assert_eq!(connection.account_label, "ana@example.com");
     assert_eq!(
         connection.config["site"], "1324a887-45db-1bf4-1e99-ef0ff456d421",
@@ -232,7 +225,7 @@ async fn a_github_device_code_sign_in_polls_until_approved() {
         "https://github.com/login/device",
         "the page to type it on is opened"
     );
-    let connection = connected(harness.outcome(&started.flow_id).await);
+    let connection = harness.connected(harness.outcome(&started.flow_id).await);
     assert_eq!(connection.auth_kind, AuthKind::DeviceCode);
     assert_eq!(connection.account_label, "ana");
     let polls = fake.requests_to("/token");
@@ -332,7 +325,7 @@ async fn a_callback_with_another_state_is_dropped_before_any_token_request() {
         "A1: nothing is written"
     );
     connector::return_to_app(&authorize_url).await;
-    let connection = connected(harness.outcome(&started.flow_id).await);
+    let connection = harness.connected(harness.outcome(&started.flow_id).await);
     assert_eq!(
         connection.account_label, "ana",
         "the flow kept waiting and takes its real callback"

@@ -33,7 +33,7 @@ async fn connect(harness: &connector::Harness, products: &[&str]) -> Connection 
         .expect("the sign-in starts");
     let (approved, printed) = oidc::approve_in_browser(&harness.browser_url(), "ana").await;
     assert!(approved, "the browser stand-in finishes:\n{printed}");
-    google_flow::connected(harness.outcome(&started.flow_id).await)
+    harness.connected(harness.outcome(&started.flow_id).await)
 }
 
 /// The Archive folder's location (10,000 files directly inside), found by browsing My Drive.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use switchboard_core::app_events::AppEvent;
 use switchboard_core::browser::{open_url, system_open};
 use switchboard_core::catalog::RedirectKind;
-use switchboard_core::connections::{ConnectMethod, ConnectRequest, Connection, FlowState};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, ConnectionView, FlowState};
 use switchboard_core::paths::AppPaths;
 use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
 use tokio::sync::mpsc;
@@ -120,12 +120,16 @@ pub fn connections(overrides: Option<&Path>, provider: Option<&str>, json: bool)
     if let Some(provider) = provider {
         services.context.provider(provider).map_err(said)?;
     }
-    let mut listed = services.store.list().map_err(said)?;
-    listed.retain(|connection| provider.is_none_or(|provider| connection.provider == provider));
+    let stored = services.store.list().map_err(said)?;
+    let listed: Vec<ConnectionView> = stored
+        .iter()
+        .filter(|connection| provider.is_none_or(|provider| connection.provider == provider))
+        .map(ConnectionView::from)
+        .collect();
     print_connections(&listed, json)
 }
 
-pub(crate) fn print_connections(connections: &[Connection], json: bool) -> Result<(), String> {
+pub(crate) fn print_connections(connections: &[ConnectionView], json: bool) -> Result<(), String> {
     if json {
         return crate::report::print_json(connections);
     }

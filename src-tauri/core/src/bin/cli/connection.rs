@@ -7,7 +7,7 @@ use std::path::Path;
 
 use switchboard_core::clock::format_utc;
 use switchboard_core::connections::operations::audit_json_lines;
-use switchboard_core::connections::{DeleteOutcome, RevocationOutcome};
+use switchboard_core::connections::{ConnectionView, DeleteOutcome, RevocationOutcome};
 use switchboard_core::ids::ConnectionId;
 
 use crate::connect::{block_on, open_core, print_connections, sign_in};
@@ -78,7 +78,7 @@ pub fn run(id: ConnectionId, operation: Operation, overrides: Option<&Path>, jso
                 };
             }
         };
-        let connection = connection.map_err(said)?;
+        let connection = ConnectionView::from(&connection.map_err(said)?);
         match json {
             true => print_json(&connection),
             false => print_connections(std::slice::from_ref(&connection), false),

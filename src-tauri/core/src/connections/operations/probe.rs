@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use super::super::error::ConnectionError as Error;
 use super::super::identity::{identify, AccountIdentity, IdentityError};
-use super::super::Connection;
+use super::super::{Connection, ConnectionView};
 use super::{ConnectionOperations, ConnectionTest};
 use crate::catalog::{AuthKind, Provider};
 use crate::error::{ErrorCode, UserError};
@@ -46,7 +46,7 @@ impl ConnectionOperations {
             ok,
             latency_ms,
             message,
-            connection: self.store.get(id)?,
+            connection: ConnectionView::from(&self.store.get(id)?),
         })
     }
 

@@ -129,8 +129,21 @@ impl Harness {
         let started = self.services.sign_ins.start(request).await.expect("the sign-in starts");
         return_to_app(&self.browser_url()).await;
         match self.outcome(&started.flow_id).await {
-            FlowState::Connected { connection } => *connection,
+            connected @ FlowState::Connected { .. } => self.connected(connected),
             other => panic!("the {} sign-in must end connected, got {other:?}", request.provider),
+        }
+    }
+
+    /// The connection a sign-in that ended in `state` saved, as the services see it (the flow's
+    /// event carries only what the UI sees of it); panics if the sign-in did not connect.
+    pub fn connected(&self, state: FlowState) -> Connection {
+        match state {
+            FlowState::Connected { connection } => self
+                .services
+                .store
+                .get(connection.id)
+                .expect("the connection made is stored"),
+            other => panic!("the sign-in must end connected, got {other:?}"),
         }
     }
 

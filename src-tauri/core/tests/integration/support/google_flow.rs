@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use switchboard_core::connections::{ConnectMethod, ConnectRequest, Connection, FlowState};
+use switchboard_core::connections::{ConnectMethod, ConnectRequest, FlowState};
 
 use super::connector::{google_overrides, Harness};
 use super::keyring;
@@ -32,13 +32,6 @@ pub fn harness(server: &OidcServer, redirect: &str, test: &str, timeout: Duratio
         keyring::private_slot(test),
         timeout,
     )
-}
-
-pub fn connected(state: FlowState) -> Connection {
-    match state {
-        FlowState::Connected { connection } => *connection,
-        other => panic!("the sign-in must end connected, got {other:?}"),
-    }
 }
 
 pub fn failure(state: FlowState) -> String {

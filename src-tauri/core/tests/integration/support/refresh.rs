@@ -289,5 +289,5 @@ pub async fn connect_ana(harness: &Harness) -> Connection {
         .expect("the sign-in starts");
     let (approved, printed) = super::oidc::approve_in_browser(&harness.browser_url(), "ana").await;
     assert!(approved, "the browser stand-in finishes:\n{printed}");
-    super::google_flow::connected(harness.outcome(&started.flow_id).await)
+    harness.connected(harness.outcome(&started.flow_id).await)
 }
