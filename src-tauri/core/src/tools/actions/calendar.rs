@@ -3,13 +3,11 @@
 //! for an all-day event (`{"date": …}`, the end day excluded). Attendees are told of changes
 //! (`sendUpdates=all`).
 
-use std::borrow::Cow;
-
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, text, ActionCode, Answer, Target};
+use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{list_summary, ActionOutput};
@@ -23,70 +21,25 @@ pub fn actions() -> Vec<ActionCode> {
     ]
 }
 
-/// A calendar's id, chosen with the calendar picker (`primary` if not given).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct CalendarId(String);
+string_param!(
+    /// A calendar's id, chosen with the calendar picker (`primary` if not given).
+    CalendarId,
+    pattern = r"^[^\s/?#]{1,254}$",
+    picker = ("google", "calendar.calendar")
+);
 
-impl JsonSchema for CalendarId {
-    fn schema_name() -> Cow<'static, str> {
-        "CalendarId".into()
-    }
+string_param!(
+    /// A date (`2026-12-10`, all day) or a date-time (`2026-12-10T09:30:00`, with or without an
+    /// offset).
+    When,
+    pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$"
+);
 
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": r"^[^\s/?#]{1,254}$",
-            "x-resource-picker": { "provider": "google", "kind": "calendar.calendar" },
-        })
-    }
-}
-
-/// A date (`2026-12-10`, all day) or a date-time (`2026-12-10T09:30:00`, with or without an
-/// offset).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct When(String);
-
-impl JsonSchema for When {
-    fn schema_name() -> Cow<'static, str> {
-        "When".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$",
-        })
-    }
-}
-
-/// An IANA time zone such as `Europe/Lisbon`.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct TimeZone(String);
-
-impl JsonSchema for TimeZone {
-    fn schema_name() -> Cow<'static, str> {
-        "TimeZone".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "pattern": r"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$" })
-    }
-}
+string_param!(
+    /// An IANA time zone such as `Europe/Lisbon`.
+    TimeZone,
+    pattern = r"^(UTC|[A-Za-z_]+(/[A-Za-z0-9_+-]+){1,2})$"
+);
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -3,14 +3,13 @@
 //! the JSON metadata, then the bytes; at most `MAX_UPLOAD_BYTES`, read when the run is planned,
 //! so the approval shows the path, type and size), a folder, a permission, and the trash.
 
-use std::borrow::Cow;
 use std::path::Path;
 
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, text, ActionCode, Answer, Target};
+use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, CallBody, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{list_summary, ActionOutput};
@@ -31,50 +30,17 @@ pub fn actions() -> Vec<ActionCode> {
     ]
 }
 
-/// A Drive item's id, chosen with the picker of `kind`.
-fn id_schema(kind: &str) -> Schema {
-    json_schema!({
-        "type": "string",
-        "pattern": "^[A-Za-z0-9_-]{1,200}$",
-        "x-resource-picker": { "provider": "google", "kind": kind },
-    })
-}
+string_param!(
+    FileId,
+    pattern = "^[A-Za-z0-9_-]{1,200}$",
+    picker = ("google", "drive.file")
+);
 
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct FileId(String);
-
-impl JsonSchema for FileId {
-    fn schema_name() -> Cow<'static, str> {
-        "FileId".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        id_schema("drive.file")
-    }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct FolderId(String);
-
-impl JsonSchema for FolderId {
-    fn schema_name() -> Cow<'static, str> {
-        "FolderId".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        id_schema("drive.folder")
-    }
-}
+string_param!(
+    FolderId,
+    pattern = "^[A-Za-z0-9_-]{1,200}$",
+    picker = ("google", "drive.folder")
+);
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -3,13 +3,11 @@
 //! and sent as two path segments.
 
 use base64::Engine;
-use std::borrow::Cow;
-
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, text, ActionCode, Answer, Target};
+use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput, MAX_SUMMARY_BYTES};
@@ -40,29 +38,13 @@ pub fn actions() -> Vec<ActionCode> {
     ]
 }
 
-/// A repository's full name, `owner/name`: a string of that pattern, chosen with the
-/// repository picker.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Repository(String);
-
-impl JsonSchema for Repository {
-    fn schema_name() -> Cow<'static, str> {
-        "Repository".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$",
-            "x-resource-picker": { "provider": "github", "kind": "github.repo" },
-        })
-    }
-}
+string_param!(
+    /// A repository's full name, `owner/name`: a string of that pattern, chosen with the
+    /// repository picker.
+    Repository,
+    pattern = r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$",
+    picker = ("github", "github.repo")
+);
 
 impl Repository {
     fn parts(&self) -> (&str, &str) {

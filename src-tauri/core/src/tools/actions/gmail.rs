@@ -7,15 +7,13 @@
 //! action plans one request from its arguments, and fetching a file's bytes would be a second
 //! one (and could make a message far larger than a link that the file's own sharing governs).
 
-use std::borrow::Cow;
-
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, text, ActionCode, Answer, Target};
+use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput, MAX_SUMMARY_BYTES};
@@ -34,66 +32,26 @@ pub fn actions() -> Vec<ActionCode> {
     ]
 }
 
-/// An email address, without a display name or anything a header could be split by.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Address(String);
+string_param!(
+    /// An email address, without a display name or anything a header could be split by.
+    Address,
+    pattern = r#"^[^\s@<>,;"()\\]+@[^\s@<>,;"()\\]+$"#,
+    max_length = 254
+);
 
-impl JsonSchema for Address {
-    fn schema_name() -> Cow<'static, str> {
-        "Address".into()
-    }
+string_param!(
+    /// One line of text: a subject, an id (no line breaks or control characters).
+    Line,
+    pattern = r"^[^\x00-\x1f\x7f]*$",
+    max_length = 998
+);
 
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "pattern": r#"^[^\s@<>,;"()\\]+@[^\s@<>,;"()\\]+$"#, "maxLength": 254 })
-    }
-}
-
-/// One line of text: a subject, an id (no line breaks or control characters).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Line(String);
-
-impl JsonSchema for Line {
-    fn schema_name() -> Cow<'static, str> {
-        "Line".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "pattern": r"^[^\x00-\x1f\x7f]*$", "maxLength": 998 })
-    }
-}
-
-/// A Drive file chosen with the picker.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct DriveFile(String);
-
-impl JsonSchema for DriveFile {
-    fn schema_name() -> Cow<'static, str> {
-        "DriveFile".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": r"^[A-Za-z0-9_-]{1,200}$",
-            "x-resource-picker": { "provider": "google", "kind": "drive.file" },
-        })
-    }
-}
+string_param!(
+    /// A Drive file chosen with the picker.
+    DriveFile,
+    pattern = r"^[A-Za-z0-9_-]{1,200}$",
+    picker = ("google", "drive.file")
+);
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -4,13 +4,11 @@
 //! Document Format (one paragraph per line). Moving to a named status takes two steps — list
 //! the transitions, then take one by id — because an action plans a single request.
 
-use std::borrow::Cow;
-
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, text, ActionCode, Answer, Target};
+use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{list_summary, ActionOutput};
@@ -28,38 +26,24 @@ pub fn actions() -> Vec<ActionCode> {
     ]
 }
 
-/// An id the Jira pickers give, of `kind`, matching `pattern`.
-fn picked(kind: &str, pattern: &str) -> Schema {
-    json_schema!({ "type": "string", "pattern": pattern, "x-resource-picker": { "provider": "atlassian", "kind": kind } })
-}
-
-const CLOUD: &str = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
-
-macro_rules! picked_id {
-    ($name:ident, $kind:literal, $suffix:literal) => {
-        #[derive(Debug, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
-
-        impl JsonSchema for $name {
-            fn schema_name() -> Cow<'static, str> {
-                stringify!($name).into()
-            }
-
-            fn inline_schema() -> bool {
-                true
-            }
-
-            fn json_schema(_: &mut SchemaGenerator) -> Schema {
-                picked($kind, &format!("^{CLOUD}{}$", $suffix))
-            }
-        }
-    };
-}
-
-picked_id!(Site, "jira.site", "");
-picked_id!(Project, "jira.project", "/[A-Z][A-Z0-9_]{1,9}");
-picked_id!(Issue, "jira.issue", "/[A-Z][A-Z0-9_]{1,9}-[0-9]{1,9}");
+string_param!(
+    /// A site's cloud id, chosen with the site picker.
+    Site,
+    pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    picker = ("atlassian", "jira.site")
+);
+string_param!(
+    /// `<cloudId>/<KEY>`, chosen with the project picker.
+    Project,
+    pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[A-Z][A-Z0-9_]{1,9}$",
+    picker = ("atlassian", "jira.project")
+);
+string_param!(
+    /// `<cloudId>/<KEY-12>`, chosen with the issue picker.
+    Issue,
+    pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[A-Z][A-Z0-9_]{1,9}-[0-9]{1,9}$",
+    picker = ("atlassian", "jira.issue")
+);
 
 /// `cloud/rest` split at the first slash (the pattern guarantees one).
 fn split(id: &str) -> (&str, &str) {

@@ -74,6 +74,39 @@ macro_rules! action {
 }
 pub(crate) use action;
 
+/// A string parameter of its own type, inlined in the schema as a `pattern` (and a `maxLength`),
+/// and, where a picker can choose it, the provider and kind of resource it names.
+macro_rules! string_param {
+    ($(#[$meta:meta])* $name:ident, pattern = $pattern:expr $(, max_length = $max:expr)? $(, picker = ($provider:literal, $kind:literal))?) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                #[allow(unused_mut)]
+                let mut schema = schemars::json_schema!({ "type": "string", "pattern": $pattern });
+                $(schema.insert("maxLength".into(), serde_json::json!($max));)?
+                $(schema.insert(
+                    "x-resource-picker".into(),
+                    serde_json::json!({ "provider": $provider, "kind": $kind }),
+                );)?
+                schema
+            }
+        }
+    };
+}
+pub(crate) use string_param;
+
 pub fn all() -> Vec<ActionCode> {
     let mut all = github::actions();
     all.extend(gmail::actions());

@@ -9,7 +9,7 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, text, ActionCode, Answer, Target};
+use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput};
@@ -23,47 +23,18 @@ pub fn actions() -> Vec<ActionCode> {
     ]
 }
 
-/// A spreadsheet's id, chosen with the spreadsheet picker.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Spreadsheet(String);
+string_param!(
+    /// A spreadsheet's id, chosen with the spreadsheet picker.
+    Spreadsheet,
+    pattern = "^[A-Za-z0-9_-]{1,200}$",
+    picker = ("google", "sheets.spreadsheet")
+);
 
-impl JsonSchema for Spreadsheet {
-    fn schema_name() -> Cow<'static, str> {
-        "Spreadsheet".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^[A-Za-z0-9_-]{1,200}$",
-            "x-resource-picker": { "provider": "google", "kind": "sheets.spreadsheet" },
-        })
-    }
-}
-
-/// A range in A1 notation (`Q3!A1:D20`, `'My tab'!B2`, a tab's name).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Range(String);
-
-impl JsonSchema for Range {
-    fn schema_name() -> Cow<'static, str> {
-        "Range".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "pattern": r"^[^\x00-\x1f/?#]{1,200}$" })
-    }
-}
+string_param!(
+    /// A range in A1 notation (`Q3!A1:D20`, `'My tab'!B2`, a tab's name).
+    Range,
+    pattern = r"^[^\x00-\x1f/?#]{1,200}$"
+);
 
 /// One cell's value: text, a number, true or false, or empty.
 #[derive(Debug, Deserialize)]

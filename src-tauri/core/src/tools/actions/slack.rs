@@ -3,13 +3,11 @@
 //! user's status. Slack answers failures with HTTP 200 and `"ok": false`; the sender reads those
 //! as the refusals they are.
 
-use std::borrow::Cow;
-
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, text, ActionCode, Answer, Target};
+use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput, MAX_SUMMARY_BYTES};
@@ -24,47 +22,18 @@ pub fn actions() -> Vec<ActionCode> {
     ]
 }
 
-/// A channel's id, chosen with the channel picker.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Channel(String);
+string_param!(
+    /// A channel's id, chosen with the channel picker.
+    Channel,
+    pattern = "^[CGD][A-Z0-9]{2,20}$",
+    picker = ("slack", "slack.channel")
+);
 
-impl JsonSchema for Channel {
-    fn schema_name() -> Cow<'static, str> {
-        "Channel".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": "^[CGD][A-Z0-9]{2,20}$",
-            "x-resource-picker": { "provider": "slack", "kind": "slack.channel" },
-        })
-    }
-}
-
-/// A message's timestamp, Slack's id for it (`1733400000.000100`).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Timestamp(String);
-
-impl JsonSchema for Timestamp {
-    fn schema_name() -> Cow<'static, str> {
-        "Timestamp".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "pattern": r"^\d{9,11}\.\d{6}$" })
-    }
-}
+string_param!(
+    /// A message's timestamp, Slack's id for it (`1733400000.000100`).
+    Timestamp,
+    pattern = r"^\d{9,11}\.\d{6}$"
+);
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -4,14 +4,12 @@
 //! project's URL is the connection's own setting; names are checked by pattern and sent as one
 //! path segment or query key each.
 
-use std::borrow::Cow;
-
-use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use super::{action, items, ActionCode, Answer, Target};
+use super::{action, items, string_param, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput, MAX_SUMMARY_BYTES};
@@ -26,47 +24,18 @@ pub fn actions() -> Vec<ActionCode> {
     ]
 }
 
-/// A table or view of the project, chosen with the table picker.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Table(String);
+string_param!(
+    /// A table or view of the project, chosen with the table picker.
+    Table,
+    pattern = NAME_PATTERN,
+    picker = ("supabase", "supabase.table")
+);
 
-impl JsonSchema for Table {
-    fn schema_name() -> Cow<'static, str> {
-        "Table".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "pattern": NAME_PATTERN,
-            "x-resource-picker": { "provider": "supabase", "kind": "supabase.table" },
-        })
-    }
-}
-
-/// A column's name.
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct Column(String);
-
-impl JsonSchema for Column {
-    fn schema_name() -> Cow<'static, str> {
-        "Column".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "string", "pattern": NAME_PATTERN })
-    }
-}
+string_param!(
+    /// A column's name.
+    Column,
+    pattern = NAME_PATTERN
+);
 
 /// How a filter compares (PostgREST's operators).
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
