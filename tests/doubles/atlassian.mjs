@@ -3,6 +3,7 @@
 // through /ex/jira/{cloudId}.
 import { decodeToken, encodeToken, intParam, random, sendJson, timeBefore } from "./common.mjs";
 import { nextToken } from "./control.mjs";
+import { handleConfluence } from "./confluence.mjs";
 import { handleJiraWrites } from "./jira-writes.mjs";
 import { parseJql, textMatches } from "./jql.mjs";
 
@@ -129,6 +130,12 @@ export function setOrigin(origin) {
 export function handle(ctx) {
   const send = (status, body) => sendJson(ctx.res, status, body);
   const path = ctx.path.slice("/atlassian".length);
+  const wiki = path.match(/^\/ex\/confluence\/([^/]+)(\/wiki\/.*)$/);
+  if (wiki) {
+    const wikiSite = SITES.find((s) => s.id === wiki[1]);
+    const answer = wikiSite && handleConfluence(ctx, wikiSite, wiki[2]);
+    return answer ? send(...answer) : send(404, { code: 404, message: "Not Found" });
+  }
   const jira = path.match(/^\/ex\/jira\/([^/]+)(\/rest\/api\/3\/.*)$/);
   const jiraSite = jira && SITES.find((s) => s.id === jira[1]);
   if (jiraSite) {

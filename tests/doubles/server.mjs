@@ -1,5 +1,6 @@
-// Loopback doubles of the provider APIs the "Browse resources" feature reads (Google Drive,
-// Calendar and Sheets, GitHub, Slack, Atlassian/Jira, Supabase), seeded with large data, plus
+// Loopback doubles of the provider APIs the "Browse resources" feature reads and actions use
+// (Google Drive, Calendar and Sheets, GitHub, Slack, Atlassian/Jira and Confluence, Supabase,
+// Notion, Telegram), seeded with large data, plus
 // a control plane for tests (/_control/...). node:http only, no dependencies.
 // Prints one JSON line {"url": ...} once it listens; stops on stdin close or SIGTERM.
 // Every request: logged, delayed if asked, answered by a queued fault if any, then checked
@@ -11,9 +12,11 @@ import { control, delayFor, isRejected, record, takeFault } from "./control.mjs"
 import * as github from "./github.mjs";
 import * as google from "./google.mjs";
 import * as slack from "./slack.mjs";
+import * as notion from "./notion.mjs";
 import * as supabase from "./supabase.mjs";
+import * as telegram from "./telegram.mjs";
 
-const PROVIDERS = { google, sheets: google, github, slack, atlassian, supabase };
+const PROVIDERS = { google, sheets: google, github, slack, atlassian, supabase, notion, telegram };
 const MAX_BODY = 1 << 20;
 
 const server = http.createServer((req, res) => {
@@ -117,7 +120,7 @@ function sendFault(ctx, provider, fault) {
 }
 
 function seedSummary() {
-  const names = { google, github, slack, atlassian, supabase };
+  const names = { google, github, slack, atlassian, supabase, notion, telegram };
   return { url: origin, ...Object.fromEntries(Object.entries(names).map(([name, module]) => [name, module.seed])) };
 }
 

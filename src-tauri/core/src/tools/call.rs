@@ -94,14 +94,16 @@ impl Call {
     }
 
     /// What the person approves: the exact request, with `provider_headers` and without the
-    /// credential (named, never shown).
-    pub fn preview(&self, provider_headers: &BTreeMap<String, String>, credential: &str) -> RequestPreview {
+    /// credential (its header named, never shown; `None` when it goes in the URL's `{token}`).
+    pub fn preview(&self, provider_headers: &BTreeMap<String, String>, credential: Option<&str>) -> RequestPreview {
         let mut headers: Vec<(String, String)> = provider_headers
             .iter()
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
         headers.extend(self.headers.iter().cloned());
-        headers.push(("Authorization".into(), format!("{credential} (not shown)")));
+        if let Some(credential) = credential {
+            headers.push(("Authorization".into(), format!("{credential} (not shown)")));
+        }
         let body = match &self.body {
             None => None,
             Some(CallBody::Json(json)) => {

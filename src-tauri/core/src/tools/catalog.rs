@@ -15,13 +15,16 @@ use super::error::ToolError;
 
 const FILES: &[(&str, &str)] = &[
     ("calendar.toml", include_str!("../../catalog/actions/calendar.toml")),
+    ("confluence.toml", include_str!("../../catalog/actions/confluence.toml")),
     ("drive.toml", include_str!("../../catalog/actions/drive.toml")),
     ("github.toml", include_str!("../../catalog/actions/github.toml")),
     ("gmail.toml", include_str!("../../catalog/actions/gmail.toml")),
     ("jira.toml", include_str!("../../catalog/actions/jira.toml")),
+    ("notion.toml", include_str!("../../catalog/actions/notion.toml")),
     ("sheets.toml", include_str!("../../catalog/actions/sheets.toml")),
     ("slack.toml", include_str!("../../catalog/actions/slack.toml")),
     ("supabase.toml", include_str!("../../catalog/actions/supabase.toml")),
+    ("telegram.toml", include_str!("../../catalog/actions/telegram.toml")),
 ];
 
 /// What running an action does to the account.

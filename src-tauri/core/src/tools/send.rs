@@ -3,9 +3,14 @@
 //! to slow down, and retries only where repeating cannot do a thing twice: reads and idempotent
 //! calls after 5xx, 429 and connection failures; a write only when it was refused before being
 //! processed (401, 429) or never left (connection refused). A write whose answer never came is
-//! `Unknown` ("may have happened"), never sent again (SECURITY.md F7, F13).
+//! `Unknown` ("may have happened"), never sent again (SECURITY.md F7, F13). A token the
+//! provider wants in the URL path (Telegram's `bot{token}`) is put there only here, into the
+//! URL that is sent; the planned URL, shown for approval and named in errors, keeps the slot.
 
 use std::time::Duration;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use url::Url;
 
 use super::actions::Answer;
 use super::call::{Call, CallBody};
@@ -20,6 +25,16 @@ use crate::sensitive::Sensitive;
 
 /// An action's answer is a record or a page of them; a file's content at most a few MB.
 const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
+
+/// The token's place in a planned URL's path (`{token}`, as the URL encodes it).
+const TOKEN_SLOT: &str = "%7Btoken%7D";
+/// What is encoded of a token put in a path segment (Telegram's keep their `:`).
+const TOKEN_IN_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b':');
 
 /// One request of one run.
 pub struct Sender<'a> {
@@ -93,7 +108,15 @@ impl Sender<'_> {
     }
 
     async fn attempt(&self, call: &Call, token: &Sensitive<String>) -> Attempt {
-        let mut request = self.client.request(call.method.as_reqwest(), call.url.clone());
+        let placement = self.provider.identity.as_ref().map(|identity| &identity.placement);
+        let url = match placement {
+            Some(CredentialPlacement::Path) => match with_token_in_path(&call.url, token) {
+                Ok(url) => url,
+                Err(error) => return Attempt::Failed(error),
+            },
+            _ => call.url.clone(),
+        };
+        let mut request = self.client.request(call.method.as_reqwest(), url);
         if !self
             .provider
             .api_headers
@@ -112,9 +135,7 @@ impl Sender<'_> {
             .headers
             .iter()
             .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
-        if self.provider.identity.as_ref().map(|identity| &identity.placement)
-            == Some(&CredentialPlacement::ApiKeyHeader)
-        {
+        if placement == Some(&CredentialPlacement::ApiKeyHeader) {
             request = request.header("apikey", token.expose());
         }
         request = match &call.body {
@@ -135,7 +156,10 @@ impl Sender<'_> {
             }
             None => request,
         };
-        let response = match request.bearer_auth(token.expose()).send().await {
+        if placement != Some(&CredentialPlacement::Path) {
+            request = request.bearer_auth(token.expose());
+        }
+        let response = match request.send().await {
             Ok(response) => response,
             Err(error) => {
                 return Attempt::Unreachable {
@@ -242,6 +266,10 @@ impl Sender<'_> {
                 provider,
                 status,
                 message: match reason {
+                    // Slack's channel_not_found, user_not_found, thread_not_found…
+                    Some(reason) if reason.ends_with("_not_found") => {
+                        format!("it was not found, or this account cannot see it (“{reason}”)")
+                    }
                     Some(reason) if !reason.is_empty() => format!("“{reason}”"),
                     _ => format!("HTTP {status}"),
                 },
@@ -302,4 +330,15 @@ impl Sender<'_> {
             error,
         }
     }
+}
+
+/// `planned` with the token in its `{token}` slot: the URL actually sent, never shown or logged.
+fn with_token_in_path(planned: &Url, token: &Sensitive<String>) -> Result<Url, ToolError> {
+    if !planned.path().contains(TOKEN_SLOT) {
+        return Err(ToolError::Plan("the request has no place for the bot token".into()));
+    }
+    let encoded = utf8_percent_encode(token.expose(), TOKEN_IN_PATH).to_string();
+    let mut url = planned.clone();
+    url.set_path(&planned.path().replacen(TOKEN_SLOT, &encoded, 1));
+    Ok(url)
 }

@@ -86,8 +86,9 @@ async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_d
             "issuetype": {"name": "Bug"},
             "summary": "Footer overlaps",
             "description": {"type": "doc", "version": 1, "content": [
-                {"type": "paragraph", "content": [{"type": "text", "text": "Steps:"}]},
-                {"type": "paragraph", "content": [{"type": "text", "text": "open the page"}]}
+                {"type": "paragraph", "content": [
+                    {"type": "text", "text": "Steps:"}, {"type": "hardBreak"}, {"type": "text", "text": "open the page"}
+                ]}
             ]},
             "duedate": "2026-12-18"
         }}),

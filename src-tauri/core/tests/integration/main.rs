@@ -7,11 +7,13 @@
 mod support;
 
 mod actions_calendar;
+mod actions_confluence;
 mod actions_connections;
 mod actions_drive;
 mod actions_github;
 mod actions_gmail;
 mod actions_jira;
+mod actions_notion_telegram;
 mod actions_sheets;
 mod actions_slack;
 mod actions_supabase;

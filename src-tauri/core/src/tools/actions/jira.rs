@@ -1,13 +1,14 @@
 //! Jira's actions (Jira Cloud REST API v3 through Atlassian's gateway,
 //! `/ex/jira/{cloudId}/rest/api/3`). Sites, projects and issues are named as the pickers name
 //! them: `<cloudId>`, `<cloudId>/<KEY>`, `<cloudId>/<KEY-12>`. Text goes out as Atlassian
-//! Document Format (one paragraph per line). Moving to a named status takes two steps — list
+//! Document Format (`atlassian::adf`). Moving to a named status takes two steps — list
 //! the transitions, then take one by id — because an action plans a single request.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::atlassian::{adf, site_url};
 use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
@@ -127,21 +128,9 @@ pub struct Transition {
 }
 
 fn api(target: &Target<'_>, cloud: &str, rest: &[&str]) -> Result<url::Url, ToolError> {
-    let mut segments = vec!["ex", "jira", cloud, "rest", "api", "3"];
-    segments.extend_from_slice(rest);
-    target.url(&segments)
-}
-
-/// Atlassian Document Format for plain text: a paragraph per line.
-fn document(text: &str) -> Value {
-    let paragraphs: Vec<Value> = text
-        .lines()
-        .map(|line| match line.is_empty() {
-            true => json!({ "type": "paragraph", "content": [] }),
-            false => json!({ "type": "paragraph", "content": [{ "type": "text", "text": line }] }),
-        })
-        .collect();
-    json!({ "type": "doc", "version": 1, "content": paragraphs })
+    let mut path = vec!["rest", "api", "3"];
+    path.extend_from_slice(rest);
+    site_url(target, "jira", cloud, &path)
 }
 
 fn search_call(target: &Target<'_>, cloud: &str, jql: &str, limit: Option<u32>) -> Result<Call, ToolError> {
@@ -213,7 +202,7 @@ fn create(params: &CreateIssue, target: &Target<'_>) -> Result<Call, ToolError> 
         "summary": params.summary,
     });
     if let Some(description) = &params.description {
-        fields["description"] = document(description);
+        fields["description"] = adf(description);
     }
     if let Some(due) = &params.due_date {
         fields["duedate"] = json!(due);
@@ -234,7 +223,7 @@ fn read_created(params: &CreateIssue, answer: &Answer) -> Result<ActionOutput, T
 fn comment(params: &AddComment, target: &Target<'_>) -> Result<Call, ToolError> {
     let (cloud, key) = split(&params.issue.0);
     let url = api(target, cloud, &["issue", key, "comment"])?;
-    Ok(Call::new(Method::Post, url).json(json!({ "body": document(&params.text) })))
+    Ok(Call::new(Method::Post, url).json(json!({ "body": adf(&params.text) })))
 }
 
 fn read_comment(params: &AddComment, answer: &Answer) -> Result<ActionOutput, ToolError> {

@@ -2,14 +2,18 @@
 //! the request it plans from valid arguments, and how its answer reads. Registered by id in
 //! `all`; the catalogue joins them to their descriptions.
 
+mod atlassian;
 mod calendar;
+mod confluence;
 mod drive;
 mod github;
 mod gmail;
 mod jira;
+mod notion;
 mod sheets;
 mod slack;
 mod supabase;
+mod telegram;
 
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -114,8 +118,11 @@ pub fn all() -> Vec<ActionCode> {
     all.extend(drive::actions());
     all.extend(sheets::actions());
     all.extend(jira::actions());
+    all.extend(confluence::actions());
+    all.extend(notion::actions());
     all.extend(slack::actions());
     all.extend(supabase::actions());
+    all.extend(telegram::actions());
     all
 }
 

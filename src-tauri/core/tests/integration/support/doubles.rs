@@ -58,10 +58,26 @@ pub mod seed {
     pub const ATLASSIAN_SECOND_SITE: &str = "5d7e29b0-8c11-4f6a-a7b2-3e0c9d1f2a64";
     pub const JIRA_PROJECTS: usize = 120;
     pub const JIRA_BIG_PROJECT: &str = "WEB";
+
+    /// Notion: the "Tasks" database (title property "Name") and the "Roadmap 2026" page.
+    pub const NOTION_TASKS_DATABASE: &str = "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b";
+    pub const NOTION_ROADMAP_PAGE: &str = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d";
+    /// Telegram: the chat with Ana (private) and the team's supergroup.
+    pub const TELEGRAM_PERSON_CHAT: i64 = 111_222_333;
+    pub const TELEGRAM_GROUP_CHAT: i64 = -1_001_234_567_890;
 }
 
 /// The provider prefixes the server answers under.
-pub const PROVIDERS: [&str; 6] = ["google", "sheets", "github", "slack", "atlassian", "supabase"];
+pub const PROVIDERS: [&str; 8] = [
+    "google",
+    "sheets",
+    "github",
+    "slack",
+    "atlassian",
+    "supabase",
+    "notion",
+    "telegram",
+];
 
 pub struct ApiDoubles {
     child: Child,
@@ -91,6 +107,7 @@ impl ApiDoubles {
     pub fn base(&self, name: &str) -> String {
         match name {
             "slack" => format!("{}/slack/api", self.url),
+            "notion" => format!("{}/notion/v1", self.url),
             _ if PROVIDERS.contains(&name) => format!("{}/{name}", self.url),
             _ => panic!("no API double for {name:?}; there are {PROVIDERS:?}"),
         }
@@ -108,7 +125,7 @@ impl ApiDoubles {
                 line("api_base_url", &self.base("google")),
                 toml_string(&self.base("sheets"))
             ),
-            "github" | "slack" => line("api_base_url", &self.base(provider)),
+            "github" | "slack" | "notion" | "telegram" => line("api_base_url", &self.base(provider)),
             "atlassian" => {
                 let base = self.base("atlassian");
                 [
