@@ -26,6 +26,7 @@ function action(changes: Partial<ActionInfo>): ActionInfo {
     description: "Stars a repository.",
     sideEffect: "write",
     scopes: [["public_repo", "repo"]],
+    alwaysAsks: false,
     schema: repoSchema,
     needs: ["Star and change your public repositories"],
     policy: "ask",

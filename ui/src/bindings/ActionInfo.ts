@@ -30,4 +30,8 @@ description: string, sideEffect: SideEffect,
 /**
  * Each entry is one need, met by any of its scopes (the narrowest first).
  */
-scopes: Array<Array<string>>, };
+scopes: Array<Array<string>>, 
+/**
+ * Asks every time, even if it only writes (it reads a file from this computer).
+ */
+alwaysAsks: boolean, };

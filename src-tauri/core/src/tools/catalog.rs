@@ -55,6 +55,16 @@ pub struct ActionMeta {
     pub side_effect: SideEffect,
     /// Each entry is one need, met by any of its scopes (the narrowest first).
     pub scopes: Vec<Vec<String>>,
+    /// Asks every time, even if it only writes (it reads a file from this computer).
+    #[serde(default)]
+    pub always_asks: bool,
+}
+
+impl ActionMeta {
+    /// Whether every run asks first: a destructive action, or one marked `always_asks`.
+    pub fn must_ask(&self) -> bool {
+        self.side_effect == SideEffect::Destructive || self.always_asks
+    }
 }
 
 #[derive(Deserialize)]

@@ -136,7 +136,7 @@ impl Executor {
                     connection_name: display_name(&connection),
                     arguments: request.arguments.clone(),
                     request: call.preview(&provider.api_headers, credential_shown(provider)),
-                    can_always_allow: Policy::Allow.allowed_for(action.meta.side_effect),
+                    can_always_allow: Policy::Allow.allowed_for(action.meta.must_ask()),
                 }))
             }
             (Policy::Ask, Consent::Approved) => "approved",
@@ -196,7 +196,11 @@ impl Executor {
     /// What applies to `action` on `connection` now.
     pub fn policy_of(&self, action: &Action, connection: ConnectionId) -> Result<Policy, ToolError> {
         let stored = action_policies::get(self.context.db().conn(), &action.meta.id, connection)?;
-        Ok(Policy::effective(stored.as_deref(), action.meta.side_effect))
+        Ok(Policy::effective(
+            stored.as_deref(),
+            action.meta.side_effect,
+            action.meta.must_ask(),
+        ))
     }
 
     /// Sets the person's choice for `action` (on one connection, or every account); `None`
@@ -208,7 +212,7 @@ impl Executor {
         policy: Option<Policy>,
     ) -> Result<(), ToolError> {
         let action = ActionCatalog::get()?.action(action)?;
-        if policy.is_some_and(|policy| !policy.allowed_for(action.meta.side_effect)) {
+        if policy.is_some_and(|policy| !policy.allowed_for(action.meta.must_ask())) {
             return Err(ToolError::CannotAlwaysAllow {
                 action: action.meta.title.clone(),
             });
@@ -301,7 +305,7 @@ impl Executor {
                 &action.meta.id,
                 connection.as_ref().map_or(ConnectionId(0), |c| c.id),
             )?;
-            let policy = Policy::effective(stored.as_deref(), action.meta.side_effect);
+            let policy = Policy::effective(stored.as_deref(), action.meta.side_effect, action.meta.must_ask());
             let provider = self.context.catalog().provider(&action.meta.provider);
             infos.push(ActionInfo::new(action, provider, connection.as_ref(), policy));
         }

@@ -42,7 +42,7 @@ impl ActionInfo {
             schema: action.schema.clone(),
             needs,
             policy,
-            can_always_allow: Policy::Allow.allowed_for(action.meta.side_effect),
+            can_always_allow: Policy::Allow.allowed_for(action.meta.must_ask()),
             missing_scopes: connection.map(|c| missing_scopes(action, c)).unwrap_or_default(),
         }
     }

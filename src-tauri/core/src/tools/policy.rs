@@ -1,6 +1,7 @@
 //! Whether an action runs without asking: the person's allow / ask / deny, per action and per
-//! account, persisted; absent, reads are allowed and writes ask. A destructive action always
-//! asks: "always allow" is refused for it (SECURITY.md F4).
+//! account, persisted; absent, reads are allowed and writes ask. A destructive action, and one
+//! the catalogue marks `always_asks` (uploading a file from this computer), always asks:
+//! "always allow" is refused for it (SECURITY.md F4).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -44,19 +45,20 @@ impl Policy {
         }
     }
 
-    /// What applies, given what is stored (a destructive action asks even if a stored row,
-    /// from an older build or an edited file, says allow).
-    pub fn effective(stored: Option<&str>, side_effect: SideEffect) -> Self {
+    /// What applies, given what is stored: an action that must ask (a destructive one, or one
+    /// marked `always_asks`) asks even if a stored row, from an older build or an edited file,
+    /// says allow.
+    pub fn effective(stored: Option<&str>, side_effect: SideEffect, must_ask: bool) -> Self {
         let chosen = stored.and_then(Self::parse).unwrap_or(Self::default_for(side_effect));
-        match (chosen, side_effect) {
-            (Self::Allow, SideEffect::Destructive) => Self::Ask,
-            (chosen, _) => chosen,
+        match chosen {
+            Self::Allow if must_ask => Self::Ask,
+            chosen => chosen,
         }
     }
 
-    /// Whether the person may choose this for an action of `side_effect`.
-    pub fn allowed_for(self, side_effect: SideEffect) -> bool {
-        !(self == Self::Allow && side_effect == SideEffect::Destructive)
+    /// Whether the person may choose this for an action that must ask (or not).
+    pub fn allowed_for(self, must_ask: bool) -> bool {
+        !(self == Self::Allow && must_ask)
     }
 }
 
@@ -65,18 +67,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_run_writes_ask_and_a_destructive_action_always_asks() {
-        assert_eq!(Policy::effective(None, SideEffect::Read), Policy::Allow);
-        assert_eq!(Policy::effective(None, SideEffect::Write), Policy::Ask);
-        assert_eq!(Policy::effective(Some("allow"), SideEffect::Write), Policy::Allow);
+    fn reads_run_writes_ask_and_what_must_ask_always_asks() {
+        assert_eq!(Policy::effective(None, SideEffect::Read, false), Policy::Allow);
+        assert_eq!(Policy::effective(None, SideEffect::Write, false), Policy::Ask);
         assert_eq!(
-            Policy::effective(Some("allow"), SideEffect::Destructive),
+            Policy::effective(Some("allow"), SideEffect::Write, false),
+            Policy::Allow
+        );
+        assert_eq!(
+            Policy::effective(Some("allow"), SideEffect::Destructive, true),
             Policy::Ask,
             "F4: a stored 'allow' never lets a destructive action run unasked"
         );
-        assert_eq!(Policy::effective(Some("deny"), SideEffect::Read), Policy::Deny);
-        assert_eq!(Policy::effective(Some("garbage"), SideEffect::Read), Policy::Allow);
-        assert!(!Policy::Allow.allowed_for(SideEffect::Destructive));
-        assert!(Policy::Deny.allowed_for(SideEffect::Destructive));
+        assert_eq!(
+            Policy::effective(Some("allow"), SideEffect::Write, true),
+            Policy::Ask,
+            "nor one marked always_asks (an upload of a local file)"
+        );
+        assert_eq!(Policy::effective(Some("deny"), SideEffect::Read, false), Policy::Deny);
+        assert_eq!(
+            Policy::effective(Some("garbage"), SideEffect::Read, false),
+            Policy::Allow
+        );
+        assert!(!Policy::Allow.allowed_for(true));
+        assert!(Policy::Deny.allowed_for(true));
+        assert!(Policy::Allow.allowed_for(false));
     }
 }

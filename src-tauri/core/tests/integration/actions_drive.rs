@@ -11,7 +11,7 @@ use crate::support::saved::save_signed_in;
 
 use serde_json::json;
 use switchboard_core::error::{ErrorCode, UserError};
-use switchboard_core::tools::{Consent, RunOutcome};
+use switchboard_core::tools::{Consent, Policy, RunOutcome};
 
 const SCOPES: [&str; 3] = [
     "openid",
@@ -69,6 +69,14 @@ async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_docu
         Ok(RunOutcome::NeedsApproval(pending)) => pending.request,
         other => panic!("an upload asks first: {other:?}"),
     };
+    let refused = executor
+        .set_policy("drive.upload_file", Some(ana.id), Some(Policy::Allow))
+        .map_err(UserError::from);
+    assert_eq!(
+        refused.map_err(|error| error.code),
+        Err(ErrorCode::InvalidInput),
+        "an upload of a local file can never be set to run without asking"
+    );
     let shown = preview.body.expect("the body as shown");
     assert!(
         shown.contains("11 bytes of text/plain") && shown.contains(&path),
