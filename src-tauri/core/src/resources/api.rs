@@ -55,6 +55,43 @@ impl Default for ApiPolicy {
     }
 }
 
+/// What to do after an answer that said to slow down (or a 5xx).
+pub enum Wait {
+    /// Try again after this long.
+    After(Duration),
+    /// The tries are used up.
+    GiveUp,
+    /// The provider asked for longer than `max_wait_seconds`.
+    TooLong { minutes: u64 },
+}
+
+impl ApiPolicy {
+    /// Before try `tries`, given the `seconds` the provider asked for (if it said): the asked
+    /// time in protocol seconds, else `backoff`; never past the tries or `max_wait_seconds`.
+    /// Listings and actions both wait by it.
+    pub fn wait(&self, seconds: Option<u64>, tries: u32) -> Wait {
+        if tries >= self.attempts {
+            return Wait::GiveUp;
+        }
+        match seconds {
+            Some(seconds) if seconds > self.max_wait_seconds => Wait::TooLong {
+                minutes: seconds.div_ceil(60),
+            },
+            Some(seconds) => Wait::After(self.second.saturating_mul(u32::try_from(seconds).unwrap_or(u32::MAX))),
+            None => Wait::After(self.backoff(tries)),
+        }
+    }
+
+    /// With no time given: 1, 2, 4… protocol seconds, up to 32.
+    pub fn backoff(&self, tries: u32) -> Duration {
+        Backoff {
+            base: self.second,
+            cap: self.second.saturating_mul(32),
+        }
+        .after(tries)
+    }
+}
+
 /// Why a request gave no answer.
 #[derive(Debug)]
 pub enum Stop {
@@ -175,26 +212,12 @@ impl Caller<'_> {
     /// The wait before try `tries`, or the error when the provider asks for too long.
     fn wait_for(&self, seconds: Option<u64>, tries: u32, status: u16) -> Result<Duration, Stop> {
         let provider = self.provider.name.clone();
-        if tries >= self.policy.attempts {
-            return Err(Stop::Failed(match status {
-                429 | 403 => Error::RateLimited { provider },
-                _ => Error::Unavailable { provider, status },
-            }));
+        match self.policy.wait(seconds, tries) {
+            Wait::After(wait) => Ok(wait),
+            Wait::GiveUp if matches!(status, 429 | 403) => Err(Stop::Failed(Error::RateLimited { provider })),
+            Wait::GiveUp => Err(Stop::Failed(Error::Unavailable { provider, status })),
+            Wait::TooLong { minutes } => Err(Stop::Failed(Error::WaitTooLong { provider, minutes })),
         }
-        if let Some(seconds) = seconds.filter(|&seconds| seconds > self.policy.max_wait_seconds) {
-            let minutes = seconds.div_ceil(60);
-            return Err(Stop::Failed(Error::WaitTooLong { provider, minutes }));
-        }
-        let second = self.policy.second;
-        Ok(match seconds {
-            Some(seconds) => second.saturating_mul(u32::try_from(seconds).unwrap_or(u32::MAX)),
-            // No time given: 1, 2, 4… seconds, up to 32.
-            None => Backoff {
-                base: second,
-                cap: second.saturating_mul(32),
-            }
-            .after(tries),
-        })
     }
 
     fn is_pasted(&self) -> bool {

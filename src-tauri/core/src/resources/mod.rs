@@ -17,7 +17,7 @@ pub mod source;
 mod sources;
 pub(crate) mod verdict;
 
-pub use api::{api_client, ApiPolicy};
+pub use api::{api_client, ApiPolicy, Wait};
 pub use cancel::Cancel;
 pub use error::ResourceError;
 pub use kinds::{all_kinds, kind, kinds_of, KindId};

@@ -15,12 +15,11 @@ use url::Url;
 use super::actions::Answer;
 use super::call::{Call, CallBody};
 use super::error::ToolError;
-use crate::backoff::Backoff;
 use crate::catalog::{AuthKind, CredentialPlacement, Provider};
 use crate::connections::{Connection, TokenRenewal};
 use crate::oauth::http::{network_error, read_capped_to, HttpError};
 use crate::resources::verdict::rate_limited;
-use crate::resources::ApiPolicy;
+use crate::resources::{ApiPolicy, Wait};
 use crate::sensitive::Sensitive;
 
 /// An action's answer is a record or a page of them; a file's content at most a few MB.
@@ -95,7 +94,7 @@ impl Sender<'_> {
                     if tries >= self.policy.attempts {
                         return Err(self.unreachable(error));
                     }
-                    tokio::time::sleep(self.backoff(tries)).await;
+                    tokio::time::sleep(self.policy.backoff(tries)).await;
                 }
                 Attempt::Again { seconds, status, .. } => {
                     tries += 1;
@@ -280,35 +279,12 @@ impl Sender<'_> {
 
     fn wait_for(&self, seconds: Option<u64>, tries: u32, status: u16) -> Result<Duration, ToolError> {
         let provider = self.provider.name.clone();
-        if tries >= self.policy.attempts {
-            return Err(match status {
-                429 | 403 => ToolError::RateLimited { provider },
-                _ => ToolError::Unavailable { provider, status },
-            });
+        match self.policy.wait(seconds, tries) {
+            Wait::After(wait) => Ok(wait),
+            Wait::GiveUp if matches!(status, 429 | 403) => Err(ToolError::RateLimited { provider }),
+            Wait::GiveUp => Err(ToolError::Unavailable { provider, status }),
+            Wait::TooLong { minutes } => Err(ToolError::WaitTooLong { provider, minutes }),
         }
-        if let Some(seconds) = seconds.filter(|&seconds| seconds > self.policy.max_wait_seconds) {
-            return Err(ToolError::WaitTooLong {
-                provider,
-                minutes: seconds.div_ceil(60),
-            });
-        }
-        Ok(match seconds {
-            Some(seconds) => self
-                .policy
-                .second
-                .saturating_mul(u32::try_from(seconds).unwrap_or(u32::MAX)),
-            None => self.backoff(tries),
-        })
-    }
-
-    /// With no time given: 1, 2, 4… protocol seconds, up to 32.
-    fn backoff(&self, tries: u32) -> Duration {
-        let second = self.policy.second;
-        Backoff {
-            base: second,
-            cap: second.saturating_mul(32),
-        }
-        .after(tries)
     }
 
     fn is_pasted(&self) -> bool {
