@@ -37,7 +37,6 @@ impl Method {
 #[derive(Clone, PartialEq)]
 pub enum CallBody {
     Json(serde_json::Value),
-    Form(Vec<(String, String)>),
     /// Bytes of their own type (an upload); `shown` is what the approval shows instead of them.
     Bytes {
         content_type: String,
@@ -50,7 +49,6 @@ impl std::fmt::Debug for CallBody {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Json(json) => formatter.debug_tuple("Json").field(json).finish(),
-            Self::Form(fields) => formatter.debug_tuple("Form").field(&fields.len()).finish(),
             Self::Bytes {
                 content_type, bytes, ..
             } => write!(formatter, "Bytes({content_type}, {} bytes)", bytes.len()),
@@ -83,11 +81,6 @@ impl Call {
         self
     }
 
-    pub fn form(mut self, fields: Vec<(String, String)>) -> Self {
-        self.body = Some(CallBody::Form(fields));
-        self
-    }
-
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
@@ -114,12 +107,6 @@ impl Call {
                     headers.push(("Content-Type".into(), "application/json".into()));
                 }
                 Some(serde_json::to_string_pretty(json).unwrap_or_default())
-            }
-            Some(CallBody::Form(fields)) => {
-                headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
-                let mut encoded = url::form_urlencoded::Serializer::new(String::new());
-                encoded.extend_pairs(fields);
-                Some(encoded.finish())
             }
             Some(CallBody::Bytes {
                 content_type, shown, ..

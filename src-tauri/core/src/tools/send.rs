@@ -143,7 +143,6 @@ impl Sender<'_> {
             Some(CallBody::Json(json)) => request
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(json.to_string()),
-            Some(CallBody::Form(fields)) => request.form(fields),
             Some(CallBody::Bytes {
                 content_type, bytes, ..
             }) => request
@@ -208,7 +207,7 @@ impl Sender<'_> {
         if !(200..300).contains(&status) || json.get("ok") == Some(&serde_json::Value::Bool(false)) {
             return self.refusal(status, &json);
         }
-        Attempt::Answer(Answer { status, json })
+        Attempt::Answer(Answer { json })
     }
 
     /// A refusal in plain words: by status, and a few known reason words (never the body's text).

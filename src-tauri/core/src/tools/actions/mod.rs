@@ -45,10 +45,8 @@ impl Target<'_> {
     }
 }
 
-/// A provider's answer to a sent request: its status and JSON (`Null` for an empty body).
-#[allow(dead_code)] // the status is for actions whose answer depends on it (Drive uploads, Slack)
+/// A provider's answer to a sent request: its JSON (`Null` for an empty body).
 pub struct Answer {
-    pub status: u16,
     pub json: serde_json::Value,
 }
 
