@@ -118,7 +118,8 @@ impl Executor {
             api_base,
             connection: &connection,
         };
-        let call = (action.code.plan)(&request.arguments, &target)?;
+        // Planned only when it is shown or sent (an upload reads its file to plan it).
+        let plan = || (action.code.plan)(&request.arguments, &target);
         let digest = digest(&request.arguments);
         let decision = match (self.policy_of(action, connection.id)?, consent) {
             (Policy::Deny, _) => {
@@ -135,13 +136,14 @@ impl Executor {
                     connection_id: connection.id,
                     connection_name: display_name(&connection),
                     arguments: request.arguments.clone(),
-                    request: call.preview(&provider.api_headers, credential_shown(provider)),
+                    request: plan()?.preview(&provider.api_headers, credential_shown(provider)),
                     can_always_allow: Policy::Allow.allowed_for(action.meta.must_ask()),
                 }))
             }
             (Policy::Ask, Consent::Approved) => "approved",
             (Policy::Allow, _) => "allowed",
         };
+        let call = plan()?;
         let token = self.renewal.access_token(connection.id).await?;
         let version = self.store.get(connection.id)?.health.token_version;
         let writes = action.meta.side_effect != SideEffect::Read;
@@ -195,7 +197,7 @@ impl Executor {
 
     /// What applies to `action` on `connection` now.
     pub fn policy_of(&self, action: &Action, connection: ConnectionId) -> Result<Policy, ToolError> {
-        let stored = action_policies::get(self.context.db().conn(), &action.meta.id, connection)?;
+        let stored = action_policies::get(self.context.read().conn(), &action.meta.id, connection)?;
         Ok(Policy::effective(
             stored.as_deref(),
             action.meta.side_effect,
@@ -301,7 +303,7 @@ impl Executor {
                 continue;
             }
             let stored = action_policies::get(
-                self.context.db().conn(),
+                self.context.read().conn(),
                 &action.meta.id,
                 connection.as_ref().map_or(ConnectionId(0), |c| c.id),
             )?;
