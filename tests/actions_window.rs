@@ -13,12 +13,12 @@ mod node;
 mod api_doubles;
 
 use std::ffi::OsStr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use api_doubles::ApiDoubles;
 use serde_json::{json, Value};
 use support::webdriver::{element_id, Session};
-use support::{require_display, save_artifact, TauriDriver, APP};
+use support::{require_display, shot, wait_until, TauriDriver, APP};
 
 const WAIT: Duration = Duration::from_secs(30);
 const TOKEN: &str = "ghp_actionsWindowToken0001";
@@ -27,28 +27,6 @@ const RUNNER: &str = "[data-action-runner=\"github.star_repository\"]";
 
 fn ok<T>(outcome: Result<T, String>) -> T {
     outcome.unwrap_or_else(|error| panic!("{error}"))
-}
-
-/// Saves a screenshot once the current DOM has been drawn.
-fn shot(window: &Session, name: &str) {
-    ok(window.execute_async(
-        "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
-        json!([]),
-    ));
-    save_artifact(name, &ok(window.screenshot()));
-}
-
-/// Runs `script` until it answers something other than null or false.
-fn wait_until(window: &Session, what: &str, script: &str, args: Value) -> Value {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let answer = ok(window.execute(script, args.clone()));
-        if !answer.is_null() && answer != Value::Bool(false) {
-            return answer;
-        }
-        assert!(Instant::now() < deadline, "{what}: not within {WAIT:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 #[test]
@@ -143,6 +121,7 @@ fn choose_repository(window: &Session, search: &str, name: &str) {
         "return [...document.querySelectorAll('[data-testid=picker-row]')]
           .find((row) => row.querySelector('.name')?.textContent === arguments[0]) ?? null;",
         json!([name]),
+        WAIT,
     );
     ok(window.click(&element_id(&row).expect("an element")));
     ok(window.click(&ok(window.wait_for("[data-testid=picker-choose]:not([disabled])", WAIT))[0]));

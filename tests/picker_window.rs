@@ -31,7 +31,7 @@ use frames::{AFTER_LISTING_MS, ARRIVED, CALM, FRAMES_FOR, PACE, REFERENCE_LIST, 
 use oidc::OidcServer;
 use serde_json::{json, Value};
 use support::webdriver::{element_id, Session};
-use support::{require_display, save_artifact, TauriDriver, APP};
+use support::{require_display, save_artifact, shot, wait_until, TauriDriver, APP};
 
 const WAIT: Duration = Duration::from_secs(30);
 const ARCHIVE_FILES: u64 = 10_000;
@@ -79,26 +79,6 @@ fn overrides(server: &OidcServer, doubles: &ApiDoubles) -> String {
     )
 }
 
-/// Saves a screenshot once the current DOM has been drawn: WebKitWebDriver's screenshot is the
-/// last frame painted, which can still be the previous step's.
-fn shot(window: &Session, name: &str) {
-    ok(window.execute_async("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));", json!([])));
-    save_artifact(name, &ok(window.screenshot()));
-}
-
-/// Runs `script` until it answers something other than null or false; `what` names the wait.
-fn wait_until(window: &Session, what: &str, script: &str, args: Value) -> Value {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let answer = ok(window.execute(script, args.clone()));
-        if !answer.is_null() && answer != Value::Bool(false) {
-            return answer;
-        }
-        assert!(Instant::now() < deadline, "{what}: not within {WAIT:?}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 /// The picker's row named `name`, once it is shown.
 fn row_named(window: &Session, name: &str) -> String {
     element_id(&wait_until(
@@ -106,6 +86,7 @@ fn row_named(window: &Session, name: &str) -> String {
         &format!("a row named {name:?}"),
         ROW_NAMED,
         json!([name]),
+        WAIT,
     ))
     .unwrap_or_else(|| panic!("not an element"))
 }

@@ -34,6 +34,38 @@ pub fn save_artifact(name: &str, bytes: &[u8]) {
     std::fs::write(&path, bytes).unwrap_or_else(|error| panic!("write {}: {error}", path.display()));
 }
 
+/// Saves a screenshot once the current DOM has been drawn: WebKitWebDriver's screenshot is the
+/// last frame painted, which can still be the previous step's.
+pub fn shot(window: &webdriver::Session, name: &str) {
+    let drawn = "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(null)));";
+    window
+        .execute_async(drawn, serde_json::json!([]))
+        .unwrap_or_else(|error| panic!("{error}"));
+    save_artifact(name, &window.screenshot().unwrap_or_else(|error| panic!("{error}")));
+}
+
+/// Runs `script` until it answers something other than null or false, for at most `timeout`;
+/// `what` names the wait.
+pub fn wait_until(
+    window: &webdriver::Session,
+    what: &str,
+    script: &str,
+    args: serde_json::Value,
+    timeout: Duration,
+) -> serde_json::Value {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let answer = window
+            .execute(script, args.clone())
+            .unwrap_or_else(|error| panic!("{error}"));
+        if !answer.is_null() && answer != serde_json::Value::Bool(false) {
+            return answer;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
     listener.local_addr().expect("local address").port()
