@@ -35,7 +35,7 @@ test: build-deps test-deps ui
 	python3 tests/core-layers.py
 	tests/one-jwt-crypto-backend.sh
 	$(MAKE) package-debug
-	tests/session.sh cargo test
+	tests/session.sh tests/cargo-test.sh || { cat target/test-failures.txt 2>/dev/null; exit 1; }
 
 # The .deb (debug build, same binary the tests use), for tests/package.rs.
 package-debug: ui-deps
