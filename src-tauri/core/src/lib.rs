@@ -14,6 +14,7 @@ pub mod doctor;
 pub mod error;
 pub mod failpoints;
 pub mod ids;
+pub mod llm;
 pub mod logging;
 pub mod oauth;
 pub mod overrides_setting;

@@ -58,6 +58,10 @@ pub struct ActionMeta {
     /// Asks every time, even if it only writes (it reads a file from this computer).
     #[serde(default)]
     pub always_asks: bool,
+    /// How people ask for it, beyond its title ("bookmark a repo", "ping #eng"): the offline
+    /// planner ranks requests against these.
+    #[serde(default)]
+    pub synonyms: Vec<String>,
 }
 
 impl ActionMeta {

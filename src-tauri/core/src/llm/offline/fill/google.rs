@@ -1,0 +1,345 @@
+//! Gmail, Drive, Sheets and Calendar: addresses, subjects and bodies; files and folders by name;
+//! sheet ranges and rows; event times in the person's zone.
+
+use jiff::civil::Time;
+use jiff::{Span, ToSpan};
+use serde_json::{json, Value};
+
+use super::{look_up, put, remainder, Reading, ASKING};
+use crate::llm::offline::extract;
+use crate::llm::offline::when::add_days;
+use crate::llm::plan::PlannedStep;
+
+const FILE_NOUNS: &[&str] = &[
+    "file",
+    "files",
+    "doc",
+    "docs",
+    "document",
+    "pdf",
+    "deck",
+    "presentation",
+    "slides",
+    "sheet",
+    "spreadsheet",
+    "report",
+];
+const SHEET_NOUNS: &[&str] = &["sheet", "spreadsheet", "spreadsheets", "sheets", "workbook"];
+
+pub fn fill(step: &mut PlannedStep, reading: &Reading<'_>) {
+    match step.action.as_str() {
+        "gmail.send_email" | "gmail.create_draft" => email(step, reading),
+        "gmail.search_messages" => put(step, "query", gmail_query(reading)),
+        "gmail.reply_to_message" => put(step, "body", reading.message()),
+        "drive.search_files" => put(step, "name_contains", searched_name(reading)),
+        "drive.get_file" | "drive.trash_file" => look_up(
+            step,
+            "file",
+            extract::named(reading.text, FILE_NOUNS).or_else(|| reading.quoted.first().map(|q| q.to_lowercase())),
+        ),
+        "drive.share_file" => share(step, reading),
+        "drive.create_folder" => {
+            put(
+                step,
+                "name",
+                extract::called(reading.text).or_else(|| reading.quoted.first().cloned()),
+            );
+            look_up(step, "parent", parent_folder(reading));
+        }
+        "drive.upload_file" => {
+            put(step, "path", extract::path(reading.text));
+            look_up(step, "folder", parent_folder(reading));
+        }
+        "sheets.read_range" | "sheets.append_rows" | "sheets.update_range" => sheet(step, reading),
+        "sheets.create_spreadsheet" => put(step, "title", reading.title()),
+        "calendar.list_events" => list_events(step, reading),
+        "calendar.create_event" => create_event(step, reading),
+        "calendar.update_event_time" => {
+            event_times(step, reading);
+        }
+        _ => {}
+    }
+}
+
+fn email(step: &mut PlannedStep, reading: &Reading<'_>) {
+    let addresses = extract::addresses(reading.text);
+    for (name, list) in [("to", addresses.to), ("cc", addresses.cc), ("bcc", addresses.bcc)] {
+        if !list.is_empty() {
+            step.arguments.insert(name.into(), json!(list));
+        }
+    }
+    let said = extract::saying(reading.text);
+    let subject = extract::subject(reading.text)
+        .or_else(|| (reading.quoted.len() >= 2).then(|| reading.quoted[0].clone()))
+        .or_else(|| about(reading.text));
+    let body = said
+        .or_else(|| {
+            reading
+                .quoted
+                .last()
+                .filter(|_| reading.quoted.len() >= 2 || subject.is_some())
+                .cloned()
+        })
+        .or_else(|| {
+            let subject_given = subject.is_some();
+            extract::after_colon(reading.text).filter(|_| subject_given)
+        });
+    let subject = subject.or_else(|| (body.is_none() && reading.quoted.len() == 1).then(|| reading.quoted[0].clone()));
+    put(step, "subject", subject);
+    put(step, "body", body);
+    if let Some(file) = extract::named(reading.text, FILE_NOUNS) {
+        step.lookups.insert("drive_files".into(), file);
+    }
+}
+
+/// "about X" up to "saying" or the end.
+fn about(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let start = lower.find(" about ")? + " about ".len();
+    let rest = &text[start..];
+    let end = ["saying", "that says", " with ", ","]
+        .iter()
+        .filter_map(|stop| rest.to_lowercase().find(stop))
+        .min()
+        .unwrap_or(rest.len());
+    let subject = extract::unquote(rest[..end].trim());
+    (!subject.is_empty()).then_some(subject)
+}
+
+fn gmail_query(reading: &Reading<'_>) -> Option<String> {
+    if let Some(quoted) = reading.quoted.first() {
+        return Some(quoted.clone());
+    }
+    let mut parts = Vec::new();
+    let lower = &reading.lower;
+    for address in extract::emails(reading.text) {
+        let before = lower[..lower.find(&address.to_lowercase()).unwrap_or(0)].trim_end();
+        if before.ends_with("to") || before.ends_with("sent to") {
+            parts.push(format!("to:{address}"));
+        } else {
+            parts.push(format!("from:{address}"));
+        }
+    }
+    parts.sort_by_key(|part| !part.starts_with("from:"));
+    if reading.has("unread") {
+        parts.push("is:unread".into());
+    }
+    if reading.has_any(&["attachment", "attachments", "attached"]) {
+        parts.push("has:attachment".into());
+    }
+    let free = [
+        "about ",
+        "mentioning ",
+        "regarding ",
+        "containing ",
+        "for ",
+        "with subject ",
+        "re ",
+    ]
+    .iter()
+    .find_map(|marker| lower.find(marker).map(|at| &reading.text[at + marker.len()..]))
+    .map(|rest| {
+        rest.split_whitespace()
+            .take_while(|word| {
+                !["from", "in", "with", "to", "this", "last", "since"].contains(&word.to_lowercase().as_str())
+            })
+            .filter(|word| {
+                !["my", "the", "emails", "email", "mail", "inbox", "gmail", "messages"]
+                    .contains(&word.to_lowercase().as_str())
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+    .map(|words| words.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+    .filter(|words| !words.is_empty() && !words.contains('@'));
+    if let Some(free) = free {
+        parts.push(free);
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+fn searched_name(reading: &Reading<'_>) -> Option<String> {
+    reading.quoted.first().cloned().or_else(|| {
+        let lower = &reading.lower;
+        ["named ", "called ", "for ", "about ", "containing ", "with "]
+            .iter()
+            .find_map(|marker| lower.find(marker).map(|at| &lower[at + marker.len()..]))
+            .map(|rest| {
+                rest.split_whitespace()
+                    .take_while(|word| !["in", "on", "from", "inside"].contains(word))
+                    .filter(|word| {
+                        ![
+                            "my",
+                            "the",
+                            "a",
+                            "files",
+                            "file",
+                            "docs",
+                            "documents",
+                            "drive",
+                            "google",
+                        ]
+                        .contains(word)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .map(|words| words.trim_matches(|c: char| !c.is_alphanumeric()).to_owned())
+            .filter(|words| !words.is_empty())
+    })
+}
+
+fn share(step: &mut PlannedStep, reading: &Reading<'_>) {
+    look_up(
+        step,
+        "file",
+        extract::named(reading.text, FILE_NOUNS).or_else(|| reading.quoted.first().map(|q| q.to_lowercase())),
+    );
+    put(step, "email", extract::emails(reading.text).into_iter().next());
+    let role = if reading.has_any(&["edit", "editor", "edits", "write", "writer", "editing"]) {
+        "writer"
+    } else if reading.has_any(&["comment", "commenter", "comments", "commenting"]) {
+        "commenter"
+    } else {
+        "reader"
+    };
+    put(step, "role", Some(role));
+}
+
+fn parent_folder(reading: &Reading<'_>) -> Option<String> {
+    let lower = &reading.lower;
+    let at = [
+        " in the ",
+        " into the ",
+        " to the ",
+        " under the ",
+        " inside the ",
+        " in my ",
+        " to my ",
+        " into my ",
+    ]
+    .iter()
+    .filter_map(|marker| lower.find(marker).map(|at| at + marker.len()))
+    .min()?;
+    extract::named(&format!("the {}", &reading.text[at..]), &["folder"])
+}
+
+fn sheet(step: &mut PlannedStep, reading: &Reading<'_>) {
+    let name = extract::named(reading.text, SHEET_NOUNS).filter(|name| extract::sheet_range(name).is_none());
+    look_up(
+        step,
+        "spreadsheet",
+        name.or_else(|| reading.quoted.first().map(|q| q.to_lowercase())),
+    );
+    put(step, "range", extract::sheet_range(reading.text));
+    if step.action != "sheets.read_range" {
+        let row = extract::after_colon(reading.text)
+            .or_else(|| reading.quoted.last().cloned())
+            .or_else(|| extract::saying(reading.text));
+        if let Some(row) = row {
+            let cells: Vec<Value> = row
+                .split(',')
+                .map(|cell| Value::String(cell.trim().to_owned()))
+                .collect();
+            step.arguments.insert("rows".into(), json!([cells]));
+        }
+    }
+}
+
+fn list_events(step: &mut PlannedStep, reading: &Reading<'_>) {
+    let today = reading.now.date();
+    let (first, after) = match (reading.when.days, reading.when.day) {
+        (Some(days), _) => days,
+        (None, Some(day)) => (day, add_days(day, 1)),
+        (None, None) => (today, add_days(today, 7)),
+    };
+    put(step, "from", reading.stamp(first, Time::midnight()));
+    put(step, "to", reading.stamp(after, Time::midnight()));
+}
+
+fn create_event(step: &mut PlannedStep, reading: &Reading<'_>) {
+    let title = extract::called(reading.text)
+        .or_else(|| reading.quoted.first().cloned())
+        .or_else(|| {
+            remainder(reading, &[ASKING, EVENT_WORDS].concat()).filter(|title| title.split_whitespace().count() <= 8)
+        });
+    put(step, "title", title);
+    let attendees = extract::emails(reading.text);
+    if !attendees.is_empty() {
+        step.arguments.insert("attendees".into(), json!(attendees));
+    }
+    event_times(step, reading);
+}
+
+const EVENT_WORDS: &[&str] = &[
+    "schedule",
+    "add",
+    "create",
+    "new",
+    "event",
+    "put",
+    "set",
+    "up",
+    "book",
+    "block",
+    "on",
+    "calendar",
+    "calender",
+    "my",
+    "to",
+    "in",
+    "invite",
+    "plan",
+    "an",
+    "called",
+    "meeting",
+    "appointment",
+    "titled",
+    "at",
+    "and",
+    "all",
+    "day",
+];
+
+/// `start`, `end` and `time_zone` from what the request says about when.
+fn event_times(step: &mut PlannedStep, reading: &Reading<'_>) {
+    let when = &reading.when;
+    if let Some(moment) = &when.moment {
+        let end = moment.checked_add(when.duration.unwrap_or_else(|| 1.hour())).ok();
+        put(
+            step,
+            "start",
+            reading.stamp(
+                moment.date(),
+                moment.time().with().second(0).build().unwrap_or(moment.time()),
+            ),
+        );
+        if let Some(end) = end {
+            put(step, "end", reading.stamp(end.date(), end.time()));
+        }
+        put(step, "time_zone", reading.zone_name());
+        return;
+    }
+    match (when.day, when.time) {
+        (day, Some(time)) if !when.all_day => {
+            let day = day.unwrap_or_else(|| reading.now.date());
+            put(step, "start", reading.stamp(day, time));
+            let end = when.until.map(|until| (day, until)).or_else(|| {
+                let span: Span = when.duration.unwrap_or_else(|| 1.hour());
+                day.to_datetime(time)
+                    .checked_add(span)
+                    .ok()
+                    .map(|end| (end.date(), end.time()))
+            });
+            if let Some((end_day, end_time)) = end {
+                put(step, "end", reading.stamp(end_day, end_time));
+            }
+            put(step, "time_zone", reading.zone_name());
+        }
+        (Some(day), _) => {
+            put(step, "start", Some(day.to_string()));
+            put(step, "end", Some(add_days(day, 1).to_string()));
+        }
+        _ => {}
+    }
+}

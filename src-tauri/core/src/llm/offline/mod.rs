@@ -1,0 +1,196 @@
+//! The built-in planner, the default: deterministic, offline, nothing to set up. It splits a
+//! chained request ("find my open Jira bugs and post a summary to #eng"), ranks the catalogue's
+//! actions against each part (`rank`), fills the chosen action's parameters from the part
+//! (`fill`), and says plainly when nothing fits, listing what it can do.
+
+mod extract;
+mod fill;
+mod rank;
+mod when;
+mod words;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::plan::{Plan, PlanRequest, PlannedStep};
+use super::{PlanFuture, Planner};
+use crate::tools::{ActionCatalog, SideEffect};
+use fill::{fill, Reading};
+use rank::ActionIndex;
+
+/// Requests longer than this are not planned (a pasted document is not a request).
+pub const MAX_REQUEST_CHARS: usize = 4_000;
+
+/// A score below this is noise (a stop word that slipped through, one word of a description).
+const MIN_SCORE: f64 = 1.0;
+
+pub struct OfflinePlanner {
+    catalog: &'static ActionCatalog,
+    index: ActionIndex,
+}
+
+/// Where a chained request's next part starts: "and then", "then", or "and" before a verb that
+/// acts (the part keeps its verb).
+static CHAIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*(?:,?\s*and then|;\s*then|,\s*then|\bthen)\s+|\s+and\s+((?:post|send|email|share|tell|message|ping|create|add|comment|star|append|drop)\b)")
+        .expect("a valid pattern")
+});
+
+/// `text` cut at each chain joint.
+fn chain_parts(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for joint in CHAIN.captures_iter(text) {
+        let Some(whole) = joint.get(0) else { continue };
+        parts.push(text[start..whole.start()].trim().to_owned());
+        start = joint.get(1).map_or(whole.end(), |verb| verb.start());
+    }
+    parts.push(text[start..].trim().to_owned());
+    parts.retain(|part| !part.is_empty());
+    parts
+}
+
+impl OfflinePlanner {
+    pub fn new(catalog: &'static ActionCatalog) -> Self {
+        Self {
+            index: ActionIndex::build(catalog),
+            catalog,
+        }
+    }
+
+    /// Plans `request` at once (the trait's `plan` wraps this).
+    pub fn plan_now(&self, request: &PlanRequest) -> Plan {
+        let text = request.text.trim();
+        if text.is_empty() || text.chars().count() > MAX_REQUEST_CHARS {
+            return self.not_understood(request);
+        }
+        let parts = self.split_chain(text, &request.now);
+        let mut steps = Vec::new();
+        for (position, part) in parts.iter().enumerate() {
+            let Some(step) = self.plan_part(part, request) else {
+                return self.not_understood(request);
+            };
+            let mut step = step;
+            if position > 0 {
+                take_previous(&mut step, self.catalog);
+            }
+            steps.push(step);
+        }
+        Plan::Steps { steps }
+    }
+
+    /// The parts of a chain, when every part means an action; else the whole request.
+    fn split_chain(&self, text: &str, now: &jiff::Zoned) -> Vec<String> {
+        let parts = chain_parts(text);
+        if parts.len() < 2 || parts.len() > 3 {
+            return vec![text.to_owned()];
+        }
+        let all_act = parts.iter().all(|part| self.choose(part, now).is_some());
+        let first_reads = self
+            .choose(&parts[0], now)
+            .and_then(|position| self.catalog.action(self.index.id(position)).ok())
+            .is_some_and(|action| action.meta.side_effect == SideEffect::Read);
+        if all_act && first_reads {
+            parts
+        } else {
+            vec![text.to_owned()]
+        }
+    }
+
+    fn plan_part(&self, part: &str, request: &PlanRequest) -> Option<PlannedStep> {
+        let position = self.choose(part, &request.now)?;
+        let action = self.catalog.action(self.index.id(position)).ok()?;
+        let reading = Reading::new(part, &request.now);
+        Some(fill(action, &reading))
+    }
+
+    /// The best action for `part`, if one fits well enough.
+    fn choose(&self, part: &str, now: &jiff::Zoned) -> Option<usize> {
+        let reading = Reading::new(part, now);
+        let ranked = self.index.rank(part, &shapes(&reading));
+        let named = self.index.named_products(part);
+        let candidates: Vec<_> = ranked
+            .iter()
+            .filter(|ranked| ranked.does && ranked.score >= MIN_SCORE)
+            .filter(|ranked| named.is_empty() || named.contains(&self.index.product(ranked.position)))
+            .collect();
+        candidates.first().map(|best| best.position)
+    }
+
+    fn not_understood(&self, request: &PlanRequest) -> Plan {
+        let mut products: Vec<&str> = self.catalog.all().map(|action| action.meta.product.as_str()).collect();
+        products.dedup();
+        let examples = [
+            "“email ana@example.com about the Q3 numbers”",
+            "“what's on my calendar tomorrow”",
+            "“star tauri-apps/tauri”",
+            "“post ‘deploy done’ in #eng”",
+            "“my open Jira issues due this week”",
+        ];
+        let connected = if request.connected.is_empty() {
+            String::new()
+        } else {
+            format!("\n\nConnected now: {}.", request.connected.join(", "))
+        };
+        Plan::NotUnderstood {
+            reply: format!(
+                "I didn't understand that as something I can do. I can act in {}: send and find email, list and add calendar events, work with Drive files and Sheets, star repositories and file issues, post to Slack, handle Jira issues, and more. Try, for example, {}.{connected}",
+                products.join(", "),
+                examples.join(", ")
+            ),
+        }
+    }
+}
+
+/// The shapes of the pieces `reading` holds (see `rank::shape_of`).
+fn shapes(reading: &Reading<'_>) -> Vec<&'static str> {
+    let text = reading.text;
+    let when = &reading.when;
+    [
+        (!extract::emails(text).is_empty(), "§email"),
+        (extract::channel(text).is_some(), "§channel"),
+        (extract::repository(text).is_some(), "§repo"),
+        (extract::issue_key(text).is_some(), "§key"),
+        (
+            when.day.is_some() || when.days.is_some() || when.time.is_some() || when.moment.is_some(),
+            "§when",
+        ),
+        (reading.message().is_some(), "§message"),
+        (extract::thread_ts(text).is_some(), "§thread"),
+        (extract::path(text).is_some(), "§path"),
+        (extract::sheet_range(text).is_some(), "§range"),
+        (extract::pairs(text), "§pairs"),
+        (extract::notion_id(text).is_some(), "§notion"),
+        (extract::number_reference(text).is_some(), "§number"),
+    ]
+    .into_iter()
+    .filter_map(|(present, shape)| present.then_some(shape))
+    .collect()
+}
+
+/// A later step's message is the earlier step's result when the request did not give one.
+fn take_previous(step: &mut PlannedStep, catalog: &ActionCatalog) {
+    let Ok(action) = catalog.action(&step.action) else {
+        return;
+    };
+    for field in ["text", "body", "description"] {
+        if step.missing.iter().any(|missing| missing == field)
+            || (!step.arguments.contains_key(field) && action.schema["properties"].get(field).is_some())
+        {
+            step.missing.retain(|missing| missing != field);
+            step.from_previous = Some(field.to_owned());
+            return;
+        }
+    }
+}
+
+impl Planner for OfflinePlanner {
+    fn name(&self) -> &'static str {
+        "Built in (works offline)"
+    }
+
+    fn plan<'a>(&'a self, request: &'a PlanRequest) -> PlanFuture<'a> {
+        Box::pin(std::future::ready(self.plan_now(request)))
+    }
+}

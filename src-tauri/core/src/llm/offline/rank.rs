@@ -1,0 +1,188 @@
+//! Which action a request means: BM25 (`rank-bm25`) over every action of the catalogue, twice —
+//! once over what the action does (title and synonyms, weighted) and once over everything said
+//! of it (description and product names too) — with misspelt words corrected first. A product
+//! named in the request ("in Slack", "my calendar") keeps the choice among its actions.
+
+use std::collections::BTreeSet;
+
+use rank_bm25::{Builder, Index, Params};
+use rust_stemmers::Stemmer;
+
+use super::words::{correct, raw_words, stemmer, terms};
+use crate::tools::ActionCatalog;
+
+/// Words that name a product, as people write them.
+const PRODUCT_WORDS: &[(&str, &[&str])] = &[
+    (
+        "gmail",
+        &["gmail", "email", "emails", "mail", "inbox", "e-mail", "mails"],
+    ),
+    ("drive", &["drive", "gdrive"]),
+    ("sheets", &["sheets", "sheet", "spreadsheet", "spreadsheets"]),
+    ("calendar", &["calendar", "calender", "calendars", "gcal"]),
+    (
+        "github",
+        &["github", "gist", "repo", "repos", "repository", "repositories"],
+    ),
+    ("slack", &["slack"]),
+    ("jira", &["jira"]),
+    ("confluence", &["confluence", "wiki"]),
+    ("notion", &["notion"]),
+    ("telegram", &["telegram", "tg"]),
+    ("supabase", &["supabase", "postgres", "database table"]),
+];
+
+pub struct ActionIndex {
+    ids: Vec<String>,
+    products: Vec<String>,
+    doing: Index,
+    described: Index,
+    vocabulary: BTreeSet<String>,
+    stemmer: Stemmer,
+}
+
+/// An action's score for a request.
+#[derive(Debug, Clone, Copy)]
+pub struct Ranked {
+    pub position: usize,
+    pub score: f64,
+    /// Matched what the action does, not only its product.
+    pub does: bool,
+}
+
+impl ActionIndex {
+    pub fn build(catalog: &ActionCatalog) -> Self {
+        let stemmer = stemmer();
+        let mut doing = Builder::new(Params::okapi());
+        let mut described = Builder::new(Params::okapi());
+        let mut ids = Vec::new();
+        let mut products = Vec::new();
+        let mut vocabulary = BTreeSet::new();
+        for action in catalog.all() {
+            let meta = &action.meta;
+            let title = terms(&stemmer, &meta.title);
+            let synonyms = terms(&stemmer, &meta.synonyms.join(" "));
+            let mut does = title.clone();
+            does.extend(title.iter().cloned());
+            does.extend(synonyms.iter().cloned());
+            if let Some(properties) = action.schema["properties"].as_object() {
+                does.extend(properties.keys().filter_map(|name| shape_of(name)).map(str::to_owned));
+            }
+            let mut all = does.clone();
+            all.extend(terms(&stemmer, &meta.description));
+            for word in product_words(&meta.product) {
+                all.extend(terms(&stemmer, word));
+            }
+            vocabulary.extend(all.iter().cloned());
+            // An empty document would fail the index; every action has a title.
+            let _ = doing.add_document(does.iter().map(String::as_str));
+            let _ = described.add_document(all.iter().map(String::as_str));
+            ids.push(meta.id.clone());
+            products.push(meta.product.clone());
+        }
+        for (_, words) in PRODUCT_WORDS {
+            vocabulary.extend(words.iter().map(|word| stemmer.stem(word).into_owned()));
+        }
+        let (doing, described) = match (doing.build(), described.build()) {
+            (Ok(doing), Ok(described)) => (doing, described),
+            // Only an empty catalogue fails to build, and the catalogue's own test forbids it.
+            _ => unreachable_empty(),
+        };
+        Self {
+            ids,
+            products,
+            doing,
+            described,
+            vocabulary,
+            stemmer,
+        }
+    }
+
+    pub fn id(&self, position: usize) -> &str {
+        &self.ids[position]
+    }
+
+    pub fn product(&self, position: usize) -> &str {
+        &self.products[position]
+    }
+
+    /// The products `text` names.
+    pub fn named_products(&self, text: &str) -> Vec<&'static str> {
+        let words = raw_words(text);
+        let lower = text.to_lowercase();
+        PRODUCT_WORDS
+            .iter()
+            .filter(|(_, names)| {
+                names.iter().any(|name| {
+                    if name.contains(' ') {
+                        lower.contains(name)
+                    } else {
+                        words.iter().any(|word| word == name)
+                    }
+                })
+            })
+            .map(|(product, _)| *product)
+            .collect()
+    }
+
+    /// Every action's score for `text` (whose pieces have `shapes`), best first (actions that
+    /// match nothing left out).
+    pub fn rank(&self, text: &str, shapes: &[&str]) -> Vec<Ranked> {
+        let mut query: Vec<String> = terms(&self.stemmer, text)
+            .into_iter()
+            .filter_map(|term| {
+                if self.vocabulary.contains(&term) {
+                    Some(term)
+                } else {
+                    correct(&term, &self.vocabulary)
+                }
+            })
+            .collect();
+        query.extend(shapes.iter().map(|shape| (*shape).to_owned()));
+        let query: Vec<&str> = query.iter().map(String::as_str).collect();
+        let doing = self.doing.get_scores(&query);
+        let described = self.described.get_scores(&query);
+        let mut ranked: Vec<Ranked> = (0..self.ids.len())
+            .map(|position| Ranked {
+                position,
+                score: 2.0 * doing[position] + described[position],
+                does: doing[position] > 0.0,
+            })
+            .filter(|ranked| ranked.score > 0.0)
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+        ranked
+    }
+}
+
+/// The shape of piece a parameter takes, as a word no request contains: a request with an
+/// email address in it leans towards actions with a recipient, one with `#eng` towards Slack's.
+pub fn shape_of(property: &str) -> Option<&'static str> {
+    Some(match property {
+        "to" | "cc" | "bcc" | "email" | "attendees" => "§email",
+        "channel" => "§channel",
+        "repository" => "§repo",
+        "issue" => "§key",
+        "start" | "from" | "due_within_days" | "until" => "§when",
+        "text" | "body" => "§message",
+        "thread_ts" => "§thread",
+        "chat_id" => "§chat",
+        "path" => "§path",
+        "range" => "§range",
+        "row" => "§pairs",
+        "page_id" | "database_id" => "§notion",
+        "number" => "§number",
+        _ => return None,
+    })
+}
+
+fn product_words(product: &str) -> &'static [&'static str] {
+    PRODUCT_WORDS
+        .iter()
+        .find(|(id, _)| *id == product)
+        .map_or(&[], |(_, words)| words)
+}
+
+fn unreachable_empty() -> ! {
+    panic!("the action catalogue is empty")
+}

