@@ -15,7 +15,7 @@ static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b"));
 static URL: LazyLock<Regex> = LazyLock::new(|| pattern(r#"https?://[^\s<>"']+"#));
 static REPO: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"(?:^|[\s(])([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})(?:[\s),.!?]|$)"));
+    LazyLock::new(|| pattern(r"(?:^|[\s(])([A-Za-z0-9][A-Za-z0-9-]{0,38})/([A-Za-z0-9._-]{1,100})(?:[\s),.!?:;#]|$)"));
 static QUOTED: LazyLock<Regex> =
     LazyLock::new(|| pattern(r#""([^"]+)"|“([^”]+)”|(?:^|[\s:(])'([^']+)'(?:[\s.,!?)]|$)|‘([^’]+)’"#));
 static ISSUE_KEY: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b([A-Z][A-Z0-9]{1,9}-\d{1,7})\b"));
@@ -24,7 +24,7 @@ static NUMBER_REF: LazyLock<Regex> =
     LazyLock::new(|| pattern(r"(?i)(?:#|\b(?:issue|pr|pull request|ticket|number|no\.?)\s*#?)(\d{1,9})\b"));
 static LIMIT: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r"(?i)\b(?:last|latest|top|first|recent|up to|at most|newest)\s+(\d{1,4})\b|\b(\d{1,4})\s+(?:most recent|latest|newest|recent|last)\b",
+        r"(?i)\b(?:last|latest|top|first|recent|up to|at most|newest)\s+(\d{1,4})\b|\b(\d{1,4})\s+(?:most recent|latest|newest|recent|last|rows|results|emails|messages|issues|items|events|files|repos|updates|pages|channels|tickets|confluence pages)\b",
     )
 });
 static PATH: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?:^|\s)((?:~|\.{1,2})?/[^\s]+|[A-Za-z]:\\[^\s]+)"));
@@ -41,7 +41,7 @@ static SAYING: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     pattern(
-        r#"(?i)\b(?:with (?:the )?subject(?: line)?|subject(?: line)?|titled|re:)\s*:?\s*(?:"([^"]+)"|'([^']+)'|(.+?))(?:\s+(?:saying|that says|and body|with body|body:|and say)\b|,|$)"#,
+        r#"(?i)\b(?:with (?:the )?subject(?: line)?|subject(?: line)?|titled|re:)\s*:?\s*(?:"([^"]+)"|'([^']+)'|(.+?))(?:\s+(?:saying|that says|and body|with body|body:|and say|(?:and|with) (?:the )?(?:message|text|body))\b|,|$)"#,
     )
 });
 
@@ -82,14 +82,29 @@ pub fn emails(text: &str) -> Vec<String> {
     EMAIL.find_iter(text).map(|m| m.as_str().to_owned()).collect()
 }
 
-/// `owner/repo` written out (not inside a URL, a path or a date).
+/// `owner/repo` written out, or in a github.com link (not a path or a date).
 pub fn repository(text: &str) -> Option<String> {
+    static GITHUB_URL: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"https?://(?:www\.)?github\.com/([A-Za-z0-9-]{1,39})/([A-Za-z0-9._-]{1,100})"));
+    if let Some(found) = GITHUB_URL.captures(text) {
+        return Some(format!("{}/{}", &found[1], found[2].trim_end_matches(".git")));
+    }
     let without_urls = URL.replace_all(text, " ");
     REPO.captures_iter(&without_urls)
         .filter(|found| !found[1].chars().all(|c| c.is_ascii_digit()))
         .filter(|found| !found[2].chars().all(|c| c.is_ascii_digit()))
         .map(|found| format!("{}/{}", &found[1], found[2].trim_end_matches('.')))
-        .find(|repo| !repo.contains("and/or"))
+        .find(|repo| !repo.contains("and/or") && !is_file_path(repo))
+}
+
+/// "src/main.rs", "docs/setup.md": a path in a repository, not a repository.
+fn is_file_path(text: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "rs", "md", "py", "json", "toml", "txt", "yml", "yaml", "lock", "html", "css", "ts", "tsx", "go", "java", "c",
+        "h", "cpp", "sh", "csv", "png", "pdf", "svelte", "xml",
+    ];
+    text.rsplit_once('.')
+        .is_some_and(|(_, extension)| EXTENSIONS.contains(&extension))
 }
 
 /// Quoted pieces, in order.
@@ -134,8 +149,14 @@ pub fn path(text: &str) -> Option<String> {
         .map(|found| found[1].trim_end_matches(['.', ',']).to_owned())
 }
 
+/// A range ("A1:C10", "Sheet1!A1:B5"), a cell after a preposition ("to A1"), or a tab ("Sheet1").
 pub fn sheet_range(text: &str) -> Option<String> {
-    RANGE.captures(text).map(|found| found[1].to_owned())
+    static CELL: LazyLock<Regex> =
+        LazyLock::new(|| pattern(r"(?i:\b(?:to|in|into|at|cell|set|update)\s+)([A-Z]{1,3}\d{1,7}|Sheet\d+)\b"));
+    RANGE
+        .captures(text)
+        .or_else(|| CELL.captures(text))
+        .map(|found| found[1].to_owned())
 }
 
 pub fn chat_id(text: &str) -> Option<String> {
@@ -164,11 +185,16 @@ pub fn subject(text: &str) -> Option<String> {
 pub fn after_colon(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let position = text.char_indices().find(|(at, c)| {
+        let next = bytes.get(at + 1);
+        let before = bytes.get(at.wrapping_sub(1));
+        // Not a time (10:30), a URL (https://), a sheet range (A1:C10), nor a one-word label
+        // ("jira: comment on ABC-7").
         *c == ':'
-            && !bytes
-                .get(at + 1)
-                .is_some_and(|next| next.is_ascii_digit() || *next == b'/' || next.is_ascii_uppercase())
-            && !bytes.get(at.wrapping_sub(1)).is_some_and(u8::is_ascii_digit)
+            && !(next.is_some_and(u8::is_ascii_digit) && before.is_some_and(u8::is_ascii_digit))
+            && !next.is_some_and(|next| {
+                *next == b'/' || (next.is_ascii_uppercase() && before.is_some_and(u8::is_ascii_alphanumeric))
+            })
+            && text[..*at].split_whitespace().count() > 1
     })?;
     let rest = text[position.0 + 1..].trim();
     (!rest.is_empty()).then(|| unquote(rest))
@@ -193,28 +219,51 @@ pub fn called(text: &str) -> Option<String> {
 /// "the sheet called Budget" → "budget"; "in #eng" handled by `channel`.
 pub fn named(text: &str, nouns: &[&str]) -> Option<String> {
     let alternatives = nouns.join("|");
-    let before = pattern(&format!(
-        r"(?i)\b(?:the|my|our|a|an|from|in|into|to|of)\s+((?:[\w'&.-]+\s+){{1,5}}?)(?:{alternatives})\b"
-    ));
+    let before = pattern(&format!(r"(?i)\b((?:[\w'&.-]+\s+){{1,6}})(?:{alternatives})\b"));
     let after = pattern(&format!(
-        r#"(?i)\b(?:{alternatives})\s+(?:called|named|titled)?\s*(?:"([^"]+)"|'([^']+)'|([\w.-]+(?:\s+[\w.-]+){{0,3}}?))(?:\s+(?:in|on|to|with|and|from|for|saying|that)\b|[,.;:?!]|$)"#
+        r#"(?i)\b(?:{alternatives})\s+(?:called|named|titled)?\s*(?:"([^"]+)"|'([^']+)'|([\w.-]+(?:\s+[\w.-]+){{0,3}}?))(?:\s+(?:in|on|to|with|and|from|for|saying|that|as|so)\b|[,.;:?!]|$)"#
     ));
     if let Some(found) = before.captures(text) {
-        let words = found[1].trim().to_lowercase();
-        let words = words
-            .split_whitespace()
-            .filter(|word| !["the", "my", "our", "a", "an", "this", "that", "shared", "google"].contains(word))
-            .collect::<Vec<_>>()
-            .join(" ");
-        if !words.is_empty() {
-            return Some(words);
+        // The name is what comes after the last article or preposition before the noun.
+        let words: Vec<String> = found[1].split_whitespace().map(str::to_lowercase).collect();
+        let start = words
+            .iter()
+            .rposition(|word| NOT_A_NAME.contains(&word.as_str()) || word.contains('@') || word.contains('!'))
+            .map_or(0, |at| at + 1);
+        let name = words[start..].join(" ");
+        if !name.is_empty() && start > 0 {
+            return Some(name);
         }
     }
     after.captures(text).and_then(|found| {
         (1..=3)
             .find_map(|group| found.get(group))
             .map(|m| m.as_str().trim().to_lowercase())
-            .filter(|words| !words.is_empty() && !["the", "my", "a", "an"].contains(&words.as_str()))
+            .filter(|words| !words.is_empty() && !NOT_A_NAME.contains(&words.as_str()))
+    })
+}
+
+/// Words that end a name when read backwards from its type word ("a row to the expenses sheet").
+const NOT_A_NAME: &[&str] = &[
+    "the", "my", "our", "a", "an", "to", "of", "in", "into", "from", "on", "for", "with", "this", "that", "shared",
+    "google", "row", "rows", "share", "trash", "delete", "get", "show", "open", "read", "email", "send", "attach",
+    "details", "info", "about", "bookmark", "star", "unstar", "at", "and", "me", "is", "are", "what's", "whats",
+];
+
+/// An id pasted after one of `labels` ("event 4f9kq2abc7", "message id 18c2…"): a word with a
+/// digit in it, at least six characters of letters, digits, `_` or `-`.
+pub fn pasted_id(text: &str, labels: &[&str]) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(2).find_map(|pair| {
+        let label = pair[0].to_lowercase();
+        let candidate = pair[1].trim_end_matches(['.', ',', '?', '!']);
+        (labels.contains(&label.as_str())
+            && candidate.len() >= 6
+            && candidate.chars().any(|c| c.is_ascii_digit())
+            && candidate
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .then(|| candidate.to_owned())
     })
 }
 

@@ -105,17 +105,44 @@ impl OfflinePlanner {
         Some(fill(action, &reading))
     }
 
-    /// The best action for `part`, if one fits well enough.
+    /// The best action for `part`, if one fits well enough: among the named product's actions
+    /// when the request names one (by what it does, else by the pieces it holds, a read winning
+    /// a near tie); else among all, by what it does. A request mostly of words the catalogue
+    /// has never seen ("book me a flight to Lisbon") is not guessed at.
     fn choose(&self, part: &str, now: &jiff::Zoned) -> Option<usize> {
         let reading = Reading::new(part, now);
-        let ranked = self.index.rank(part, &shapes(&reading));
+        let shapes = shapes(&reading);
+        let ranked = self.index.rank(&without_pieces(&reading), &shapes);
         let named = self.index.named_products(part);
-        let candidates: Vec<_> = ranked
+        let (known, unknown) = self.index.known_and_unknown(&content_words(&reading));
+        if unknown > 0 && unknown >= known {
+            return None;
+        }
+        let in_named: Vec<_> = ranked
             .iter()
-            .filter(|ranked| ranked.does && ranked.score >= MIN_SCORE)
             .filter(|ranked| named.is_empty() || named.contains(&self.index.product(ranked.position)))
             .collect();
-        candidates.first().map(|best| best.position)
+        if let Some(best) = in_named.iter().find(|ranked| ranked.does && ranked.score >= MIN_SCORE) {
+            return Some(best.position);
+        }
+        if named.is_empty() {
+            return None;
+        }
+        // Named, but nothing it does was asked for: only the pieces given can tell ("slack #eng:
+        // deploy done"); without any, the request asks for something the product can't do.
+        let fitting: Vec<_> = in_named
+            .iter()
+            .filter(|ranked| self.index.takes_any(ranked.position, &shapes))
+            .collect();
+        let best = fitting.first()?;
+        let read_close_behind = fitting.iter().take(3).find(|ranked| {
+            ranked.score >= best.score * 0.9
+                && self
+                    .catalog
+                    .action(self.index.id(ranked.position))
+                    .is_ok_and(|action| action.meta.side_effect == SideEffect::Read)
+        });
+        Some(read_close_behind.unwrap_or(best).position)
     }
 
     fn not_understood(&self, request: &PlanRequest) -> Plan {
@@ -143,6 +170,57 @@ impl OfflinePlanner {
     }
 }
 
+/// The request without its pieces (quoted text, the message, a name after "called", dates,
+/// addresses): what is left says what to do.
+fn without_pieces(reading: &Reading<'_>) -> String {
+    let mut text = reading.text.to_owned();
+    let mut spans = reading.when.spans.clone();
+    spans.sort_by(|a, b| b.0.cmp(&a.0));
+    for (start, end) in spans {
+        if start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end) {
+            text.replace_range(start..end, " ");
+        }
+    }
+    let pieces = reading
+        .quoted
+        .iter()
+        .cloned()
+        .chain(reading.message())
+        .chain(extract::called(reading.text))
+        .chain(extract::emails(reading.text));
+    for piece in pieces {
+        text = text.replace(&piece, " ");
+    }
+    text
+}
+
+/// The words of a request that say what to do, without the person's own names of things.
+fn content_words(reading: &Reading<'_>) -> String {
+    let mut text = without_pieces(reading);
+    // What is searched for is the person's own words too.
+    let lower = text.to_lowercase();
+    if let Some(at) = [
+        " about ",
+        " for ",
+        " mentioning ",
+        " containing ",
+        " named ",
+        " called ",
+    ]
+    .iter()
+    .filter_map(|marker| lower.find(marker))
+    .min()
+    {
+        text.truncate(at);
+    }
+    // Names of things are the person's own words: ids, paths, file names, channels, keys.
+    text.split_whitespace()
+        .filter(|word| !word.chars().any(|c| c.is_ascii_digit() || "./@#=:!_-".contains(c)))
+        .filter(|word| !word.chars().next().is_some_and(char::is_uppercase))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The shapes of the pieces `reading` holds (see `rank::shape_of`).
 fn shapes(reading: &Reading<'_>) -> Vec<&'static str> {
     let text = reading.text;
@@ -158,6 +236,7 @@ fn shapes(reading: &Reading<'_>) -> Vec<&'static str> {
         ),
         (reading.message().is_some(), "§message"),
         (extract::thread_ts(text).is_some(), "§thread"),
+        (extract::chat_id(text).is_some(), "§chat"),
         (extract::path(text).is_some(), "§path"),
         (extract::sheet_range(text).is_some(), "§range"),
         (extract::pairs(text), "§pairs"),
@@ -192,5 +271,38 @@ impl Planner for OfflinePlanner {
 
     fn plan<'a>(&'a self, request: &'a PlanRequest) -> PlanFuture<'a> {
         Box::pin(std::future::ready(self.plan_now(request)))
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+    #[test]
+    fn explain() {
+        let Ok(all) = std::env::var("EXPLAIN") else { return };
+        let planner = OfflinePlanner::new(ActionCatalog::get().expect("catalog"));
+        for text in all.split('|') {
+            println!("== {text}");
+            let now = jiff::civil::date(2026, 3, 11)
+                .at(10, 0, 0, 0)
+                .in_tz("America/New_York")
+                .expect("tz");
+            let reading = Reading::new(text, &now);
+            let shapes = shapes(&reading);
+            println!(
+                "shapes {shapes:?} content {:?} known {:?}",
+                content_words(&reading),
+                planner.index.known_and_unknown(&content_words(&reading))
+            );
+            println!("named {:?}", planner.index.named_products(text));
+            for ranked in planner.index.rank(&without_pieces(&reading), &shapes).iter().take(4) {
+                println!(
+                    "{:32} {:.2} does={}",
+                    planner.index.id(ranked.position),
+                    ranked.score,
+                    ranked.does
+                );
+            }
+        }
     }
 }

@@ -34,10 +34,16 @@ const PRODUCT_WORDS: &[(&str, &[&str])] = &[
 
 pub struct ActionIndex {
     ids: Vec<String>,
+    /// Whether each action only reads.
+    reads: Vec<bool>,
+    /// Each action's piece shapes (see `shape_of`).
+    shapes: Vec<BTreeSet<&'static str>>,
     products: Vec<String>,
     doing: Index,
     described: Index,
     vocabulary: BTreeSet<String>,
+    /// The stemmed words that name products.
+    product_terms: BTreeSet<String>,
     stemmer: Stemmer,
 }
 
@@ -56,6 +62,8 @@ impl ActionIndex {
         let mut doing = Builder::new(Params::okapi());
         let mut described = Builder::new(Params::okapi());
         let mut ids = Vec::new();
+        let mut shapes = Vec::new();
+        let mut reads = Vec::new();
         let mut products = Vec::new();
         let mut vocabulary = BTreeSet::new();
         for action in catalog.all() {
@@ -65,9 +73,12 @@ impl ActionIndex {
             let mut does = title.clone();
             does.extend(title.iter().cloned());
             does.extend(synonyms.iter().cloned());
-            if let Some(properties) = action.schema["properties"].as_object() {
-                does.extend(properties.keys().filter_map(|name| shape_of(name)).map(str::to_owned));
-            }
+            let action_shapes: BTreeSet<&'static str> = action.schema["properties"]
+                .as_object()
+                .map(|properties| properties.keys().filter_map(|name| shape_of(name)).collect())
+                .unwrap_or_default();
+            does.extend(action_shapes.iter().map(|shape| (*shape).to_owned()));
+            shapes.push(action_shapes);
             let mut all = does.clone();
             all.extend(terms(&stemmer, &meta.description));
             for word in product_words(&meta.product) {
@@ -78,11 +89,15 @@ impl ActionIndex {
             let _ = doing.add_document(does.iter().map(String::as_str));
             let _ = described.add_document(all.iter().map(String::as_str));
             ids.push(meta.id.clone());
+            reads.push(meta.side_effect == crate::tools::SideEffect::Read);
             products.push(meta.product.clone());
         }
-        for (_, words) in PRODUCT_WORDS {
-            vocabulary.extend(words.iter().map(|word| stemmer.stem(word).into_owned()));
-        }
+        let product_terms: BTreeSet<String> = PRODUCT_WORDS
+            .iter()
+            .flat_map(|(_, words)| words.iter())
+            .map(|word| stemmer.stem(word).into_owned())
+            .collect();
+        vocabulary.extend(product_terms.iter().cloned());
         let (doing, described) = match (doing.build(), described.build()) {
             (Ok(doing), Ok(described)) => (doing, described),
             // Only an empty catalogue fails to build, and the catalogue's own test forbids it.
@@ -90,10 +105,13 @@ impl ActionIndex {
         };
         Self {
             ids,
+            reads,
+            shapes,
             products,
             doing,
             described,
             vocabulary,
+            product_terms,
             stemmer,
         }
     }
@@ -102,14 +120,34 @@ impl ActionIndex {
         &self.ids[position]
     }
 
+    /// Whether the action at `position` takes a piece of one of `shapes`.
+    pub fn takes_any(&self, position: usize, shapes: &[&str]) -> bool {
+        shapes.iter().any(|shape| self.shapes[position].contains(shape))
+    }
+
     pub fn product(&self, position: usize) -> &str {
         &self.products[position]
     }
 
-    /// The products `text` names.
+    /// How many of `text`'s meaningful words the catalogue knows, and how many it does not.
+    pub fn known_and_unknown(&self, text: &str) -> (usize, usize) {
+        terms(&self.stemmer, text)
+            .iter()
+            .filter(|term| term.chars().count() >= 3 && term.chars().all(char::is_alphabetic))
+            .fold((0, 0), |(known, unknown), term| {
+                if self.vocabulary.contains(term) || correct(term, &self.vocabulary).is_some() {
+                    (known + 1, unknown)
+                } else {
+                    (known, unknown + 1)
+                }
+            })
+    }
+
+    /// The products `text` names (a `#channel` names Slack).
     pub fn named_products(&self, text: &str) -> Vec<&'static str> {
         let words = raw_words(text);
         let lower = text.to_lowercase();
+        let channel = super::extract::channel(text).map(|_| "slack");
         PRODUCT_WORDS
             .iter()
             .filter(|(_, names)| {
@@ -122,6 +160,7 @@ impl ActionIndex {
                 })
             })
             .map(|(product, _)| *product)
+            .chain(channel)
             .collect()
     }
 
@@ -138,6 +177,24 @@ impl ActionIndex {
                 }
             })
             .collect();
+        // What to do weighs more than what it is about, and most when the request starts with it.
+        let verbs: Vec<String> = query
+            .iter()
+            .filter(|term| VERBS.contains(&term.as_str()))
+            .cloned()
+            .collect();
+        if let Some(first) = query.first().filter(|term| VERBS.contains(&term.as_str())).cloned() {
+            query.push(first.clone());
+            query.push(first);
+        }
+        query.extend(verbs);
+        // What the action does is matched by words other than product names.
+        let verbs: Vec<&str> = query
+            .iter()
+            .map(String::as_str)
+            .filter(|term| !self.product_terms.contains(*term) && !WEAK.contains(term))
+            .collect();
+        let does = self.doing.get_scores(&verbs);
         query.extend(shapes.iter().map(|shape| (*shape).to_owned()));
         let query: Vec<&str> = query.iter().map(String::as_str).collect();
         let doing = self.doing.get_scores(&query);
@@ -146,13 +203,92 @@ impl ActionIndex {
             .map(|position| Ranked {
                 position,
                 score: 2.0 * doing[position] + described[position],
-                does: doing[position] > 0.0,
+                does: does[position] > 0.0,
             })
             .filter(|ranked| ranked.score > 0.0)
             .collect();
+        // A question asks to read ("any new telegram messages?", "what meetings do I have").
+        if is_question(text) {
+            for ranked in &mut ranked {
+                if self.reads[ranked.position] {
+                    ranked.score *= 1.25;
+                }
+            }
+        }
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
         ranked
     }
+}
+
+/// Words that match an action's wording without saying what to do ("my").
+const WEAK: &[&str] = &["my", "new", "all"];
+
+/// Stemmed verbs that say what to do.
+const VERBS: &[&str] = &[
+    "add",
+    "creat",
+    "make",
+    "send",
+    "post",
+    "schedul",
+    "book",
+    "put",
+    "set",
+    "open",
+    "star",
+    "unstar",
+    "remov",
+    "delet",
+    "cancel",
+    "trash",
+    "share",
+    "upload",
+    "move",
+    "reschedul",
+    "comment",
+    "repli",
+    "append",
+    "insert",
+    "updat",
+    "write",
+    "list",
+    "show",
+    "find",
+    "search",
+    "read",
+    "check",
+    "look",
+    "tell",
+    "ping",
+    "invit",
+    "draft",
+    "get",
+    "mark",
+    "transit",
+    "select",
+    "respond",
+    "block",
+    "email",
+    "messag",
+];
+
+fn is_question(text: &str) -> bool {
+    let lower = text.trim().to_lowercase();
+    lower.ends_with('?')
+        || [
+            "what",
+            "which",
+            "any ",
+            "do i",
+            "am i",
+            "is there",
+            "are there",
+            "who",
+            "how many",
+            "when",
+        ]
+        .iter()
+        .any(|start| lower.starts_with(start))
 }
 
 /// The shape of piece a parameter takes, as a word no request contains: a request with an

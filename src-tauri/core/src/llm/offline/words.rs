@@ -9,12 +9,11 @@ use rust_stemmers::{Algorithm, Stemmer};
 /// Words that say nothing about which action is meant.
 const STOP_WORDS: &[&str] = &[
     "a", "about", "all", "am", "an", "and", "any", "are", "as", "at", "be", "by", "can", "could", "do", "does", "for",
-    "from", "get", "give", "go", "have", "hey", "hi", "how", "i", "i'd", "i'm", "in", "into", "is", "it", "it's",
-    "just", "kindly", "let", "like", "me", "my", "need", "of", "on", "or", "our", "please", "pls", "plz", "quick",
-    "quickly", "show", "so", "some", "that", "the", "their", "them", "then", "there", "these", "this", "those", "to",
-    "u", "up", "us", "want", "wanna", "was", "we", "what", "what's", "whats", "when", "where", "which", "who", "will",
-    "with", "would", "you", "your", "thanks", "thank", "know", "tell", "also", "now", "one", "real", "right", "away",
-    "asap", "there's", "is", "im",
+    "from", "go", "have", "hey", "hi", "how", "i", "i'd", "i'm", "in", "into", "is", "it", "it's", "just", "kindly",
+    "let", "like", "me", "need", "of", "on", "or", "our", "please", "pls", "plz", "quick", "quickly", "so", "some",
+    "that", "the", "their", "them", "then", "there", "these", "this", "those", "to", "u", "up", "us", "want", "wanna",
+    "was", "we", "what", "what's", "whats", "when", "where", "which", "who", "will", "with", "would", "you", "your",
+    "thanks", "thank", "know", "also", "now", "one", "real", "right", "away", "asap", "there's", "is", "im",
 ];
 
 pub fn stemmer() -> Stemmer {
@@ -48,10 +47,14 @@ pub fn correct(term: &str, vocabulary: &BTreeSet<String>) -> Option<String> {
     if length < 4 || term.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
+    // A short word is corrected only to one that starts the same way ("stat" → "star", not
+    // "fork" → "work").
+    let first = term.chars().next();
     let allowed = if length >= 7 { 2 } else { 1 };
     vocabulary
         .iter()
         .filter(|known| known.chars().count() >= 3)
+        .filter(|known| length >= 5 || known.chars().next() == first)
         .map(|known| (strsim::damerau_levenshtein(term, known), known))
         .filter(|(distance, _)| *distance <= allowed)
         .min_by_key(|(distance, known)| (*distance, known.len().abs_diff(length)))

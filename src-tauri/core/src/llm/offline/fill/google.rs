@@ -17,12 +17,8 @@ const FILE_NOUNS: &[&str] = &[
     "docs",
     "document",
     "pdf",
-    "deck",
-    "presentation",
-    "slides",
     "sheet",
     "spreadsheet",
-    "report",
 ];
 const SHEET_NOUNS: &[&str] = &["sheet", "spreadsheet", "spreadsheets", "sheets", "workbook"];
 
@@ -30,13 +26,51 @@ pub fn fill(step: &mut PlannedStep, reading: &Reading<'_>) {
     match step.action.as_str() {
         "gmail.send_email" | "gmail.create_draft" => email(step, reading),
         "gmail.search_messages" => put(step, "query", gmail_query(reading)),
-        "gmail.reply_to_message" => put(step, "body", reading.message()),
-        "drive.search_files" => put(step, "name_contains", searched_name(reading)),
-        "drive.get_file" | "drive.trash_file" => look_up(
+        "gmail.get_message" => put(
             step,
-            "file",
-            extract::named(reading.text, FILE_NOUNS).or_else(|| reading.quoted.first().map(|q| q.to_lowercase())),
+            "id",
+            extract::pasted_id(reading.text, &["email", "message", "id", "mail"]),
         ),
+        "gmail.reply_to_message" => {
+            put(
+                step,
+                "body",
+                extract::saying(reading.text).or_else(|| extract::after_colon(reading.text)),
+            );
+            let to = extract::emails(reading.text)
+                .into_iter()
+                .filter(|address| !address.starts_with('<'))
+                .collect::<Vec<_>>();
+            let to: Vec<String> = to
+                .into_iter()
+                .filter(|address| !reading.text.contains(&format!("<{address}>")))
+                .collect();
+            if !to.is_empty() {
+                step.arguments.insert("to".into(), json!(to));
+            }
+            put(step, "thread_id", extract::pasted_id(reading.text, &["thread"]));
+            put(
+                step,
+                "in_reply_to",
+                reading
+                    .text
+                    .split_whitespace()
+                    .find(|word| word.starts_with('<') && word.contains('@'))
+                    .map(|word| word.trim_end_matches([',', '.']).to_owned()),
+            );
+            put(step, "subject", extract::subject(reading.text));
+        }
+        "drive.search_files" => {
+            put(step, "name_contains", searched_name(reading));
+            if reading.has_any(&["pdf", "pdfs"]) {
+                put(step, "mime_type", Some("application/pdf"));
+            }
+            if reading.has_any(&["trash", "trashed", "bin"]) {
+                put(step, "include_trash", Some(true));
+            }
+            look_up(step, "folder", parent_folder(reading));
+        }
+        "drive.get_file" | "drive.trash_file" => look_up(step, "file", file_named(reading)),
         "drive.share_file" => share(step, reading),
         "drive.create_folder" => {
             put(
@@ -48,15 +82,25 @@ pub fn fill(step: &mut PlannedStep, reading: &Reading<'_>) {
         }
         "drive.upload_file" => {
             put(step, "path", extract::path(reading.text));
+            let renamed = reading
+                .lower
+                .find(" as ")
+                .map(|at| reading.text[at + 4..].trim().to_owned());
+            put(step, "name", renamed.filter(|name| !name.contains(' ')));
             look_up(step, "folder", parent_folder(reading));
         }
         "sheets.read_range" | "sheets.append_rows" | "sheets.update_range" => sheet(step, reading),
         "sheets.create_spreadsheet" => put(step, "title", reading.title()),
-        "calendar.list_events" => list_events(step, reading),
+        "calendar.list_events" => {
+            list_events(step, reading);
+            put(step, "text", reading.quoted.first().cloned());
+        }
         "calendar.create_event" => create_event(step, reading),
         "calendar.update_event_time" => {
+            put(step, "event_id", extract::pasted_id(reading.text, &["event", "id"]));
             event_times(step, reading);
         }
+        "calendar.delete_event" => put(step, "event_id", extract::pasted_id(reading.text, &["event", "id"])),
         _ => {}
     }
 }
@@ -166,7 +210,7 @@ fn searched_name(reading: &Reading<'_>) -> Option<String> {
             .find_map(|marker| lower.find(marker).map(|at| &lower[at + marker.len()..]))
             .map(|rest| {
                 rest.split_whitespace()
-                    .take_while(|word| !["in", "on", "from", "inside"].contains(word))
+                    .take_while(|word| !["in", "on", "from", "inside", "including", "with"].contains(word))
                     .filter(|word| {
                         ![
                             "my",
@@ -190,11 +234,7 @@ fn searched_name(reading: &Reading<'_>) -> Option<String> {
 }
 
 fn share(step: &mut PlannedStep, reading: &Reading<'_>) {
-    look_up(
-        step,
-        "file",
-        extract::named(reading.text, FILE_NOUNS).or_else(|| reading.quoted.first().map(|q| q.to_lowercase())),
-    );
+    look_up(step, "file", file_named(reading));
     put(step, "email", extract::emails(reading.text).into_iter().next());
     let role = if reading.has_any(&["edit", "editor", "edits", "write", "writer", "editing"]) {
         "writer"
@@ -204,6 +244,33 @@ fn share(step: &mut PlannedStep, reading: &Reading<'_>) {
         "reader"
     };
     put(step, "role", Some(role));
+}
+
+/// A Drive file named by a type word, in quotes, or as the object of the verb ("trash draft v1
+/// in drive", "share Q3 numbers with …").
+fn file_named(reading: &Reading<'_>) -> Option<String> {
+    extract::named(reading.text, FILE_NOUNS)
+        .or_else(|| reading.quoted.first().map(|q| q.to_lowercase()))
+        .or_else(|| {
+            let words: Vec<&str> = reading.text.split_whitespace().collect();
+            let verb = words.iter().position(|word| {
+                [
+                    "trash", "delete", "share", "shrae", "move", "remove", "owns", "of", "to", "access",
+                ]
+                .contains(&word.to_lowercase().as_str())
+            })?;
+            let name: Vec<String> = words[verb + 1..]
+                .iter()
+                .map(|word| word.to_lowercase())
+                .skip_while(|word| ["the", "my", "a", "an", "access", "edit", "view"].contains(&word.as_str()))
+                .take_while(|word| {
+                    !["in", "on", "from", "to", "with", "so", "view", "as", "for"].contains(&word.as_str())
+                        && !word.contains('@')
+                })
+                .collect();
+            let name = name.join(" ").trim_matches(|c: char| !c.is_alphanumeric()).to_owned();
+            (!name.is_empty() && !["file", "drive", "a file"].contains(&name.as_str())).then_some(name)
+        })
 }
 
 fn parent_folder(reading: &Reading<'_>) -> Option<String> {
@@ -235,7 +302,8 @@ fn sheet(step: &mut PlannedStep, reading: &Reading<'_>) {
     if step.action != "sheets.read_range" {
         let row = extract::after_colon(reading.text)
             .or_else(|| reading.quoted.last().cloned())
-            .or_else(|| extract::saying(reading.text));
+            .or_else(|| extract::saying(reading.text))
+            .or_else(|| written_values(reading));
         if let Some(row) = row {
             let cells: Vec<Value> = row
                 .split(',')
@@ -244,6 +312,26 @@ fn sheet(step: &mut PlannedStep, reading: &Reading<'_>) {
             step.arguments.insert("rows".into(), json!([cells]));
         }
     }
+}
+
+/// "write Ana, 42 into A2:B2" → "Ana, 42"; "set B2 … to 500" → "500".
+fn written_values(reading: &Reading<'_>) -> Option<String> {
+    let lower = &reading.lower;
+    if let Some(at) = lower.rfind(" to ") {
+        let value = reading.text[at + 4..].trim();
+        if !value.is_empty() && !value.contains(' ') || value.contains(',') {
+            return Some(value.to_owned());
+        }
+    }
+    let start = ["write ", "put ", "enter "]
+        .iter()
+        .find_map(|verb| lower.find(verb).map(|at| at + verb.len()))?;
+    let end = [" into ", " in "]
+        .iter()
+        .filter_map(|marker| lower[start..].find(marker))
+        .min()?
+        + start;
+    Some(reading.text[start..end].trim().to_owned()).filter(|value| !value.is_empty())
 }
 
 fn list_events(step: &mut PlannedStep, reading: &Reading<'_>) {

@@ -129,7 +129,18 @@ fn labels(reading: &Reading<'_>) -> Option<Vec<String>> {
 fn slack(step: &mut PlannedStep, reading: &Reading<'_>) {
     let action = step.action.clone();
     if action != "slack.list_channels" && action != "slack.set_my_status" {
-        let channel = extract::channel(reading.text).or_else(|| extract::named(reading.text, &["channel"]));
+        static IN_CHANNEL: LazyLock<Regex> =
+            LazyLock::new(|| pattern(r"(?i)\b(?:in|to|on) ([a-z0-9][a-z0-9_-]{1,79})\b"));
+        let channel = extract::channel(reading.text)
+            .or_else(|| extract::named(reading.text, &["channel"]))
+            .or_else(|| {
+                IN_CHANNEL
+                    .captures_iter(reading.text)
+                    .map(|found| found[1].to_lowercase())
+                    .find(|name| {
+                        !["slack", "the", "my", "a", "thread", "it", "everyone", "channel"].contains(&name.as_str())
+                    })
+            });
         look_up(step, "channel", channel);
     }
     match action.as_str() {
@@ -148,11 +159,20 @@ fn slack(step: &mut PlannedStep, reading: &Reading<'_>) {
             }
         }
         "slack.list_channels" => {
-            if reading.has("private") {
+            if reading.has("private") && reading.has("public") || reading.has("both") {
+                put(step, "types", Some("both"));
+            } else if reading.has("private") {
                 put(step, "types", Some("private"));
             } else if reading.has("public") {
                 put(step, "types", Some("public"));
             }
+            if reading.has("archived") {
+                put(step, "archived", Some(true));
+            }
+        }
+        "slack.set_my_status" if reading.has_any(&["clear", "remove", "reset"]) => {
+            put(step, "text", Some(""));
+            put(step, "emoji", Some(""));
         }
         "slack.set_my_status" => {
             let text = reading.quoted.first().cloned().or_else(|| {
@@ -197,7 +217,9 @@ fn jira(step: &mut PlannedStep, reading: &Reading<'_>) {
     }
     match action.as_str() {
         "jira.my_open_issues" => {
-            let days = if reading.has("today") {
+            let days = if reading.lower.contains("this week") {
+                Some(7)
+            } else if reading.has("today") {
                 Some(1)
             } else if reading.has("tomorrow") {
                 Some(2)
@@ -337,14 +359,17 @@ fn notion(step: &mut PlannedStep, reading: &Reading<'_>) {
 }
 
 fn supabase(step: &mut PlannedStep, reading: &Reading<'_>) {
+    const NOT_TABLES: &[&str] = &["supabase", "the", "my", "a", "table", "row", "rows"];
     static TABLE: LazyLock<Regex> =
         LazyLock::new(|| pattern(r"(?i)\b(?:from|into|in|to)\s+(?:the\s+)?([a-z_][\w]*)(?:\s+table)?\b"));
-    let table = extract::named(reading.text, &["table"]).or_else(|| {
-        TABLE
-            .captures_iter(reading.text)
-            .map(|found| found[1].to_lowercase())
-            .find(|name| !["supabase", "the", "my", "a"].contains(&name.as_str()))
-    });
+    let table = extract::named(reading.text, &["table"])
+        .filter(|name| !NOT_TABLES.contains(&name.as_str()))
+        .or_else(|| {
+            TABLE
+                .captures_iter(reading.text)
+                .map(|found| found[1].to_lowercase())
+                .find(|name| !NOT_TABLES.contains(&name.as_str()))
+        });
     look_up(step, "table", table);
     if step.action == "supabase.insert_row" {
         let mut row = Map::new();
