@@ -115,7 +115,8 @@ impl OfflinePlanner {
         let ranked = self.index.rank(&without_pieces(&reading), &shapes);
         let named = self.index.named_products(part);
         let (known, unknown) = self.index.known_and_unknown(&content_words(&reading));
-        if unknown > 0 && unknown >= known {
+        let telling = shapes.iter().any(|shape| !["§when", "§message"].contains(shape));
+        if unknown > 0 && unknown >= known && named.is_empty() && !telling {
             return None;
         }
         let in_named: Vec<_> = ranked
@@ -134,7 +135,13 @@ impl OfflinePlanner {
             .iter()
             .filter(|ranked| self.index.takes_any(ranked.position, &shapes))
             .collect();
-        let best = fitting.first()?;
+        let Some(best) = fitting.first() else {
+            // Nothing fits the pieces either: a read that clearly leads is what was asked for
+            // ("my public github repos"); else the product can't do what was asked.
+            let (first, second) = (in_named.first()?, in_named.get(1));
+            let leads = second.is_none_or(|second| first.score >= 1.5 * second.score);
+            return (leads && self.index.reads(first.position)).then_some(first.position);
+        };
         let read_close_behind = fitting.iter().take(3).find(|ranked| {
             ranked.score >= best.score * 0.9
                 && self
@@ -271,38 +278,5 @@ impl Planner for OfflinePlanner {
 
     fn plan<'a>(&'a self, request: &'a PlanRequest) -> PlanFuture<'a> {
         Box::pin(std::future::ready(self.plan_now(request)))
-    }
-}
-
-#[cfg(test)]
-mod debug_tests {
-    use super::*;
-    #[test]
-    fn explain() {
-        let Ok(all) = std::env::var("EXPLAIN") else { return };
-        let planner = OfflinePlanner::new(ActionCatalog::get().expect("catalog"));
-        for text in all.split('|') {
-            println!("== {text}");
-            let now = jiff::civil::date(2026, 3, 11)
-                .at(10, 0, 0, 0)
-                .in_tz("America/New_York")
-                .expect("tz");
-            let reading = Reading::new(text, &now);
-            let shapes = shapes(&reading);
-            println!(
-                "shapes {shapes:?} content {:?} known {:?}",
-                content_words(&reading),
-                planner.index.known_and_unknown(&content_words(&reading))
-            );
-            println!("named {:?}", planner.index.named_products(text));
-            for ranked in planner.index.rank(&without_pieces(&reading), &shapes).iter().take(4) {
-                println!(
-                    "{:32} {:.2} does={}",
-                    planner.index.id(ranked.position),
-                    ranked.score,
-                    ranked.does
-                );
-            }
-        }
     }
 }

@@ -155,7 +155,13 @@ impl ActionIndex {
                     if name.contains(' ') {
                         lower.contains(name)
                     } else {
-                        words.iter().any(|word| word == name)
+                        // "telgram" names Telegram too.
+                        words.iter().any(|word| {
+                            word == name
+                                || (name.len() >= 6
+                                    && strsim::damerau_levenshtein(word, name) == 1
+                                    && word.starts_with(&name[..1]))
+                        })
                     }
                 })
             })
@@ -167,7 +173,8 @@ impl ActionIndex {
     /// Every action's score for `text` (whose pieces have `shapes`), best first (actions that
     /// match nothing left out).
     pub fn rank(&self, text: &str, shapes: &[&str]) -> Vec<Ranked> {
-        let mut query: Vec<String> = terms(&self.stemmer, text)
+        let text = with_phrases_as_words(text);
+        let mut query: Vec<String> = terms(&self.stemmer, &text)
             .into_iter()
             .filter_map(|term| {
                 if self.vocabulary.contains(&term) {
@@ -208,7 +215,7 @@ impl ActionIndex {
             .filter(|ranked| ranked.score > 0.0)
             .collect();
         // A question asks to read ("any new telegram messages?", "what meetings do I have").
-        if is_question(text) {
+        if is_question(&text) {
             for ranked in &mut ranked {
                 if self.reads[ranked.position] {
                     ranked.score *= 1.25;
@@ -217,6 +224,10 @@ impl ActionIndex {
         }
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
         ranked
+    }
+
+    pub fn reads(&self, position: usize) -> bool {
+        self.reads[position]
     }
 }
 
@@ -271,6 +282,23 @@ const VERBS: &[&str] = &[
     "email",
     "messag",
 ];
+
+/// Verbs of two words, as the one word they mean.
+fn with_phrases_as_words(text: &str) -> String {
+    const PHRASES: &[(&str, &str)] = &[
+        ("set up a", "schedule a"),
+        ("set up an", "schedule an"),
+        ("look for", "search"),
+        ("look up", "search"),
+        ("catch me up", "history"),
+        ("catch up", "history"),
+    ];
+    let mut lower = text.to_lowercase();
+    for (phrase, word) in PHRASES {
+        lower = lower.replace(phrase, word);
+    }
+    lower
+}
 
 fn is_question(text: &str) -> bool {
     let lower = text.trim().to_lowercase();
