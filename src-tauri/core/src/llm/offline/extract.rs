@@ -313,9 +313,14 @@ mod tests {
             Some("tauri-apps/tauri")
         );
         assert_eq!(
-            repository("see https://github.com/a/b"),
+            repository("star https://github.com/vercel/next.js").as_deref(),
+            Some("vercel/next.js"),
+            "a GitHub link names its repository"
+        );
+        assert_eq!(
+            repository("see https://example.com/a/b"),
             None,
-            "a URL's path is not a repository"
+            "another site's path is not a repository"
         );
         assert_eq!(repository("on 3/14"), None, "a date is not a repository");
         assert_eq!(quoted(r#"post "deploy done" in #eng"#), vec!["deploy done"]);
