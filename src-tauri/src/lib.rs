@@ -40,6 +40,18 @@ fn keep_connections_healthy(app: &tauri::AppHandle) {
     });
 }
 
+/// The chat's runs resuming when a connection lands (core's assistant), started once.
+fn keep_runs_moving(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let Ok(services) = app.state::<AppState>().services().cloned() else {
+            return;
+        };
+        services.keep_runs_moving().await;
+    });
+}
+
 pub fn run() {
     switchboard_core::paths::restrict_new_files_to_owner();
     let events = EventHub::default();
@@ -61,6 +73,7 @@ pub fn run() {
             deep_link::register_scheme_in_background(app.handle());
             reconcile_connections_in_background(app.handle());
             keep_connections_healthy(app.handle());
+            keep_runs_moving(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -88,6 +101,15 @@ pub fn run() {
             commands::actions::decline_action,
             commands::actions::set_action_policy,
             commands::actions::open_link,
+            commands::chat::list_conversations,
+            commands::chat::create_conversation,
+            commands::chat::rename_conversation,
+            commands::chat::delete_conversation,
+            commands::chat::conversation_messages,
+            commands::chat::send_message,
+            commands::chat::answer_card,
+            commands::chat::stop_run,
+            commands::chat::chat_suggestions,
             commands::resources::resource_kinds,
             commands::resources::list_resources,
             commands::resources::cancel_listing,

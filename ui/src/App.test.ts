@@ -6,6 +6,9 @@ import App from "./App.svelte";
 import { flowTracker } from "./integrations/flows.svelte";
 import { connection, everyStatus, flow, integrations, overview, providers, providerSetup } from "./test-fixtures";
 import type { AppEvent } from "./bindings/AppEvent";
+import type { ChatMessage } from "./bindings/ChatMessage";
+import type { ConversationSummary } from "./bindings/ConversationSummary";
+import { conversationSummary, message } from "./chat/test-chat";
 
 afterEach(() => clearMocks());
 
@@ -22,6 +25,18 @@ function backend(command: string, payload?: InvokeArgs) {
   if (command === "provider_setup") return providerSetup({ provider: args?.provider as string });
   if (command === "subscribe_events") events = args?.channel as Channel<AppEvent>;
   if (command === "start_connect") throw { code: "NotConfigured", message: "GitHub needs a client ID first." };
+  if (command === "list_conversations") return chatList;
+  if (command === "conversation_messages") return { messages: chatMessages, hasMore: false };
+  if (command === "chat_suggestions") return [];
+  if (command === "resource_kinds") return [];
+}
+
+let chatList: ConversationSummary[] = [];
+let chatMessages: ChatMessage[] = [];
+
+/** The app opens on Chat; most of these tests are about the Integrations page. */
+async function openIntegrations() {
+  await fireEvent.click(await screen.findByRole("button", { name: "Integrations" }));
 }
 
 function push(event: AppEvent) {
@@ -30,21 +45,38 @@ function push(event: AppEvent) {
 }
 
 describe("App", () => {
-  it("opens on Integrations and reaches Settings by keyboard", async () => {
+  it("opens on Chat and reaches Integrations and Settings by keyboard", async () => {
     mockIPC(backend);
     render(App);
-    expect(await screen.findByRole("heading", { name: "Integrations" })).toBeTruthy();
-    const current = screen.getByRole("button", { name: "Integrations" });
+    expect(await screen.findByRole("heading", { name: "Chat" })).toBeTruthy();
+    const current = screen.getByRole("button", { name: "Chat" });
     expect(current.getAttribute("aria-current")).toBe("page");
     await fireEvent.keyDown(current, { key: "ArrowDown" });
+    expect(await screen.findByRole("heading", { name: "Integrations" })).toBeTruthy();
+    await fireEvent.keyDown(screen.getByRole("button", { name: "Integrations" }), { key: "ArrowDown" });
     expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
     expect(document.activeElement?.textContent?.trim()).toBe("Settings");
+  });
+
+  it("reads the open conversation again on a chat://changed event", async () => {
+    chatList = [conversationSummary(3, "Mail")];
+    chatMessages = [message(1, { conversationId: 3, text: "Connect my Gmail" })];
+    mockIPC(backend);
+    render(App);
+    expect(await screen.findByText("Connect my Gmail")).toBeTruthy();
+    await waitFor(() => expect(events).not.toBeNull());
+    chatMessages = [...chatMessages, message(2, { conversationId: 3, text: "Gmail is connected now." })];
+    push({ name: "chat://changed", payload: { conversation: 3 } } as unknown as AppEvent);
+    expect(await screen.findByText("Gmail is connected now.")).toBeTruthy();
+    chatList = [];
+    chatMessages = [];
   });
 
   it("hands the backend's connection events to the cards", async () => {
     listed = integrations();
     mockIPC(backend);
     render(App);
+    await openIntegrations();
     await screen.findByRole("heading", { name: "GitHub" });
     await waitFor(() => expect(events).not.toBeNull());
 
@@ -64,6 +96,7 @@ describe("App", () => {
     listed = integrations();
     mockIPC(backend);
     render(App);
+    await openIntegrations();
     await screen.findByRole("heading", { name: "GitHub" });
     const github = document.querySelector<HTMLElement>('[data-provider="github"]')!;
     await fireEvent.click(github.querySelector<HTMLButtonElement>('[data-action="connect"]')!);

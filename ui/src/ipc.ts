@@ -25,6 +25,10 @@ import type { RunOutcome } from "./bindings/RunOutcome";
 import type { RunRequest } from "./bindings/RunRequest";
 import type { OverridesStatus } from "./bindings/OverridesStatus";
 import type { SettingsOverview } from "./bindings/SettingsOverview";
+import type { CardAnswer } from "./bindings/CardAnswer";
+import type { ChatMessage } from "./bindings/ChatMessage";
+import type { ConversationSummary } from "./bindings/ConversationSummary";
+import type { MessagePage } from "./bindings/MessagePage";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "InvalidInput",
@@ -135,6 +139,22 @@ export const api = {
   openLink: (url: string) => call<void>("open_link", { url }),
   /** Stops a listing; it then resolves as cancelled. */
   cancelListing: (listing: string) => call<void>("cancel_listing", { listing }),
+  /** Conversations, newest activity first; `search` keeps those whose title or messages hold the words. */
+  listConversations: (search: string | null) => call<ConversationSummary[]>("list_conversations", { search }),
+  createConversation: () => call<ConversationSummary>("create_conversation"),
+  renameConversation: (id: number, title: string) => call<ConversationSummary>("rename_conversation", { id, title }),
+  deleteConversation: (id: number) => call<void>("delete_conversation", { id }),
+  /** One page of messages, oldest first: the last page with `before` null, else those before message `before`. */
+  conversationMessages: (id: number, before: number | null, limit: number) =>
+    call<MessagePage>("conversation_messages", { id, before, limit }),
+  /** Sends the person's message; answers the new messages (theirs and the assistant's) once the run stops or asks. */
+  sendMessage: (conversation: number, text: string) => call<ChatMessage[]>("send_message", { conversation, text }),
+  /** Answers the run's open card; answers the new messages. */
+  answerCard: (run: number, answer: CardAnswer) => call<ChatMessage[]>("answer_card", { run, answer }),
+  /** Stops a running request; answers the messages that records. */
+  stopRun: (run: number) => call<ChatMessage[]>("stop_run", { run }),
+  /** Things to ask, for an empty conversation. */
+  chatSuggestions: () => call<string[]>("chat_suggestions"),
   /** Calls `onEvent` for every event the backend pushes from now on. */
   subscribeEvents: (onEvent: (event: AppEvent) => void) => {
     const channel = new Channel<AppEvent>();

@@ -20,7 +20,7 @@ use crate::overrides_setting::{catalog_at_start, choose_overrides_file, ActiveCa
 use crate::overview::{settings_overview, SettingsOverview};
 use crate::paths::AppPaths;
 use crate::resources::ApiPolicy;
-use crate::services::{ServiceSettings, Services};
+use crate::services::{ChatWiring, ServiceSettings, Services};
 use crate::session_notices::SessionNotices;
 use crate::vault::KeyringSlot;
 use crate::{app_events::AppEvent, connections::BrowserOpener};
@@ -147,8 +147,18 @@ impl Core {
                 locks_dir: paths.data_dir.join("locks"),
             };
             let events = options.events.clone();
-            let notifier = Notifier::new(move |event| events(AppEvent::from(event)));
-            Services::assemble(context, active.credentials, settings, notifier)
+            let (to_chat, connection_events) = tokio::sync::mpsc::unbounded_channel();
+            let notifier = Notifier::new(move |event| {
+                // The assistant hears every change; a closed channel (no chat running) is fine.
+                let _ = to_chat.send(event.clone());
+                events(AppEvent::from(event))
+            });
+            let events = options.events.clone();
+            let chat = ChatWiring {
+                changed: Arc::new(move |conversation| events(AppEvent::ChatChanged { conversation })),
+                connection_events,
+            };
+            Services::assemble(context, active.credentials, settings, notifier, chat)
         });
         Ok(Self {
             paths,

@@ -20,6 +20,9 @@ pub enum AppEvent {
     /// Connections were added or changed: reload them.
     #[serde(rename = "connections://changed")]
     ConnectionsChanged,
+    /// A conversation moved on by itself (a connection landed, a sign-in failed): reload it.
+    #[serde(rename = "chat://changed")]
+    ChatChanged { conversation: i64 },
 }
 
 impl From<ConnectionEvent> for AppEvent {

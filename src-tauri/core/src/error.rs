@@ -2,11 +2,11 @@
 //! Each module keeps its own `thiserror` enum and says here how it reads to a person; this is
 //! not a place for module logic, and no message ever carries a secret.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What kind of failure a command met; the UI decides what to offer from this alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum ErrorCode {
     /// The request itself was wrong (a bad id, a malformed value): fix the input.
     InvalidInput,

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod app_events;
+pub mod assistant;
 pub mod backoff;
 pub mod browser;
 pub mod catalog;

@@ -5,20 +5,31 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::assistant::{Assistant, ChatChanged};
 use crate::catalog::OverrideCredentials;
 use crate::connections::scheduler::{Scheduler, SchedulerTiming};
 use crate::connections::{
-    ConnectionError, ConnectionOperations, ConnectionStore, Integration, Notifier, ProviderApps, RenewalsInFlight,
-    Revocations, SignInSettings, SignIns, TokenRenewal,
+    ConnectionError, ConnectionEvent, ConnectionOperations, ConnectionStore, FlowState, Integration, Notifier,
+    ProviderApps, RenewalsInFlight, Revocations, SignInSettings, SignIns, TokenRenewal,
 };
 use crate::context::CoreContext;
 use crate::ids::ProviderId;
+use crate::llm::OfflinePlanner;
 use crate::oauth::retry::RequestPolicy;
 use crate::resources::{ApiPolicy, Resources};
+use crate::tools::ActionCatalog;
 use crate::tools::Executor;
 use crate::vault::{KeyHolder, KeyringSlot};
+
+/// How the chat hears of connections and tells the window it moved.
+pub struct ChatWiring {
+    pub changed: ChatChanged,
+    pub connection_events: UnboundedReceiver<ConnectionEvent>,
+}
 
 /// How the services reach the outside: the keyring entry, the browser and time limits of
 /// sign-ins, auth and API request policies, and where audit exports go.
@@ -46,6 +57,10 @@ pub struct Services {
     pub resources: Arc<Resources>,
     /// Running actions in connected accounts (the one executor).
     pub actions: Arc<Executor>,
+    /// Conversations and their runs.
+    pub assistant: Arc<Assistant>,
+    /// Connection events the assistant has not seen yet (taken by `keep_runs_moving`).
+    connection_events: Arc<Mutex<Option<UnboundedReceiver<ConnectionEvent>>>>,
     /// Where the services' events go (the window, the CLI's receiver, a test's list).
     pub notifier: Notifier,
 }
@@ -56,6 +71,7 @@ impl Services {
         override_credentials: BTreeMap<ProviderId, OverrideCredentials>,
         settings: ServiceSettings,
         notifier: Notifier,
+        chat: ChatWiring,
     ) -> Self {
         let keys = Arc::new(KeyHolder::new(settings.keyring_slot));
         let renewing = Arc::new(RenewalsInFlight::default());
@@ -120,6 +136,18 @@ impl Services {
             renewal.clone(),
             settings.api_policy,
         ));
+        let planner = ActionCatalog::get()
+            .map(|catalog| Arc::new(OfflinePlanner::new(catalog)) as Arc<dyn crate::llm::Planner>)
+            .unwrap_or_else(|_| Arc::new(crate::llm::offline::Unavailable));
+        let assistant = Arc::new(Assistant::new(
+            context.clone(),
+            store.clone(),
+            apps.clone(),
+            actions.clone(),
+            resources.clone(),
+            planner,
+            chat.changed,
+        ));
         Self {
             context,
             keys,
@@ -131,7 +159,42 @@ impl Services {
             operations,
             resources,
             actions,
+            assistant,
+            connection_events: Arc::new(Mutex::new(Some(chat.connection_events))),
             notifier,
+        }
+    }
+
+    /// Moves runs on when the world changes: a connection landing resumes the runs waiting
+    /// for it; a sign-in that fails or is cancelled is told to them. Run once (the shell, the
+    /// CLI's chat); a second call returns at once.
+    pub async fn keep_runs_moving(&self) {
+        if let Err(error) = self.assistant.recover_at_start() {
+            tracing::warn!(%error, "runs cut off by the last exit could not be marked");
+        }
+        let taken = self
+            .connection_events
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        let Some(mut events) = taken else { return };
+        while let Some(event) = events.recv().await {
+            let outcome = match event {
+                ConnectionEvent::Changed => self.assistant.resume_waiting().await,
+                ConnectionEvent::Flow(update) => match update.state {
+                    FlowState::Connected { .. } => self.assistant.resume_waiting().await,
+                    FlowState::Failed { message, .. } => {
+                        self.assistant.sign_in_ended(update.provider.as_str(), &message)
+                    }
+                    FlowState::Cancelled => self
+                        .assistant
+                        .sign_in_ended(update.provider.as_str(), "it was cancelled."),
+                    _ => Ok(()),
+                },
+            };
+            if let Err(error) = outcome {
+                tracing::warn!(%error, "a run could not move on after a connection change");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! IPC commands, one file per UI area; each delegates to core in a few lines.
 
 pub mod actions;
+pub mod chat;
 pub mod connections;
 pub mod events;
 pub mod integrations;

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_connection_health.sql"),
     include_str!("migrations/0006_renewal_started.sql"),
     include_str!("migrations/0007_action_policies.sql"),
+    include_str!("migrations/0008_chat.sql"),
 ];
 
 /// The schema version this build writes.

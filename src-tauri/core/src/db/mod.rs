@@ -6,12 +6,15 @@
 pub mod action_policies;
 pub mod app_settings;
 pub mod audit;
+pub mod chat_messages;
 pub mod connections;
+pub mod conversations;
 mod file_checks;
 mod migrations;
 pub mod notices;
 pub mod provider_settings;
 pub mod revocations;
+pub mod runs;
 pub mod secrets;
 
 use std::path::{Path, PathBuf};

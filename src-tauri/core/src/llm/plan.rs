@@ -21,7 +21,6 @@ pub struct PlanRequest {
 /// A planner's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
-#[ts(export_to = "Plan.ts")]
 pub enum Plan {
     /// One action, or several chained (each later one may take an earlier one's result).
     Steps { steps: Vec<PlannedStep> },

@@ -60,7 +60,8 @@ pub struct ActionMeta {
     pub always_asks: bool,
     /// How people ask for it, beyond its title ("bookmark a repo", "ping #eng"): the offline
     /// planner ranks requests against these.
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
+    #[ts(skip)]
     pub synonyms: Vec<String>,
 }
 

@@ -57,7 +57,7 @@ pub enum RunOutcome {
 }
 
 /// A run waiting for the person: the exact parameters and the exact request it would send.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PendingApproval {
     pub action: String,

@@ -2,7 +2,7 @@
 //! data for people (a table for lists), and a link to what was made or changed when the
 //! provider gives one.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::ids::ConnectionId;
@@ -34,7 +34,7 @@ impl ActionOutput {
 }
 
 /// A finished run.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionResult {
     pub action: String,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use switchboard_core::app_events::AppEvent;
+use switchboard_core::assistant::{CardAnswer, ChatMessage, ConversationSummary, MessagePage};
 use switchboard_core::catalog::Provider;
 use switchboard_core::connections::{
     AuditEntry, ConnectRequest, ConnectionTest, CredentialsRequest, DeleteOutcome, Integration, PendingRevocation,
@@ -48,6 +49,10 @@ fn export_all(dir: &Path) {
         RunRequest::export_all(&config),
         RunOutcome::export_all(&config),
         Policy::export_all(&config),
+        ConversationSummary::export_all(&config),
+        MessagePage::export_all(&config),
+        ChatMessage::export_all(&config),
+        CardAnswer::export_all(&config),
     ];
     for outcome in exports {
         outcome.unwrap_or_else(|error| panic!("exporting TypeScript bindings failed: {error}"));

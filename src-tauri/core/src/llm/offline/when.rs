@@ -69,6 +69,21 @@ static DAY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("a valid pattern")
 });
 
+impl When {
+    /// `text` with the phrases that said when blanked out.
+    pub fn cut_from(&self, text: &str) -> String {
+        let mut text = text.to_owned();
+        let mut spans = self.spans.clone();
+        spans.sort_by_key(|span| std::cmp::Reverse(span.0));
+        for (start, end) in spans {
+            if start <= end && end <= text.len() && text.is_char_boundary(start) && text.is_char_boundary(end) {
+                text.replace_range(start..end, " ");
+            }
+        }
+        text
+    }
+}
+
 /// Reads what `text` says about when, against `now`.
 pub fn read(text: &str, now: &Zoned) -> When {
     let mut when = When::default();
@@ -202,7 +217,7 @@ fn read_day(text: &str, now: &Zoned, when: &mut When) {
             "tmrw" | "tmr" => "tomorrow".to_owned(),
             other => other.replace("coming ", "next ").replace("this ", ""),
         };
-        let tidy = tidy.trim_end_matches(|c: char| c == '.').to_owned();
+        let tidy = tidy.trim_end_matches('.').to_owned();
         let tidy = strip_ordinal(&tidy);
         if let Ok(parsed) = interim::parse_date_string(&tidy, now.clone(), interim::Dialect::Us) {
             let mut date = parsed.date();

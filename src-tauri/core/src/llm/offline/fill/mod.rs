@@ -123,14 +123,7 @@ pub fn look_up(step: &mut PlannedStep, name: &str, words: Option<String>) {
 
 /// The request without its date phrases, emails and the words in `drop`, for a title.
 pub fn remainder(reading: &Reading<'_>, drop: &[&str]) -> Option<String> {
-    let mut text = reading.text.to_owned();
-    let mut spans = reading.when.spans.clone();
-    spans.sort_by(|a, b| b.0.cmp(&a.0));
-    for (start, end) in spans {
-        if end <= text.len() && start <= end && text.is_char_boundary(start) && text.is_char_boundary(end) {
-            text.replace_range(start..end, " ");
-        }
-    }
+    let mut text = reading.when.cut_from(reading.text);
     for address in extract::emails(&text) {
         text = text.replace(&address, " ");
     }

@@ -1,0 +1,496 @@
+//! A run's steps, one after another, until one needs the person: connect the product, fill
+//! what is missing (after looking named resources up), approve a write, or read a failure; and
+//! the person's answers that move it on. Each stop is saved before the card shows.
+
+use serde_json::{json, Map, Value};
+
+use super::error::AssistantError as Error;
+use super::lookup::{find, picker_kind, Found};
+use super::model::{Card, CardAnswer, ChatMessage, NextStep};
+use super::present::present;
+use super::progress::{Run, RunState};
+use super::service::Assistant;
+use crate::connections::{display_name, Connection};
+use crate::db::{chat_messages, runs};
+use crate::error::ErrorCode;
+use crate::ids::ConnectionId;
+use crate::tools::{ActionCatalog, ActionResult, Consent, RunOutcome, RunRequest, ToolError};
+
+impl Assistant {
+    /// Carries run `id` on until it needs the person or ends.
+    pub(super) async fn advance(&self, id: i64) -> Result<(), Error> {
+        loop {
+            let mut run = self.load(id)?;
+            if self.was_stopped(id) || run.row.state != RunState::Working.as_str() {
+                return Ok(());
+            }
+            let Some(step) = run.step().cloned() else {
+                return self.finish(&run, RunState::Done);
+            };
+            let catalog = ActionCatalog::get().map_err(|error| Error::BadAnswer(error.to_string()))?;
+            let action = catalog
+                .action(&step.action)
+                .map_err(|error| Error::BadAnswer(error.to_string()))?;
+            let Some(connection) = self.connection_for(&run, &action.meta.provider, &action.meta.product)? else {
+                return self.ask_to_connect(&mut run, &action.meta.provider, &action.meta.product, None);
+            };
+            run.row.connection_id = Some(connection.id.0);
+            if !run.progress.prepared {
+                self.prepare(&mut run, &connection, &action.schema).await;
+            }
+            let mut missing: Vec<String> = required(&action.schema)
+                .into_iter()
+                .filter(|field| !run.progress.arguments.contains_key(field))
+                .collect();
+            let arguments = Value::Object(run.progress.arguments.clone());
+            for problem in action.invalid_arguments(&arguments) {
+                let field = problem
+                    .trim_start_matches('/')
+                    .split(['/', ':'])
+                    .next()
+                    .unwrap_or("")
+                    .to_owned();
+                if !field.is_empty() && !missing.contains(&field) {
+                    run.progress.arguments.remove(&field);
+                    missing.push(field);
+                }
+            }
+            if !missing.is_empty() {
+                return self.ask_for(
+                    &mut run,
+                    &action.meta.id,
+                    &action.meta.title,
+                    &action.schema,
+                    &missing,
+                    connection.id,
+                );
+            }
+            let request = RunRequest {
+                action: action.meta.id.clone(),
+                connection_id: Some(connection.id),
+                arguments: Value::Object(run.progress.arguments.clone()),
+            };
+            match self.executor.run(&request, Consent::NotYet).await {
+                Ok(RunOutcome::NeedsApproval(pending)) => {
+                    let names = run.progress.names.clone();
+                    let card = Card::Approve {
+                        presentation: present(&action.meta.id, &pending.arguments, &|id| names.get(id).cloned()),
+                        schema: action.schema.clone(),
+                        pending: Box::new(pending),
+                    };
+                    let text = format!(
+                        "Here is what I'll do on {}. Check it, then approve or deny.",
+                        display_name(&connection)
+                    );
+                    return self.stop_at(&mut run, RunState::NeedsApproval, &text, &card);
+                }
+                Ok(RunOutcome::Done(result)) => self.step_done(&mut run, &action.meta.title, &result)?,
+                Err(error) => return self.failed(&mut run, &error),
+            }
+        }
+    }
+
+    /// The person's answer to run `id`'s open card; returns the messages it added.
+    pub async fn answer(&self, id: i64, answer: CardAnswer) -> Result<Vec<ChatMessage>, Error> {
+        let run = self.load(id)?;
+        let conversation = run.row.conversation_id;
+        let last = chat_messages::last_id(self.context.read().conn(), conversation)?;
+        let now = self.context.now();
+        match answer {
+            CardAnswer::Fill { arguments } => {
+                self.take(id, &[RunState::NeedsInput], RunState::Working)?;
+                let mut run = self.load(id)?;
+                for (field, value) in arguments {
+                    run.progress.searches.remove(&field);
+                    run.progress.arguments.insert(field, value);
+                }
+                runs::save_progress(self.context.db().conn(), &run.to_row(RunState::Working), now)?;
+                self.advance(id).await?;
+            }
+            CardAnswer::Approve { arguments } => {
+                // Moved once: a second approval (another window, a restart) finds it taken.
+                self.take(id, &[RunState::NeedsApproval], RunState::Executing)?;
+                self.execute_approved(id, arguments).await?;
+            }
+            CardAnswer::Deny { reason } => {
+                self.take(id, &[RunState::NeedsApproval], RunState::Denied)?;
+                let mut run = self.load(id)?;
+                run.row.denied_because = reason.clone().filter(|reason| !reason.trim().is_empty());
+                runs::save_progress(self.context.db().conn(), &run.to_row(RunState::Denied), now)?;
+                if let (Some(step), Some(connection)) = (run.step(), run.row.connection_id) {
+                    let request = RunRequest {
+                        action: step.action.clone(),
+                        connection_id: Some(ConnectionId(connection)),
+                        arguments: Value::Object(run.progress.arguments.clone()),
+                    };
+                    if let Err(error) = self.executor.decline(&request) {
+                        tracing::warn!(%error, "a denial could not be audited");
+                    }
+                }
+                let text = match &run.row.denied_because {
+                    Some(reason) => format!("Okay, I didn't do it. (You said: {})", reason.trim()),
+                    None => "Okay, I didn't do it.".to_owned(),
+                };
+                self.say(conversation, Some(id), &text, None)?;
+            }
+            CardAnswer::Retry => {
+                self.take(id, &[RunState::Failed, RunState::NeedsConnection], RunState::Working)?;
+                self.advance(id).await?;
+            }
+            CardAnswer::Cancel => {
+                let waiting: Vec<&str> = RunState::WAITING.to_vec();
+                if !runs::move_state(
+                    self.context.db().conn(),
+                    id,
+                    &waiting,
+                    RunState::Cancelled.as_str(),
+                    now,
+                )? {
+                    return Err(Error::AlreadyAnswered);
+                }
+                self.say(conversation, Some(id), "Cancelled. Nothing was done.", None)?;
+            }
+        }
+        self.added_since(conversation, last)
+    }
+
+    /// Runs waiting for a product that is connected now go on by themselves.
+    pub async fn resume_waiting(&self) -> Result<(), Error> {
+        let waiting = runs::in_state(self.context.read().conn(), RunState::NeedsConnection.as_str())?;
+        for row in waiting {
+            let run = Run::read(row);
+            let Some(step) = run.step() else { continue };
+            let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(&step.action)) else {
+                continue;
+            };
+            if self
+                .connection_for(&run, &action.meta.provider, &action.meta.product)?
+                .is_none()
+            {
+                continue;
+            }
+            if runs::move_state(
+                self.context.db().conn(),
+                run.row.id,
+                &[RunState::NeedsConnection.as_str()],
+                RunState::Working.as_str(),
+                self.context.now(),
+            )? {
+                let product = self.product_name(&action.meta.provider, &action.meta.product);
+                self.say(
+                    run.row.conversation_id,
+                    Some(run.row.id),
+                    &format!("{product} is connected. Carrying on."),
+                    None,
+                )?;
+                self.advance(run.row.id).await?;
+                (self.changed)(run.row.conversation_id);
+            }
+        }
+        Ok(())
+    }
+
+    /// A sign-in for `provider` ended without a connection: the runs waiting on it say so.
+    pub fn sign_in_ended(&self, provider: &str, problem: &str) -> Result<(), Error> {
+        let waiting = runs::in_state(self.context.read().conn(), RunState::NeedsConnection.as_str())?;
+        for row in waiting {
+            let mut run = Run::read(row);
+            let Some(step) = run.step().cloned() else { continue };
+            let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(&step.action)) else {
+                continue;
+            };
+            if action.meta.provider != provider {
+                continue;
+            }
+            self.ask_to_connect(&mut run, provider, &action.meta.product, Some(problem.to_owned()))?;
+            (self.changed)(run.row.conversation_id);
+        }
+        Ok(())
+    }
+
+    /// At start: a run cut off while sending may have acted, so it is never sent again on its
+    /// own; one cut off while working is offered again.
+    pub fn recover_at_start(&self) -> Result<(), Error> {
+        for row in runs::in_state(self.context.read().conn(), RunState::Executing.as_str())? {
+            let mut run = Run::read(row);
+            let card = Card::Error {
+                code: ErrorCode::Network,
+                message:
+                    "Switchboard closed while this was being sent, so it may have happened. Check before trying again."
+                        .into(),
+                next: None,
+            };
+            self.stop_at(
+                &mut run,
+                RunState::Failed,
+                "I can't tell whether this went through.",
+                &card,
+            )?;
+        }
+        for row in runs::in_state(self.context.read().conn(), RunState::Working.as_str())? {
+            let mut run = Run::read(row);
+            let card = Card::Error {
+                code: ErrorCode::Internal,
+                message: "Switchboard closed while working on this; nothing was sent.".into(),
+                next: Some(NextStep::Retry),
+            };
+            self.stop_at(&mut run, RunState::Failed, "This was interrupted.", &card)?;
+        }
+        Ok(())
+    }
+
+    async fn execute_approved(&self, id: i64, arguments: Map<String, Value>) -> Result<(), Error> {
+        let mut run = self.load(id)?;
+        let Some(step) = run.step().cloned() else {
+            return self.finish(&run, RunState::Done);
+        };
+        run.progress.arguments = arguments;
+        let request = RunRequest {
+            action: step.action.clone(),
+            connection_id: run.row.connection_id.map(ConnectionId),
+            arguments: Value::Object(run.progress.arguments.clone()),
+        };
+        let title = ActionCatalog::get()
+            .and_then(|catalog| catalog.action(&step.action))
+            .map(|action| action.meta.title.clone())
+            .unwrap_or_else(|_| step.action.clone());
+        match self.executor.run(&request, Consent::Approved).await {
+            Ok(RunOutcome::Done(result)) => {
+                self.step_done(&mut run, &title, &result)?;
+                self.advance(id).await
+            }
+            Ok(RunOutcome::NeedsApproval(_)) => {
+                self.failed(&mut run, &ToolError::Plan("it asked again after approval".into()))
+            }
+            Err(error) => self.failed(&mut run, &error),
+        }
+    }
+
+    /// Reports a step's result and moves to the next step.
+    fn step_done(&self, run: &mut Run, title: &str, result: &ActionResult) -> Result<(), Error> {
+        let mut text = result.summary.clone();
+        if let Some(link) = &result.link {
+            text.push_str(&format!("\n\n[Open it]({link})"));
+        }
+        let card = Card::Result {
+            result: Box::new(result.clone()),
+            action_title: title.to_owned(),
+        };
+        self.say(run.row.conversation_id, Some(run.row.id), &text, Some(&card))?;
+        run.row.previous = Some(result.summary.clone());
+        run.row.step += 1;
+        run.row.card_message_id = None;
+        run.progress = Default::default();
+        runs::save_progress(
+            self.context.db().conn(),
+            &run.to_row(RunState::Working),
+            self.context.now(),
+        )?;
+        Ok(())
+    }
+
+    /// Takes in the step's planned arguments, the previous step's result, and the named
+    /// resources found.
+    async fn prepare(&self, run: &mut Run, connection: &Connection, schema: &Value) {
+        let Some(step) = run.step().cloned() else { return };
+        for (field, value) in step.arguments {
+            run.progress.arguments.entry(field).or_insert(value);
+        }
+        if let (Some(field), Some(previous)) = (&step.from_previous, &run.row.previous) {
+            run.progress
+                .arguments
+                .entry(field.clone())
+                .or_insert_with(|| json!(previous));
+        }
+        for (field, words) in step.lookups {
+            if run.progress.arguments.contains_key(&field) {
+                continue;
+            }
+            let found = match picker_kind(schema, &field) {
+                Some(kind) => find(&self.resources, connection.id, &kind, &words).await,
+                None => Found::Ask,
+            };
+            match found {
+                Found::One(resource) => {
+                    let is_list = schema["properties"][&field]["type"] == "array";
+                    let value = if is_list {
+                        json!([resource.id])
+                    } else {
+                        json!(resource.id)
+                    };
+                    run.progress.names.insert(resource.id.clone(), resource.name.clone());
+                    run.progress.arguments.insert(field, value);
+                }
+                Found::Ask => {
+                    run.progress.searches.insert(field, words);
+                }
+            }
+        }
+        run.progress.prepared = true;
+    }
+
+    fn ask_for(
+        &self,
+        run: &mut Run,
+        action_id: &str,
+        title: &str,
+        schema: &Value,
+        missing: &[String],
+        connection: ConnectionId,
+    ) -> Result<(), Error> {
+        let properties: Map<String, Value> = missing
+            .iter()
+            .filter_map(|field| {
+                schema["properties"]
+                    .get(field)
+                    .map(|property| (field.clone(), property.clone()))
+            })
+            .collect();
+        let asked = json!({
+            "type": "object",
+            "properties": properties,
+            "required": missing,
+            "additionalProperties": false,
+        });
+        let card = Card::Clarify {
+            action_id: action_id.to_owned(),
+            action_title: title.to_owned(),
+            schema: asked,
+            known: run.progress.arguments.clone(),
+            searches: run.progress.searches.clone(),
+            connection_id: Some(connection),
+        };
+        let mut text = format!("To {}, I need a little more from you.", lowercase_first(title));
+        let found: Vec<String> = run.progress.names.values().map(|name| format!("“{name}”")).collect();
+        if !found.is_empty() {
+            text.push_str(&format!(" I found {}.", found.join(", ")));
+        }
+        self.stop_at(run, RunState::NeedsInput, &text, &card)
+    }
+
+    fn ask_to_connect(
+        &self,
+        run: &mut Run,
+        provider: &str,
+        product: &str,
+        problem: Option<String>,
+    ) -> Result<(), Error> {
+        let provider_name = self
+            .context
+            .catalog()
+            .provider(provider)
+            .map_or_else(|| provider.to_owned(), |provider| provider.name.clone());
+        let product_name = self.product_name(provider, product);
+        let client_ready = self
+            .apps
+            .integrations(&[])
+            .map(|integrations| {
+                integrations
+                    .iter()
+                    .any(|integration| integration.provider.id.as_str() == provider && integration.client_ready)
+            })
+            .unwrap_or(false);
+        let text = match &problem {
+            Some(problem) => format!("The sign-in didn't finish: {problem} You can try again."),
+            None => format!("To do this I need your {product_name} account. Connect it and I'll carry on."),
+        };
+        let card = Card::Connect {
+            provider: provider.to_owned(),
+            provider_name,
+            product: product.to_owned(),
+            product_name,
+            needs_setup: !client_ready,
+            problem,
+        };
+        self.stop_at(run, RunState::NeedsConnection, &text, &card)
+    }
+
+    fn failed(&self, run: &mut Run, error: &ToolError) -> Result<(), Error> {
+        let code = error.code();
+        let next = match (error, code) {
+            (ToolError::Unknown { .. }, _) => None,
+            (_, ErrorCode::NeedsAuth) => Some(NextStep::Connect),
+            (_, ErrorCode::NeedsConsent) => Some(NextStep::AllowMore),
+            (_, ErrorCode::InvalidInput) => Some(NextStep::FixField),
+            (_, ErrorCode::Denied) => None,
+            _ => Some(NextStep::Retry),
+        };
+        let card = Card::Error {
+            code,
+            message: error.to_string(),
+            next,
+        };
+        self.stop_at(run, RunState::Failed, "That didn't work.", &card)
+    }
+
+    /// Saves the run in `state` with a message carrying `card` as its open card.
+    fn stop_at(&self, run: &mut Run, state: RunState, text: &str, card: &Card) -> Result<(), Error> {
+        let message = self.say(run.row.conversation_id, Some(run.row.id), text, Some(card))?;
+        run.row.card_message_id = Some(message);
+        runs::save_progress(self.context.db().conn(), &run.to_row(state), self.context.now())?;
+        Ok(())
+    }
+
+    fn finish(&self, run: &Run, state: RunState) -> Result<(), Error> {
+        runs::move_state(
+            self.context.db().conn(),
+            run.row.id,
+            &[RunState::Working.as_str()],
+            state.as_str(),
+            self.context.now(),
+        )?;
+        Ok(())
+    }
+
+    fn take(&self, id: i64, from: &[RunState], to: RunState) -> Result<(), Error> {
+        let from: Vec<&str> = from.iter().map(|state| state.as_str()).collect();
+        if runs::move_state(self.context.db().conn(), id, &from, to.as_str(), self.context.now())? {
+            Ok(())
+        } else {
+            Err(Error::AlreadyAnswered)
+        }
+    }
+
+    /// The run's connection if still usable, else the first enabled, usable one for the product.
+    fn connection_for(&self, run: &Run, provider: &str, product: &str) -> Result<Option<Connection>, Error> {
+        if let Some(id) = run.row.connection_id {
+            if let Ok(connection) = self.store.usable(ConnectionId(id)) {
+                if connection.provider.as_str() == provider {
+                    return Ok(Some(connection));
+                }
+            }
+        }
+        let connections = self.store.list().map_err(|error| Error::BadAnswer(error.to_string()))?;
+        Ok(connections
+            .into_iter()
+            .filter(|connection| {
+                connection.enabled
+                    && connection.provider.as_str() == provider
+                    && connection.products.iter().any(|owned| owned == product)
+            })
+            .find_map(|connection| self.store.usable(connection.id).ok()))
+    }
+
+    fn product_name(&self, provider: &str, product: &str) -> String {
+        self.context
+            .catalog()
+            .provider(provider)
+            .and_then(|provider| provider.products.iter().find(|owned| owned.id == product))
+            .map_or_else(|| product.to_owned(), |product| product.name.clone())
+    }
+}
+
+fn required(schema: &Value) -> Vec<String> {
+    schema["required"]
+        .as_array()
+        .map(|names| names.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}

@@ -1,0 +1,133 @@
+// One open conversation's messages and what is happening in it: its pages (the last first, older ones on request),
+// the person's message on its way, the run working, and the card that just opened (it takes the focus). Every answer
+// from the backend is merged in by message id, so a reload, a reply and a stop can arrive in any order.
+import { api, toUserError, type UserError } from "../ipc";
+import type { CardAnswer } from "../bindings/CardAnswer";
+import type { ChatMessage } from "../bindings/ChatMessage";
+
+/** Messages per page. */
+export const PAGE_SIZE = 50;
+
+export type Work = "sending" | "answering" | "stopping";
+
+/** `incoming` merged into `current` (same id: the newer copy wins), oldest first. */
+export function mergeMessages(current: readonly ChatMessage[], incoming: readonly ChatMessage[]): ChatMessage[] {
+  const byId = new Map(current.map((message) => [message.id, message]));
+  for (const message of incoming) byId.set(message.id, message);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+export class Conversation {
+  readonly id: number;
+  messages = $state.raw<ChatMessage[]>([]);
+  /** Older messages exist before the first one loaded. */
+  hasMore = $state(false);
+  loaded = $state(false);
+  loadingOlder = $state(false);
+  /** Why the messages could not be read. */
+  failure = $state<UserError | null>(null);
+  /** Why the last send, answer or stop failed. */
+  problem = $state<UserError | null>(null);
+  work = $state<Work | null>(null);
+  /** What the person sent, shown until the backend answers with it. */
+  outgoing = $state<string | null>(null);
+  /** The message whose card opened just now, by the person's doing or the run's: its first control takes the focus. */
+  focusCard = $state<number | null>(null);
+  /** The run being worked on, when known. */
+  #run: number | null = null;
+
+  constructor(id: number) {
+    this.id = id;
+  }
+
+  get empty(): boolean {
+    return this.loaded && this.messages.length === 0 && this.outgoing === null;
+  }
+
+  /** Reads the last page (again: after a `chat://changed`, the run moved on by itself). */
+  loadLatest = async (): Promise<void> => {
+    this.failure = null;
+    try {
+      const page = await api.conversationMessages(this.id, null, PAGE_SIZE);
+      const first = !this.loaded;
+      this.#take(page.messages, !first);
+      if (first || this.messages.length <= page.messages.length) this.hasMore = page.hasMore;
+      this.loaded = true;
+    } catch (error) {
+      this.failure = toUserError(error);
+    }
+  };
+
+  /** Reads the page before the first message loaded. */
+  loadOlder = async (): Promise<void> => {
+    if (!this.hasMore || this.loadingOlder || this.messages.length === 0) return;
+    this.loadingOlder = true;
+    try {
+      const page = await api.conversationMessages(this.id, this.messages[0].id, PAGE_SIZE);
+      this.messages = mergeMessages(this.messages, page.messages);
+      this.hasMore = page.hasMore;
+    } catch (error) {
+      this.failure = toUserError(error);
+    } finally {
+      this.loadingOlder = false;
+    }
+  };
+
+  send = async (text: string): Promise<boolean> => {
+    if (this.work !== null || text.trim() === "") return false;
+    this.outgoing = text;
+    const sent = await this.#working("sending", () => api.sendMessage(this.id, text));
+    this.outgoing = null;
+    return sent;
+  };
+
+  answer = async (run: number, answer: CardAnswer): Promise<boolean> => {
+    if (this.work !== null) return false;
+    this.#run = run;
+    return this.#working("answering", () => api.answerCard(run, answer));
+  };
+
+  /** Stops the running request. A send's run is learned from the conversation's last page when not known yet. */
+  stop = async (): Promise<void> => {
+    if (this.work === null || this.work === "stopping") return;
+    const was = this.work;
+    this.work = "stopping";
+    try {
+      let run = this.#run;
+      if (run === null) {
+        const page = await api.conversationMessages(this.id, null, PAGE_SIZE);
+        run = [...page.messages].reverse().find((message) => message.runId !== null)?.runId ?? null;
+      }
+      if (run !== null) this.#take(await api.stopRun(run), false);
+    } catch (error) {
+      this.problem = toUserError(error);
+      this.work = was;
+    }
+  };
+
+  async #working(work: Work, request: () => Promise<ChatMessage[]>): Promise<boolean> {
+    this.work = work;
+    this.problem = null;
+    try {
+      this.#take(await request(), true);
+      return true;
+    } catch (error) {
+      this.problem = toUserError(error);
+      return false;
+    } finally {
+      this.work = null;
+      this.#run = null;
+    }
+  }
+
+  /** Merges `incoming`; with `focus`, a card that opened among them takes the focus. */
+  #take(incoming: readonly ChatMessage[], focus: boolean) {
+    const before = new Map(this.messages.map((message) => [message.id, message]));
+    this.messages = mergeMessages(this.messages, incoming);
+    const latestRun = [...incoming].reverse().find((message) => message.runId !== null)?.runId;
+    if (latestRun !== undefined && this.work !== null) this.#run = latestRun;
+    if (!focus) return;
+    const opened = incoming.filter((message) => message.card && message.cardOpen && !before.get(message.id)?.cardOpen);
+    if (opened.length > 0) this.focusCard = opened[opened.length - 1].id;
+  }
+}
