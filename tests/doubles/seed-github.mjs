@@ -92,6 +92,9 @@ export function seedGitHub() {
     repos.push(repo(rand, i, owner, name));
   }
   const byName = new Map(repos.map((r) => [r.full_name.toLowerCase(), r]));
+  // A public repository of someone else's: reachable by name (to star it), never in /user/repos.
+  const tauri = repo(random(4242), 500, { login: "tauri-apps", id: 54536011, type: "Organization", affiliation: "none" }, "tauri");
+  byName.set(tauri.full_name, tauri);
   return { repos, byName };
 }
 

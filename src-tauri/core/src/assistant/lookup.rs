@@ -62,7 +62,8 @@ fn same_name(name: &str, words: &str) -> bool {
     };
     let name = simple(name);
     let words = simple(words);
-    name == words
+    // A repository is named by its full name or its own ("octocat/hello-world", "hello-world").
+    name == words || name.rsplit_once('/').is_some_and(|(_, own)| own == words)
 }
 
 async fn list(
@@ -81,7 +82,7 @@ async fn list(
         refresh: false,
     };
     let mut items = Vec::new();
-    let listing = format!("assistant-{}-{}", connection.0, kind);
+    let listing = format!("assistant-{}-{}", connection.0, kind.replace('.', "-"));
     let result = resources
         .list(&listing, &request, &mut |page| items.extend(page.items))
         .await;

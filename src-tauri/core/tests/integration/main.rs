@@ -18,6 +18,7 @@ mod actions_sheets;
 mod actions_slack;
 mod actions_supabase;
 mod api_doubles;
+mod assistant_runs;
 mod bindings;
 mod cli;
 mod cli_actions;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use switchboard_core::connections::{Connection, CredentialsRequest};
+use switchboard_core::vault::KeyringSlot;
 
 use super::connector::Harness;
 use super::doubles::ApiDoubles;
@@ -13,9 +14,26 @@ use super::keyring;
 
 /// The core with `provider`'s API at the doubles (and nothing else overridden).
 pub fn harness_for(doubles: &ApiDoubles, provider: &str, test: &str) -> Harness {
+    harness_in(doubles, provider, keyring::private_slot(test))
+}
+
+/// As `harness_for`, with the master key in `slot`.
+pub fn harness_in(doubles: &ApiDoubles, provider: &str, slot: KeyringSlot) -> Harness {
     keyring::require_session_bus();
     let overrides = format!("[providers.{provider}]\n{}", doubles.overrides_lines(provider));
-    Harness::new(&overrides, keyring::private_slot(test), Duration::from_secs(20))
+    Harness::new(&overrides, slot, Duration::from_secs(20))
+}
+
+/// Closes `harness` and opens the core again over the same data directory and keyring slot,
+/// as quitting and reopening the app does.
+pub fn reopen(harness: Harness, doubles: &ApiDoubles, provider: &str, slot: KeyringSlot) -> Harness {
+    let Harness {
+        core, services, data, ..
+    } = harness;
+    drop(services);
+    drop(core);
+    let overrides = format!("[providers.{provider}]\n{}", doubles.overrides_lines(provider));
+    Harness::in_dir(data, &overrides, slot, Duration::from_secs(20))
 }
 
 /// Connects `provider` with the form's `values`, as the Connect dialog submits them.
