@@ -7,6 +7,8 @@
 mod actions;
 #[path = "cli/browse.rs"]
 mod browse;
+#[path = "cli/chat.rs"]
+mod chat;
 #[path = "cli/connect.rs"]
 mod connect;
 #[path = "cli/connection.rs"]
@@ -157,6 +159,27 @@ enum Command {
         #[command(flatten)]
         overrides: Overrides,
     },
+    /// Show what the built-in planner makes of a request: the action, the parameters it
+    /// filled, what it would look up or still ask. Runs nothing.
+    Plan {
+        /// The request, as you would write it in the chat.
+        request: String,
+        /// Read dates against this time (e.g. 2026-03-11T10:00-04:00[America/New_York]).
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A conversation in the terminal: the chat's runs, each card a prompt; an approval shows
+    /// the exact request and asks y/n.
+    Chat {
+        /// Go on with this conversation (default: a new one).
+        #[arg(long, value_name = "ID")]
+        conversation: Option<i64>,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
     /// List what a picker shows, a row per line as the provider's pages arrive; a row's `> X`
     /// is the --parent that opens it.
     Browse {
@@ -282,6 +305,11 @@ fn main() -> ExitCode {
             choice,
             overrides,
         } => actions::policy(&action, connection, choice, overrides.overrides.as_deref()),
+        Command::Plan { request, now, json } => chat::plan(&request, now.as_deref(), json),
+        Command::Chat {
+            conversation,
+            overrides,
+        } => chat::chat(conversation, overrides.overrides.as_deref()),
         Command::Browse {
             connection,
             kind,

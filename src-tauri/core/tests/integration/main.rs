@@ -23,6 +23,7 @@ mod bindings;
 mod cli;
 mod cli_actions;
 mod cli_browse;
+mod cli_chat;
 mod cli_connect;
 mod cli_connection;
 mod connect_id_token;

@@ -65,7 +65,7 @@ pub(crate) fn block_on<T>(work: impl std::future::Future<Output = Result<T, Stri
 
 pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
-        let (services, events) = open_core(overrides, args.open_browser)?;
+        let (services, mut events) = open_core(overrides, args.open_browser)?;
         let request = ConnectRequest {
             provider: args.provider.into(),
             products: args.products,
@@ -74,7 +74,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
             connection: None,
             scopes: vec![],
         };
-        sign_in(&services, events, request, json).await
+        sign_in(&services, &mut events, request, json).await
     })
 }
 
@@ -82,7 +82,7 @@ pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Resul
 /// then the connection it saved.
 pub(crate) async fn sign_in(
     services: &Services,
-    mut events: mpsc::UnboundedReceiver<AppEvent>,
+    events: &mut mpsc::UnboundedReceiver<AppEvent>,
     mut request: ConnectRequest,
     json: bool,
 ) -> Result<(), String> {

@@ -45,7 +45,7 @@ pub enum Operation {
 pub fn run(id: ConnectionId, operation: Operation, overrides: Option<&Path>, json: bool) -> Result<(), String> {
     block_on(async {
         let open_browser = matches!(operation, Operation::Reauthorize { no_browser: false, .. });
-        let (services, events) = open_core(overrides, open_browser)?;
+        let (services, mut events) = open_core(overrides, open_browser)?;
         let operations = &services.operations;
         let connection = match operation {
             Operation::Get => services.store.get(id),
@@ -56,7 +56,7 @@ pub fn run(id: ConnectionId, operation: Operation, overrides: Option<&Path>, jso
             Operation::Reauthorize { scopes, .. } => {
                 let mut request = services.sign_ins.reauthorization(id).map_err(said)?;
                 request.scopes = scopes;
-                return sign_in(&services, events, request, json).await;
+                return sign_in(&services, &mut events, request, json).await;
             }
             Operation::Test => {
                 let test = operations.test_connection(id).await.map_err(said)?;
