@@ -43,6 +43,7 @@ fn starring_a_repository_through_the_approval_card_sends_exactly_the_edited_requ
     ];
     let driver = TauriDriver::start_with_env(&data.path().join("app"), &envs);
     let window = ok(Session::start(driver.port, APP));
+    support::open_page(&window, "integrations");
 
     paste_a_github_token(&window);
     ok(window.click(&ok(window.wait_for("[data-testid=actions-tab-github]", WAIT))[0]));

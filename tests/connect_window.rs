@@ -68,6 +68,7 @@ fn connecting_google_in_the_window_shows_connected_as_the_email() {
     ];
     let driver = TauriDriver::start_with_env(&data.path().join("app"), &envs);
     let window = ok(Session::start(driver.port, APP));
+    support::open_page(&window, "integrations");
 
     let connect = ok(window.wait_for("[data-provider=google] [data-action=connect]", WAIT));
     save_artifact("connect-before.png", &ok(window.screenshot()));

@@ -138,6 +138,7 @@ fn choosing_a_drive_file_in_the_picker_fills_the_form_and_10000_files_scroll_vir
     let driver = TauriDriver::start_with_env(&data.path().join("app"), &envs);
     let window = ok(Session::start(driver.port, APP));
     ok(window.call("POST", "/timeouts", Some(&json!({ "script": 60_000 }))));
+    support::open_page(&window, "integrations");
 
     connect_google_with_drive(&window, &stand_in_log);
     let chosen = choose_a_budget_in_project_03(&window);

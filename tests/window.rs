@@ -9,7 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
 use support::webdriver::Session;
-use support::{launch_second_instance, read_logs, require_display, save_artifact, TauriDriver, APP};
+use support::{launch_second_instance, open_page, read_logs, require_display, save_artifact, TauriDriver, APP};
 use switchboard_core::catalog::Catalog;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -31,6 +31,7 @@ fn the_window_shows_the_catalogue_and_settings_and_receives_deep_links() {
     let data = tempfile::tempdir().expect("a private data dir");
     let driver = TauriDriver::start(data.path());
     let window = ok(Session::start(driver.port, APP));
+    open_page(&window, "integrations");
 
     // Integrations: exactly the backend's catalogue, in its order.
     let cards = ok(window.wait_for("[data-provider]", WAIT));

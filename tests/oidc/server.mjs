@@ -8,6 +8,7 @@ import Provider from "oidc-provider";
 
 const CLIENT_ID = process.env.OIDC_CLIENT_ID ?? "switchboard-test";
 const GOOGLE_SECRET = "google-test-secret";
+const GITHUB_SECRET = "github-test-secret";
 
 const server = http.createServer();
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -33,6 +34,16 @@ const provider = new Provider(issuer, {
       response_types: ["code"],
       redirect_uris: ["http://127.0.0.1/callback/google", "switchboard://oauth/callback/google"],
     },
+    // Stands in for a GitHub OAuth app (a client secret in the form body; plain OAuth 2.0 scopes).
+    {
+      client_id: "switchboard-github",
+      client_secret: GITHUB_SECRET,
+      application_type: "native",
+      token_endpoint_auth_method: "client_secret_post",
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      redirect_uris: ["http://127.0.0.1/callback/github", "switchboard://oauth/callback/github"],
+    },
   ],
   // Google's Drive, Sheets and Calendar scopes too, so a "Google" sign-in here can browse them;
   // not Gmail's, so a sign-in asking for Gmail is granted fewer scopes than it asked (B10).
@@ -41,6 +52,9 @@ const provider = new Provider(issuer, {
     "offline_access",
     "email",
     "profile",
+    // GitHub's, for the GitHub client.
+    "read:user",
+    "repo",
     ...[
       "drive.file",
       "drive.readonly",
@@ -70,7 +84,7 @@ provider.proxy = false;
 
 server.on("request", provider.callback());
 process.stdout.write(
-  `${JSON.stringify({ issuer, clientId: CLIENT_ID, google: { clientId: "switchboard-google", clientSecret: GOOGLE_SECRET } })}\n`,
+  `${JSON.stringify({ issuer, clientId: CLIENT_ID, google: { clientId: "switchboard-google", clientSecret: GOOGLE_SECRET }, github: { clientId: "switchboard-github", clientSecret: GITHUB_SECRET } })}\n`,
 );
 
 const stop = () => server.close(() => process.exit(0));

@@ -34,6 +34,14 @@ pub fn save_artifact(name: &str, bytes: &[u8]) {
     std::fs::write(&path, bytes).unwrap_or_else(|error| panic!("write {}: {error}", path.display()));
 }
 
+/// Opens a page from the sidebar (the window opens on Chat): `integrations`, `settings`, `chat`.
+pub fn open_page(window: &webdriver::Session, page: &str) {
+    let entry = window
+        .wait_for(&format!("[data-nav={page}]"), Duration::from_secs(30))
+        .unwrap_or_else(|error| panic!("{error}"));
+    window.click(&entry[0]).unwrap_or_else(|error| panic!("{error}"));
+}
+
 /// Saves a screenshot once the current DOM has been drawn: WebKitWebDriver's screenshot is the
 /// last frame painted, which can still be the previous step's.
 pub fn shot(window: &webdriver::Session, name: &str) {

@@ -123,7 +123,14 @@ export class Conversation {
   /** Merges `incoming`; with `focus`, a card that opened among them takes the focus. */
   #take(incoming: readonly ChatMessage[], focus: boolean) {
     const before = new Map(this.messages.map((message) => [message.id, message]));
-    this.messages = mergeMessages(this.messages, incoming);
+    // A run waits on its newest card only: a run that moved on closes the cards it showed before.
+    const moved = new Set(incoming.map((message) => message.runId).filter((run) => run !== null));
+    const fresh = new Set(incoming.map((message) => message.id));
+    this.messages = mergeMessages(this.messages, incoming).map((message) =>
+      message.cardOpen && message.runId !== null && moved.has(message.runId) && !fresh.has(message.id)
+        ? { ...message, cardOpen: false }
+        : message,
+    );
     const latestRun = [...incoming].reverse().find((message) => message.runId !== null)?.runId;
     if (latestRun !== undefined && this.work !== null) this.#run = latestRun;
     if (!focus) return;

@@ -268,10 +268,8 @@ impl Assistant {
 
     /// Reports a step's result and moves to the next step.
     fn step_done(&self, run: &mut Run, title: &str, result: &ActionResult) -> Result<(), Error> {
-        let mut text = result.summary.clone();
-        if let Some(link) = &result.link {
-            text.push_str(&format!("\n\n[Open it]({link})"));
-        }
+        // The summary is the message; the card under it says what finished and opens the result.
+        let text = result.summary.clone();
         let card = Card::Result {
             result: Box::new(result.clone()),
             action_title: title.to_owned(),

@@ -43,7 +43,7 @@ describe("chat cards", () => {
         send_message: () => [message(3, { role: "user", text: "Email Bo", runId: 5 }), cardMessage(4, clarify)],
         answer_card: () => [
           cardMessage(4, clarify, { cardOpen: false }),
-          cardMessage(6, { kind: "result", actionTitle: "Send an email", result: { action: "gmail.send_email", connectionId: 1, summary: "Sent “Lunch” to Bo.", data: null, link: "https://mail.google.com/x" } }, { cardOpen: false }),
+          cardMessage(6, { kind: "result", actionTitle: "Send an email", result: { action: "gmail.send_email", connectionId: 1, summary: "Sent “Lunch” to Bo.", data: null, link: "https://mail.google.com/x" } }, { cardOpen: false, text: "Sent “Lunch” to Bo." }),
         ],
       },
     });
@@ -64,6 +64,7 @@ describe("chat cards", () => {
     await fireEvent.input(subject, { target: { value: "Lunch" } });
     await fireEvent.click(within(card).getByRole("button", { name: "Continue" }));
     expect(await screen.findByText("Sent “Lunch” to Bo.")).toBeTruthy();
+    expect(screen.getByText(/Send an email: done/)).toBeTruthy();
     expect(backend.callsOf("answer_card")).toEqual([{ run: 5, answer: { kind: "fill", arguments: { subject: "Lunch" } } }]);
     expect(screen.getByText("Asked for details for Send an email")).toBeTruthy();
     expect(screen.queryByRole("form", { name: "Details for Send an email" })).toBeNull();

@@ -128,6 +128,11 @@ fn show(messages: &[ChatMessage]) {
                 println!("\n{body}\n");
             }
         }
+        if let Some(Card::Result { result, .. }) = &message.card {
+            if let Some(link) = &result.link {
+                println!("{link}");
+            }
+        }
     }
 }
 

@@ -1,0 +1,215 @@
+//! End to end, in the real window, with the built-in planner: "star tauri-apps/tauri" with no
+//! GitHub account shows a Connect card; its button signs in (GitHub's endpoints pointed at
+//! oidc-provider, its API at the loopback doubles), the run goes on by itself to the approval
+//! card, and Approve stars the repository exactly once and says so with a link. Then a request
+//! missing a field gets a form for just that field; and the app SIGKILLed at an approval card
+//! reopens with the card still there, and approving it then sends exactly once.
+
+mod support;
+
+#[path = "support/api_doubles.rs"]
+mod api_doubles;
+#[path = "../src-tauri/core/tests/integration/support/node.rs"]
+mod node;
+#[path = "../src-tauri/core/tests/integration/support/oidc.rs"]
+mod oidc;
+
+use std::ffi::{OsStr, OsString};
+use std::path::Path;
+use std::time::Duration;
+
+use api_doubles::ApiDoubles;
+use oidc::OidcServer;
+use serde_json::Value;
+use support::webdriver::Session;
+use support::{require_display, shot, TauriDriver, APP};
+
+const WAIT: Duration = Duration::from_secs(30);
+
+fn ok<T>(outcome: Result<T, String>) -> T {
+    outcome.unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn overrides(server: &OidcServer, doubles: &ApiDoubles) -> String {
+    let issuer = &server.issuer;
+    format!(
+        "[providers.github]\nclient_id = \"switchboard-github\"\nclient_secret = \"github-test-secret\"\n\
+         api_base_url = \"{}/github\"\n[providers.github.oauth]\nauthorize_url = \"{issuer}/auth\"\n\
+         token_url = \"{issuer}/token\"\n",
+        doubles.url
+    )
+}
+
+/// Writes `text` in the composer and sends it with Enter.
+fn say(window: &Session, text: &str) {
+    let composer = ok(window.wait_for("[data-composer]", WAIT));
+    ok(window.type_into(&composer[0], &format!("{text}\u{E007}")));
+}
+
+/// The requests the doubles received with `method` on `path`.
+fn received(doubles: &ApiDoubles, method: &str, path: &str) -> Vec<Value> {
+    doubles
+        .get("/_control/requests")
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|request| request["method"] == method && request["path"] == path)
+        .collect()
+}
+
+#[test]
+fn a_request_connects_resumes_asks_and_acts_once_even_across_a_kill() {
+    require_display();
+    let server = OidcServer::start();
+    let doubles = ApiDoubles::start();
+    let data = tempfile::tempdir().expect("a private data dir");
+    let overrides_file = data.path().join("overrides.toml");
+    std::fs::write(&overrides_file, overrides(&server, &doubles)).expect("write the overrides file");
+    let stand_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/browser-stand-in.sh");
+    let envs: Vec<(&str, OsString)> = vec![
+        ("SWITCHBOARD_APP", OsString::from(APP)),
+        ("SWITCHBOARD_OVERRIDES", overrides_file.clone().into_os_string()),
+        ("SWITCHBOARD_BROWSER", stand_in.into_os_string()),
+        ("APPROVE_LOG", data.path().join("browser.log").into_os_string()),
+    ];
+    let envs: Vec<(&str, &OsStr)> = envs.iter().map(|(name, value)| (*name, value.as_os_str())).collect();
+    let app_dir = data.path().join("app");
+    let driver = TauriDriver::start_with_env(&app_dir, &envs);
+    let window = ok(Session::start(driver.port, APP));
+
+    shot(&window, "chat-empty.png");
+    say(&window, "star tauri-apps/tauri");
+    ok(window.wait_for(
+        "[data-card-open=true] [data-chat-card=connect] [data-action=connect]",
+        WAIT,
+    ));
+    shot(&window, "chat-connect-card.png");
+    ok(window.click(
+        &ok(window.wait_for(
+            "[data-card-open=true] [data-chat-card=connect] [data-action=connect]",
+            WAIT,
+        ))[0],
+    ));
+
+    // The sign-in lands; the run goes on by itself to the approval card.
+    let approval = ok(
+        window.wait_for_text("[data-card-open=true] [data-chat-card=approve]", WAIT, |text| {
+            text.contains("tauri-apps/tauri")
+        }),
+    );
+    assert!(
+        received(&doubles, "PUT", "/github/user/starred/tauri-apps/tauri").is_empty(),
+        "nothing is sent before approval: {approval}"
+    );
+    shot(&window, "chat-approval-card.png");
+    ok(window.click(
+        &ok(window.wait_for(
+            "[data-card-open=true] [data-chat-card=approve] [data-chat-approve]",
+            WAIT,
+        ))[0],
+    ));
+    ok(window.wait_for("[data-chat-card=result]", WAIT));
+    let done = ok(window.wait_for_text("[data-message-log]", WAIT, |text| {
+        text.contains("Starred tauri-apps/tauri")
+    }));
+    assert!(
+        done.contains("Star a repository: done"),
+        "the chat says what was done: {done}"
+    );
+    ok(window.wait_for("[data-chat-card=result] [data-result-open]", WAIT));
+    shot(&window, "chat-done.png");
+    let stars = received(&doubles, "PUT", "/github/user/starred/tauri-apps/tauri");
+    assert_eq!(stars.len(), 1, "exactly one star: {stars:?}");
+
+    // A missing field: a form for just that field.
+    say(&window, "create an issue in octocat/hello-world");
+    let form = ok(
+        window.wait_for_text("[data-card-open=true] [data-chat-card=clarify]", WAIT, |text| {
+            !text.is_empty()
+        }),
+    );
+    assert!(
+        form.to_lowercase().contains("title"),
+        "the form asks for the title: {form}"
+    );
+    let inputs = ok(window.find_all("[data-card-open=true] [data-chat-card=clarify] input:not([type=hidden]), [data-card-open=true] [data-chat-card=clarify] textarea"));
+    assert_eq!(inputs.len(), 1, "only the missing field is asked for: {form}");
+    ok(window.type_into(&inputs[0], "Crash on start"));
+    shot(&window, "chat-clarify-card.png");
+    ok(window.type_into(&inputs[0], "\u{E007}"));
+    ok(
+        window.wait_for_text("[data-card-open=true] [data-chat-card=approve]", WAIT, |text| {
+            text.contains("Crash on start")
+        }),
+    );
+    ok(window.click(
+        &ok(window.wait_for(
+            "[data-card-open=true] [data-chat-card=approve] [data-chat-approve]",
+            WAIT,
+        ))[0],
+    ));
+    ok(window.wait_for_text("[data-message-log]", WAIT, |text| text.contains("Opened issue")));
+    let issues = received(&doubles, "POST", "/github/repos/octocat/hello-world/issues");
+    assert_eq!(issues.len(), 1, "one issue, with the title given: {issues:?}");
+
+    // Killed at an approval card: after a restart the card is there, and approving sends once.
+    say(&window, "star octocat/hello-world");
+    ok(
+        window.wait_for_text("[data-card-open=true] [data-chat-card=approve]", WAIT, |text| {
+            text.contains("octocat/hello-world")
+        }),
+    );
+    kill_app(&app_dir);
+    drop(window);
+    drop(driver);
+    let driver = TauriDriver::start_with_env(&app_dir, &envs);
+    let window = ok(Session::start(driver.port, APP));
+    ok(
+        window.wait_for_text("[data-card-open=true] [data-chat-card=approve]", WAIT, |text| {
+            text.contains("octocat/hello-world")
+        }),
+    );
+    shot(&window, "chat-after-restart.png");
+    ok(window.click(
+        &ok(window.wait_for(
+            "[data-card-open=true] [data-chat-card=approve] [data-chat-approve]",
+            WAIT,
+        ))[0],
+    ));
+    ok(window.wait_for_text("[data-message-log]", WAIT, |text| {
+        text.contains("Starred octocat/hello-world")
+    }));
+    let stars = received(&doubles, "PUT", "/github/user/starred/octocat/hello-world");
+    assert_eq!(
+        stars.len(),
+        1,
+        "approved after a SIGKILL and a restart: sent exactly once"
+    );
+    ok(window.end());
+}
+
+/// SIGKILLs the app running on `data_dir` (found by its executable and its data directory).
+fn kill_app(data_dir: &Path) {
+    let wanted = format!("SWITCHBOARD_DATA_DIR={}", data_dir.display());
+    let app = std::fs::canonicalize(APP).expect("the app binary");
+    let mut killed = 0;
+    for entry in std::fs::read_dir("/proc").expect("/proc").filter_map(Result::ok) {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let exe = std::fs::read_link(entry.path().join("exe")).ok();
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        let ours = environ.split(|byte| *byte == 0).any(|pair| pair == wanted.as_bytes());
+        if exe.as_deref() == Some(app.as_path()) && ours {
+            let status = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status()
+                .expect("run kill");
+            assert!(status.success(), "kill -KILL {pid}");
+            killed += 1;
+        }
+    }
+    assert_eq!(killed, 1, "the one app instance on this data dir is killed");
+    std::thread::sleep(Duration::from_millis(500));
+}
