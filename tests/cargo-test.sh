@@ -6,8 +6,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 log="target/cargo-test.log"
 mkdir -p target && rm -f target/test-failures.txt
-cargo test --no-fail-fast "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+# tee through a process substitution, not a pipe: a process a test leaves behind holding the
+# output open (a browser driver) must not keep this script waiting once cargo is done.
+cargo test --no-fail-fast "$@" > >(tee "$log") 2>&1
+status=$?
+sleep 1 # let tee write the last lines before they are read below
 if [[ $status -ne 0 ]]; then
   {
     echo "==== failed Rust tests ===="

@@ -8,6 +8,7 @@ pub mod webdriver;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -97,6 +98,8 @@ impl TauriDriver {
         let native_port = free_port();
         let child = Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            // Its own process group, so dropping it ends WebKitWebDriver (its child) too.
+            .process_group(0)
             .env("SWITCHBOARD_DATA_DIR", data_dir)
             .envs(envs.iter().copied())
             .stdout(Stdio::null())
@@ -117,6 +120,10 @@ impl TauriDriver {
 
 impl Drop for TauriDriver {
     fn drop(&mut self) {
+        // The whole group: tauri-driver and the WebKitWebDriver it started.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
