@@ -158,6 +158,7 @@ export function overview(changes: Partial<SettingsOverview> = {}): SettingsOverv
     },
     keyStorage: { state: "NoKeyYet", backend: "Secret Service" },
     keyMode: "keyring",
+    assistantModel: "Built in (works offline)",
     overrides: { file: null, source: null, error: null, nextStart: null },
     database: { schemaVersion: 1, lastRecovery: null },
     deepLinks: { scheme: "switchboard", registration: { state: "NotRegistered" }, lastReceived: null },

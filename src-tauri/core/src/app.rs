@@ -222,6 +222,7 @@ impl Core {
             last_received,
             services.keys.mode(),
             self.overrides(),
+            services.assistant.planner_name(),
         )?;
         overview
             .notices

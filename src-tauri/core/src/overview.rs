@@ -25,6 +25,8 @@ pub struct SettingsOverview {
     pub deep_links: DeepLinkOverview,
     /// Messages waiting to be dismissed.
     pub notices: Vec<notices::Notice>,
+    /// The chat's model, as people name it ("Built in (works offline)").
+    pub assistant_model: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -51,6 +53,7 @@ pub fn settings_overview(
     last_received: Option<DeepLinkReceipt>,
     key_mode: KeyMode,
     overrides: OverridesStatus,
+    assistant_model: &str,
 ) -> Result<SettingsOverview, DbError> {
     Ok(SettingsOverview {
         locations: paths.locations(),
@@ -67,5 +70,6 @@ pub fn settings_overview(
             last_received,
         },
         notices: notices::list_active(database.conn())?,
+        assistant_model: assistant_model.to_owned(),
     })
 }

@@ -19,4 +19,8 @@ overrides: OverridesStatus, database: DatabaseOverview, deepLinks: DeepLinkOverv
 /**
  * Messages waiting to be dismissed.
  */
-notices: Array<Notice>, };
+notices: Array<Notice>, 
+/**
+ * The chat's model, as people name it ("Built in (works offline)").
+ */
+assistantModel: string, };

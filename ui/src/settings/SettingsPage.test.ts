@@ -34,6 +34,7 @@ describe("SettingsPage", () => {
     render(SettingsPage);
     expect(await screen.findByText("/home/ana/.local/share/dev.switchboard.desktop/switchboard.db")).toBeTruthy();
     expect(screen.getByText(/logs\/switchboard\.log\.YYYY-MM-DD/)).toBeTruthy();
+    expect(screen.getByText("Built in (works offline)"), "the chat's model is named").toBeTruthy();
   });
 
   it("explains an unavailable keyring and offers to check again", async () => {
