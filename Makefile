@@ -84,4 +84,5 @@ bench: build-deps test-deps ui
 	cargo bench -p switchboard-core --bench access_token
 	cargo bench -p switchboard-core --bench drive_listing
 	cargo bench -p switchboard-core --bench action_overhead
+	cargo bench -p switchboard-core --bench chat
 	tests/session.sh tests/bench/startup.sh

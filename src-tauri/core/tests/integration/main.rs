@@ -19,6 +19,7 @@ mod actions_slack;
 mod actions_supabase;
 mod api_doubles;
 mod assistant_runs;
+mod assistant_states;
 mod bindings;
 mod cli;
 mod cli_actions;
