@@ -22,9 +22,11 @@ use api_doubles::ApiDoubles;
 use oidc::OidcServer;
 use serde_json::Value;
 use support::webdriver::Session;
-use support::{require_display, shot, TauriDriver, APP};
+use support::{assert_accessible, open_page, require_display, shot, TauriDriver, APP};
 
 const WAIT: Duration = Duration::from_secs(30);
+/// The approval card that waits for the person (earlier ones stay in the log, closed).
+const OPEN_APPROVAL: &str = "[data-card-open=true] [data-chat-card=approve]";
 
 fn ok<T>(outcome: Result<T, String>) -> T {
     outcome.unwrap_or_else(|error| panic!("{error}"))
@@ -38,6 +40,12 @@ fn overrides(server: &OidcServer, doubles: &ApiDoubles) -> String {
          token_url = \"{issuer}/token\"\n",
         doubles.url
     )
+}
+
+/// Clicks Approve on the open approval card.
+fn approve(window: &Session) {
+    let button = ok(window.wait_for(&format!("{OPEN_APPROVAL} [data-chat-approve]"), WAIT));
+    ok(window.click(&button[0]));
 }
 
 /// Writes `text` in the composer and sends it with Enter.
@@ -78,37 +86,25 @@ fn a_request_connects_resumes_asks_and_acts_once_even_across_a_kill() {
     let driver = TauriDriver::start_with_env(&app_dir, &envs);
     let window = ok(Session::start(driver.port, APP));
 
+    ok(window.wait_for("[data-suggestion]", WAIT));
     shot(&window, "chat-empty.png");
+    assert_accessible(&window, "the Chat page, empty, with suggestions");
     say(&window, "star tauri-apps/tauri");
-    ok(window.wait_for(
-        "[data-card-open=true] [data-chat-card=connect] [data-action=connect]",
-        WAIT,
-    ));
+    let connect = "[data-card-open=true] [data-chat-card=connect] [data-action=connect]";
+    ok(window.wait_for(connect, WAIT));
     shot(&window, "chat-connect-card.png");
-    ok(window.click(
-        &ok(window.wait_for(
-            "[data-card-open=true] [data-chat-card=connect] [data-action=connect]",
-            WAIT,
-        ))[0],
-    ));
+    assert_accessible(&window, "Chat with a Connect card");
+    ok(window.click(&ok(window.wait_for(connect, WAIT))[0]));
 
     // The sign-in lands; the run goes on by itself to the approval card.
-    let approval = ok(
-        window.wait_for_text("[data-card-open=true] [data-chat-card=approve]", WAIT, |text| {
-            text.contains("tauri-apps/tauri")
-        }),
-    );
+    let approval = ok(window.wait_for_text(OPEN_APPROVAL, WAIT, |text| text.contains("tauri-apps/tauri")));
     assert!(
         received(&doubles, "PUT", "/github/user/starred/tauri-apps/tauri").is_empty(),
         "nothing is sent before approval: {approval}"
     );
     shot(&window, "chat-approval-card.png");
-    ok(window.click(
-        &ok(window.wait_for(
-            "[data-card-open=true] [data-chat-card=approve] [data-chat-approve]",
-            WAIT,
-        ))[0],
-    ));
+    assert_accessible(&window, "Chat with an approval card");
+    approve(&window);
     ok(window.wait_for("[data-chat-card=result]", WAIT));
     let done = ok(window.wait_for_text("[data-message-log]", WAIT, |text| {
         text.contains("Starred tauri-apps/tauri")
@@ -119,64 +115,64 @@ fn a_request_connects_resumes_asks_and_acts_once_even_across_a_kill() {
     );
     ok(window.wait_for("[data-chat-card=result] [data-result-open]", WAIT));
     shot(&window, "chat-done.png");
+    assert_accessible(&window, "Chat with a result");
     let stars = received(&doubles, "PUT", "/github/user/starred/tauri-apps/tauri");
     assert_eq!(stars.len(), 1, "exactly one star: {stars:?}");
 
-    // A missing field: a form for just that field.
+    // A missing field: a form for just that field, the whole way with the keyboard alone: Enter
+    // sends, the form's field takes the focus, Enter submits it, the approval card takes the
+    // focus and Ctrl+Enter approves.
     say(&window, "create an issue in octocat/hello-world");
-    let form = ok(
-        window.wait_for_text("[data-card-open=true] [data-chat-card=clarify]", WAIT, |text| {
-            !text.is_empty()
-        }),
-    );
+    let clarify = "[data-card-open=true] [data-chat-card=clarify]";
+    let form = ok(window.wait_for_text(clarify, WAIT, |text| !text.is_empty()));
     assert!(
         form.to_lowercase().contains("title"),
         "the form asks for the title: {form}"
     );
-    let inputs = ok(window.find_all("[data-card-open=true] [data-chat-card=clarify] input:not([type=hidden]), [data-card-open=true] [data-chat-card=clarify] textarea"));
+    let fields = format!("{clarify} input:not([type=hidden]), {clarify} textarea");
+    let inputs = ok(window.find_all(&fields));
     assert_eq!(inputs.len(), 1, "only the missing field is asked for: {form}");
-    ok(window.type_into(&inputs[0], "Crash on start"));
-    shot(&window, "chat-clarify-card.png");
-    ok(window.type_into(&inputs[0], "\u{E007}"));
-    ok(
-        window.wait_for_text("[data-card-open=true] [data-chat-card=approve]", WAIT, |text| {
-            text.contains("Crash on start")
-        }),
-    );
-    ok(window.click(
-        &ok(window.wait_for(
-            "[data-card-open=true] [data-chat-card=approve] [data-chat-approve]",
-            WAIT,
-        ))[0],
+    assert_accessible(&window, "Chat with a clarification card");
+    let focused = ok(window.execute(
+        "return document.activeElement === arguments[0];",
+        serde_json::json!([{ "element-6066-11e4-a52e-4f735466cecf": inputs[0] }]),
     ));
+    assert_eq!(focused, serde_json::json!(true), "the form's field takes the focus");
+    ok(window.press_text("Crash on start"));
+    shot(&window, "chat-clarify-card.png");
+    ok(window.press("\u{E007}"));
+    ok(window.wait_for_text(OPEN_APPROVAL, WAIT, |text| text.contains("Crash on start")));
+    ok(window.press_with_control("\u{E007}"));
     ok(window.wait_for_text("[data-message-log]", WAIT, |text| text.contains("Opened issue")));
     let issues = received(&doubles, "POST", "/github/repos/octocat/hello-world/issues");
     assert_eq!(issues.len(), 1, "one issue, with the title given: {issues:?}");
 
+    // A failure says what to do next; the other pages pass the same audit.
+    say(&window, "star nobody-here/no-such-repo");
+    ok(window.wait_for_text(OPEN_APPROVAL, WAIT, |text| text.contains("no-such-repo")));
+    approve(&window);
+    ok(window.wait_for("[data-card-open=true] [data-chat-card=error] [data-error-next]", WAIT));
+    shot(&window, "chat-error-card.png");
+    assert_accessible(&window, "Chat with an error card");
+    open_page(&window, "integrations");
+    ok(window.wait_for("[data-provider=github] [data-connection]", WAIT));
+    assert_accessible(&window, "the Integrations page");
+    open_page(&window, "settings");
+    ok(window.wait_for("[data-assistant-model]", WAIT));
+    assert_accessible(&window, "the Settings page");
+    open_page(&window, "chat");
+
     // Killed at an approval card: after a restart the card is there, and approving sends once.
     say(&window, "star octocat/hello-world");
-    ok(
-        window.wait_for_text("[data-card-open=true] [data-chat-card=approve]", WAIT, |text| {
-            text.contains("octocat/hello-world")
-        }),
-    );
+    ok(window.wait_for_text(OPEN_APPROVAL, WAIT, |text| text.contains("octocat/hello-world")));
     kill_app(&app_dir);
     drop(window);
     drop(driver);
     let driver = TauriDriver::start_with_env(&app_dir, &envs);
     let window = ok(Session::start(driver.port, APP));
-    ok(
-        window.wait_for_text("[data-card-open=true] [data-chat-card=approve]", WAIT, |text| {
-            text.contains("octocat/hello-world")
-        }),
-    );
+    ok(window.wait_for_text(OPEN_APPROVAL, WAIT, |text| text.contains("octocat/hello-world")));
     shot(&window, "chat-after-restart.png");
-    ok(window.click(
-        &ok(window.wait_for(
-            "[data-card-open=true] [data-chat-card=approve] [data-chat-approve]",
-            WAIT,
-        ))[0],
-    ));
+    approve(&window);
     ok(window.wait_for_text("[data-message-log]", WAIT, |text| {
         text.contains("Starred octocat/hello-world")
     }));
@@ -188,7 +184,6 @@ fn a_request_connects_resumes_asks_and_acts_once_even_across_a_kill() {
     );
     ok(window.end());
 }
-
 /// SIGKILLs the app running on `data_dir` (found by its executable and its data directory).
 fn kill_app(data_dir: &Path) {
     let wanted = format!("SWITCHBOARD_DATA_DIR={}", data_dir.display());

@@ -35,6 +35,44 @@ pub fn save_artifact(name: &str, bytes: &[u8]) {
     std::fs::write(&path, bytes).unwrap_or_else(|error| panic!("write {}: {error}", path.display()));
 }
 
+/// axe-core (installed with the UI's packages) run in the window: its serious and critical
+/// violations, each with the rule, why it matters and up to five of the elements.
+pub fn accessibility_violations(window: &webdriver::Session) -> Vec<serde_json::Value> {
+    let axe = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&axe).unwrap_or_else(|error| {
+        panic!(
+            "axe-core must be installed with the UI's packages ({}): {error}",
+            axe.display()
+        )
+    });
+    window
+        .execute(
+            &format!("{source}\nwindow.axe = axe; return true;"),
+            serde_json::json!([]),
+        )
+        .unwrap_or_else(|error| panic!("axe-core loads in the window: {error}"));
+    let run = "const done = arguments[arguments.length - 1];
+window.axe.run(document, { resultTypes: ['violations'] })
+  .then((result) => done(result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help,
+      nodes: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) }))))
+  .catch((error) => done([{ id: 'axe-failed', help: String(error) }]));";
+    let found = window
+        .execute_async(run, serde_json::json!([]))
+        .unwrap_or_else(|error| panic!("axe-core runs: {error}"));
+    found.as_array().cloned().unwrap_or_default()
+}
+
+/// Fails unless axe-core finds no serious or critical violation on what the window shows.
+pub fn assert_accessible(window: &webdriver::Session, what: &str) {
+    let found = accessibility_violations(window);
+    assert!(
+        found.is_empty(),
+        "{what}: axe-core finds no serious or critical accessibility violation, but found {found:#?}"
+    );
+}
+
 /// Opens a page from the sidebar (the window opens on Chat): `integrations`, `settings`, `chat`.
 pub fn open_page(window: &webdriver::Session, page: &str) {
     let entry = window

@@ -140,6 +140,36 @@ impl Session {
         }))
     }
 
+    /// Types `text` where the focus is, key by key, as a person at the keyboard does.
+    pub fn press_text(&self, text: &str) -> Result<(), String> {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|key| {
+                let key = key.to_string();
+                [
+                    json!({ "type": "keyDown", "value": key }),
+                    json!({ "type": "keyUp", "value": key }),
+                ]
+            })
+            .collect();
+        self.perform(json!({ "type": "key", "id": "keyboard", "actions": actions }))
+    }
+
+    /// Presses `key` with Control held (Ctrl+Enter: "\u{E007}") where the focus is.
+    pub fn press_with_control(&self, key: &str) -> Result<(), String> {
+        const CONTROL: &str = "\u{E009}";
+        self.perform(json!({
+            "type": "key",
+            "id": "keyboard",
+            "actions": [
+                { "type": "keyDown", "value": CONTROL },
+                { "type": "keyDown", "value": key },
+                { "type": "keyUp", "value": key },
+                { "type": "keyUp", "value": CONTROL }
+            ]
+        }))
+    }
+
     /// Types `text` into `element`.
     pub fn type_into(&self, element: &str, text: &str) -> Result<(), String> {
         self.call(
