@@ -17,6 +17,8 @@ export type PickerOptions = {
   multiple?: boolean;
   /** How long typing must pause before the search runs, in milliseconds. */
   searchDelay?: number;
+  /** Words to open with, already searched (the chat's "the Q3 numbers sheet"). */
+  initialSearch?: string;
 };
 
 let listingCount = 0;
@@ -76,6 +78,9 @@ export class PickerState {
     this.connection = defaultConnection(options.connections, options.kind)?.id ?? null;
     this.filter = this.fixedFilter ?? options.kind.filters[0]?.id ?? null;
     this.path = [{ name: options.kind.rootName, location: null }];
+    const words = options.initialSearch?.trim() ?? "";
+    this.search = words;
+    this.searched = words;
   }
 
   get here(): Crumb {

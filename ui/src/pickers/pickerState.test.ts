@@ -20,6 +20,15 @@ describe("PickerState", () => {
     expect(defaultConnection([], driveFile)).toBeNull();
   });
 
+  it("opens already searched for the words it was given (the chat's named resource)", async () => {
+    const backend = new PickerBackend().install();
+    const picker = new PickerState({ connections: [connection()], kind: driveFile, initialSearch: " q3 numbers " });
+    expect(picker.search, "the search box shows the words").toBe("q3 numbers");
+    picker.load();
+    await waitFor(() => expect(backend.listed).toHaveLength(1));
+    expect(backend.lastRequest().search, "the first listing is already the search").toBe("q3 numbers");
+  });
+
   it("keeps waiting for pages when the summary reaches the window before them", async () => {
     const backend = new PickerBackend().install();
     backend.hold = true;
