@@ -7,12 +7,16 @@ import { FlowTracker } from "../../integrations/flows.svelte";
 import { flow, integrations } from "../../test-fixtures";
 import type { Card } from "../../bindings/Card";
 import type { ChatMessage } from "../../bindings/ChatMessage";
+import type { Integration } from "../../bindings/Integration";
 import { approveCard, cardMessage, chatBackend, type Handler, conversationSummary, message, pendingApproval } from "../test-chat";
 
 afterEach(() => clearMocks());
 
 /** A conversation whose last message carries `card`; `overrides` answer commands. */
-function withCard(card: Card, options: { open?: boolean; overrides?: Record<string, Handler> } = {}) {
+function withCard(
+  card: Card,
+  options: { open?: boolean; overrides?: Record<string, Handler>; integrations?: Integration[] } = {},
+) {
   const backend = chatBackend({
     conversations: [conversationSummary(1, "Work")],
     messages: { 1: [message(1, { text: "Please do it", runId: 5 }), cardMessage(2, card, { cardOpen: options.open ?? true })] },
@@ -20,7 +24,8 @@ function withCard(card: Card, options: { open?: boolean; overrides?: Record<stri
   });
   const onSetUp = vi.fn();
   const flows = new FlowTracker();
-  render(ChatPage, { onSetUp, flows, changes: new ChatChanges(), integrations: integrations(), searchDelay: 0 });
+  const shown = options.integrations ?? integrations();
+  render(ChatPage, { onSetUp, flows, changes: new ChatChanges(), integrations: shown, searchDelay: 0 });
   return { backend, onSetUp, flows };
 }
 
@@ -143,10 +148,17 @@ describe("chat cards", () => {
 
   it("leads to the provider's set-up when it has no OAuth client yet", async () => {
     const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: true, problem: null };
-    const { backend, onSetUp } = withCard(card);
+    const notReady = integrations().map((shown) => (shown.provider.id === "google" ? { ...shown, clientReady: false } : shown));
+    const { backend, onSetUp } = withCard(card, { integrations: notReady });
     await fireEvent.click(await screen.findByRole("button", { name: "Set up Google" }));
     expect(onSetUp).toHaveBeenCalledWith("google");
     expect(backend.callsOf("start_connect")).toEqual([]);
+  });
+
+  it("offers to connect once the provider's client has been set up since the card was made", async () => {
+    const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: true, problem: null };
+    withCard(card);
+    expect(await screen.findByRole("button", { name: "Connect Gmail" }), "the Integrations list says the client is ready").toBeTruthy();
   });
 
   it("retries a failed run from its error card", async () => {
