@@ -323,3 +323,50 @@ async fn a_request_it_does_not_understand_gets_a_plain_reply_and_no_run() {
     let empty = services.assistant.send(chat.id, "   ").await;
     assert!(empty.is_err(), "an empty message is refused");
 }
+
+#[tokio::test]
+async fn a_connect_card_and_a_clarification_survive_a_restart_and_go_on_from_there() {
+    let doubles = ApiDoubles::start();
+    let slot = crate::support::keyring::private_slot("assistant-restart-cards");
+    let harness = pasted::harness_in(&doubles, "github", slot.clone());
+    let chat = harness
+        .services
+        .assistant
+        .create_conversation()
+        .expect("a conversation");
+    let (_, waiting) = last_card(&send(&harness.services, chat.id, "star octocat/spoon-knife").await);
+
+    let harness = pasted::reopen(harness, &doubles, "github", slot.clone());
+    let services = harness.services.clone();
+    let moving = services.clone();
+    tokio::spawn(async move { moving.keep_runs_moving().await });
+    let page = services.assistant.messages(chat.id, None, 50).expect("messages");
+    let last = page.messages.last().expect("kept");
+    assert!(
+        matches!(last.card, Some(Card::Connect { .. })) && last.card_open,
+        "after a restart the Connect card still waits: {last:?}"
+    );
+    pasted::paste(&harness, "github", &[("token", TOKEN)]).await;
+    let approval = wait_for(
+        &services,
+        chat.id,
+        "the run waiting before the restart to go on",
+        |message| message.run_id == Some(waiting) && matches!(message.card, Some(Card::Approve { .. })),
+    )
+    .await;
+    assert!(approval.card_open, "it went on to its approval card");
+
+    let (_, asking) = last_card(&send(&services, chat.id, "create an issue in octocat/hello-world").await);
+    drop(services);
+    let harness = pasted::reopen(harness, &doubles, "github", slot);
+    let services = &harness.services;
+    let mut title = Map::new();
+    title.insert("title".into(), json!("After a restart"));
+    let answered = answer(services, asking, CardAnswer::Fill { arguments: title }).await;
+    let (card, _) = last_card(&answered);
+    assert_eq!(
+        approval_arguments(&card).get("title"),
+        Some(&json!("After a restart")),
+        "a clarification answered after a restart goes on to its approval"
+    );
+}
