@@ -195,7 +195,6 @@ fn choose_a_budget_in_project_03(window: &Session) -> String {
     markup_is_text(window, &my_drive);
     shot(window, "picker-my-drive.png");
     support::assert_accessible(window, "the picker, open on a folder");
-
     ok(window.double_click(&row_named(window, "Projects")));
     picker_at(window, "Projects", |state| {
         names(state).contains(&"Project 03".to_owned())

@@ -6,12 +6,12 @@ use serde_json::{json, Map, Value};
 
 use super::error::AssistantError as Error;
 use super::lookup::{find, picker_kind, Found};
-use super::model::{Card, CardAnswer, ChatMessage, NextStep};
+use super::model::{Card, NextStep};
 use super::present::present;
 use super::progress::{Run, RunState};
 use super::service::Assistant;
 use crate::connections::{display_name, Connection};
-use crate::db::{chat_messages, runs};
+use crate::db::runs;
 use crate::error::ErrorCode;
 use crate::ids::ConnectionId;
 use crate::tools::{ActionCatalog, ActionResult, Consent, RunOutcome, RunRequest, ToolError};
@@ -90,184 +90,8 @@ impl Assistant {
         }
     }
 
-    /// The person's answer to run `id`'s open card; returns the messages it added.
-    pub async fn answer(&self, id: i64, answer: CardAnswer) -> Result<Vec<ChatMessage>, Error> {
-        let run = self.load(id)?;
-        let conversation = run.row.conversation_id;
-        let last = chat_messages::last_id(self.context.read().conn(), conversation)?;
-        let now = self.context.now();
-        match answer {
-            CardAnswer::Fill { arguments } => {
-                self.take(id, &[RunState::NeedsInput], RunState::Working)?;
-                let mut run = self.load(id)?;
-                for (field, value) in arguments {
-                    run.progress.searches.remove(&field);
-                    run.progress.arguments.insert(field, value);
-                }
-                runs::save_progress(self.context.db().conn(), &run.to_row(RunState::Working), now)?;
-                self.advance(id).await?;
-            }
-            CardAnswer::Approve { arguments } => {
-                // Moved once: a second approval (another window, a restart) finds it taken.
-                self.take(id, &[RunState::NeedsApproval], RunState::Executing)?;
-                self.execute_approved(id, arguments).await?;
-            }
-            CardAnswer::Deny { reason } => {
-                self.take(id, &[RunState::NeedsApproval], RunState::Denied)?;
-                let mut run = self.load(id)?;
-                run.row.denied_because = reason.clone().filter(|reason| !reason.trim().is_empty());
-                runs::save_progress(self.context.db().conn(), &run.to_row(RunState::Denied), now)?;
-                if let (Some(step), Some(connection)) = (run.step(), run.row.connection_id) {
-                    let request = RunRequest {
-                        action: step.action.clone(),
-                        connection_id: Some(ConnectionId(connection)),
-                        arguments: Value::Object(run.progress.arguments.clone()),
-                    };
-                    if let Err(error) = self.executor.decline(&request) {
-                        tracing::warn!(%error, "a denial could not be audited");
-                    }
-                }
-                let text = match &run.row.denied_because {
-                    Some(reason) => format!("Okay, I didn't do it. (You said: {})", reason.trim()),
-                    None => "Okay, I didn't do it.".to_owned(),
-                };
-                self.say(conversation, Some(id), &text, None)?;
-            }
-            CardAnswer::Retry => {
-                self.take(id, &[RunState::Failed, RunState::NeedsConnection], RunState::Working)?;
-                self.advance(id).await?;
-            }
-            CardAnswer::Cancel => {
-                let waiting: Vec<&str> = RunState::WAITING.to_vec();
-                if !runs::move_state(
-                    self.context.db().conn(),
-                    id,
-                    &waiting,
-                    RunState::Cancelled.as_str(),
-                    now,
-                )? {
-                    return Err(Error::AlreadyAnswered);
-                }
-                self.say(conversation, Some(id), "Cancelled. Nothing was done.", None)?;
-            }
-        }
-        self.added_since(conversation, last)
-    }
-
-    /// Runs waiting for a product that is connected now go on by themselves.
-    pub async fn resume_waiting(&self) -> Result<(), Error> {
-        let waiting = runs::in_state(self.context.read().conn(), RunState::NeedsConnection.as_str())?;
-        for row in waiting {
-            let run = Run::read(row);
-            let Some(step) = run.step() else { continue };
-            let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(&step.action)) else {
-                continue;
-            };
-            if self
-                .connection_for(&run, &action.meta.provider, &action.meta.product)?
-                .is_none()
-            {
-                continue;
-            }
-            if runs::move_state(
-                self.context.db().conn(),
-                run.row.id,
-                &[RunState::NeedsConnection.as_str()],
-                RunState::Working.as_str(),
-                self.context.now(),
-            )? {
-                let product = self.product_name(&action.meta.provider, &action.meta.product);
-                self.say(
-                    run.row.conversation_id,
-                    Some(run.row.id),
-                    &format!("{product} is connected. Carrying on."),
-                    None,
-                )?;
-                self.advance(run.row.id).await?;
-                (self.changed)(run.row.conversation_id);
-            }
-        }
-        Ok(())
-    }
-
-    /// A sign-in for `provider` ended without a connection: the runs waiting on it say so.
-    pub fn sign_in_ended(&self, provider: &str, problem: &str) -> Result<(), Error> {
-        let waiting = runs::in_state(self.context.read().conn(), RunState::NeedsConnection.as_str())?;
-        for row in waiting {
-            let mut run = Run::read(row);
-            let Some(step) = run.step().cloned() else { continue };
-            let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(&step.action)) else {
-                continue;
-            };
-            if action.meta.provider != provider {
-                continue;
-            }
-            self.ask_to_connect(&mut run, provider, &action.meta.product, Some(problem.to_owned()))?;
-            (self.changed)(run.row.conversation_id);
-        }
-        Ok(())
-    }
-
-    /// At start: a run cut off while sending may have acted, so it is never sent again on its
-    /// own; one cut off while working is offered again.
-    pub fn recover_at_start(&self) -> Result<(), Error> {
-        for row in runs::in_state(self.context.read().conn(), RunState::Executing.as_str())? {
-            let mut run = Run::read(row);
-            let card = Card::Error {
-                code: ErrorCode::Network,
-                message:
-                    "Switchboard closed while this was being sent, so it may have happened. Check before trying again."
-                        .into(),
-                next: None,
-            };
-            self.stop_at(
-                &mut run,
-                RunState::Failed,
-                "I can't tell whether this went through.",
-                &card,
-            )?;
-        }
-        for row in runs::in_state(self.context.read().conn(), RunState::Working.as_str())? {
-            let mut run = Run::read(row);
-            let card = Card::Error {
-                code: ErrorCode::Internal,
-                message: "Switchboard closed while working on this; nothing was sent.".into(),
-                next: Some(NextStep::Retry),
-            };
-            self.stop_at(&mut run, RunState::Failed, "This was interrupted.", &card)?;
-        }
-        Ok(())
-    }
-
-    async fn execute_approved(&self, id: i64, arguments: Map<String, Value>) -> Result<(), Error> {
-        let mut run = self.load(id)?;
-        let Some(step) = run.step().cloned() else {
-            return self.finish(&run, RunState::Done);
-        };
-        run.progress.arguments = arguments;
-        let request = RunRequest {
-            action: step.action.clone(),
-            connection_id: run.row.connection_id.map(ConnectionId),
-            arguments: Value::Object(run.progress.arguments.clone()),
-        };
-        let title = ActionCatalog::get()
-            .and_then(|catalog| catalog.action(&step.action))
-            .map(|action| action.meta.title.clone())
-            .unwrap_or_else(|_| step.action.clone());
-        match self.executor.run(&request, Consent::Approved).await {
-            Ok(RunOutcome::Done(result)) => {
-                self.step_done(&mut run, &title, &result)?;
-                self.advance(id).await
-            }
-            Ok(RunOutcome::NeedsApproval(_)) => {
-                self.failed(&mut run, &ToolError::Plan("it asked again after approval".into()))
-            }
-            Err(error) => self.failed(&mut run, &error),
-        }
-    }
-
     /// Reports a step's result and moves to the next step.
-    fn step_done(&self, run: &mut Run, title: &str, result: &ActionResult) -> Result<(), Error> {
+    pub(super) fn step_done(&self, run: &mut Run, title: &str, result: &ActionResult) -> Result<(), Error> {
         // The summary is the message; the card under it says what finished and opens the result.
         let text = result.summary.clone();
         let card = Card::Result {
@@ -327,7 +151,7 @@ impl Assistant {
         run.progress.prepared = true;
     }
 
-    fn ask_for(
+    pub(super) fn ask_for(
         &self,
         run: &mut Run,
         action_id: &str,
@@ -366,7 +190,7 @@ impl Assistant {
         self.stop_at(run, RunState::NeedsInput, &text, &card)
     }
 
-    fn ask_to_connect(
+    pub(super) fn ask_to_connect(
         &self,
         run: &mut Run,
         provider: &str,
@@ -403,7 +227,7 @@ impl Assistant {
         self.stop_at(run, RunState::NeedsConnection, &text, &card)
     }
 
-    fn failed(&self, run: &mut Run, error: &ToolError) -> Result<(), Error> {
+    pub(super) fn failed(&self, run: &mut Run, error: &ToolError) -> Result<(), Error> {
         let code = error.code();
         let next = match (error, code) {
             (ToolError::Unknown { .. }, _) => None,
@@ -422,14 +246,14 @@ impl Assistant {
     }
 
     /// Saves the run in `state` with a message carrying `card` as its open card.
-    fn stop_at(&self, run: &mut Run, state: RunState, text: &str, card: &Card) -> Result<(), Error> {
+    pub(super) fn stop_at(&self, run: &mut Run, state: RunState, text: &str, card: &Card) -> Result<(), Error> {
         let message = self.say(run.row.conversation_id, Some(run.row.id), text, Some(card))?;
         run.row.card_message_id = Some(message);
         runs::save_progress(self.context.db().conn(), &run.to_row(state), self.context.now())?;
         Ok(())
     }
 
-    fn finish(&self, run: &Run, state: RunState) -> Result<(), Error> {
+    pub(super) fn finish(&self, run: &Run, state: RunState) -> Result<(), Error> {
         runs::move_state(
             self.context.db().conn(),
             run.row.id,
@@ -440,7 +264,7 @@ impl Assistant {
         Ok(())
     }
 
-    fn take(&self, id: i64, from: &[RunState], to: RunState) -> Result<(), Error> {
+    pub(super) fn take(&self, id: i64, from: &[RunState], to: RunState) -> Result<(), Error> {
         let from: Vec<&str> = from.iter().map(|state| state.as_str()).collect();
         if runs::move_state(self.context.db().conn(), id, &from, to.as_str(), self.context.now())? {
             Ok(())
@@ -450,7 +274,7 @@ impl Assistant {
     }
 
     /// The run's connection if still usable, else the first enabled, usable one for the product.
-    fn connection_for(&self, run: &Run, provider: &str, product: &str) -> Result<Option<Connection>, Error> {
+    pub(super) fn connection_for(&self, run: &Run, provider: &str, product: &str) -> Result<Option<Connection>, Error> {
         if let Some(id) = run.row.connection_id {
             if let Ok(connection) = self.store.usable(ConnectionId(id)) {
                 if connection.provider.as_str() == provider {
@@ -469,7 +293,7 @@ impl Assistant {
             .find_map(|connection| self.store.usable(connection.id).ok()))
     }
 
-    fn product_name(&self, provider: &str, product: &str) -> String {
+    pub(super) fn product_name(&self, provider: &str, product: &str) -> String {
         self.context
             .catalog()
             .provider(provider)

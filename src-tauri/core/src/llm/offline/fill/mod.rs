@@ -3,6 +3,8 @@
 //! A parameter the request does not give stays out (required ones are listed as missing); a
 //! recipient is never guessed.
 
+mod calendar;
+mod github;
 mod google;
 mod work;
 
@@ -77,7 +79,9 @@ pub fn fill(action: &Action, reading: &Reading<'_>) -> PlannedStep {
     let mut step = PlannedStep::new(&action.meta.id);
     let product = action.meta.product.as_str();
     match product {
-        "gmail" | "drive" | "sheets" | "calendar" => google::fill(&mut step, reading),
+        "gmail" | "drive" | "sheets" => google::fill(&mut step, reading),
+        "calendar" => calendar::fill(&mut step, reading),
+        "github" => github::fill(&mut step, reading),
         _ => work::fill(&mut step, reading),
     }
     if let Some(limit) = extract::limit(reading.text) {

@@ -1,5 +1,5 @@
-//! GitHub, Slack, Jira, Confluence, Notion, Telegram and Supabase: repositories and numbers,
-//! channels and messages, issue keys and statuses, ids pasted in, tables and rows.
+//! Slack, Jira, Confluence, Notion, Telegram and Supabase: channels and messages, issue keys and
+//! statuses, ids pasted in, tables and rows.
 
 use std::sync::LazyLock;
 
@@ -15,18 +15,13 @@ fn pattern(text: &str) -> Regex {
 }
 
 static EMOJI: LazyLock<Regex> = LazyLock::new(|| pattern(r"(:[a-z0-9_+-]+:)"));
-static FILE_NAME: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"(?:^|\s)((?:[\w.-]+/)*[\w-]+\.[A-Za-z0-9]{1,8})(?:\s|$|[,:])"));
 static PAIR: LazyLock<Regex> = LazyLock::new(|| pattern(r"([A-Za-z_][\w]*)\s*[=]\s*([^,]+)"));
-static REF: LazyLock<Regex> =
-    LazyLock::new(|| pattern(r"(?i)\b(?:on|at) (?:branch|tag|commit|ref) ([\w./-]+)|\b(?:branch|tag|ref) ([\w./-]+)"));
 static WHERE: LazyLock<Regex> = LazyLock::new(|| pattern(r"(?i)\bwhere (\w+)\s*(=|!=|>=|<=|>|<| is )\s*([^,]+?)\s*$"));
 
 pub fn fill(step: &mut PlannedStep, reading: &Reading<'_>) {
     let action = step.action.clone();
     let product = action.split('.').next().unwrap_or("");
     match product {
-        "github" => github(step, reading),
         "slack" => slack(step, reading),
         "jira" => jira(step, reading),
         "confluence" => confluence(step, reading),
@@ -38,92 +33,6 @@ pub fn fill(step: &mut PlannedStep, reading: &Reading<'_>) {
         "supabase" => supabase(step, reading),
         _ => {}
     }
-}
-
-fn github(step: &mut PlannedStep, reading: &Reading<'_>) {
-    let action = step.action.clone();
-    if action != "github.list_my_repositories" && action != "github.create_gist" {
-        match extract::repository(&reading.text.replace('#', " #")) {
-            Some(repository) => put(step, "repository", Some(repository)),
-            None => look_up(
-                step,
-                "repository",
-                extract::named(reading.text, &["repo", "repository", "project"]),
-            ),
-        }
-    }
-    match action.as_str() {
-        "github.list_my_repositories" => {
-            if reading.has("private") {
-                put(step, "visibility", Some("private"));
-            } else if reading.has("public") {
-                put(step, "visibility", Some("public"));
-            }
-        }
-        "github.list_issues" => {
-            for state in ["open", "closed", "all"] {
-                if reading.has(state) {
-                    put(step, "state", Some(state));
-                    break;
-                }
-            }
-            put(step, "labels", labels(reading).map(|labels| json!(labels)));
-        }
-        "github.create_issue" => {
-            put(
-                step,
-                "title",
-                extract::subject(reading.text).or_else(|| reading.title()),
-            );
-            put(step, "labels", labels(reading).map(|labels| json!(labels)));
-        }
-        "github.comment_on_issue" => {
-            let text = reading.text.replace('#', " #");
-            put(step, "number", extract::number_reference(&text));
-            put(step, "body", reading.message());
-        }
-        "github.get_file_content" => {
-            let repository = step
-                .arguments
-                .get("repository")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            let path = FILE_NAME
-                .captures_iter(reading.text)
-                .map(|found| found[1].to_owned())
-                .find(|candidate| *candidate != repository && !candidate.starts_with("v"));
-            put(step, "path", path);
-            put(
-                step,
-                "ref",
-                REF.captures(reading.text)
-                    .and_then(|found| found.get(1).or(found.get(2)))
-                    .map(|m| m.as_str().to_owned()),
-            );
-        }
-        "github.create_gist" => {
-            let name = FILE_NAME.captures(reading.text).map(|found| found[1].to_owned());
-            let content = reading.quoted.last().cloned().or_else(|| extract::saying(reading.text));
-            if let (Some(name), Some(content)) = (name, content) {
-                step.arguments
-                    .insert("files".into(), json!([{ "name": name, "content": content }]));
-            }
-            if reading.has("public") {
-                put(step, "public", Some(true));
-            }
-        }
-        _ => {}
-    }
-}
-
-fn labels(reading: &Reading<'_>) -> Option<Vec<String>> {
-    static LABEL: LazyLock<Regex> =
-        LazyLock::new(|| pattern(r"(?i)\b(?:labell?ed|with (?:the )?label|label(?:s)?)\s+([\w-]+)|\b([\w-]+) label\b"));
-    LABEL
-        .captures(reading.text)
-        .and_then(|found| found.get(1).or(found.get(2)))
-        .map(|m| vec![m.as_str().to_owned()])
 }
 
 fn slack(step: &mut PlannedStep, reading: &Reading<'_>) {
