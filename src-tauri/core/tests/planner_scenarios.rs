@@ -135,3 +135,52 @@ fn the_offline_planner_meets_its_floors_on_the_scenario_suite() {
         PARAMETER_FLOOR * 100.0
     );
 }
+
+/// Text no person means but anyone can paste: the planner answers every one, never panics, and
+/// never fills a recipient it was not given.
+#[test]
+fn the_planner_answers_hostile_and_odd_text_without_failing() {
+    let planner = OfflinePlanner::new(ActionCatalog::get().expect("the catalogue"));
+    let long = "email ".repeat(700);
+    let odd = [
+        "",
+        "   ",
+        "\u{0}\u{1}\u{7f}",
+        "İstanbul İİİ email İ about İ saying İİ",
+        "find emails İ about éé",
+        "search jira İ for ééé",
+        "move İ ABC-1 to éé",
+        "ẞ ß ﬃ email about ǅ: Ⅻ",
+        "📧📧 email 🙂@example.com saying 🎉",
+        "שלח אימייל ל ana@example.com",
+        "\"unterminated quote email ana@example.com",
+        "'''''''",
+        "::::: #### @@@@ //// ?????",
+        "schedule at 99:99pm on the 45th for 9999 hours",
+        "in 999 weeks",
+        "star ../../etc/passwd",
+        "star a/b/c/d/e",
+        "comment on ABC-99999999999: x",
+        long.as_str(),
+    ];
+    for text in odd {
+        let plan = planner.plan_now(&PlanRequest {
+            text: text.to_owned(),
+            now: fixed_now(),
+            connected: Vec::new(),
+        });
+        if let Plan::Steps { steps } = &plan {
+            for step in steps {
+                if let Some(to) = step.arguments.get("to").and_then(Value::as_array) {
+                    for address in to {
+                        let address = address.as_str().unwrap_or("");
+                        assert!(
+                            text.contains(address),
+                            "{text:?}: a recipient comes from the request: {address}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -125,12 +125,12 @@ fn email(step: &mut PlannedStep, reading: &Reading<'_>) {
 
 /// "about X" up to "saying" or the end.
 fn about(text: &str) -> Option<String> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let start = lower.find(" about ")? + " about ".len();
     let rest = &text[start..];
     let end = ["saying", "that says", " with ", ","]
         .iter()
-        .filter_map(|stop| rest.to_lowercase().find(stop))
+        .filter_map(|stop| rest.to_ascii_lowercase().find(stop))
         .min()
         .unwrap_or(rest.len());
     let subject = extract::unquote(rest[..end].trim());
@@ -144,7 +144,7 @@ fn gmail_query(reading: &Reading<'_>) -> Option<String> {
     let mut parts = Vec::new();
     let lower = &reading.lower;
     for address in extract::emails(reading.text) {
-        let before = lower[..lower.find(&address.to_lowercase()).unwrap_or(0)].trim_end();
+        let before = lower[..lower.find(&address.to_ascii_lowercase()).unwrap_or(0)].trim_end();
         if before.ends_with("to") || before.ends_with("sent to") {
             parts.push(format!("to:{address}"));
         } else {

@@ -29,7 +29,8 @@ pub struct Reading<'a> {
 impl<'a> Reading<'a> {
     pub fn new(text: &'a str, now: &'a Zoned) -> Self {
         Self {
-            lower: text.to_lowercase(),
+            // ASCII only, so every byte index found in `lower` is the same place in `text`.
+            lower: text.to_ascii_lowercase(),
             when: when::read(text, now),
             quoted: extract::quoted(text),
             text,
