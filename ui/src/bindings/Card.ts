@@ -17,7 +17,19 @@ needsSetup: boolean,
 /**
  * The last sign-in failed or was cancelled.
  */
-problem: string | null, } | { "kind": "clarify", actionId: string, actionTitle: string, 
+problem: string | null, 
+/**
+ * An account the run has, to sign in again on for more access (`scopes`).
+ */
+connectionId: ConnectionId | null, 
+/**
+ * The scopes to ask for on `connection_id`.
+ */
+scopes: Array<string>, 
+/**
+ * What they allow, in words ("read and write your repositories").
+ */
+missingAccess: Array<string>, } | { "kind": "clarify", actionId: string, actionTitle: string, 
 /**
  * A JSON Schema (object) with only the fields asked for.
  */

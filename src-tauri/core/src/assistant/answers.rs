@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use super::access::Access;
 use super::error::AssistantError as Error;
 use super::model::{Card, CardAnswer, ChatMessage, NextStep};
 use super::progress::{Run, RunState};
@@ -12,6 +13,7 @@ use super::service::Assistant;
 use crate::db::{chat_messages, runs};
 use crate::error::ErrorCode;
 use crate::ids::ConnectionId;
+use crate::tools::info::missing_scopes;
 use crate::tools::{ActionCatalog, Consent, RunOutcome, RunRequest, ToolError};
 
 impl Assistant {
@@ -79,7 +81,8 @@ impl Assistant {
         self.added_since(conversation, last)
     }
 
-    /// Runs waiting for a product that is connected now go on by themselves.
+    /// Runs waiting for a product that is connected now (with the access they need) go on by
+    /// themselves.
     pub async fn resume_waiting(&self) -> Result<(), Error> {
         let waiting = runs::in_state(self.context.read().conn(), RunState::NeedsConnection.as_str())?;
         for row in waiting {
@@ -88,10 +91,8 @@ impl Assistant {
             let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(&step.action)) else {
                 continue;
             };
-            if self
-                .connection_for(&run, &action.meta.provider, &action.meta.product)?
-                .is_none()
-            {
+            let ready = self.connection_for(&run, &action.meta.provider, &action.meta.product)?;
+            if ready.is_none_or(|connection| !missing_scopes(action, &connection).is_empty()) {
                 continue;
             }
             if runs::move_state(
@@ -127,7 +128,21 @@ impl Assistant {
             if action.meta.provider != provider {
                 continue;
             }
-            self.ask_to_connect(&mut run, provider, &action.meta.product, Some(problem.to_owned()))?;
+            // A run waiting for more access on its account is offered that again.
+            let access = self
+                .connection_for(&run, &action.meta.provider, &action.meta.product)?
+                .map(|connection| Access {
+                    scopes: missing_scopes(action, &connection),
+                    connection: connection.id,
+                })
+                .filter(|access| !access.scopes.is_empty());
+            self.ask_to_connect(
+                &mut run,
+                provider,
+                &action.meta.product,
+                Some(problem.to_owned()),
+                access,
+            )?;
             (self.changed)(run.row.conversation_id);
         }
         Ok(())

@@ -6,6 +6,7 @@
 //! Every step is a row in SQLite. It never talks to a provider itself: the executor and the
 //! resources service do.
 
+mod access;
 mod answers;
 pub mod error;
 mod lookup;

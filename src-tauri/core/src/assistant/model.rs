@@ -75,6 +75,12 @@ pub enum Card {
         needs_setup: bool,
         /// The last sign-in failed or was cancelled.
         problem: Option<String>,
+        /// An account the run has, to sign in again on for more access (`scopes`).
+        connection_id: Option<ConnectionId>,
+        /// The scopes to ask for on `connection_id`.
+        scopes: Vec<String>,
+        /// What they allow, in words ("read and write your repositories").
+        missing_access: Vec<String>,
     },
     /// Fields only the person can give: a form for just those.
     #[serde(rename_all = "camelCase")]

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
+use super::access::Access;
 use super::error::AssistantError as Error;
 use super::lookup::{find, picker_kind, Found};
 use super::model::{Card, NextStep};
@@ -14,6 +15,7 @@ use crate::connections::{display_name, Connection};
 use crate::db::runs;
 use crate::error::ErrorCode;
 use crate::ids::ConnectionId;
+use crate::tools::info::missing_scopes;
 use crate::tools::{ActionCatalog, ActionResult, Consent, RunOutcome, RunRequest, ToolError};
 
 impl Assistant {
@@ -32,9 +34,24 @@ impl Assistant {
                 .action(&step.action)
                 .map_err(|error| Error::BadAnswer(error.to_string()))?;
             let Some(connection) = self.connection_for(&run, &action.meta.provider, &action.meta.product)? else {
-                return self.ask_to_connect(&mut run, &action.meta.provider, &action.meta.product, None);
+                return self.ask_to_connect(&mut run, &action.meta.provider, &action.meta.product, None, None);
             };
             run.row.connection_id = Some(connection.id.0);
+            // Not granted what the action needs: ask for more access on this account first.
+            let missing = missing_scopes(action, &connection);
+            if !missing.is_empty() {
+                let access = Access {
+                    connection: connection.id,
+                    scopes: missing,
+                };
+                return self.ask_to_connect(
+                    &mut run,
+                    &action.meta.provider,
+                    &action.meta.product,
+                    None,
+                    Some(access),
+                );
+            }
             if !run.progress.prepared {
                 self.prepare(&mut run, &connection, &action.schema).await;
             }
@@ -188,43 +205,6 @@ impl Assistant {
             text.push_str(&format!(" I found {}.", found.join(", ")));
         }
         self.stop_at(run, RunState::NeedsInput, &text, &card)
-    }
-
-    pub(super) fn ask_to_connect(
-        &self,
-        run: &mut Run,
-        provider: &str,
-        product: &str,
-        problem: Option<String>,
-    ) -> Result<(), Error> {
-        let provider_name = self
-            .context
-            .catalog()
-            .provider(provider)
-            .map_or_else(|| provider.to_owned(), |provider| provider.name.clone());
-        let product_name = self.product_name(provider, product);
-        let client_ready = self
-            .apps
-            .integrations(&[])
-            .map(|integrations| {
-                integrations
-                    .iter()
-                    .any(|integration| integration.provider.id.as_str() == provider && integration.client_ready)
-            })
-            .unwrap_or(false);
-        let text = match &problem {
-            Some(problem) => format!("The sign-in didn't finish: {problem} You can try again."),
-            None => format!("To do this I need your {product_name} account. Connect it and I'll carry on."),
-        };
-        let card = Card::Connect {
-            provider: provider.to_owned(),
-            provider_name,
-            product: product.to_owned(),
-            product_name,
-            needs_setup: !client_ready,
-            problem,
-        };
-        self.stop_at(run, RunState::NeedsConnection, &text, &card)
     }
 
     pub(super) fn failed(&self, run: &mut Run, error: &ToolError) -> Result<(), Error> {

@@ -8,7 +8,7 @@ use switchboard_core::db::{chat_messages, runs};
 use switchboard_core::error::{ErrorCode, UserError};
 
 use crate::support::doubles::ApiDoubles;
-use crate::support::pasted;
+use crate::support::{pasted, saved};
 
 const TOKEN: &str = "ghp_switchboardStatesToken01";
 
@@ -200,5 +200,65 @@ async fn conversations_are_renamed_searched_paged_and_deleted() {
     assert!(
         assistant.delete_conversation(second.id).is_err(),
         "a second delete says it is not there"
+    );
+}
+
+#[tokio::test]
+async fn an_account_without_the_access_an_action_needs_is_asked_for_more_and_the_run_goes_on_once_granted() {
+    let doubles = ApiDoubles::start();
+    let harness = pasted::harness_for(&doubles, "github", "assistant-more-access");
+    let signed_in = saved::save_signed_in(&harness, "github", "583231", &["github"], &["read:user"], TOKEN);
+    let assistant = &harness.services.assistant;
+    let chat = assistant.create_conversation().expect("a conversation");
+    let said = assistant.send(chat.id, "star octocat/hello-world").await.expect("sent");
+    let asked = last(&said);
+    let Some(Card::Connect {
+        connection_id,
+        scopes,
+        missing_access,
+        ..
+    }) = &asked.card
+    else {
+        panic!("a card asking for more access, not {asked:?}")
+    };
+    assert_eq!(*connection_id, Some(signed_in.id), "on the account the run has");
+    assert_eq!(
+        scopes,
+        &vec!["public_repo".to_owned()],
+        "just the narrowest scope that is missing"
+    );
+    assert!(
+        !missing_access.is_empty() && asked.text.contains("hasn't allowed"),
+        "said in words: {}",
+        asked.text
+    );
+    doubles.reset().await;
+
+    assistant.resume_waiting().await.expect("nothing changed yet");
+    let page = assistant.messages(chat.id, None, 50).expect("messages");
+    assert_eq!(
+        page.messages.last().map(|m| m.id),
+        Some(asked.id),
+        "without the access, the run keeps waiting"
+    );
+
+    saved::save_signed_in(
+        &harness,
+        "github",
+        "583231",
+        &["github"],
+        &["read:user", "public_repo"],
+        TOKEN,
+    );
+    assistant.resume_waiting().await.expect("the access landed");
+    let page = assistant.messages(chat.id, None, 50).expect("messages");
+    let last_message = last(&page.messages);
+    assert!(
+        matches!(last_message.card, Some(Card::Approve { .. })),
+        "granted, the run goes on to its approval card: {last_message:?}"
+    );
+    assert!(
+        doubles.requests().await.is_empty(),
+        "and nothing was sent before approval"
     );
 }

@@ -134,7 +134,7 @@ describe("chat cards", () => {
   });
 
   it("starts the Integrations page's sign-in from a connect card", async () => {
-    const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: false, problem: "The sign-in was cancelled." };
+    const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: false, problem: "The sign-in was cancelled.", connectionId: null, scopes: [], missingAccess: [] };
     const { backend } = withCard(card, {
       overrides: { start_connect: () => flow({ state: "waitingForBrowser", authorizeUrl: "https://accounts.google.com/o" }, { flowId: "flow-3" }) },
     });
@@ -146,8 +146,42 @@ describe("chat cards", () => {
     ]);
   });
 
+  it("asks for more access on the account the run has, signing in again for just what is missing", async () => {
+    const card: Card = {
+      kind: "connect",
+      provider: "google",
+      providerName: "Google",
+      product: "gmail",
+      productName: "Gmail",
+      needsSetup: false,
+      problem: null,
+      connectionId: 3,
+      scopes: ["https://www.googleapis.com/auth/gmail.send"],
+      missingAccess: ["send email as you"],
+    };
+    const { backend } = withCard(card, {
+      overrides: { start_connect: () => flow({ state: "waitingForBrowser", authorizeUrl: "https://accounts.google.com/o" }, { flowId: "flow-4" }) },
+    });
+    expect(await screen.findByText(/has not allowed Switchboard to send email as you/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Allow more access" }));
+    await waitFor(() =>
+      expect(backend.callsOf("start_connect")).toEqual([
+        {
+          request: {
+            provider: "google",
+            products: ["gmail"],
+            method: "browser",
+            redirect: null,
+            connection: 3,
+            scopes: ["https://www.googleapis.com/auth/gmail.send"],
+          },
+        },
+      ]),
+    );
+  });
+
   it("leads to the provider's set-up when it has no OAuth client yet", async () => {
-    const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: true, problem: null };
+    const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: true, problem: null, connectionId: null, scopes: [], missingAccess: [] };
     const notReady = integrations().map((shown) => (shown.provider.id === "google" ? { ...shown, clientReady: false } : shown));
     const { backend, onSetUp } = withCard(card, { integrations: notReady });
     await fireEvent.click(await screen.findByRole("button", { name: "Set up Google" }));
@@ -156,7 +190,7 @@ describe("chat cards", () => {
   });
 
   it("offers to connect once the provider's client has been set up since the card was made", async () => {
-    const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: true, problem: null };
+    const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: true, problem: null, connectionId: null, scopes: [], missingAccess: [] };
     withCard(card);
     expect(await screen.findByRole("button", { name: "Connect Gmail" }), "the Integrations list says the client is ready").toBeTruthy();
   });

@@ -147,9 +147,15 @@ async fn ask(
             provider,
             product,
             product_name,
+            connection_id,
+            scopes,
             ..
         } => {
-            let Some(answer) = prompt(lines, &format!("Connect {product_name} now? [y/N] ")) else {
+            let question = match connection_id {
+                Some(_) => format!("Allow more access on your {product_name} account now? [y/N] "),
+                None => format!("Connect {product_name} now? [y/N] "),
+            };
+            let Some(answer) = prompt(lines, &question) else {
                 return Ok(None);
             };
             if !yes(&answer) {
@@ -160,8 +166,8 @@ async fn ask(
                 products: vec![product.clone()],
                 method: ConnectMethod::Browser,
                 redirect: None,
-                connection: None,
-                scopes: vec![],
+                connection: *connection_id,
+                scopes: scopes.clone(),
             };
             sign_in(services, events, request, false).await?;
             Some(Asked::Connected)
