@@ -22,7 +22,7 @@ use api_doubles::ApiDoubles;
 use oidc::OidcServer;
 use serde_json::Value;
 use support::webdriver::Session;
-use support::{assert_accessible, open_page, require_display, shot, TauriDriver, APP};
+use support::{assert_accessible, kill_app, open_page, require_display, shot, TauriDriver, APP};
 
 const WAIT: Duration = Duration::from_secs(30);
 /// The approval card that waits for the person (earlier ones stay in the log, closed).
@@ -45,6 +45,11 @@ fn overrides(server: &OidcServer, doubles: &ApiDoubles) -> String {
 /// Clicks Approve on the open approval card.
 fn approve(window: &Session) {
     let button = ok(window.wait_for(&format!("{OPEN_APPROVAL} [data-chat-approve]"), WAIT));
+    // The log may still be scrolling to its new last message.
+    ok(window.execute(
+        "arguments[0].scrollIntoView({ block: 'center' }); return true;",
+        serde_json::json!([{ "element-6066-11e4-a52e-4f735466cecf": button[0] }]),
+    ));
     ok(window.click(&button[0]));
 }
 
@@ -165,7 +170,7 @@ fn a_request_connects_resumes_asks_and_acts_once_even_across_a_kill() {
     // Killed at an approval card: after a restart the card is there, and approving sends once.
     say(&window, "star octocat/hello-world");
     ok(window.wait_for_text(OPEN_APPROVAL, WAIT, |text| text.contains("octocat/hello-world")));
-    kill_app(&app_dir);
+    assert_eq!(kill_app(&app_dir), 1, "the one app instance on this data dir is killed");
     drop(window);
     drop(driver);
     let driver = TauriDriver::start_with_env(&app_dir, &envs);
@@ -183,28 +188,4 @@ fn a_request_connects_resumes_asks_and_acts_once_even_across_a_kill() {
         "approved after a SIGKILL and a restart: sent exactly once"
     );
     ok(window.end());
-}
-/// SIGKILLs the app running on `data_dir` (found by its executable and its data directory).
-fn kill_app(data_dir: &Path) {
-    let wanted = format!("SWITCHBOARD_DATA_DIR={}", data_dir.display());
-    let app = std::fs::canonicalize(APP).expect("the app binary");
-    let mut killed = 0;
-    for entry in std::fs::read_dir("/proc").expect("/proc").filter_map(Result::ok) {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let exe = std::fs::read_link(entry.path().join("exe")).ok();
-        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
-        let ours = environ.split(|byte| *byte == 0).any(|pair| pair == wanted.as_bytes());
-        if exe.as_deref() == Some(app.as_path()) && ours {
-            let status = std::process::Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status()
-                .expect("run kill");
-            assert!(status.success(), "kill -KILL {pid}");
-            killed += 1;
-        }
-    }
-    assert_eq!(killed, 1, "the one app instance on this data dir is killed");
-    std::thread::sleep(Duration::from_millis(500));
 }

@@ -122,6 +122,8 @@ pub fn free_port() -> u16 {
 pub struct TauriDriver {
     child: Child,
     pub port: u16,
+    /// The data directory of the app it launches (to end that app with it).
+    data_dir: PathBuf,
 }
 
 impl TauriDriver {
@@ -143,7 +145,11 @@ impl TauriDriver {
             .stdout(Stdio::null())
             .spawn()
             .unwrap_or_else(|error| panic!("tauri-driver must be installed (`make test` installs it): {error}"));
-        let driver = Self { child, port };
+        let driver = Self {
+            child,
+            port,
+            data_dir: data_dir.to_path_buf(),
+        };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
@@ -164,7 +170,45 @@ impl Drop for TauriDriver {
             .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The app may have left the group: end it too, and wait until it is gone, so the next
+        // test's app is not handed to it as a second instance.
+        kill_app(&self.data_dir);
     }
+}
+
+/// The running app processes on `data_dir` (found by executable and data directory).
+pub fn app_processes(data_dir: &Path) -> Vec<u32> {
+    let wanted = format!("SWITCHBOARD_DATA_DIR={}", data_dir.display());
+    let Ok(app) = std::fs::canonicalize(APP) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_string_lossy().parse().ok()?;
+            let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
+            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            let ours = environ.split(|byte| *byte == 0).any(|pair| pair == wanted.as_bytes());
+            (exe == app && ours).then_some(pid)
+        })
+        .collect()
+}
+
+/// SIGKILLs the app running on `data_dir` and waits (up to 5 s) until it is gone; answers how
+/// many processes it killed.
+pub fn kill_app(data_dir: &Path) -> usize {
+    let found = app_processes(data_dir);
+    for pid in &found {
+        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !app_processes(data_dir).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    found.len()
 }
 
 /// Launches a second instance with `args` (as a browser would for a deep link) and waits for
