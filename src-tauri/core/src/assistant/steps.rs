@@ -211,6 +211,14 @@ impl Assistant {
         let code = error.code();
         let next = match (error, code) {
             (ToolError::Unknown { .. }, _) => None,
+            // The provider refused what was asked (not found, not valid): change it and try again.
+            (
+                ToolError::Refused {
+                    status: 400 | 404 | 409 | 422,
+                    ..
+                },
+                _,
+            ) => Some(NextStep::FixField),
             (_, ErrorCode::NeedsAuth) => Some(NextStep::Connect),
             (_, ErrorCode::NeedsConsent) => Some(NextStep::AllowMore),
             (_, ErrorCode::InvalidInput) => Some(NextStep::FixField),
