@@ -370,3 +370,38 @@ async fn a_connect_card_and_a_clarification_survive_a_restart_and_go_on_from_the
         "a clarification answered after a restart goes on to its approval"
     );
 }
+
+#[tokio::test]
+async fn send_an_email_asks_for_recipient_subject_and_body_then_sends_it_once_as_shown() {
+    let doubles = ApiDoubles::start();
+    let harness = pasted::harness_for(&doubles, "google", "assistant-send-email");
+    let scopes = ["openid", "email", "https://www.googleapis.com/auth/gmail.send"];
+    crate::support::saved::save_signed_in(&harness, "google", "me@example.com", &["gmail"], &scopes, "ya29.assistant");
+    let services = &harness.services;
+    let chat = services.assistant.create_conversation().expect("a conversation");
+
+    let said = send(services, chat.id, "send an email").await;
+    let (card, run) = last_card(&said);
+    let Card::Clarify { schema, .. } = &card else { panic!("a clarification card, not {card:?}") };
+    let mut asked: Vec<&String> = schema["properties"].as_object().expect("fields").keys().collect();
+    asked.sort();
+    assert_eq!(asked, vec!["body", "subject", "to"], "exactly the recipient, subject and body are asked for");
+
+    let mut fields = Map::new();
+    fields.insert("to".into(), json!(["ana@example.com"]));
+    fields.insert("subject".into(), json!("Q3 numbers"));
+    fields.insert("body".into(), json!("Here they are."));
+    let answered = answer(services, run, CardAnswer::Fill { arguments: fields }).await;
+    let (card, run) = last_card(&answered);
+    let Card::Approve { presentation, .. } = &card else { panic!("an approval card, not {card:?}") };
+    assert_eq!(
+        serde_json::to_value(presentation).expect("json"),
+        json!({"kind": "email", "to": ["ana@example.com"], "cc": [], "subject": "Q3 numbers", "body": "Here they are.", "attachments": []}),
+        "the email is shown as an email before it is sent"
+    );
+    doubles.reset().await;
+    let arguments = approval_arguments(&card);
+    answer(services, run, CardAnswer::Approve { arguments }).await;
+    let sent = received(&doubles, "POST", "/google/gmail/v1/users/me/messages/send").await;
+    assert_eq!(sent.len(), 1, "one email sent");
+}
