@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::access::Access;
 use super::error::AssistantError as Error;
-use super::lookup::{find, picker_kind, Found};
+use super::lookup::{find, find_by_action, picker_kind, Found};
 use super::model::{Card, NextStep};
 use super::present::present;
 use super::progress::{Run, RunState};
@@ -16,7 +16,7 @@ use crate::db::runs;
 use crate::error::ErrorCode;
 use crate::ids::ConnectionId;
 use crate::tools::info::missing_scopes;
-use crate::tools::{ActionCatalog, ActionResult, Consent, RunOutcome, RunRequest, ToolError};
+use crate::tools::{Action, ActionCatalog, ActionResult, Consent, RunOutcome, RunRequest, ToolError};
 
 impl Assistant {
     /// Carries run `id` on until it needs the person or ends.
@@ -53,7 +53,7 @@ impl Assistant {
                 );
             }
             if !run.progress.prepared {
-                self.prepare(&mut run, &connection, &action.schema).await;
+                self.prepare(&mut run, &connection, action).await;
             }
             let mut missing: Vec<String> = required(&action.schema)
                 .into_iter()
@@ -130,7 +130,8 @@ impl Assistant {
 
     /// Takes in the step's planned arguments, the previous step's result, and the named
     /// resources found.
-    async fn prepare(&self, run: &mut Run, connection: &Connection, schema: &Value) {
+    async fn prepare(&self, run: &mut Run, connection: &Connection, action: &Action) {
+        let schema = &action.schema;
         let Some(step) = run.step().cloned() else { return };
         for (field, value) in step.arguments {
             run.progress.arguments.entry(field).or_insert(value);
@@ -141,13 +142,32 @@ impl Assistant {
                 .entry(field.clone())
                 .or_insert_with(|| json!(previous));
         }
-        for (field, words) in step.lookups {
+        // Resources first: a value another action lists may need one of them (an issue's transitions).
+        let (listed, resolved): (Vec<_>, Vec<_>) = step
+            .lookups
+            .into_iter()
+            .partition(|(field, _)| picker_kind(schema, field).is_some());
+        for (field, words) in listed.into_iter().chain(resolved) {
             if run.progress.arguments.contains_key(&field) {
                 continue;
             }
-            let found = match picker_kind(schema, &field) {
-                Some(kind) => find(&self.resources, connection.id, &kind, &words).await,
-                None => Found::Ask,
+            let found = match (picker_kind(schema, &field), action.meta.resolved_by.get(&field)) {
+                (Some(kind), _) => find(&self.resources, connection.id, &kind, &words).await,
+                (None, Some(resolver)) => {
+                    let known = &run.progress.arguments;
+                    match find_by_action(&self.executor, connection.id, resolver, known, &words).await {
+                        Some((id, name)) => Found::One(crate::resources::Resource {
+                            id,
+                            name,
+                            item: "transition".into(),
+                            detail: None,
+                            location: None,
+                            selectable: true,
+                        }),
+                        None => Found::Ask,
+                    }
+                }
+                (None, None) => Found::Ask,
             };
             match found {
                 Found::One(resource) => {

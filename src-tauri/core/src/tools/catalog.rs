@@ -63,6 +63,11 @@ pub struct ActionMeta {
     #[serde(default, skip_serializing)]
     #[ts(skip)]
     pub synonyms: Vec<String>,
+    /// Parameters whose values only another (read) action lists, by parameter: a Jira issue's
+    /// transitions, found by `jira.list_transitions` and chosen by name.
+    #[serde(default, skip_serializing)]
+    #[ts(skip)]
+    pub resolved_by: BTreeMap<String, String>,
 }
 
 impl ActionMeta {

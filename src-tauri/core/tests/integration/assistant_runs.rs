@@ -376,16 +376,29 @@ async fn send_an_email_asks_for_recipient_subject_and_body_then_sends_it_once_as
     let doubles = ApiDoubles::start();
     let harness = pasted::harness_for(&doubles, "google", "assistant-send-email");
     let scopes = ["openid", "email", "https://www.googleapis.com/auth/gmail.send"];
-    crate::support::saved::save_signed_in(&harness, "google", "me@example.com", &["gmail"], &scopes, "ya29.assistant");
+    crate::support::saved::save_signed_in(
+        &harness,
+        "google",
+        "me@example.com",
+        &["gmail"],
+        &scopes,
+        "ya29.assistant",
+    );
     let services = &harness.services;
     let chat = services.assistant.create_conversation().expect("a conversation");
 
     let said = send(services, chat.id, "send an email").await;
     let (card, run) = last_card(&said);
-    let Card::Clarify { schema, .. } = &card else { panic!("a clarification card, not {card:?}") };
+    let Card::Clarify { schema, .. } = &card else {
+        panic!("a clarification card, not {card:?}")
+    };
     let mut asked: Vec<&String> = schema["properties"].as_object().expect("fields").keys().collect();
     asked.sort();
-    assert_eq!(asked, vec!["body", "subject", "to"], "exactly the recipient, subject and body are asked for");
+    assert_eq!(
+        asked,
+        vec!["body", "subject", "to"],
+        "exactly the recipient, subject and body are asked for"
+    );
 
     let mut fields = Map::new();
     fields.insert("to".into(), json!(["ana@example.com"]));
@@ -393,7 +406,9 @@ async fn send_an_email_asks_for_recipient_subject_and_body_then_sends_it_once_as
     fields.insert("body".into(), json!("Here they are."));
     let answered = answer(services, run, CardAnswer::Fill { arguments: fields }).await;
     let (card, run) = last_card(&answered);
-    let Card::Approve { presentation, .. } = &card else { panic!("an approval card, not {card:?}") };
+    let Card::Approve { presentation, .. } = &card else {
+        panic!("an approval card, not {card:?}")
+    };
     assert_eq!(
         serde_json::to_value(presentation).expect("json"),
         json!({"kind": "email", "to": ["ana@example.com"], "cc": [], "subject": "Q3 numbers", "body": "Here they are.", "attachments": []}),

@@ -262,3 +262,36 @@ async fn an_account_without_the_access_an_action_needs_is_asked_for_more_and_the
         "and nothing was sent before approval"
     );
 }
+
+#[tokio::test]
+async fn a_jira_issue_named_by_its_key_moves_to_a_status_named_in_words() {
+    let doubles = ApiDoubles::start();
+    let harness = pasted::harness_for(&doubles, "atlassian", "assistant-jira-move");
+    let scopes = [
+        "offline_access",
+        "read:me",
+        "read:jira-user",
+        "read:jira-work",
+        "write:jira-work",
+    ];
+    saved::save_signed_in(
+        &harness,
+        "atlassian",
+        "ana@example.com",
+        &["jira"],
+        &scopes,
+        "atl.assistant",
+    );
+    let assistant = &harness.services.assistant;
+    let chat = assistant.create_conversation().expect("a conversation");
+    let said = assistant.send(chat.id, "move WEB-42 to Done").await.expect("sent");
+    let asked = last(&said);
+    let Some(Card::Approve { pending, .. }) = &asked.card else {
+        panic!("the issue found by its key, the transition by its name, then approval: {asked:?}")
+    };
+    assert_eq!(
+        pending.arguments,
+        serde_json::json!({"issue": "1324a887-45db-4bf4-9e99-ef0ff456d421/WEB-42", "transition_id": "31"}),
+        "the issue on the site whose projects include WEB, and the transition to Done by its id"
+    );
+}
