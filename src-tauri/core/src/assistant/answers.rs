@@ -27,7 +27,18 @@ impl Assistant {
             CardAnswer::Fill { arguments } => {
                 self.take(id, &[RunState::NeedsInput], RunState::Working)?;
                 let mut run = self.load(id)?;
-                for (field, value) in arguments {
+                // Only the action's own parameters are taken (a stray field would fail every try).
+                let schema = run
+                    .step()
+                    .and_then(|step| {
+                        ActionCatalog::get()
+                            .and_then(|catalog| catalog.action(&step.action))
+                            .ok()
+                    })
+                    .map(|action| action.schema.clone())
+                    .unwrap_or_default();
+                let known = |field: &String| schema["properties"].get(field.as_str()).is_some();
+                for (field, value) in arguments.into_iter().filter(|(field, _)| known(field)) {
                     run.progress.searches.remove(&field);
                     run.progress.arguments.insert(field, value);
                 }

@@ -220,6 +220,7 @@ async fn only_the_missing_field_is_asked_for_and_a_named_repository_is_found() {
 
     let mut title = Map::new();
     title.insert("title".into(), json!("Crash on start"));
+    title.insert("not_a_parameter".into(), json!("ignored"));
     let answered = answer(services, run, CardAnswer::Fill { arguments: title }).await;
     let (card, run) = last_card(&answered);
     let arguments = approval_arguments(&card);
@@ -227,6 +228,10 @@ async fn only_the_missing_field_is_asked_for_and_a_named_repository_is_found() {
         arguments.get("title"),
         Some(&json!("Crash on start")),
         "the answer is used"
+    );
+    assert!(
+        !arguments.contains_key("not_a_parameter"),
+        "a field the action does not have is left out"
     );
     doubles.reset().await;
     answer(services, run, CardAnswer::Approve { arguments }).await;
