@@ -35,6 +35,7 @@ fn planning(c: &mut Criterion) {
             text: (*text).to_owned(),
             now: now.clone(),
             connected: vec!["github".into(), "gmail".into()],
+            earlier: Vec::new(),
         })
         .collect();
     let mut next = 0;

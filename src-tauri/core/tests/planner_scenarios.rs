@@ -57,6 +57,7 @@ fn the_offline_planner_meets_its_floors_on_the_scenario_suite() {
             text: scenario.say.clone(),
             now: fixed_now(),
             connected: Vec::new(),
+            earlier: Vec::new(),
         };
         let plan = planner.plan_now(&request);
         let wants_decline = scenario.expect.as_deref() == Some("decline");
@@ -168,6 +169,7 @@ fn the_planner_answers_hostile_and_odd_text_without_failing() {
             text: text.to_owned(),
             now: fixed_now(),
             connected: Vec::new(),
+            earlier: Vec::new(),
         });
         if let Plan::Steps { steps } = &plan {
             for step in steps {
@@ -183,4 +185,43 @@ fn the_planner_answers_hostile_and_odd_text_without_failing() {
             }
         }
     }
+}
+
+/// "it" points at what the person named before; a recipient is never carried over.
+#[test]
+fn a_request_pointing_back_takes_what_is_missing_from_earlier_messages_but_never_a_recipient() {
+    let planner = OfflinePlanner::new(ActionCatalog::get().expect("the catalogue"));
+    let ask = |text: &str, earlier: &[&str]| {
+        planner.plan_now(&PlanRequest {
+            text: text.to_owned(),
+            now: fixed_now(),
+            connected: Vec::new(),
+            earlier: earlier.iter().map(|text| (*text).to_owned()).collect(),
+        })
+    };
+    let Plan::Steps { steps } = ask("star it", &["list open issues in tauri-apps/tauri", "hello"]) else {
+        panic!("planned")
+    };
+    assert_eq!(steps[0].action, "github.star_repository");
+    assert_eq!(
+        steps[0].arguments.get("repository"),
+        Some(&Value::from("tauri-apps/tauri")),
+        "the repository of the earlier request"
+    );
+    let Plan::Steps { steps } = ask("email it again saying hi", &["email ana@example.com about lunch"]) else {
+        panic!("planned")
+    };
+    assert!(
+        steps[0].missing.iter().any(|field| field == "to"),
+        "a recipient is asked for, not carried over: {:?}",
+        steps[0]
+    );
+    let Plan::Steps { steps } = ask("star tauri-apps/wry", &["star tauri-apps/tauri"]) else {
+        panic!("planned")
+    };
+    assert_eq!(
+        steps[0].arguments.get("repository"),
+        Some(&Value::from("tauri-apps/wry")),
+        "what the request says wins"
+    );
 }

@@ -141,7 +141,7 @@ impl Assistant {
                 self.context.now(),
             )?
         };
-        let plan = self.planner.plan(&self.plan_request(text)?).await;
+        let plan = self.planner.plan(&self.plan_request(text, conversation, first)?).await;
         match plan {
             Plan::NotUnderstood { reply } => {
                 self.say(conversation, None, &reply, None)?;
@@ -214,7 +214,9 @@ impl Assistant {
         Ok(chosen)
     }
 
-    fn plan_request(&self, text: &str) -> Result<PlanRequest, Error> {
+    /// What the planner is asked: the request, now in the person's zone, the products connected,
+    /// and the person's last few messages in this conversation (before message `message`).
+    fn plan_request(&self, text: &str, conversation: i64, message: i64) -> Result<PlanRequest, Error> {
         let now = jiff::Timestamp::from_second(self.context.now())
             .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
             .to_zoned(jiff::tz::TimeZone::system());
@@ -222,6 +224,7 @@ impl Assistant {
             text: text.to_owned(),
             now,
             connected: self.connected_products()?,
+            earlier: chat_messages::earlier_requests(self.context.read().conn(), conversation, message, 5)?,
         })
     }
 

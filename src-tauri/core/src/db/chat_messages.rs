@@ -103,6 +103,21 @@ pub fn set_card(conn: &Connection, id: i64, card: &str) -> Result<(), DbError> {
     Ok(())
 }
 
+/// The person's own messages before `before`, newest first, at most `limit`.
+pub fn earlier_requests(
+    conn: &Connection,
+    conversation_id: i64,
+    before: i64,
+    limit: u32,
+) -> Result<Vec<String>, DbError> {
+    let mut statement = conn.prepare(
+        "SELECT text FROM chat_messages WHERE conversation_id = ?1 AND id < ?2 AND role = 'user'
+         ORDER BY id DESC LIMIT ?3",
+    )?;
+    let rows = statement.query_map(params![conversation_id, before, limit], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The newest message id of a conversation (0 when empty).
 pub fn last_id(conn: &Connection, conversation_id: i64) -> Result<i64, DbError> {
     Ok(conn.query_row(

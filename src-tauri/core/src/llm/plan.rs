@@ -16,6 +16,8 @@ pub struct PlanRequest {
     /// The products with at least one usable connection (suggestions and tie-breaks only:
     /// a request for a product not connected is still planned, and the run asks to connect).
     pub connected: Vec<String>,
+    /// The person's earlier messages in this conversation, newest first (what "it" points at).
+    pub earlier: Vec<String>,
 }
 
 /// A planner's answer.

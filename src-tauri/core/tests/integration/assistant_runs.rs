@@ -425,3 +425,27 @@ async fn send_an_email_asks_for_recipient_subject_and_body_then_sends_it_once_as
     let sent = received(&doubles, "POST", "/google/gmail/v1/users/me/messages/send").await;
     assert_eq!(sent.len(), 1, "one email sent");
 }
+
+#[tokio::test]
+async fn it_points_at_what_the_person_named_earlier_in_the_conversation() {
+    let doubles = ApiDoubles::start();
+    let harness = pasted::harness_for(&doubles, "github", "assistant-it");
+    pasted::paste(&harness, "github", &[("token", TOKEN)]).await;
+    let services = &harness.services;
+    let chat = services.assistant.create_conversation().expect("a conversation");
+    send(services, chat.id, "list open issues in octocat/hello-world").await;
+    let said = send(services, chat.id, "star it").await;
+    let (card, _) = last_card(&said);
+    assert_eq!(
+        approval_arguments(&card).get("repository"),
+        Some(&json!("octocat/hello-world")),
+        "“it” is the repository of the earlier request"
+    );
+    let other = services.assistant.create_conversation().expect("another conversation");
+    let said = send(services, other.id, "star it").await;
+    let (card, _) = last_card(&said);
+    assert!(
+        matches!(card, Card::Clarify { .. }),
+        "another conversation's earlier messages are not this one's: {card:?}"
+    );
+}

@@ -28,6 +28,7 @@ pub fn plan(request: &str, now: Option<&str>, json: bool) -> Result<(), String> 
         text: request.to_owned(),
         now,
         connected: Vec::new(),
+        earlier: Vec::new(),
     });
     if json {
         return print_json(&plan);

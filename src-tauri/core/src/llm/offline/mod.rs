@@ -102,7 +102,11 @@ impl OfflinePlanner {
         let position = self.choose(part, &request.now)?;
         let action = self.catalog.action(self.index.id(position)).ok()?;
         let reading = Reading::new(part, &request.now);
-        Some(fill(action, &reading))
+        let mut step = fill(action, &reading);
+        if refers_back(part) {
+            take_from_earlier(&mut step, action, request);
+        }
+        Some(step)
     }
 
     /// The best action for `part`, if one fits well enough: among the named product's actions
@@ -246,6 +250,42 @@ fn shapes(reading: &Reading<'_>) -> Vec<&'static str> {
     .into_iter()
     .filter_map(|(present, shape)| present.then_some(shape))
     .collect()
+}
+
+/// Who a message goes to: never taken from another message.
+const RECIPIENTS: &[&str] = &["to", "cc", "bcc", "email", "attendees", "chat_id"];
+
+/// Whether a request points back at something said before ("star it", "comment on that one").
+fn refers_back(text: &str) -> bool {
+    const POINTING: &[&str] = &["it", "that", "this", "them", "there", "same", "one"];
+    words::raw_words(text)
+        .iter()
+        .any(|word| POINTING.contains(&word.as_str()))
+}
+
+/// What a pointing request leaves missing, taken from the person's earlier messages (newest
+/// first) as this action would read them: "list open issues in tauri-apps/tauri", then "star it".
+fn take_from_earlier(step: &mut PlannedStep, action: &crate::tools::Action, request: &PlanRequest) {
+    for earlier in &request.earlier {
+        if step.missing.is_empty() {
+            return;
+        }
+        let before = fill(action, &Reading::new(earlier, &request.now));
+        let mut still = Vec::new();
+        for field in std::mem::take(&mut step.missing) {
+            // A recipient is never carried over: it is asked for.
+            if RECIPIENTS.contains(&field.as_str()) {
+                still.push(field);
+            } else if let Some(value) = before.arguments.get(&field) {
+                step.arguments.insert(field, value.clone());
+            } else if let Some(words) = before.lookups.get(&field) {
+                step.lookups.insert(field, words.clone());
+            } else {
+                still.push(field);
+            }
+        }
+        step.missing = still;
+    }
 }
 
 /// A later step's message is the earlier step's result when the request did not give one.
