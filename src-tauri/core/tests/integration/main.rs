@@ -18,6 +18,7 @@ mod actions_sheets;
 mod actions_slack;
 mod actions_supabase;
 mod api_doubles;
+mod assistant_memory;
 mod assistant_runs;
 mod assistant_states;
 mod bindings;

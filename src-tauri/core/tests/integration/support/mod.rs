@@ -2,6 +2,7 @@
 //! (oidc-provider, the provider API doubles, fakes for quirks), the keyring, the CLI.
 
 pub mod actions;
+pub mod chat;
 pub mod cli_run;
 pub mod connector;
 pub mod doubles;
