@@ -10,7 +10,6 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use support::services;
 use switchboard_core::db::chat_messages::{self, NewMessage};
 use switchboard_core::llm::{OfflinePlanner, PlanRequest};
-use switchboard_core::tools::ActionCatalog;
 
 /// Requests as people write them, across products (from the scenario suite).
 const REQUESTS: &[&str] = &[
@@ -27,7 +26,7 @@ const REQUESTS: &[&str] = &[
 ];
 
 fn planning(c: &mut Criterion) {
-    let planner = OfflinePlanner::new(ActionCatalog::get().expect("the catalogue"));
+    let planner = OfflinePlanner::new();
     let now = jiff::Zoned::now();
     let requests: Vec<PlanRequest> = REQUESTS
         .iter()

@@ -21,7 +21,6 @@ use crate::ids::ProviderId;
 use crate::llm::OfflinePlanner;
 use crate::oauth::retry::RequestPolicy;
 use crate::resources::{ApiPolicy, Resources};
-use crate::tools::ActionCatalog;
 use crate::tools::Executor;
 use crate::vault::{KeyHolder, KeyringSlot};
 
@@ -136,9 +135,7 @@ impl Services {
             renewal.clone(),
             settings.api_policy,
         ));
-        let planner = ActionCatalog::get()
-            .map(|catalog| Arc::new(OfflinePlanner::new(catalog)) as Arc<dyn crate::llm::Planner>)
-            .unwrap_or_else(|_| Arc::new(crate::llm::offline::Unavailable));
+        let planner = Arc::new(OfflinePlanner::new());
         let assistant = Arc::new(Assistant::new(
             context.clone(),
             store.clone(),

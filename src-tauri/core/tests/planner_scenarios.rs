@@ -48,7 +48,7 @@ fn the_offline_planner_meets_its_floors_on_the_scenario_suite() {
     let text = include_str!("planner/scenarios.toml");
     let suite: Suite = toml::from_str(text).expect("the scenario suite parses");
     let catalog = ActionCatalog::get().expect("the catalogue");
-    let planner = OfflinePlanner::new(catalog);
+    let planner = OfflinePlanner::new();
     let mut covered: BTreeMap<String, usize> = catalog.all().map(|action| (action.meta.id.clone(), 0)).collect();
     let (mut action_right, mut all_right) = (0usize, 0usize);
     let mut failures = Vec::new();
@@ -141,7 +141,7 @@ fn the_offline_planner_meets_its_floors_on_the_scenario_suite() {
 /// never fills a recipient it was not given.
 #[test]
 fn the_planner_answers_hostile_and_odd_text_without_failing() {
-    let planner = OfflinePlanner::new(ActionCatalog::get().expect("the catalogue"));
+    let planner = OfflinePlanner::new();
     let long = "email ".repeat(700);
     let odd = [
         "",
@@ -190,7 +190,7 @@ fn the_planner_answers_hostile_and_odd_text_without_failing() {
 /// "it" points at what the person named before; a recipient is never carried over.
 #[test]
 fn a_request_pointing_back_takes_what_is_missing_from_earlier_messages_but_never_a_recipient() {
-    let planner = OfflinePlanner::new(ActionCatalog::get().expect("the catalogue"));
+    let planner = OfflinePlanner::new();
     let ask = |text: &str, earlier: &[&str]| {
         planner.plan_now(&PlanRequest {
             text: text.to_owned(),

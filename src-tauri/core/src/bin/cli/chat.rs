@@ -10,7 +10,6 @@ use serde_json::{Map, Value};
 use switchboard_core::assistant::{Card, CardAnswer, ChatMessage, Role};
 use switchboard_core::connections::{ConnectMethod, ConnectRequest};
 use switchboard_core::llm::{OfflinePlanner, Plan, PlanRequest};
-use switchboard_core::tools::ActionCatalog;
 use switchboard_core::Services;
 
 use crate::connect::{block_on, open_core, sign_in};
@@ -23,7 +22,7 @@ pub fn plan(request: &str, now: Option<&str>, json: bool) -> Result<(), String> 
         })?,
         None => jiff::Zoned::now(),
     };
-    let planner = OfflinePlanner::new(ActionCatalog::get().map_err(said)?);
+    let planner = OfflinePlanner::new();
     let plan = planner.plan_now(&PlanRequest {
         text: request.to_owned(),
         now,

@@ -9,7 +9,7 @@ mod rank;
 mod when;
 mod words;
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -25,9 +25,11 @@ pub const MAX_REQUEST_CHARS: usize = 4_000;
 /// A score below this is noise (a stop word that slipped through, one word of a description).
 const MIN_SCORE: f64 = 1.0;
 
+/// Built at the first request, not at start-up: the index needs the catalogue's actions (and
+/// the catalogue compiles every action's schema).
+#[derive(Default)]
 pub struct OfflinePlanner {
-    catalog: &'static ActionCatalog,
-    index: ActionIndex,
+    index: OnceLock<ActionIndex>,
 }
 
 /// Where a chained request's next part starts: "and then", "then", or "and" before a verb that
@@ -52,132 +54,136 @@ fn chain_parts(text: &str) -> Vec<String> {
 }
 
 impl OfflinePlanner {
-    pub fn new(catalog: &'static ActionCatalog) -> Self {
-        Self {
-            index: ActionIndex::build(catalog),
-            catalog,
-        }
+    pub fn new() -> Self {
+        Self::default()
     }
 
     /// Plans `request` at once (the trait's `plan` wraps this).
     pub fn plan_now(&self, request: &PlanRequest) -> Plan {
+        let catalog = match ActionCatalog::get() {
+            Ok(catalog) => catalog,
+            Err(error) => {
+                return Plan::NotUnderstood {
+                    reply: format!("I can't act on anything: {error}"),
+                }
+            }
+        };
+        let index = self.index.get_or_init(|| ActionIndex::build(catalog));
         let text = request.text.trim();
         if text.is_empty() || text.chars().count() > MAX_REQUEST_CHARS {
-            return self.not_understood(request);
+            return not_understood(catalog, request);
         }
-        let parts = self.split_chain(text, &request.now);
+        let Some(parts) = split_chain(index, catalog, text, &request.now) else {
+            return not_understood(catalog, request);
+        };
         let mut steps = Vec::new();
-        for (position, part) in parts.iter().enumerate() {
-            let Some(step) = self.plan_part(part, request) else {
-                return self.not_understood(request);
+        for (number, (part, position)) in parts.iter().enumerate() {
+            let Ok(action) = catalog.action(index.id(*position)) else {
+                return not_understood(catalog, request);
             };
-            let mut step = step;
-            if position > 0 {
-                take_previous(&mut step, self.catalog);
+            let mut step = fill(action, &Reading::new(part, &request.now));
+            if refers_back(part) {
+                take_from_earlier(&mut step, action, request);
+            }
+            if number > 0 {
+                take_previous(&mut step, catalog);
             }
             steps.push(step);
         }
         Plan::Steps { steps }
     }
+}
 
-    /// The parts of a chain, when every part means an action; else the whole request.
-    fn split_chain(&self, text: &str, now: &jiff::Zoned) -> Vec<String> {
-        let parts = chain_parts(text);
-        if parts.len() < 2 || parts.len() > 3 {
-            return vec![text.to_owned()];
-        }
-        let all_act = parts.iter().all(|part| self.choose(part, now).is_some());
-        let first_reads = self
-            .choose(&parts[0], now)
-            .and_then(|position| self.catalog.action(self.index.id(position)).ok())
-            .is_some_and(|action| action.meta.side_effect == SideEffect::Read);
-        if all_act && first_reads {
-            parts
-        } else {
-            vec![text.to_owned()]
+/// The parts of a chain, each with its action, when every part means one and the first reads;
+/// else the whole request with its action; `None` when nothing fits.
+fn split_chain(
+    index: &ActionIndex,
+    catalog: &ActionCatalog,
+    text: &str,
+    now: &jiff::Zoned,
+) -> Option<Vec<(String, usize)>> {
+    let parts = chain_parts(text);
+    if (2..=3).contains(&parts.len()) {
+        let chosen: Option<Vec<usize>> = parts.iter().map(|part| choose(index, catalog, part, now)).collect();
+        if let Some(chosen) = chosen {
+            let first_reads = catalog
+                .action(index.id(chosen[0]))
+                .is_ok_and(|action| action.meta.side_effect == SideEffect::Read);
+            if first_reads {
+                return Some(parts.into_iter().zip(chosen).collect());
+            }
         }
     }
+    choose(index, catalog, text, now).map(|position| vec![(text.to_owned(), position)])
+}
 
-    fn plan_part(&self, part: &str, request: &PlanRequest) -> Option<PlannedStep> {
-        let position = self.choose(part, &request.now)?;
-        let action = self.catalog.action(self.index.id(position)).ok()?;
-        let reading = Reading::new(part, &request.now);
-        let mut step = fill(action, &reading);
-        if refers_back(part) {
-            take_from_earlier(&mut step, action, request);
-        }
-        Some(step)
+/// The best action for `part`, if one fits well enough: among the named product's actions
+/// when the request names one (by what it does, else by the pieces it holds, a read winning
+/// a near tie); else among all, by what it does. A request mostly of words the catalogue
+/// has never seen ("book me a flight to Lisbon") is not guessed at.
+fn choose(index: &ActionIndex, catalog: &ActionCatalog, part: &str, now: &jiff::Zoned) -> Option<usize> {
+    let reading = Reading::new(part, now);
+    let shapes = shapes(&reading);
+    let ranked = index.rank(&without_pieces(&reading), &shapes);
+    let named = index.named_products(part);
+    let (known, unknown) = index.known_and_unknown(&content_words(&reading));
+    let telling = shapes.iter().any(|shape| !["§when", "§message"].contains(shape));
+    if unknown > 0 && unknown >= known && named.is_empty() && !telling {
+        return None;
     }
-
-    /// The best action for `part`, if one fits well enough: among the named product's actions
-    /// when the request names one (by what it does, else by the pieces it holds, a read winning
-    /// a near tie); else among all, by what it does. A request mostly of words the catalogue
-    /// has never seen ("book me a flight to Lisbon") is not guessed at.
-    fn choose(&self, part: &str, now: &jiff::Zoned) -> Option<usize> {
-        let reading = Reading::new(part, now);
-        let shapes = shapes(&reading);
-        let ranked = self.index.rank(&without_pieces(&reading), &shapes);
-        let named = self.index.named_products(part);
-        let (known, unknown) = self.index.known_and_unknown(&content_words(&reading));
-        let telling = shapes.iter().any(|shape| !["§when", "§message"].contains(shape));
-        if unknown > 0 && unknown >= known && named.is_empty() && !telling {
-            return None;
-        }
-        let in_named: Vec<_> = ranked
-            .iter()
-            .filter(|ranked| named.is_empty() || named.contains(&self.index.product(ranked.position)))
-            .collect();
-        if let Some(best) = in_named.iter().find(|ranked| ranked.does && ranked.score >= MIN_SCORE) {
-            return Some(best.position);
-        }
-        if named.is_empty() {
-            return None;
-        }
-        // Named, but nothing it does was asked for: only the pieces given can tell ("slack #eng:
-        // deploy done"); without any, the request asks for something the product can't do.
-        let fitting: Vec<_> = in_named
-            .iter()
-            .filter(|ranked| self.index.takes_any(ranked.position, &shapes))
-            .collect();
-        let Some(best) = fitting.first() else {
-            // Nothing fits the pieces either: a read that clearly leads is what was asked for
-            // ("my public github repos"); else the product can't do what was asked.
-            let (first, second) = (in_named.first()?, in_named.get(1));
-            let leads = second.is_none_or(|second| first.score >= 1.5 * second.score);
-            return (leads && self.index.reads(first.position)).then_some(first.position);
-        };
-        let read_close_behind = fitting.iter().take(3).find(|ranked| {
-            ranked.score >= best.score * 0.9
-                && self
-                    .catalog
-                    .action(self.index.id(ranked.position))
-                    .is_ok_and(|action| action.meta.side_effect == SideEffect::Read)
-        });
-        Some(read_close_behind.unwrap_or(best).position)
+    let in_named: Vec<_> = ranked
+        .iter()
+        .filter(|ranked| named.is_empty() || named.contains(&index.product(ranked.position)))
+        .collect();
+    if let Some(best) = in_named.iter().find(|ranked| ranked.does && ranked.score >= MIN_SCORE) {
+        return Some(best.position);
     }
+    if named.is_empty() {
+        return None;
+    }
+    // Named, but nothing it does was asked for: only the pieces given can tell ("slack #eng:
+    // deploy done"); without any, the request asks for something the product can't do.
+    let fitting: Vec<_> = in_named
+        .iter()
+        .filter(|ranked| index.takes_any(ranked.position, &shapes))
+        .collect();
+    let Some(best) = fitting.first() else {
+        // Nothing fits the pieces either: a read that clearly leads is what was asked for
+        // ("my public github repos"); else the product can't do what was asked.
+        let (first, second) = (in_named.first()?, in_named.get(1));
+        let leads = second.is_none_or(|second| first.score >= 1.5 * second.score);
+        return (leads && index.reads(first.position)).then_some(first.position);
+    };
+    let read_close_behind = fitting.iter().take(3).find(|ranked| {
+        ranked.score >= best.score * 0.9
+            && catalog
+                .action(index.id(ranked.position))
+                .is_ok_and(|action| action.meta.side_effect == SideEffect::Read)
+    });
+    Some(read_close_behind.unwrap_or(best).position)
+}
 
-    fn not_understood(&self, request: &PlanRequest) -> Plan {
-        let mut products: Vec<&str> = self.catalog.all().map(|action| action.meta.product.as_str()).collect();
-        products.dedup();
-        let examples = [
-            "“email ana@example.com about the Q3 numbers”",
-            "“what's on my calendar tomorrow”",
-            "“star tauri-apps/tauri”",
-            "“post ‘deploy done’ in #eng”",
-            "“my open Jira issues due this week”",
-        ];
-        let connected = if request.connected.is_empty() {
-            String::new()
-        } else {
-            format!("\n\nConnected now: {}.", request.connected.join(", "))
-        };
-        Plan::NotUnderstood {
-            reply: format!(
-                "I didn't understand that as something I can do. I can act in {}: send and find email, list and add calendar events, work with Drive files and Sheets, star repositories and file issues, post to Slack, handle Jira issues, and more. Try, for example, {}.{connected}",
-                products.join(", "),
-                examples.join(", ")
-            ),
-        }
+fn not_understood(catalog: &ActionCatalog, request: &PlanRequest) -> Plan {
+    let mut products: Vec<&str> = catalog.all().map(|action| action.meta.product.as_str()).collect();
+    products.dedup();
+    let examples = [
+        "“email ana@example.com about the Q3 numbers”",
+        "“what's on my calendar tomorrow”",
+        "“star tauri-apps/tauri”",
+        "“post ‘deploy done’ in #eng”",
+        "“my open Jira issues due this week”",
+    ];
+    let connected = if request.connected.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nConnected now: {}.", request.connected.join(", "))
+    };
+    Plan::NotUnderstood {
+        reply: format!(
+            "I didn't understand that as something I can do. I can act in {}: send and find email, list and add calendar events, work with Drive files and Sheets, star repositories and file issues, post to Slack, handle Jira issues, and more. Try, for example, {}.{connected}",
+            products.join(", "),
+            examples.join(", ")
+        ),
     }
 }
 
@@ -311,21 +317,5 @@ impl Planner for OfflinePlanner {
 
     fn plan<'a>(&'a self, request: &'a PlanRequest) -> PlanFuture<'a> {
         Box::pin(std::future::ready(self.plan_now(request)))
-    }
-}
-
-/// The planner when this build's catalogue is broken (a test catches that before release):
-/// every request gets a reply saying so.
-pub struct Unavailable;
-
-impl Planner for Unavailable {
-    fn name(&self) -> &'static str {
-        "Built in (works offline)"
-    }
-
-    fn plan<'a>(&'a self, _request: &'a PlanRequest) -> PlanFuture<'a> {
-        Box::pin(std::future::ready(Plan::NotUnderstood {
-            reply: "The actions catalogue of this build is broken, so I can't act on anything.".into(),
-        }))
     }
 }
