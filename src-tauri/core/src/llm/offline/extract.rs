@@ -3,7 +3,8 @@
 //! file paths, sheet ranges, Telegram chat ids, and the message after "saying", "that says" or
 //! a colon. Each is found by its shape; nothing here knows which action wants it.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use regex::Regex;
 
@@ -218,11 +219,8 @@ pub fn called(text: &str) -> Option<String> {
 /// The resource a request names by a type word: "the Q3 numbers sheet" → "q3 numbers";
 /// "the sheet called Budget" → "budget"; "in #eng" handled by `channel`.
 pub fn named(text: &str, nouns: &[&str]) -> Option<String> {
-    let alternatives = nouns.join("|");
-    let before = pattern(&format!(r"(?i)\b((?:[\w'&.-]+\s+){{1,6}})(?:{alternatives})\b"));
-    let after = pattern(&format!(
-        r#"(?i)\b(?:{alternatives})\s+(?:called|named|titled)?\s*(?:"([^"]+)"|'([^']+)'|([\w.-]+(?:\s+[\w.-]+){{0,3}}?))(?:\s+(?:in|on|to|with|and|from|for|saying|that|as|so)\b|[,.;:?!]|$)"#
-    ));
+    let patterns = named_patterns(nouns);
+    let (before, after) = (&patterns.0, &patterns.1);
     if let Some(found) = before.captures(text) {
         // The name is what comes after the last article or preposition before the noun.
         let words: Vec<String> = found[1].split_whitespace().map(str::to_lowercase).collect();
@@ -241,6 +239,27 @@ pub fn named(text: &str, nouns: &[&str]) -> Option<String> {
             .map(|m| m.as_str().trim().to_lowercase())
             .filter(|words| !words.is_empty() && !NOT_A_NAME.contains(&words.as_str()))
     })
+}
+
+/// A name before its type word ("the Q3 numbers sheet"), and after it ("the sheet called Q3").
+type NamedPatterns = (Regex, Regex);
+
+/// The two patterns `named` reads with, compiled once per list of type words (each caller
+/// passes the same few lists).
+fn named_patterns(nouns: &[&str]) -> Arc<NamedPatterns> {
+    static COMPILED: LazyLock<Mutex<HashMap<String, Arc<NamedPatterns>>>> = LazyLock::new(Mutex::default);
+    let alternatives = nouns.join("|");
+    let mut compiled = COMPILED.lock().unwrap_or_else(PoisonError::into_inner);
+    compiled
+        .entry(alternatives.clone())
+        .or_insert_with(|| {
+            let before = pattern(&format!(r"(?i)\b((?:[\w'&.-]+\s+){{1,6}})(?:{alternatives})\b"));
+            let after = pattern(&format!(
+                r#"(?i)\b(?:{alternatives})\s+(?:called|named|titled)?\s*(?:"([^"]+)"|'([^']+)'|([\w.-]+(?:\s+[\w.-]+){{0,3}}?))(?:\s+(?:in|on|to|with|and|from|for|saying|that|as|so)\b|[,.;:?!]|$)"#
+            ));
+            Arc::new((before, after))
+        })
+        .clone()
 }
 
 /// Words that end a name when read backwards from its type word ("a row to the expenses sheet").
