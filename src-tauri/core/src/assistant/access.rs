@@ -28,15 +28,10 @@ impl Assistant {
         let found = self.context.catalog().provider(provider);
         let provider_name = found.map_or_else(|| provider.to_owned(), |provider| provider.name.clone());
         let product_name = self.product_name(provider, product);
-        let client_ready = self
-            .apps
-            .integrations(&[])
-            .map(|integrations| {
-                integrations
-                    .iter()
-                    .any(|integration| integration.provider.id.as_str() == provider && integration.client_ready)
-            })
-            .unwrap_or(false);
+        let client_ready = match found {
+            Some(found) => self.apps.client_ready(found)?,
+            None => false,
+        };
         let missing_access: Vec<String> = access
             .as_ref()
             .map(|access| {

@@ -2,8 +2,10 @@
 //! errors): a bad request from the window, a conversation or run that is not there, a card
 //! already answered, the database.
 
+use crate::connections::ConnectionError;
 use crate::db::DbError;
 use crate::error::{ErrorCode, UserError};
+use crate::tools::ToolError;
 
 /// The longest message the chat takes (a pasted document is not a request).
 pub const MAX_MESSAGE_CHARS: usize = 4_000;
@@ -24,16 +26,23 @@ pub enum AssistantError {
     /// The card was answered already (another window, a double click) or the run moved on.
     #[error("That was already answered; the conversation shows what happened.")]
     AlreadyAnswered,
-    #[error("The answer's fields could not be used: {0}.")]
-    BadAnswer(String),
     #[error(transparent)]
     Database(#[from] DbError),
+    #[error(transparent)]
+    Connections(#[from] ConnectionError),
+    #[error(transparent)]
+    Tools(#[from] ToolError),
+    #[error("The run could not be saved: {0}.")]
+    Stored(#[from] serde_json::Error),
 }
 
 impl From<AssistantError> for UserError {
     fn from(error: AssistantError) -> Self {
         match error {
             AssistantError::Database(error) => error.into(),
+            AssistantError::Connections(error) => error.into(),
+            AssistantError::Tools(error) => error.into(),
+            AssistantError::Stored(_) => UserError::new(ErrorCode::Internal, error.to_string()),
             AssistantError::NoConversation(_) | AssistantError::NoRun(_) => {
                 UserError::new(ErrorCode::NotFound, error.to_string())
             }

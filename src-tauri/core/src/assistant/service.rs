@@ -147,7 +147,7 @@ impl Assistant {
                 self.say(conversation, None, &reply, None)?;
             }
             Plan::Steps { steps } => {
-                let steps = serde_json::to_string(&steps).map_err(|error| Error::BadAnswer(error.to_string()))?;
+                let steps = serde_json::to_string(&steps)?;
                 let id = runs::insert(self.context.db().conn(), conversation, text, &steps, self.context.now())?;
                 self.advance(id).await?;
             }
@@ -229,7 +229,7 @@ impl Assistant {
     }
 
     pub(super) fn connected_products(&self) -> Result<Vec<String>, Error> {
-        let connections = self.store.list().map_err(|error| Error::BadAnswer(error.to_string()))?;
+        let connections = self.store.list()?;
         let mut products: Vec<String> = connections
             .iter()
             .filter(|connection| connection.enabled)

@@ -29,10 +29,8 @@ impl Assistant {
             let Some(step) = run.step().cloned() else {
                 return self.finish(&run, RunState::Done);
             };
-            let catalog = ActionCatalog::get().map_err(|error| Error::BadAnswer(error.to_string()))?;
-            let action = catalog
-                .action(&step.action)
-                .map_err(|error| Error::BadAnswer(error.to_string()))?;
+            let catalog = ActionCatalog::get()?;
+            let action = catalog.action(&step.action)?;
             let Some(connection) = self.connection_for(&run, &action.meta.provider, &action.meta.product)? else {
                 return self.ask_to_connect(&mut run, &action.meta.provider, &action.meta.product, None, None);
             };
@@ -290,7 +288,7 @@ impl Assistant {
                 }
             }
         }
-        let connections = self.store.list().map_err(|error| Error::BadAnswer(error.to_string()))?;
+        let connections = self.store.list()?;
         Ok(connections
             .into_iter()
             .filter(|connection| {

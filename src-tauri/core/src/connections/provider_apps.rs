@@ -12,6 +12,7 @@ use super::events::Notifier;
 use super::{Connection, ConnectionView, Integration, ProviderSetup, ProviderSetupUpdate};
 use crate::catalog::{OverrideCredentials, Provider, RedirectKind};
 use crate::context::CoreContext;
+use crate::db::Database;
 use crate::ids::ProviderId;
 use crate::vault::KeyHolder;
 
@@ -77,6 +78,15 @@ impl ProviderApps {
         self.provider_setup(&update.provider)
     }
 
+    /// Whether `provider` can connect now: pasted keys always can; a sign-in needs a client ID.
+    pub fn client_ready(&self, provider: &Provider) -> Result<bool, Error> {
+        self.client_ready_in(&self.context.db(), provider)
+    }
+
+    fn client_ready_in(&self, db: &Database, provider: &Provider) -> Result<bool, Error> {
+        Ok(provider.oauth.is_none() || client_id(db, provider, self.override_credentials.get(&provider.id))?.is_some())
+    }
+
     /// Each provider of the catalogue with its connections and whether it can connect now
     /// (pasted keys always can; a sign-in needs a client ID).
     pub fn integrations(&self, connections: &[Connection]) -> Result<Vec<Integration>, Error> {
@@ -86,8 +96,7 @@ impl ProviderApps {
             .providers()
             .iter()
             .map(|provider| {
-                let client_ready = provider.oauth.is_none()
-                    || client_id(&db, provider, self.override_credentials.get(&provider.id))?.is_some();
+                let client_ready = self.client_ready_in(&db, provider)?;
                 Ok(Integration {
                     provider: provider.clone(),
                     client_ready,
