@@ -7,8 +7,6 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use switchboard_core::paths::AppPaths;
-use switchboard_core::vault::KeyringSlot;
 use tokio::io::AsyncWriteExt;
 
 use crate::support::actions::received;
@@ -85,17 +83,11 @@ async fn chat(data: &std::path::Path, overrides: &std::path::Path, input: &str) 
 async fn chat_in_the_terminal_asks_shows_the_exact_request_and_sends_once() {
     keyring::require_session_bus();
     let doubles = ApiDoubles::start();
-    let overrides_text = format!("[providers.github]\n{}", doubles.overrides_lines("github"));
-    let data = tempfile::tempdir().expect("a data directory");
-    let mut paths = AppPaths::under(data.path().to_path_buf());
-    paths.custom = true;
-    let slot = KeyringSlot::for_paths(&paths);
-    let overrides = tempfile::NamedTempFile::new().expect("an overrides file");
-    std::fs::write(overrides.path(), &overrides_text).expect("write the overrides");
-    let harness = Harness::configured(data, &overrides_text, slot, Duration::from_secs(20), |_| {});
+    let harness = Harness::shared_with_cli(&format!("[providers.github]\n{}", doubles.overrides_lines("github")));
     pasted::paste(&harness, "github", &[("token", TOKEN)]).await;
     doubles.reset().await;
-    let (dir, file) = (harness.data.path(), overrides.path());
+    let overrides = harness.overrides_file();
+    let (dir, file) = (harness.data.path(), overrides.as_path());
 
     let printed = chat(
         dir,
