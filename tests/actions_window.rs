@@ -61,7 +61,8 @@ fn starring_a_repository_through_the_approval_card_sends_exactly_the_edited_requ
         url.starts_with(&doubles.url),
         "the request goes to GitHub's API (the doubles): {url}"
     );
-    let before: Vec<Value> = requests(&doubles)
+    let before: Vec<Value> = doubles
+        .requests()
         .into_iter()
         .filter(|request| request["method"] != "GET")
         .collect();
@@ -87,7 +88,7 @@ fn starring_a_repository_through_the_approval_card_sends_exactly_the_edited_requ
     let summary = ok(window.wait_for_text("[data-result-summary]", WAIT, |text| !text.is_empty()));
     assert_eq!(summary, "Starred octocat/spoon-knife.", "the result says what was done");
     shot(&window, "actions-result.png");
-    let sent = requests(&doubles);
+    let sent = doubles.requests();
     let stars: Vec<&Value> = sent.iter().filter(|request| request["method"] == "PUT").collect();
     assert_eq!(stars.len(), 1, "F4: one request was sent, after approval: {sent:?}");
     assert_eq!(
@@ -134,13 +135,4 @@ fn open_request_preview(window: &Session) {
         "document.querySelector('[data-approval-card] [data-request-preview]').open = true; return null;",
         json!([]),
     ));
-}
-
-/// What the doubles received since start.
-fn requests(doubles: &ApiDoubles) -> Vec<Value> {
-    doubles
-        .get("/_control/requests")
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
 }

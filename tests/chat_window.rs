@@ -62,10 +62,7 @@ fn say(window: &Session, text: &str) {
 /// The requests the doubles received with `method` on `path`.
 fn received(doubles: &ApiDoubles, method: &str, path: &str) -> Vec<Value> {
     doubles
-        .get("/_control/requests")
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .requests()
         .into_iter()
         .filter(|request| request["method"] == method && request["path"] == path)
         .collect()

@@ -38,6 +38,11 @@ impl ApiDoubles {
         )
     }
 
+    /// Every request the doubles received since they started, in order (their control plane).
+    pub fn requests(&self) -> Vec<Value> {
+        self.get("/_control/requests").as_array().cloned().unwrap_or_default()
+    }
+
     /// GET `path_and_query` with a bearer token (any is accepted); the answer as JSON.
     pub fn get(&self, path_and_query: &str) -> Value {
         let address = self.url.trim_start_matches("http://");
