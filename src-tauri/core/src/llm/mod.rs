@@ -1,8 +1,9 @@
 //! Planners: what turns a person's request into the steps of a run — which action, with which
 //! parameters, which named resources to look up and what is still missing. One trait, so the
-//! built-in offline planner (the default) and, next, language models are interchangeable. A
+//! built-in offline planner (the default) and language models (`model`) are interchangeable. A
 //! planner only proposes: it never runs an action, reads an account or sees a secret.
 
+pub mod model;
 pub mod offline;
 pub mod plan;
 
