@@ -109,6 +109,7 @@ pub fn run() {
             commands::chat::send_message,
             commands::chat::answer_card,
             commands::chat::stop_run,
+            commands::chat::stop_conversation,
             commands::chat::chat_suggestions,
             commands::resources::resource_kinds,
             commands::resources::list_resources,
@@ -118,6 +119,11 @@ pub fn run() {
             commands::settings::dismiss_notice,
             commands::settings::set_overrides_file,
             commands::settings::restart_app,
+            commands::model::model_settings,
+            commands::model::save_model_settings,
+            commands::model::list_models,
+            commands::model::test_model,
+            commands::model::find_local_model_server,
         ])
         .build(tauri::generate_context!());
     match app {

@@ -4,7 +4,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import type { Channel, InvokeArgs } from "@tauri-apps/api/core";
 import App from "./App.svelte";
 import { flowTracker } from "./integrations/flows.svelte";
-import { connection, everyStatus, flow, integrations, overview, providers, providerSetup } from "./test-fixtures";
+import { connection, everyStatus, flow, integrations, modelSettingsView, overview, providers, providerSetup } from "./test-fixtures";
 import type { AppEvent } from "./bindings/AppEvent";
 import type { ChatMessage } from "./bindings/ChatMessage";
 import type { ConversationSummary } from "./bindings/ConversationSummary";
@@ -20,6 +20,8 @@ function backend(command: string, payload?: InvokeArgs) {
   if (command === "list_integrations") return listed;
   if (command === "list_providers") return providers;
   if (command === "settings_overview") return overview();
+  if (command === "model_settings") return modelSettingsView();
+  if (command === "find_local_model_server") return null;
   if (command === "list_notices") return [];
   if (command === "pending_revocations") return [];
   if (command === "provider_setup") return providerSetup({ provider: args?.provider as string });
@@ -68,6 +70,21 @@ describe("App", () => {
     chatMessages = [...chatMessages, message(2, { conversationId: 3, text: "Gmail is connected now." })];
     push({ name: "chat://changed", payload: { conversation: 3 } } as unknown as AppEvent);
     expect(await screen.findByText("Gmail is connected now.")).toBeTruthy();
+    chatList = [];
+    chatMessages = [];
+  });
+
+  it("hands the model's streamed words to the open conversation", async () => {
+    chatList = [conversationSummary(3, "Mail")];
+    chatMessages = [message(1, { conversationId: 3, text: "Sum up my mail" }), message(2, { conversationId: 3, text: "" })];
+    mockIPC(backend);
+    render(App);
+    await screen.findByText("Sum up my mail");
+    await waitFor(() => expect(events).not.toBeNull());
+    push({ name: "chat://streaming", payload: { conversation: 3, message: 2, text: "You have" } } as unknown as AppEvent);
+    push({ name: "chat://streaming", payload: { conversation: 3, message: 2, text: "You have two new emails." } } as unknown as AppEvent);
+    expect(await screen.findByText("You have two new emails.")).toBeTruthy();
+    expect(document.querySelector('[data-message-id="2"]')!.getAttribute("aria-busy")).toBe("true");
     chatList = [];
     chatMessages = [];
   });

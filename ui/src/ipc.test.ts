@@ -95,3 +95,27 @@ describe("connection commands", () => {
     ]);
   });
 });
+
+describe("model and chat commands", () => {
+  it("send their arguments by the names the backend expects", async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((command, args) => {
+      calls.push([command, args]);
+    });
+    const settings = { kind: "anthropic" as const, baseUrl: "https://api.anthropic.com", model: "claude", tokenBudget: 16000 };
+    await api.modelSettings();
+    await api.saveModelSettings({ settings, key: { kind: "set", value: "k" } });
+    await api.listModels({ kind: "anthropic", baseUrl: "https://api.anthropic.com", key: null });
+    await api.testModel();
+    await api.findLocalModelServer();
+    await api.stopConversation(4);
+    expect(calls).toEqual([
+      ["model_settings", {}],
+      ["save_model_settings", { input: { settings, key: { kind: "set", value: "k" } } }],
+      ["list_models", { request: { kind: "anthropic", baseUrl: "https://api.anthropic.com", key: null } }],
+      ["test_model", {}],
+      ["find_local_model_server", {}],
+      ["stop_conversation", { conversation: 4 }],
+    ]);
+  });
+});

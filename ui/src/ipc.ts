@@ -29,6 +29,11 @@ import type { CardAnswer } from "./bindings/CardAnswer";
 import type { ChatMessage } from "./bindings/ChatMessage";
 import type { ConversationSummary } from "./bindings/ConversationSummary";
 import type { MessagePage } from "./bindings/MessagePage";
+import type { LocalModelServer } from "./bindings/LocalModelServer";
+import type { ModelListRequest } from "./bindings/ModelListRequest";
+import type { ModelSettingsInput } from "./bindings/ModelSettingsInput";
+import type { ModelSettingsView } from "./bindings/ModelSettingsView";
+import type { ModelTestReport } from "./bindings/ModelTestReport";
 
 const ERROR_CODES: readonly ErrorCode[] = [
   "InvalidInput",
@@ -151,10 +156,19 @@ export const api = {
   sendMessage: (conversation: number, text: string) => call<ChatMessage[]>("send_message", { conversation, text }),
   /** Answers the run's open card; answers the new messages. */
   answerCard: (run: number, answer: CardAnswer) => call<ChatMessage[]>("answer_card", { run, answer }),
-  /** Stops a running request; answers the messages that records. */
-  stopRun: (run: number) => call<ChatMessage[]>("stop_run", { run }),
+  /** Stops whatever is live in the conversation (the model's answer at once, its run); answers the messages that records. */
+  stopConversation: (conversation: number) => call<ChatMessage[]>("stop_conversation", { conversation }),
   /** Things to ask, for an empty conversation. */
   chatSuggestions: () => call<string[]>("chat_suggestions"),
+  /** The chat's model as saved (never its key: only whether one is saved) and how it is named now. */
+  modelSettings: () => call<ModelSettingsView>("model_settings"),
+  saveModelSettings: (input: ModelSettingsInput) => call<ModelSettingsView>("save_model_settings", { input }),
+  /** The models a server offers, asked with the key given (the saved one when `key` is null). */
+  listModels: (request: ModelListRequest) => call<string[]>("list_models", { request }),
+  /** Sends the saved model a short question; fails saying the exact problem (key, model name, server). */
+  testModel: () => call<ModelTestReport>("test_model"),
+  /** A model server running on this computer (Ollama), or null. */
+  findLocalModelServer: () => call<LocalModelServer | null>("find_local_model_server"),
   /** Calls `onEvent` for every event the backend pushes from now on. */
   subscribeEvents: (onEvent: (event: AppEvent) => void) => {
     const channel = new Channel<AppEvent>();

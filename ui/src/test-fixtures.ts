@@ -5,6 +5,9 @@ import type { ConnectionTest } from "./bindings/ConnectionTest";
 import type { FlowState } from "./bindings/FlowState";
 import type { FlowUpdate } from "./bindings/FlowUpdate";
 import type { Integration } from "./bindings/Integration";
+import type { LocalModelServer } from "./bindings/LocalModelServer";
+import type { ModelSettings } from "./bindings/ModelSettings";
+import type { ModelSettingsView } from "./bindings/ModelSettingsView";
 import type { PendingRevocation } from "./bindings/PendingRevocation";
 import type { Provider } from "./bindings/Provider";
 import type { ProviderSetup } from "./bindings/ProviderSetup";
@@ -165,4 +168,22 @@ export function overview(changes: Partial<SettingsOverview> = {}): SettingsOverv
     notices: [],
     ...changes,
   };
+}
+
+/** The chat's model as `model_settings` answers: built in by default; `settings` changes what is saved. */
+export function modelSettingsView(
+  settings: Partial<ModelSettings> = {},
+  changes: Partial<Omit<ModelSettingsView, "settings">> = {},
+): ModelSettingsView {
+  return {
+    settings: { kind: "builtin", baseUrl: "", model: "", tokenBudget: 16_000, ...settings },
+    hasKey: false,
+    inUse: "Built in (works offline)",
+    ...changes,
+  };
+}
+
+/** Ollama on its default port, as `find_local_model_server` finds it. */
+export function localOllama(changes: Partial<LocalModelServer> = {}): LocalModelServer {
+  return { name: "Ollama", baseUrl: "http://127.0.0.1:11434/v1", models: ["llama3.2", "qwen2.5"], ...changes };
 }

@@ -20,7 +20,7 @@ use crate::overrides_setting::{catalog_at_start, choose_overrides_file, ActiveCa
 use crate::overview::{settings_overview, SettingsOverview};
 use crate::paths::AppPaths;
 use crate::resources::ApiPolicy;
-use crate::services::{ChatWiring, ServiceSettings, Services};
+use crate::services::{ChatWiring, ModelOptions, ServiceSettings, Services};
 use crate::session_notices::SessionNotices;
 use crate::vault::KeyringSlot;
 use crate::{app_events::AppEvent, connections::BrowserOpener};
@@ -56,6 +56,7 @@ pub struct CoreOptions {
     pub request_policy: RequestPolicy,
     /// Waits and retries of provider API calls (browsing).
     pub api_policy: ApiPolicy,
+    pub model: ModelOptions,
 }
 
 impl CoreOptions {
@@ -70,6 +71,7 @@ impl CoreOptions {
             callback_timeout: LOOPBACK_TIMEOUT,
             request_policy: RequestPolicy::standard(),
             api_policy: ApiPolicy::default(),
+            model: ModelOptions::default(),
         }
     }
 }
@@ -145,6 +147,7 @@ impl Core {
                 api_policy: options.api_policy.clone(),
                 exports_dir: paths.data_dir.join("exports"),
                 locks_dir: paths.data_dir.join("locks"),
+                model: options.model.clone(),
             };
             let events = options.events.clone();
             let (to_chat, connection_events) = tokio::sync::mpsc::unbounded_channel();
@@ -156,6 +159,16 @@ impl Core {
             let events = options.events.clone();
             let chat = ChatWiring {
                 changed: Arc::new(move |conversation| events(AppEvent::ChatChanged { conversation })),
+                streamed: {
+                    let events = options.events.clone();
+                    Arc::new(move |conversation, message, text: &str| {
+                        events(AppEvent::ChatStreaming {
+                            conversation,
+                            message,
+                            text: text.to_owned(),
+                        })
+                    })
+                },
                 connection_events,
             };
             Services::assemble(context, active.credentials, settings, notifier, chat)
@@ -222,7 +235,7 @@ impl Core {
             last_received,
             services.keys.mode(),
             self.overrides(),
-            services.assistant.planner_name(),
+            &services.assistant.planner_name(),
         )?;
         overview
             .notices

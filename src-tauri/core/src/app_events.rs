@@ -23,6 +23,13 @@ pub enum AppEvent {
     /// A conversation moved on by itself (a connection landed, a sign-in failed): reload it.
     #[serde(rename = "chat://changed")]
     ChatChanged { conversation: i64 },
+    /// A model's answer grew as it streams: the whole text of `message` so far.
+    #[serde(rename = "chat://streaming")]
+    ChatStreaming {
+        conversation: i64,
+        message: i64,
+        text: String,
+    },
 }
 
 impl From<ConnectionEvent> for AppEvent {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::assistant::{Assistant, ChatChanged};
+use crate::assistant::{Assistant, AssistantParts, ChatChanged, ChatStreamed, ModelLimits};
 use crate::catalog::OverrideCredentials;
 use crate::connections::scheduler::{Scheduler, SchedulerTiming};
 use crate::connections::{
@@ -18,6 +18,7 @@ use crate::connections::{
 };
 use crate::context::CoreContext;
 use crate::ids::ProviderId;
+use crate::llm::model::{ModelChoice, ModelTiming, OLLAMA_URL};
 use crate::llm::OfflinePlanner;
 use crate::oauth::retry::RequestPolicy;
 use crate::resources::{ApiPolicy, Resources};
@@ -27,6 +28,7 @@ use crate::vault::{KeyHolder, KeyringSlot};
 /// How the chat hears of connections and tells the window it moved.
 pub struct ChatWiring {
     pub changed: ChatChanged,
+    pub streamed: ChatStreamed,
     pub connection_events: UnboundedReceiver<ConnectionEvent>,
 }
 
@@ -40,6 +42,26 @@ pub struct ServiceSettings {
     pub exports_dir: PathBuf,
     /// Where renewals take their cross-process locks (the data folder's `locks/`).
     pub locks_dir: PathBuf,
+    pub model: ModelOptions,
+}
+
+/// How the chat talks to a language model: time limits, the caps of one turn, and where a
+/// local model server is looked for.
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    pub timing: ModelTiming,
+    pub limits: ModelLimits,
+    pub local_server: String,
+}
+
+impl Default for ModelOptions {
+    fn default() -> Self {
+        Self {
+            timing: ModelTiming::default(),
+            limits: ModelLimits::default(),
+            local_server: OLLAMA_URL.to_owned(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -58,6 +80,8 @@ pub struct Services {
     pub actions: Arc<Executor>,
     /// Conversations and their runs.
     pub assistant: Arc<Assistant>,
+    /// The language model the chat uses, if any.
+    pub models: Arc<ModelChoice>,
     /// Connection events the assistant has not seen yet (taken by `keep_runs_moving`).
     connection_events: Arc<Mutex<Option<UnboundedReceiver<ConnectionEvent>>>>,
     /// Where the services' events go (the window, the CLI's receiver, a test's list).
@@ -135,16 +159,22 @@ impl Services {
             renewal.clone(),
             settings.api_policy,
         ));
-        let planner = Arc::new(OfflinePlanner::new());
-        let assistant = Arc::new(Assistant::new(
-            context.clone(),
-            store.clone(),
-            apps.clone(),
-            actions.clone(),
-            resources.clone(),
-            planner,
-            chat.changed,
-        ));
+        let models = Arc::new(
+            ModelChoice::new(context.clone(), keys.clone(), settings.model.timing)
+                .with_local_server(&settings.model.local_server),
+        );
+        let assistant = Arc::new(Assistant::new(AssistantParts {
+            context: context.clone(),
+            store: store.clone(),
+            apps: apps.clone(),
+            executor: actions.clone(),
+            resources: resources.clone(),
+            planner: Arc::new(OfflinePlanner::new()),
+            model: models.clone(),
+            limits: settings.model.limits,
+            changed: chat.changed,
+            streamed: chat.streamed,
+        }));
         Self {
             context,
             keys,
@@ -157,6 +187,7 @@ impl Services {
             resources,
             actions,
             assistant,
+            models,
             connection_events: Arc::new(Mutex::new(Some(chat.connection_events))),
             notifier,
         }

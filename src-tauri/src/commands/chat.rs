@@ -1,5 +1,5 @@
 //! The chat from the window: conversations (list, create, rename, delete), a page of messages,
-//! sending, answering a card, stopping a run, and suggestions. Each delegates to core's assistant.
+//! sending, answering a card, stopping a run or a conversation, and suggestions. Each delegates to core's assistant.
 
 use switchboard_core::assistant::{CardAnswer, ChatMessage, ConversationSummary, MessagePage};
 use switchboard_core::error::UserError;
@@ -65,6 +65,12 @@ pub async fn answer_card(
 #[tauri::command]
 pub fn stop_run(run: i64, state: State<'_, AppState>) -> Result<Vec<ChatMessage>, UserError> {
     Ok(state.services()?.assistant.stop(run)?)
+}
+
+/// Stops what is live in a conversation: the model's streaming answer and its open run.
+#[tauri::command]
+pub fn stop_conversation(conversation: i64, state: State<'_, AppState>) -> Result<Vec<ChatMessage>, UserError> {
+    Ok(state.services()?.assistant.stop_conversation(conversation)?)
 }
 
 #[tauri::command]

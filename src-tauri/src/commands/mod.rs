@@ -5,5 +5,6 @@ pub mod chat;
 pub mod connections;
 pub mod events;
 pub mod integrations;
+pub mod model;
 pub mod resources;
 pub mod settings;

@@ -2,4 +2,4 @@
 import type { DeepLinkReceipt } from "./DeepLinkReceipt";
 import type { FlowUpdate } from "./FlowUpdate";
 
-export type AppEvent = { "name": "deep-links://received", "payload": DeepLinkReceipt } | { "name": "connections://flow", "payload": FlowUpdate } | { "name": "connections://changed" } | { "name": "chat://changed", "payload": { conversation: number, } };
+export type AppEvent = { "name": "deep-links://received", "payload": DeepLinkReceipt } | { "name": "connections://flow", "payload": FlowUpdate } | { "name": "connections://changed" } | { "name": "chat://changed", "payload": { conversation: number, } } | { "name": "chat://streaming", "payload": { conversation: number, message: number, text: string, } };

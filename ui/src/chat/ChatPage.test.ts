@@ -57,7 +57,7 @@ describe("Chat page", () => {
     expect(screen.getByRole("button", { name: "Stop" })).toBeTruthy();
 
     await fireEvent.keyDown(composer(), { key: "Escape" });
-    await waitFor(() => expect(backend.callsOf("stop_run")).toEqual([{ run: 8 }]));
+    await waitFor(() => expect(backend.callsOf("stop_conversation")).toEqual([{ conversation: 1 }]));
     finish([message(3, { role: "user", text: "Find the report", runId: 9 }), message(4, { text: "Stopped.", runId: 9 })]);
     expect(await screen.findByText("Stopped.")).toBeTruthy();
     expect(screen.queryByText("Working…")).toBeNull();
@@ -146,5 +146,77 @@ describe("Chat page", () => {
     changes.handle({ name: "chat://changed", payload: { conversation: 2 } });
     changes.handle({ name: "chat://changed", payload: { conversation: 1 } });
     expect(await screen.findByText("Gmail is connected.")).toBeTruthy();
+  });
+
+  it("shows the model's words as they arrive, then the final answer", async () => {
+    let finish: (messages: ChatMessage[]) => void = () => {};
+    const messages = { 1: [message(1, { text: "Hello" }), message(2, { text: "Hi there" })] };
+    chatBackend({
+      conversations: [conversationSummary(1, "Trip")],
+      messages,
+      overrides: { send_message: () => new Promise((resolve) => (finish = resolve)) },
+    });
+    const { changes } = renderPage();
+    await screen.findByText("Hi there");
+    await fireEvent.input(composer(), { target: { value: "Plan my day" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    await screen.findByText("Working…");
+
+    // Words heard before the row is read are kept: the reload shows the longer text.
+    changes.handle({ name: "chat://streaming", payload: { conversation: 1, message: 4, text: "First, " } });
+    messages[1].push(message(3, { role: "user", text: "Plan my day" }), message(4, { role: "assistant", text: "" }));
+    changes.handle({ name: "chat://changed", payload: { conversation: 1 } });
+    const answer = await waitFor(() => {
+      const found = document.querySelector<HTMLElement>('[data-message-id="4"]');
+      expect(found).not.toBeNull();
+      return found!;
+    });
+    await waitFor(() => expect(answer.textContent).toContain("First,"));
+    expect(answer.getAttribute("aria-busy")).toBe("true");
+    expect(within(answer).queryByRole("button", { name: "Copy this answer" }), "no copying half an answer").toBeNull();
+    expect(screen.queryByText("Working…"), "the caret says it is working").toBeNull();
+
+    changes.handle({ name: "chat://streaming", payload: { conversation: 2, message: 4, text: "Not this one" } });
+    changes.handle({ name: "chat://streaming", payload: { conversation: 1, message: 4, text: "First, **coffee**" } });
+    await waitFor(() => expect(within(answer).getByText("coffee").tagName).toBe("STRONG"));
+    changes.handle({ name: "chat://streaming", payload: { conversation: 1, message: 4, text: "First," } });
+    expect(answer.textContent, "an older, shorter text does not win").toContain("coffee");
+
+    finish([message(3, { role: "user", text: "Plan my day" }), message(4, { role: "assistant", text: "First, coffee. Then work." })]);
+    await waitFor(() => expect(answer.textContent).toContain("Then work."));
+    expect(answer.getAttribute("aria-busy")).toBeNull();
+    expect(within(answer).getByRole("button", { name: "Copy this answer" })).toBeTruthy();
+    changes.handle({ name: "chat://streaming", payload: { conversation: 1, message: 4, text: "First, coffee. Then work. And late words" } });
+    await Promise.resolve();
+    expect(answer.textContent, "words heard after the final answer are ignored").not.toContain("late words");
+  });
+
+  it("stops a streaming answer with stop_conversation, and shows what the stop recorded", async () => {
+    let finish: (messages: ChatMessage[]) => void = () => {};
+    const messages = { 1: [message(1, { text: "Hello" }), message(2, { text: "Hi there" })] };
+    const backend = chatBackend({
+      conversations: [conversationSummary(1, "Trip")],
+      messages,
+      overrides: {
+        send_message: () => new Promise((resolve) => (finish = resolve)),
+        stop_conversation: () => [message(4, { role: "assistant", text: "A long story (stopped)" })],
+      },
+    });
+    const { changes } = renderPage();
+    await screen.findByText("Hi there");
+    await fireEvent.input(composer(), { target: { value: "Tell me a story" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    messages[1].push(message(3, { role: "user", text: "Tell me a story" }), message(4, { role: "assistant", text: "" }));
+    changes.handle({ name: "chat://changed", payload: { conversation: 1 } });
+    changes.handle({ name: "chat://streaming", payload: { conversation: 1, message: 4, text: "A long story" } });
+    expect(await screen.findByText("A long story")).toBeTruthy();
+
+    await fireEvent.click(screen.getByRole("button", { name: "Stop" }));
+    await waitFor(() => expect(backend.callsOf("stop_conversation")).toEqual([{ conversation: 1 }]));
+    expect(await screen.findByText("A long story (stopped)")).toBeTruthy();
+    expect(document.querySelector('[data-message-id="4"]')!.getAttribute("aria-busy")).toBeNull();
+    expect(screen.getByRole("button", { name: "Stopping…" }), "the send itself ends when the backend says so").toBeTruthy();
+    finish([message(3, { role: "user", text: "Tell me a story" }), message(4, { role: "assistant", text: "A long story (stopped)" })]);
+    await waitFor(() => expect(screen.getByRole("button", { name: "Send" })).toBeTruthy());
   });
 });

@@ -1,6 +1,7 @@
 // One open conversation's messages and what is happening in it: its pages (the last first, older ones on request),
-// the person's message on its way, the run working, and the card that just opened (it takes the focus). Every answer
-// from the backend is merged in by message id, so a reload, a reply and a stop can arrive in any order.
+// the person's message on its way, the run working, the model's words as they arrive, and the card that just opened
+// (it takes the focus). Every answer from the backend is merged in by message id, so a reload, a reply, a stop and the
+// streamed words can arrive in any order: until a command's final answer, the longest text heard wins.
 import { api, toUserError, type UserError } from "../ipc";
 import type { CardAnswer } from "../bindings/CardAnswer";
 import type { ChatMessage } from "../bindings/ChatMessage";
@@ -33,8 +34,10 @@ export class Conversation {
   outgoing = $state<string | null>(null);
   /** The message whose card opened just now, by the person's doing or the run's: its first control takes the focus. */
   focusCard = $state<number | null>(null);
-  /** The run being worked on, when known. */
-  #run: number | null = null;
+  /** Messages whose words are arriving now, with the longest text heard for each. */
+  live = $state.raw<ReadonlyMap<number, string>>(new Map());
+  /** Messages whose final text is known: words heard late for them are ignored. */
+  #settled = new Set<number>();
 
   constructor(id: number) {
     this.id = id;
@@ -50,7 +53,7 @@ export class Conversation {
     try {
       const page = await api.conversationMessages(this.id, null, PAGE_SIZE);
       const first = !this.loaded;
-      this.#take(page.messages, !first);
+      this.#take(page.messages, !first, false);
       if (first || this.messages.length <= page.messages.length) this.hasMore = page.hasMore;
       this.loaded = true;
     } catch (error) {
@@ -83,22 +86,28 @@ export class Conversation {
 
   answer = async (run: number, answer: CardAnswer): Promise<boolean> => {
     if (this.work !== null) return false;
-    this.#run = run;
     return this.#working("answering", () => api.answerCard(run, answer));
   };
 
-  /** Stops the running request. A send's run is learned from the conversation's last page when not known yet. */
+  /** The model's whole `text` so far for `message` (loaded or not yet): shown unless a longer one is already known. */
+  stream = (message: number, text: string): void => {
+    if (this.#settled.has(message) || text.length < (this.live.get(message)?.length ?? 0)) return;
+    this.live = new Map(this.live).set(message, text);
+    const index = this.messages.findIndex((known) => known.id === message);
+    if (index < 0 || this.messages[index].text.length >= text.length) return;
+    const messages = [...this.messages];
+    messages[index] = { ...messages[index], text };
+    this.messages = messages;
+  };
+
+  /** Stops whatever is live here: the model's answer at once, and the run working or waiting. */
   stop = async (): Promise<void> => {
     if (this.work === null || this.work === "stopping") return;
     const was = this.work;
     this.work = "stopping";
     try {
-      let run = this.#run;
-      if (run === null) {
-        const page = await api.conversationMessages(this.id, null, PAGE_SIZE);
-        run = [...page.messages].reverse().find((message) => message.runId !== null)?.runId ?? null;
-      }
-      if (run !== null) this.#take(await api.stopRun(run), false);
+      this.#take(await api.stopConversation(this.id), false, true);
+      this.#settleLive();
     } catch (error) {
       this.problem = toUserError(error);
       this.work = was;
@@ -109,19 +118,29 @@ export class Conversation {
     this.work = work;
     this.problem = null;
     try {
-      this.#take(await request(), true);
+      this.#take(await request(), true, true);
       return true;
     } catch (error) {
       this.problem = toUserError(error);
       return false;
     } finally {
       this.work = null;
-      this.#run = null;
+      this.#settleLive(); // the command has ended, and with it the answers it streamed
     }
   }
 
-  /** Merges `incoming`; with `focus`, a card that opened among them takes the focus. */
-  #take(incoming: readonly ChatMessage[], focus: boolean) {
+  #settleLive() {
+    for (const message of this.live.keys()) this.#settled.add(message);
+    this.live = new Map();
+  }
+
+  /**
+   * Merges `incoming`; with `focus`, a card that opened among them takes the focus. A command's `final` answer replaces
+   * the words streamed so far; a reload keeps them when they are longer, and (no command running) ends their stream
+   * once it holds as much.
+   */
+  #take(incoming: readonly ChatMessage[], focus: boolean, final: boolean) {
+    incoming = final ? this.#settle(incoming) : this.#withLiveText(incoming);
     const before = new Map(this.messages.map((message) => [message.id, message]));
     // A run waits on its newest card only: a run that moved on closes the cards it showed before.
     const moved = new Set(incoming.map((message) => message.runId).filter((run) => run !== null));
@@ -131,10 +150,32 @@ export class Conversation {
         ? { ...message, cardOpen: false }
         : message,
     );
-    const latestRun = [...incoming].reverse().find((message) => message.runId !== null)?.runId;
-    if (latestRun !== undefined && this.work !== null) this.#run = latestRun;
     if (!focus) return;
     const opened = incoming.filter((message) => message.card && message.cardOpen && !before.get(message.id)?.cardOpen);
     if (opened.length > 0) this.focusCard = opened[opened.length - 1].id;
+  }
+
+  #settle(incoming: readonly ChatMessage[]): readonly ChatMessage[] {
+    const live = new Map(this.live);
+    for (const message of incoming) {
+      this.#settled.add(message.id);
+      live.delete(message.id);
+    }
+    if (live.size !== this.live.size) this.live = live;
+    return incoming;
+  }
+
+  #withLiveText(incoming: readonly ChatMessage[]): readonly ChatMessage[] {
+    if (this.live.size === 0) return incoming;
+    const live = new Map(this.live);
+    const shown = incoming.map((message) => {
+      const heard = live.get(message.id);
+      if (heard === undefined) return message;
+      if (heard.length > message.text.length) return { ...message, text: heard };
+      if (this.work === null) live.delete(message.id);
+      return message;
+    });
+    if (live.size !== this.live.size) this.live = live;
+    return shown;
   }
 }

@@ -7,6 +7,7 @@ import type { Card } from "../bindings/Card";
 import type { ChatMessage } from "../bindings/ChatMessage";
 import type { ConversationSummary } from "../bindings/ConversationSummary";
 import type { Presentation } from "../bindings/Presentation";
+import { modelSettingsView } from "../test-fixtures";
 
 export function conversationSummary(id: number, title: string, preview = ""): ConversationSummary {
   return { id, title, preview, updatedAt: 1_795_000_000 + id };
@@ -105,7 +106,9 @@ export function chatBackend(
       message(1001, { conversationId: conversation as number, role: "assistant", text: `You said: ${text}`, runId: 9 }),
     ],
     answer_card: () => [message(2000, { role: "assistant", text: "Done.", runId: 5 })],
-    stop_run: () => [],
+    stop_conversation: () => [],
+    model_settings: () => modelSettingsView(),
+    find_local_model_server: () => null,
     chat_suggestions: () => options.suggestions ?? [],
     resource_kinds: () => [],
     list_integrations: () => [],

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import SettingsPage from "./SettingsPage.svelte";
-import { overview, providers, providerSetup } from "../test-fixtures";
+import { modelSettingsView, overview, providers, providerSetup } from "../test-fixtures";
 import type { InvokeArgs } from "@tauri-apps/api/core";
 import type { ProviderSetup } from "../bindings/ProviderSetup";
 import type { ProviderSetupUpdate } from "../bindings/ProviderSetupUpdate";
@@ -14,6 +14,8 @@ afterEach(() => clearMocks());
 function backend(settings: SettingsOverview, setups: Record<string, ProviderSetup> = {}) {
   return (command: string, args?: InvokeArgs) => {
     if (command === "settings_overview") return settings;
+    if (command === "model_settings") return modelSettingsView();
+    if (command === "find_local_model_server") return null;
     if (command === "list_providers") return providers;
     if (command === "provider_setup") {
       const provider = (args as { provider: string }).provider;
@@ -34,7 +36,7 @@ describe("SettingsPage", () => {
     render(SettingsPage);
     expect(await screen.findByText("/home/ana/.local/share/dev.switchboard.desktop/switchboard.db")).toBeTruthy();
     expect(screen.getByText(/logs\/switchboard\.log\.YYYY-MM-DD/)).toBeTruthy();
-    expect(screen.getByText("Built in (works offline)"), "the chat's model is named").toBeTruthy();
+    expect(await screen.findByText("Built in (works offline)"), "the chat's model is named").toBeTruthy();
   });
 
   it("explains an unavailable keyring and offers to check again", async () => {

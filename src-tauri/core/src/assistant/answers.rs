@@ -65,11 +65,20 @@ impl Assistant {
                         tracing::warn!(%error, "a denial could not be audited");
                     }
                 }
-                let text = match &run.row.denied_because {
-                    Some(reason) => format!("Okay, I didn't do it. (You said: {})", reason.trim()),
-                    None => "Okay, I didn't do it.".to_owned(),
-                };
-                self.say(conversation, Some(id), &text, None)?;
+                let because = run.row.denied_because.as_deref().map(str::trim);
+                if run.step().is_some_and(|step| step.call_id.is_some()) {
+                    // The model is told, and says it in its own words.
+                    let why = because
+                        .map(|reason| format!(" Their reason: {reason}"))
+                        .unwrap_or_default();
+                    self.tell_model_not_done(&run, &format!("The person denied this; nothing was done.{why}"))?;
+                } else {
+                    let text = match because {
+                        Some(reason) => format!("Okay, I didn't do it. (You said: {reason})"),
+                        None => "Okay, I didn't do it.".to_owned(),
+                    };
+                    self.say(conversation, Some(id), &text, None)?;
+                }
             }
             CardAnswer::Retry => {
                 self.take(id, &[RunState::Failed, RunState::NeedsConnection], RunState::Working)?;
@@ -86,9 +95,11 @@ impl Assistant {
                 )? {
                     return Err(Error::AlreadyAnswered);
                 }
+                self.tell_model_not_done(&self.load(id)?, "The person cancelled this; nothing was done.")?;
                 self.say(conversation, Some(id), "Cancelled. Nothing was done.", None)?;
             }
         }
+        self.continue_after(id).await?;
         self.added_since(conversation, last)
     }
 
@@ -98,14 +109,9 @@ impl Assistant {
         let waiting = runs::in_state(self.context.read().conn(), RunState::NeedsConnection.as_str())?;
         for row in waiting {
             let run = Run::read(row);
-            let Some(step) = run.step() else { continue };
-            let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(&step.action)) else {
+            let Some(product) = self.ready_to_resume(&run)? else {
                 continue;
             };
-            let ready = self.connection_for(&run, &action.meta.provider, &action.meta.product)?;
-            if ready.is_none_or(|connection| !missing_scopes(action, &connection).is_empty()) {
-                continue;
-            }
             if runs::move_state(
                 self.context.db().conn(),
                 run.row.id,
@@ -113,7 +119,6 @@ impl Assistant {
                 RunState::Working.as_str(),
                 self.context.now(),
             )? {
-                let product = self.product_name(&action.meta.provider, &action.meta.product);
                 self.say(
                     run.row.conversation_id,
                     Some(run.row.id),
@@ -121,10 +126,31 @@ impl Assistant {
                     None,
                 )?;
                 self.advance(run.row.id).await?;
+                self.continue_after(run.row.id).await?;
                 (self.changed)(run.row.conversation_id);
             }
         }
         Ok(())
+    }
+
+    /// The name of the product a waiting run can go on with now, if it can.
+    fn ready_to_resume(&self, run: &Run) -> Result<Option<String>, Error> {
+        let Some(step) = run.step() else {
+            // A model's Connect card: waiting for its product to be connected.
+            let Some(product) = &run.progress.connect_product else {
+                return Ok(None);
+            };
+            let connected = self.connected_products()?.contains(product);
+            return Ok(connected.then(|| self.product_name(&self.provider_of(product), product)));
+        };
+        let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(&step.action)) else {
+            return Ok(None);
+        };
+        let ready = self.connection_for(run, &action.meta.provider, &action.meta.product)?;
+        if ready.is_none_or(|connection| !missing_scopes(action, &connection).is_empty()) {
+            return Ok(None);
+        }
+        Ok(Some(self.product_name(&action.meta.provider, &action.meta.product)))
     }
 
     /// A sign-in for `provider` ended without a connection: the runs waiting on it say so.

@@ -32,6 +32,8 @@ pub enum AssistantError {
     Connections(#[from] ConnectionError),
     #[error(transparent)]
     Tools(#[from] ToolError),
+    #[error(transparent)]
+    Model(#[from] crate::llm::model::ModelChoiceError),
     #[error("The run could not be saved: {0}.")]
     Stored(#[from] serde_json::Error),
 }
@@ -42,6 +44,7 @@ impl From<AssistantError> for UserError {
             AssistantError::Database(error) => error.into(),
             AssistantError::Connections(error) => error.into(),
             AssistantError::Tools(error) => error.into(),
+            AssistantError::Model(error) => error.into(),
             AssistantError::Stored(_) => UserError::new(ErrorCode::Internal, error.to_string()),
             AssistantError::NoConversation(_) | AssistantError::NoRun(_) => {
                 UserError::new(ErrorCode::NotFound, error.to_string())

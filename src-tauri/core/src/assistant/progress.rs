@@ -54,6 +54,9 @@ pub struct StepProgress {
     pub searches: BTreeMap<String, String>,
     /// Resource ids found, by id, with their names (for cards and reports).
     pub names: BTreeMap<String, String>,
+    /// A model's `connect` call: the product the run waits to see connected (it has no steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_product: Option<String>,
 }
 
 /// A run, read.

@@ -3,9 +3,12 @@
 //! reopening finds the run where it stopped; an approval moves `needs_approval → executing`
 //! once, so approving twice, or after a restart, performs the action exactly once.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use tokio::sync::watch;
+
+use super::converse::ModelLimits;
 use super::error::{AssistantError as Error, MAX_MESSAGE_CHARS, MAX_TITLE_CHARS};
 use super::model::{Card, ChatMessage, ConversationSummary, MessagePage, Role};
 use super::progress::{Run, RunState};
@@ -13,6 +16,7 @@ use crate::connections::{ConnectionStore, ProviderApps};
 use crate::context::CoreContext;
 use crate::db::chat_messages::{self, MessageRow, NewMessage};
 use crate::db::{conversations, runs};
+use crate::llm::model::{ModelChoice, Turn};
 use crate::llm::{Plan, PlanRequest, Planner};
 use crate::resources::Resources;
 use crate::tools::Executor;
@@ -22,6 +26,23 @@ const MAX_PAGE: u32 = 200;
 
 /// Tells the window a conversation moved on by itself (a connection landed, a sign-in failed).
 pub type ChatChanged = Arc<dyn Fn(i64) + Send + Sync>;
+/// Tells the window a model's answer grew: conversation, message, the whole text so far.
+pub type ChatStreamed = Arc<dyn Fn(i64, i64, &str) + Send + Sync>;
+
+/// What the assistant works with.
+pub struct AssistantParts {
+    pub context: CoreContext,
+    pub store: Arc<ConnectionStore>,
+    pub apps: Arc<ProviderApps>,
+    pub executor: Arc<Executor>,
+    pub resources: Arc<Resources>,
+    /// The built-in planner, used when no model is chosen.
+    pub planner: Arc<dyn Planner>,
+    pub model: Arc<ModelChoice>,
+    pub limits: ModelLimits,
+    pub changed: ChatChanged,
+    pub streamed: ChatStreamed,
+}
 
 pub struct Assistant {
     pub(super) context: CoreContext,
@@ -30,36 +51,40 @@ pub struct Assistant {
     pub(super) executor: Arc<Executor>,
     pub(super) resources: Arc<Resources>,
     pub(super) planner: Arc<dyn Planner>,
+    pub(super) model: Arc<ModelChoice>,
+    pub(super) limits: ModelLimits,
     pub(super) changed: ChatChanged,
+    pub(super) streamed: ChatStreamed,
     /// Runs the person stopped while they were working.
     pub(super) stopped: Mutex<HashSet<i64>>,
+    /// The model answers streaming now, by conversation: sending `true` stops one.
+    pub(super) streams: Mutex<HashMap<i64, watch::Sender<bool>>>,
 }
 
 impl Assistant {
-    pub fn new(
-        context: CoreContext,
-        store: Arc<ConnectionStore>,
-        apps: Arc<ProviderApps>,
-        executor: Arc<Executor>,
-        resources: Arc<Resources>,
-        planner: Arc<dyn Planner>,
-        changed: ChatChanged,
-    ) -> Self {
+    pub fn new(parts: AssistantParts) -> Self {
         Self {
-            context,
-            store,
-            apps,
-            executor,
-            resources,
-            planner,
-            changed,
+            context: parts.context,
+            store: parts.store,
+            apps: parts.apps,
+            executor: parts.executor,
+            resources: parts.resources,
+            planner: parts.planner,
+            model: parts.model,
+            limits: parts.limits,
+            changed: parts.changed,
+            streamed: parts.streamed,
             stopped: Mutex::new(HashSet::new()),
+            streams: Mutex::new(HashMap::new()),
         }
     }
 
-    /// How Settings names the planner in use.
-    pub fn planner_name(&self) -> &'static str {
-        self.planner.name()
+    /// How Settings names the planner in use: the model chosen, else the built-in one.
+    pub fn planner_name(&self) -> String {
+        match self.model.client() {
+            Ok(Some(client)) => client.describe(),
+            _ => self.planner.name().to_owned(),
+        }
     }
 
     pub fn conversations(&self, search: Option<&str>) -> Result<Vec<ConversationSummary>, Error> {
@@ -141,6 +166,11 @@ impl Assistant {
                 self.context.now(),
             )?
         };
+        if let Some(client) = self.model.client()? {
+            self.remember(conversation, &Turn::User { text: text.to_owned() })?;
+            self.converse(conversation, &client).await?;
+            return self.added_since(conversation, first - 1);
+        }
         let plan = self.planner.plan(&self.plan_request(text, conversation, first)?).await;
         match plan {
             Plan::NotUnderstood { reply } => {
@@ -171,6 +201,7 @@ impl Assistant {
             self.context.now(),
         )? {
             self.stopped.lock().unwrap_or_else(PoisonError::into_inner).insert(run);
+            self.tell_model_not_done(&self.load(run)?, "The person stopped this; nothing more was done.")?;
             self.say(
                 found.conversation_id,
                 Some(run),
@@ -179,6 +210,22 @@ impl Assistant {
             )?;
         }
         self.added_since(found.conversation_id, last)
+    }
+
+    /// Stops whatever is live in `conversation`: the model's streaming answer at once, and the
+    /// newest run still working or waiting on a card.
+    pub fn stop_conversation(&self, conversation: i64) -> Result<Vec<ChatMessage>, Error> {
+        let last = chat_messages::last_id(self.context.read().conn(), conversation)?;
+        self.stop_stream(conversation);
+        let open = runs::latest_open(self.context.read().conn(), conversation)?;
+        let mut added = match open {
+            Some(run) => self.stop(run)?,
+            None => Vec::new(),
+        };
+        if added.is_empty() {
+            added = self.added_since(conversation, last)?;
+        }
+        Ok(added)
     }
 
     /// What to try, from the products connected now.

@@ -113,6 +113,7 @@ impl Assistant {
             result: Box::new(result.clone()),
             action_title: title.to_owned(),
         };
+        self.tell_model_done(run, result)?;
         self.say(run.row.conversation_id, Some(run.row.id), &text, Some(&card))?;
         run.row.previous = Some(result.summary.clone());
         run.row.step += 1;
@@ -243,6 +244,7 @@ impl Assistant {
             (_, ErrorCode::Denied) => None,
             _ => Some(NextStep::Retry),
         };
+        self.tell_model_not_done(run, &format!("Failed: {error}"))?;
         let card = Card::Error {
             code,
             message: error.to_string(),

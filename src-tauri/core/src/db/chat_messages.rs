@@ -97,6 +97,12 @@ pub fn since(conn: &Connection, conversation_id: i64, after: i64) -> Result<Vec<
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Replaces a message's text (a streamed answer, once it is whole).
+pub fn set_text(conn: &Connection, id: i64, text: &str) -> Result<(), DbError> {
+    conn.execute("UPDATE chat_messages SET text = ?2 WHERE id = ?1", params![id, text])?;
+    Ok(())
+}
+
 /// Replaces a message's card (a connect card whose sign-in failed says so).
 pub fn set_card(conn: &Connection, id: i64, card: &str) -> Result<(), DbError> {
     conn.execute("UPDATE chat_messages SET card = ?2 WHERE id = ?1", params![id, card])?;

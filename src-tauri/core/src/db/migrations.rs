@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_renewal_started.sql"),
     include_str!("migrations/0007_action_policies.sql"),
     include_str!("migrations/0008_chat.sql"),
+    include_str!("migrations/0009_model_turns.sql"),
 ];
 
 /// The schema version this build writes.

@@ -11,6 +11,7 @@ pub mod connections;
 pub mod conversations;
 mod file_checks;
 mod migrations;
+pub mod model_turns;
 pub mod notices;
 pub mod provider_settings;
 pub mod revocations;

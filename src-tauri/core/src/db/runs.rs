@@ -54,6 +54,19 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<RunRow>, DbError> {
         .optional()?)
 }
 
+/// The id of the conversation's newest run still working or waiting on a card.
+pub fn latest_open(conn: &Connection, conversation_id: i64) -> Result<Option<i64>, DbError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM runs WHERE conversation_id = ?1
+               AND state IN ('working', 'needs_connection', 'needs_input', 'needs_approval', 'failed')
+             ORDER BY id DESC LIMIT 1",
+            params![conversation_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 /// Runs in `state`, oldest first.
 pub fn in_state(conn: &Connection, state: &str) -> Result<Vec<RunRow>, DbError> {
     let mut statement = conn.prepare(&format!("{SELECT} WHERE state = ?1 ORDER BY id"))?;

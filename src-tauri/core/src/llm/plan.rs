@@ -45,6 +45,10 @@ pub struct PlannedStep {
     pub missing: Vec<String>,
     /// The parameter filled with the previous step's result (a chain's "post a summary").
     pub from_previous: Option<String>,
+    /// The language model's tool call this step answers (its result goes back to the model).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub call_id: Option<String>,
 }
 
 impl PlannedStep {
@@ -55,6 +59,7 @@ impl PlannedStep {
             lookups: BTreeMap::new(),
             missing: Vec::new(),
             from_previous: None,
+            call_id: None,
         }
     }
 }

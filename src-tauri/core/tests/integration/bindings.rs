@@ -14,6 +14,9 @@ use switchboard_core::connections::{
 };
 use switchboard_core::db::notices::Notice;
 use switchboard_core::error::UserError;
+use switchboard_core::llm::model::{
+    LocalModelServer, ModelListRequest, ModelSettingsInput, ModelSettingsView, ModelTestReport,
+};
 use switchboard_core::overview::SettingsOverview;
 use switchboard_core::resources::{ListRequest, ListingPage, ListingSummary, ResourceKind};
 use switchboard_core::tools::{ActionInfo, Policy, RunOutcome, RunRequest};
@@ -53,6 +56,11 @@ fn export_all(dir: &Path) {
         MessagePage::export_all(&config),
         ChatMessage::export_all(&config),
         CardAnswer::export_all(&config),
+        ModelSettingsView::export_all(&config),
+        ModelSettingsInput::export_all(&config),
+        ModelListRequest::export_all(&config),
+        ModelTestReport::export_all(&config),
+        LocalModelServer::export_all(&config),
     ];
     for outcome in exports {
         outcome.unwrap_or_else(|error| panic!("exporting TypeScript bindings failed: {error}"));

@@ -65,7 +65,8 @@ pub fn body(model: &str, request: &ModelRequest, stream: bool) -> Value {
 
 /// Takes one event; `Ok(true)` at `message_stop`.
 pub fn take_event(data: &str, reply: &mut ReplyBuilder) -> Result<bool, ModelError> {
-    let event: Value = serde_json::from_str(data).map_err(|error| ModelError::BadReply(format!("an event is not JSON: {error}")))?;
+    let event: Value =
+        serde_json::from_str(data).map_err(|error| ModelError::BadReply(format!("an event is not JSON: {error}")))?;
     let index = event["index"].as_u64().unwrap_or(0) as usize;
     match event["type"].as_str().unwrap_or("") {
         "message_stop" => return Ok(true),
@@ -107,7 +108,12 @@ pub fn whole(body: &Value) -> Result<ModelReply, ModelError> {
     for (index, block) in content.iter().enumerate() {
         match block["type"].as_str() {
             Some("text") => reply.text(block["text"].as_str().unwrap_or("")),
-            Some("tool_use") => reply.call(index, block["id"].as_str(), block["name"].as_str(), &block["input"].to_string()),
+            Some("tool_use") => reply.call(
+                index,
+                block["id"].as_str(),
+                block["name"].as_str(),
+                &block["input"].to_string(),
+            ),
             _ => {}
         }
     }

@@ -112,9 +112,16 @@ impl ModelChoice {
     /// Checks and saves the person's choice; a key given is sealed in the vault.
     pub fn save(&self, input: ModelSettingsInput) -> Result<ModelSettingsView, ModelChoiceError> {
         let settings = checked(input.settings, &input.key)?;
+        let before = self.settings()?;
         let now = self.context.now();
+        // A key belongs to the server it was saved for: it is never sent to another.
+        let moved = before.kind != settings.kind || before.base_url != settings.base_url;
+        let key_change = match input.key {
+            KeyChange::Keep if moved => KeyChange::Remove,
+            other => other,
+        };
         let text = serde_json::to_string(&settings).map_err(|error| ModelChoiceError::Invalid(error.to_string()))?;
-        match input.key {
+        match key_change {
             KeyChange::Keep => {}
             KeyChange::Remove => {
                 let key = self.keys.key()?;
@@ -137,12 +144,19 @@ impl ModelChoice {
             return Ok(None);
         };
         let key = self.saved_key()?.map(Arc::new);
-        Ok(Some(ModelClient::new(protocol, &settings.base_url, &settings.model, key, self.timing)))
+        Ok(Some(ModelClient::new(
+            protocol,
+            &settings.base_url,
+            &settings.model,
+            key,
+            self.timing,
+        )))
     }
 
     /// The models a server offers, with the key given or else the saved one.
     pub async fn list(&self, request: ModelListRequest) -> Result<Vec<String>, ModelChoiceError> {
-        let protocol = protocol(request.kind).ok_or_else(|| ModelChoiceError::Invalid("The built-in planner has no models to choose.".into()))?;
+        let protocol = protocol(request.kind)
+            .ok_or_else(|| ModelChoiceError::Invalid("The built-in planner has no models to choose.".into()))?;
         let base_url = checked_url(&request.base_url, request.key.is_some())?;
         let key = match request.key.filter(|key| !key.trim().is_empty()) {
             Some(key) => Some(Sensitive::new(key.trim().to_owned())),
@@ -158,7 +172,9 @@ impl ModelChoice {
         let client = self.client()?.ok_or(ModelError::NotConfigured)?;
         let request = ModelRequest {
             system: "You are being tested. Answer in at most five words.".into(),
-            turns: vec![Turn::User { text: "Say hello.".into() }],
+            turns: vec![Turn::User {
+                text: "Say hello.".into(),
+            }],
             tools: Vec::new(),
             max_tokens: 20,
         };
@@ -226,16 +242,26 @@ fn checked(mut settings: ModelSettings, key: &KeyChange) -> Result<ModelSettings
     settings.base_url = checked_url(&settings.base_url, matches!(key, KeyChange::Set { .. }))?;
     settings.model = settings.model.trim().to_owned();
     if settings.model.is_empty() || settings.model.len() > 200 {
-        return Err(ModelChoiceError::Invalid("Name the model to use (for example llama3.2 or gpt-4o-mini).".into()));
+        return Err(ModelChoiceError::Invalid(
+            "Name the model to use (for example llama3.2 or gpt-4o-mini).".into(),
+        ));
     }
     Ok(settings)
 }
 
 /// An http(s) address; a key is only ever sent over https or to this computer.
 fn checked_url(text: &str, sends_key: bool) -> Result<String, ModelChoiceError> {
-    let invalid = || ModelChoiceError::Invalid("The base URL must be an http or https address, like http://127.0.0.1:11434/v1.".into());
+    let invalid = || {
+        ModelChoiceError::Invalid(
+            "The base URL must be an http or https address, like http://127.0.0.1:11434/v1.".into(),
+        )
+    };
     let url = url::Url::parse(text.trim()).map_err(|_| invalid())?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() || !url.username().is_empty() || url.password().is_some() {
+    if !matches!(url.scheme(), "http" | "https")
+        || url.host_str().is_none()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return Err(invalid());
     }
     let local = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));

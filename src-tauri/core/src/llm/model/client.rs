@@ -95,7 +95,14 @@ impl ModelClient {
     pub fn describe(&self) -> String {
         let host = url::Url::parse(&self.base_url)
             .ok()
-            .and_then(|url| url.host_str().map(|host| format!("{host}{}", url.port().map(|port| format!(":{port}")).unwrap_or_default())))
+            .and_then(|url| {
+                url.host_str().map(|host| {
+                    format!(
+                        "{host}{}",
+                        url.port().map(|port| format!(":{port}")).unwrap_or_default()
+                    )
+                })
+            })
             .unwrap_or_else(|| self.base_url.clone());
         format!("{} at {host}", self.model)
     }
@@ -200,9 +207,14 @@ impl ModelClient {
             Protocol::Anthropic => (format!("{}/v1/models", self.base_url), "data", "id"),
         };
         let response = self.send(self.http.get(&url), cancel).await?;
-        let (response, list, field) = if response.status() == StatusCode::NOT_FOUND && self.protocol == Protocol::OpenAi {
+        let (response, list, field) = if response.status() == StatusCode::NOT_FOUND && self.protocol == Protocol::OpenAi
+        {
             let origin = self.base_url.trim_end_matches("/v1");
-            (self.send(self.http.get(format!("{origin}/api/tags")), cancel).await?, "models", "name")
+            (
+                self.send(self.http.get(format!("{origin}/api/tags")), cancel).await?,
+                "models",
+                "name",
+            )
         } else {
             (response, list, field)
         };
@@ -254,7 +266,12 @@ impl ModelClient {
     }
 
     /// What an unsuccessful answer means.
-    async fn failure(&self, status: StatusCode, response: Response, cancel: &mut Cancel) -> Result<ModelError, ModelError> {
+    async fn failure(
+        &self,
+        status: StatusCode,
+        response: Response,
+        cancel: &mut Cancel,
+    ) -> Result<ModelError, ModelError> {
         let body = self.whole_body(response, cancel).await.unwrap_or(Value::Null);
         let (detail, kind) = match self.protocol {
             Protocol::OpenAi => openai::error_detail(&body),

@@ -10,7 +10,7 @@ pub mod openai;
 pub mod settings;
 pub mod wire;
 
-pub use choice::{ModelChoice, ModelChoiceError, BUILTIN_NAME};
+pub use choice::{model_error_code, ModelChoice, ModelChoiceError, BUILTIN_NAME, OLLAMA_URL};
 pub use client::{Cancel, ModelClient, ModelTiming, Protocol};
 pub use error::ModelError;
 pub use settings::*;

@@ -13,7 +13,8 @@ pub fn body(model: &str, request: &ModelRequest, stream: bool) -> Value {
         messages.push(match turn {
             Turn::User { text } => json!({"role": "user", "content": text}),
             Turn::Assistant { text, calls } => {
-                let mut message = json!({"role": "assistant", "content": if text.is_empty() { Value::Null } else { json!(text) }});
+                let mut message =
+                    json!({"role": "assistant", "content": if text.is_empty() { Value::Null } else { json!(text) }});
                 if !calls.is_empty() {
                     message["tool_calls"] = calls
                         .iter()
@@ -50,7 +51,8 @@ pub fn take_event(data: &str, reply: &mut ReplyBuilder) -> Result<bool, ModelErr
     if data.trim() == "[DONE]" {
         return Ok(true);
     }
-    let chunk: Value = serde_json::from_str(data).map_err(|error| ModelError::BadReply(format!("a chunk is not JSON: {error}")))?;
+    let chunk: Value =
+        serde_json::from_str(data).map_err(|error| ModelError::BadReply(format!("a chunk is not JSON: {error}")))?;
     if let Some(error) = chunk.get("error") {
         return Err(ModelError::Server {
             status: 500,
@@ -89,7 +91,12 @@ pub fn whole(body: &Value) -> Result<ModelReply, ModelError> {
             Value::Null => String::new(),
             other => other.to_string(), // Ollama sends an object
         };
-        reply.call(index, call["id"].as_str(), call["function"]["name"].as_str(), &arguments);
+        reply.call(
+            index,
+            call["id"].as_str(),
+            call["function"]["name"].as_str(),
+            &arguments,
+        );
     }
     Ok(reply.finish())
 }
@@ -98,6 +105,10 @@ pub fn whole(body: &Value) -> Result<ModelReply, ModelError> {
 pub fn error_detail(body: &Value) -> (String, String) {
     let error = &body["error"];
     let message = error["message"].as_str().or(error.as_str()).unwrap_or("").to_owned();
-    let code = error["code"].as_str().or(error["type"].as_str()).unwrap_or("").to_owned();
+    let code = error["code"]
+        .as_str()
+        .or(error["type"].as_str())
+        .unwrap_or("")
+        .to_owned();
     (message, code)
 }
