@@ -19,6 +19,8 @@ mod actions_slack;
 mod actions_supabase;
 mod api_doubles;
 mod assistant_memory;
+mod assistant_model;
+mod assistant_model_faults;
 mod assistant_runs;
 mod assistant_states;
 mod bindings;

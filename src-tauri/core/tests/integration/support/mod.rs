@@ -11,6 +11,7 @@ pub mod fake_provider;
 pub mod google_flow;
 pub mod keyring;
 pub mod kill_trials;
+pub mod model;
 pub mod node;
 pub mod oidc;
 pub mod oidc_device;
