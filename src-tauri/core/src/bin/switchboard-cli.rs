@@ -13,6 +13,8 @@ mod chat;
 mod connect;
 #[path = "cli/connection.rs"]
 mod connection;
+#[path = "cli/model.rs"]
+mod model;
 #[path = "cli/report.rs"]
 mod report;
 
@@ -180,6 +182,16 @@ enum Command {
         #[command(flatten)]
         overrides: Overrides,
     },
+    /// The chat's language model: show it, set it (a key from stdin), test it, list a server's models.
+    Model {
+        #[command(subcommand)]
+        operation: model::Operation,
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Print JSON instead of text.
+        #[arg(long, global = true)]
+        json: bool,
+    },
     /// List what a picker shows, a row per line as the provider's pages arrive; a row's `> X`
     /// is the --parent that opens it.
     Browse {
@@ -310,6 +322,11 @@ fn main() -> ExitCode {
             conversation,
             overrides,
         } => chat::chat(conversation, overrides.overrides.as_deref()),
+        Command::Model {
+            operation,
+            overrides,
+            json,
+        } => model::run(operation, overrides.overrides.as_deref(), json),
         Command::Browse {
             connection,
             kind,

@@ -44,6 +44,7 @@ mod connection_writes;
 mod database;
 mod database_files;
 mod kill_trials;
+mod model_settings;
 mod oauth_device;
 mod oauth_faults;
 mod oauth_oidc;
