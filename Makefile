@@ -85,4 +85,5 @@ bench: build-deps test-deps ui
 	cargo bench -p switchboard-core --bench drive_listing
 	cargo bench -p switchboard-core --bench action_overhead
 	cargo bench -p switchboard-core --bench chat
+	cargo bench -p switchboard-core --bench model_stream
 	tests/session.sh tests/bench/startup.sh

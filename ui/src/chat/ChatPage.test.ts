@@ -175,6 +175,7 @@ describe("Chat page", () => {
     expect(answer.getAttribute("aria-busy")).toBe("true");
     expect(within(answer).queryByRole("button", { name: "Copy this answer" }), "no copying half an answer").toBeNull();
     expect(screen.queryByText("Working…"), "the caret says it is working").toBeNull();
+    expect(screen.getAllByText("Plan my day"), "the stored message replaces the one on its way: shown once").toHaveLength(1);
 
     changes.handle({ name: "chat://streaming", payload: { conversation: 2, message: 4, text: "Not this one" } });
     changes.handle({ name: "chat://streaming", payload: { conversation: 1, message: 4, text: "First, **coffee**" } });

@@ -141,6 +141,9 @@ export class Conversation {
    */
   #take(incoming: readonly ChatMessage[], focus: boolean, final: boolean) {
     incoming = final ? this.#settle(incoming) : this.#withLiveText(incoming);
+    // The message on its way has been stored (a reload found it): show it once, not twice.
+    const outgoing = this.outgoing?.trim();
+    if (outgoing && incoming.some((message) => message.role === "user" && message.text === outgoing)) this.outgoing = null;
     const before = new Map(this.messages.map((message) => [message.id, message]));
     // A run waits on its newest card only: a run that moved on closes the cards it showed before.
     const moved = new Set(incoming.map((message) => message.runId).filter((run) => run !== null));

@@ -27,7 +27,7 @@ export const BASE_URLS: Record<ServerKind, { placeholder: string; hint: string }
   anthropic: { placeholder: "https://api.anthropic.com", hint: "Anthropic's API is at https://api.anthropic.com." },
 };
 
-const STORED = "Stored encrypted with your key, never in plain settings.";
+const STORED = "Kept encrypted on this computer and never shown again; only sent to this server.";
 
 export const KEY_HINTS: Record<ServerKind, string> = {
   openAiCompatible: `Servers on this computer (Ollama, LM Studio) usually need none. ${STORED}`,

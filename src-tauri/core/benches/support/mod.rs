@@ -15,7 +15,7 @@ use switchboard_core::db::secrets;
 use switchboard_core::ids::ConnectionId;
 use switchboard_core::paths::AppPaths;
 use switchboard_core::vault::{SecretStore, Sensitive};
-use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
+use switchboard_core::{Core, CoreOptions, EventSink, OverridesChoice, Services};
 
 /// The access token saved with the account.
 pub const ACCESS_TOKEN: &str = "stored-access-token";
@@ -49,8 +49,13 @@ pub fn runtime() -> Runtime {
 
 /// The core's services over a SQLite file in `data`, with a session-only key (no keyring).
 pub fn services(data: &tempfile::TempDir, overrides: &str) -> Services {
+    services_with_events(data, overrides, Arc::new(|_| {}))
+}
+
+/// As `services`, its events going to `events`.
+pub fn services_with_events(data: &tempfile::TempDir, overrides: &str, events: EventSink) -> Services {
     let paths = AppPaths::under(data.path().to_path_buf());
-    let mut options = CoreOptions::new(&paths, Arc::new(|_| {}), Arc::new(|_: &str| Ok(())));
+    let mut options = CoreOptions::new(&paths, events, Arc::new(|_: &str| Ok(())));
     options.overrides = OverridesChoice::Text {
         name: "bench-overrides.toml".into(),
         text: overrides.to_owned(),

@@ -15,7 +15,7 @@ use super::settings::{
 };
 use super::wire::{ModelRequest, Turn};
 use crate::context::CoreContext;
-use crate::db::{app_settings, DbError};
+use crate::db::{app_settings, secrets, DbError};
 use crate::error::{ErrorCode, UserError};
 use crate::sensitive::Sensitive;
 use crate::vault::{KeyError, KeyHolder, SecretStore, VaultError};
@@ -213,7 +213,12 @@ impl ModelChoice {
         Ok(self.settings()?.token_budget)
     }
 
+    /// The saved key; the keyring is only asked when there is one (a local server without a
+    /// key works with the keyring locked).
     fn saved_key(&self) -> Result<Option<Sensitive<String>>, ModelChoiceError> {
+        if secrets::get(self.context.read().conn(), KEY_OWNER, KEY_NAME)?.is_none() {
+            return Ok(None);
+        }
         let key = self.keys.key()?;
         Ok(SecretStore::new(&self.context.read(), &key).get(KEY_OWNER, KEY_CONTEXT, KEY_NAME)?)
     }
