@@ -241,3 +241,46 @@ async fn stop_ends_a_streaming_answer_at_once_and_keeps_what_came() {
     assert!(kept.text.len() < long.len(), "the stream ended early");
     assert_eq!(said.last().map(|message| message.text.as_str()), Some("Stopped."));
 }
+
+#[tokio::test]
+async fn a_model_without_tool_calling_is_named_plainly() {
+    let setup = setup("model-no-tools", ModelKind::OpenAiCompatible, ModelLimits::default()).await;
+    let refusal = json!({"error": {"message": "registry.ollama.ai/library/gemma:2b does not support tools", "type": "api_error"}});
+    setup.model.script(json!([{"status": 400, "body": refusal}])).await;
+    let said = send(&setup.harness.services, setup.chat, "star tauri-apps/tauri").await;
+    assert!(error_card(&said).contains("can't call tools"), "{said:?}");
+}
+
+#[tokio::test]
+async fn a_long_conversation_is_trimmed_to_the_token_budget_oldest_exchange_first() {
+    let setup = setup("model-trim", ModelKind::OpenAiCompatible, ModelLimits::default()).await;
+    setup
+        .model
+        .script(json!([{"text": "Noted."}, {"text": "Hi."}, {"text": "Hello."}]))
+        .await;
+    let services = &setup.harness.services;
+    let filler = "lorem ipsum dolor ".repeat(200);
+    send(services, setup.chat, &format!("remember PELICAN. {filler}")).await;
+    send(services, setup.chat, "hi").await;
+    let mut small = services.models.settings().expect("settings");
+    small.token_budget = 2_000;
+    services
+        .models
+        .save(switchboard_core::llm::model::ModelSettingsInput {
+            settings: small,
+            key: switchboard_core::llm::model::KeyChange::Keep,
+        })
+        .expect("a smaller budget");
+    send(services, setup.chat, "hello").await;
+    let requests = setup.model.requests().await;
+    assert!(
+        requests[1]["body"].to_string().contains("PELICAN"),
+        "within 16,000 tokens, the first exchange is kept"
+    );
+    let trimmed = requests[2]["body"]["messages"].to_string();
+    assert!(
+        !trimmed.contains("PELICAN"),
+        "past the budget, the oldest exchange goes first: {trimmed}"
+    );
+    assert!(trimmed.contains("hello"), "the newest message always stays");
+}

@@ -59,7 +59,9 @@ impl From<ModelChoiceError> for UserError {
 pub fn model_error_code(error: &ModelError) -> ErrorCode {
     match error {
         ModelError::NotConfigured => ErrorCode::NotConfigured,
-        ModelError::WrongKey | ModelError::UnknownModel { .. } => ErrorCode::ProviderRejected,
+        ModelError::WrongKey | ModelError::UnknownModel { .. } | ModelError::NoTools { .. } => {
+            ErrorCode::ProviderRejected
+        }
         ModelError::Key(_) => ErrorCode::KeyringUnavailable,
         ModelError::BadReply(_) => ErrorCode::ProviderRejected,
         _ => ErrorCode::Network,

@@ -290,6 +290,10 @@ impl ModelClient {
                 detail: "nothing answers at that address (an OpenAI-compatible address ends in /v1)".into(),
             },
             429 => ModelError::RateLimited,
+            // Ollama: "… does not support tools"; vLLM: "tool choice requires --enable-auto-tool-choice".
+            400 if detail.to_lowercase().contains("tool") => ModelError::NoTools {
+                model: self.model.clone(),
+            },
             status => ModelError::Server {
                 status,
                 detail: detail.chars().take(200).collect(),

@@ -12,6 +12,8 @@ pub enum ModelError {
     WrongKey,
     #[error("The model server doesn't know the model \"{model}\". Choose one it offers in Settings › Model.")]
     UnknownModel { model: String },
+    #[error("The model \"{model}\" can't call tools, which Switchboard needs to act. Choose a model that supports tool calling (function calling) in Settings › Chat model.")]
+    NoTools { model: String },
     #[error("The model server is busy (too many requests). Try again in a moment.")]
     RateLimited,
     #[error("The model server answered with an error ({status}){}. Try again, or check the server.", detail_suffix(.detail))]
