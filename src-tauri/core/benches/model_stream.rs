@@ -114,7 +114,7 @@ fn first_streamed_character(c: &mut Criterion) {
                     let mut total = Duration::ZERO;
                     for _ in 0..iterations {
                         // A conversation of up to 20 exchanges, as people have them.
-                        if sent % 20 == 0 {
+                        if sent.is_multiple_of(20) {
                             conversation = bench
                                 .services
                                 .assistant

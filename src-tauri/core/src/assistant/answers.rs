@@ -158,7 +158,19 @@ impl Assistant {
         let waiting = runs::in_state(self.context.read().conn(), RunState::NeedsConnection.as_str())?;
         for row in waiting {
             let mut run = Run::read(row);
-            let Some(step) = run.step().cloned() else { continue };
+            let Some(step) = run.step().cloned() else {
+                // A model's Connect card for one of this provider's products says so too.
+                if let Some(product) = run
+                    .progress
+                    .connect_product
+                    .clone()
+                    .filter(|product| self.provider_of(product) == provider)
+                {
+                    self.ask_to_connect(&mut run, provider, &product, Some(problem.to_owned()), None)?;
+                    (self.changed)(run.row.conversation_id);
+                }
+                continue;
+            };
             let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(&step.action)) else {
                 continue;
             };
@@ -221,7 +233,9 @@ impl Assistant {
         let Some(step) = run.step().cloned() else {
             return self.finish(&run, RunState::Done);
         };
-        run.progress.arguments = arguments;
+        if run.progress.arguments != arguments {
+            run.progress.proposed = Some(std::mem::replace(&mut run.progress.arguments, arguments));
+        }
         let request = RunRequest {
             action: step.action.clone(),
             connection_id: run.row.connection_id.map(ConnectionId),

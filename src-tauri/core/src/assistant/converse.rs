@@ -6,18 +6,17 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value};
 use tokio::sync::watch;
 
 use super::error::AssistantError as Error;
+use super::live::LiveMessage;
 use super::model::Card;
-use super::model_context::{edits, untrusted, Tools, CONNECT_TOOL};
+use super::model_context::{edits, untrusted};
 use super::progress::{Run, RunState};
 use super::service::Assistant;
+use super::tool_calls::{first_problem, Checked};
 use crate::db::{chat_messages, model_turns, runs};
-use crate::llm::model::{model_error_code, ModelClient, ModelError, ModelReply, ToolCall, Turn};
-use crate::llm::PlannedStep;
-use crate::tools::ActionCatalog;
+use crate::llm::model::{model_error_code, ModelClient, ModelError, ModelReply, Turn};
 
 /// How far one request may take a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,17 +39,20 @@ impl Default for ModelLimits {
     }
 }
 
-/// A checked call.
-enum Checked {
-    Action(PlannedStep),
-    Connect { product: String },
-    Invalid(String),
-}
-
 impl Assistant {
     /// The model answers the conversation, acting through runs, until it has said its piece or
     /// a run waits for the person.
     pub(super) async fn converse(&self, conversation: i64, client: &ModelClient) -> Result<(), Error> {
+        // One model turn at a time per conversation (a send, and a connection landing): each
+        // sees the other's turns, and Stop reaches the one streaming.
+        let turn = self
+            .conversing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(conversation)
+            .or_default()
+            .clone();
+        let _turn = turn.lock().await;
         let (stop, mut cancel) = watch::channel(false);
         self.streams
             .lock()
@@ -73,7 +75,11 @@ impl Assistant {
         let started = Instant::now();
         let mut bad_answers = 0;
         loop {
-            if self.calls_this_turn(conversation)? >= self.limits.calls_per_turn {
+            let room = self
+                .limits
+                .calls_per_turn
+                .saturating_sub(self.calls_this_turn(conversation)?);
+            if room == 0 {
                 let text = format!(
                     "I stopped here: one request may take at most {} actions. Ask again to go on.",
                     self.limits.calls_per_turn
@@ -94,13 +100,15 @@ impl Assistant {
             };
             live.finish(&reply.text)?;
             let checked: Vec<Checked> = reply.calls.iter().map(|call| self.check_call(call, &tools)).collect();
-            self.remember(
-                conversation,
-                &Turn::Assistant {
-                    text: reply.text.clone(),
-                    calls: reply.calls.clone(),
-                },
-            )?;
+            if !reply.text.is_empty() || !reply.calls.is_empty() {
+                self.remember(
+                    conversation,
+                    &Turn::Assistant {
+                        text: reply.text.clone(),
+                        calls: reply.calls.clone(),
+                    },
+                )?;
+            }
             if reply.calls.is_empty() {
                 if reply.text.trim().is_empty() {
                     self.say(conversation, None, "The model gave no answer. Try asking again.", None)?;
@@ -120,7 +128,7 @@ impl Assistant {
                 }
                 continue;
             }
-            let Some(run) = self.start_model_run(conversation, &reply, checked).await? else {
+            let Some(run) = self.start_model_run(conversation, &reply, checked, room).await? else {
                 continue; // every call was answered at once (say, a product connected already)
             };
             let state = self.load(run)?.row.state;
@@ -160,77 +168,37 @@ impl Assistant {
         streams.get(&conversation).is_some_and(|stop| stop.send(true).is_ok())
     }
 
-    fn check_call(&self, call: &ToolCall, tools: &Tools) -> Checked {
-        let arguments = if call.arguments.trim().is_empty() {
-            "{}"
-        } else {
-            call.arguments.as_str()
-        };
-        let arguments: Map<String, Value> = match serde_json::from_str(arguments) {
-            Ok(Value::Object(arguments)) => arguments,
-            Ok(_) => return Checked::Invalid(format!("the arguments of {} are not a JSON object", call.name)),
-            Err(error) => {
-                return Checked::Invalid(format!("the arguments of {} are not valid JSON ({error})", call.name))
-            }
-        };
-        if call.name == CONNECT_TOOL {
-            return match arguments.get("product").and_then(Value::as_str) {
-                Some(product) if tools.connectable.iter().any(|known| known == product) => Checked::Connect {
-                    product: product.to_owned(),
-                },
-                Some(product) => Checked::Invalid(format!("\"{product}\" is not a product that can be connected")),
-                None => Checked::Invalid("connect needs a product".into()),
-            };
-        }
-        let Some(id) = tools.actions.get(&call.name) else {
-            return Checked::Invalid(format!(
-                "there is no tool named \"{}\"",
-                call.name.chars().take(80).collect::<String>()
-            ));
-        };
-        let Ok(action) = ActionCatalog::get().and_then(|catalog| catalog.action(id)) else {
-            return Checked::Invalid(format!("there is no tool named \"{}\"", call.name));
-        };
-        let problems = action.invalid_arguments(&Value::Object(arguments.clone()));
-        if !problems.is_empty() {
-            return Checked::Invalid(format!(
-                "the arguments of {} don't fit its schema: {}",
-                call.name,
-                problems.join("; ")
-            ));
-        }
-        let mut step = PlannedStep::new(id);
-        step.arguments = arguments;
-        step.call_id = Some(call.id.clone());
-        Checked::Action(step)
-    }
-
-    /// Every call of an answer with a bad one goes back unrun, the bad ones saying why.
-    fn reject_calls(&self, conversation: i64, reply: &ModelReply, checked: &[Checked]) -> Result<(), Error> {
-        for (call, checked) in reply.calls.iter().zip(checked) {
-            let content = match checked {
-                Checked::Invalid(problem) => format!("Not run: {problem}. Fix the call, or ask the person."),
-                _ => "Not run, because another call in the same answer was invalid. Call it again.".into(),
-            };
-            self.tell_model(conversation, &call.id, &content, true)?;
-        }
-        Ok(())
-    }
-
     /// Makes a run of the checked calls (or the Connect card); `None` when nothing needed one.
     async fn start_model_run(
         &self,
         conversation: i64,
         reply: &ModelReply,
         checked: Vec<Checked>,
+        room: usize,
     ) -> Result<Option<i64>, Error> {
         let request = self.last_request(conversation)?;
+        let alone = reply.calls.len() == 1;
         let mut steps = Vec::new();
         let mut connect = None;
         for (call, checked) in reply.calls.iter().zip(checked) {
             match checked {
+                Checked::Action(_) if steps.len() >= room => {
+                    let why = format!(
+                        "Not run: one request may take at most {} actions.",
+                        self.limits.calls_per_turn
+                    );
+                    self.tell_model(conversation, &call.id, &why, true)?;
+                }
                 Checked::Action(step) => steps.push(step),
-                Checked::Connect { product } if connect.is_none() => {
+                Checked::Connect { .. } if !alone => {
+                    self.tell_model(
+                        conversation,
+                        &call.id,
+                        "Not run: call connect on its own, then wait.",
+                        true,
+                    )?;
+                }
+                Checked::Connect { product } => {
                     self.tell_model(
                         conversation,
                         &call.id,
@@ -239,8 +207,8 @@ impl Assistant {
                     )?;
                     connect = Some(product);
                 }
-                Checked::Connect { .. } | Checked::Invalid(_) => {
-                    self.tell_model(conversation, &call.id, "Not run: one Connect card at a time.", true)?;
+                Checked::Invalid(problem) => {
+                    self.tell_model(conversation, &call.id, &format!("Not run: {problem}."), true)?;
                 }
             }
         }
@@ -255,7 +223,7 @@ impl Assistant {
             self.context.now(),
         )?;
         match connect {
-            Some(product) if steps.is_empty() => {
+            Some(product) => {
                 let mut run = self.load(id)?;
                 let provider = self.provider_of(&product);
                 run.progress.connect_product = Some(product.clone());
@@ -272,7 +240,11 @@ impl Assistant {
         let Some(call) = &step.call_id else { return Ok(()) };
         let content = format!(
             "{}{}",
-            edits(&step.arguments, &run.progress.arguments),
+            run.progress
+                .proposed
+                .as_ref()
+                .map(|proposed| edits(proposed, &run.progress.arguments))
+                .unwrap_or_default(),
             untrusted(&step.action, &result.summary, result.link.as_deref())
         );
         self.tell_model(run.row.conversation_id, call, &content, false)
@@ -286,7 +258,13 @@ impl Assistant {
         }
     }
 
-    fn tell_model(&self, conversation: i64, call_id: &str, content: &str, is_error: bool) -> Result<(), Error> {
+    pub(super) fn tell_model(
+        &self,
+        conversation: i64,
+        call_id: &str,
+        content: &str,
+        is_error: bool,
+    ) -> Result<(), Error> {
         self.remember(
             conversation,
             &Turn::ToolResult {
@@ -366,61 +344,6 @@ impl Assistant {
             next: None,
         };
         self.say(conversation, None, "The model couldn't answer.", Some(&card))?;
-        Ok(())
-    }
-}
-
-fn first_problem(checked: &[Checked]) -> Option<String> {
-    checked.iter().find_map(|checked| match checked {
-        Checked::Invalid(problem) => Some(problem.clone()),
-        _ => None,
-    })
-}
-
-/// The model's words on their way: the message is made at the first piece and told to the
-/// window as it grows; the database gets the whole text at the end.
-struct LiveMessage<'a> {
-    assistant: &'a Assistant,
-    conversation: i64,
-    id: Option<i64>,
-    text: String,
-}
-
-impl<'a> LiveMessage<'a> {
-    fn new(assistant: &'a Assistant, conversation: i64) -> Self {
-        Self {
-            assistant,
-            conversation,
-            id: None,
-            text: String::new(),
-        }
-    }
-
-    fn push(&mut self, piece: &str) {
-        self.text.push_str(piece);
-        match self.id {
-            Some(id) => (self.assistant.streamed)(self.conversation, id, &self.text),
-            None => match self.assistant.say(self.conversation, None, &self.text, None) {
-                Ok(id) => {
-                    self.id = Some(id);
-                    (self.assistant.changed)(self.conversation);
-                }
-                Err(error) => tracing::warn!(%error, "a streamed answer could not be stored"),
-            },
-        }
-    }
-
-    fn finish(&mut self, text: &str) -> Result<(), Error> {
-        match self.id {
-            Some(id) => {
-                chat_messages::set_text(self.assistant.context.db().conn(), id, text)?;
-                (self.assistant.changed)(self.conversation); // the window's copy is whole again
-            }
-            None if !text.trim().is_empty() => {
-                self.id = Some(self.assistant.say(self.conversation, None, text, None)?);
-            }
-            None => {}
-        }
         Ok(())
     }
 }

@@ -12,6 +12,7 @@ mod access;
 mod answers;
 mod converse;
 pub mod error;
+mod live;
 mod lookup;
 pub mod model;
 mod model_context;
@@ -19,6 +20,7 @@ mod present;
 mod progress;
 mod service;
 mod steps;
+mod tool_calls;
 
 pub use converse::ModelLimits;
 pub use error::AssistantError;

@@ -57,6 +57,9 @@ pub struct StepProgress {
     /// A model's `connect` call: the product the run waits to see connected (it has no steps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connect_product: Option<String>,
+    /// The arguments the approval card showed, when the person approved others (edited).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Map<String, Value>>,
 }
 
 /// A run, read.

@@ -59,6 +59,8 @@ pub struct Assistant {
     pub(super) stopped: Mutex<HashSet<i64>>,
     /// The model answers streaming now, by conversation: sending `true` stops one.
     pub(super) streams: Mutex<HashMap<i64, watch::Sender<bool>>>,
+    /// One model turn at a time per conversation.
+    pub(super) conversing: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Assistant {
@@ -76,6 +78,7 @@ impl Assistant {
             streamed: parts.streamed,
             stopped: Mutex::new(HashSet::new()),
             streams: Mutex::new(HashMap::new()),
+            conversing: Mutex::new(HashMap::new()),
         }
     }
 

@@ -8,6 +8,7 @@ use super::access::Access;
 use super::error::AssistantError as Error;
 use super::lookup::{find, find_by_action, picker_kind, Found};
 use super::model::{Card, NextStep};
+use super::model_context::failure;
 use super::present::present;
 use super::progress::{Run, RunState};
 use super::service::Assistant;
@@ -244,7 +245,7 @@ impl Assistant {
             (_, ErrorCode::Denied) => None,
             _ => Some(NextStep::Retry),
         };
-        self.tell_model_not_done(run, &format!("Failed: {error}"))?;
+        self.tell_model_not_done(run, &failure(&error.to_string()))?;
         let card = Card::Error {
             code,
             message: error.to_string(),

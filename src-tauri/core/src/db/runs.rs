@@ -54,13 +54,13 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<RunRow>, DbError> {
         .optional()?)
 }
 
-/// The id of the conversation's newest run still working or waiting on a card.
+/// The id of the conversation's newest run, if it is still working or waiting on a card (an
+/// older run's card is left alone).
 pub fn latest_open(conn: &Connection, conversation_id: i64) -> Result<Option<i64>, DbError> {
     Ok(conn
         .query_row(
-            "SELECT id FROM runs WHERE conversation_id = ?1
-               AND state IN ('working', 'needs_connection', 'needs_input', 'needs_approval', 'failed')
-             ORDER BY id DESC LIMIT 1",
+            "SELECT id FROM (SELECT id, state FROM runs WHERE conversation_id = ?1 ORDER BY id DESC LIMIT 1)
+             WHERE state IN ('working', 'needs_connection', 'needs_input', 'needs_approval', 'failed')",
             params![conversation_id],
             |row| row.get(0),
         )

@@ -63,6 +63,23 @@ async fn a_key_is_sealed_never_shown_and_dropped_when_the_server_changes() {
         .save(input(ModelKind::OpenAiCompatible, &base, KeyChange::Keep))
         .expect("saved again");
     assert!(view.has_key, "saving the same server keeps the key");
+    model.configure(Some(KEY), &["scripted-1"]).await;
+    let other_name = base.replace("127.0.0.1", "localhost");
+    let listed = models
+        .list(ModelListRequest {
+            kind: ModelKind::OpenAiCompatible,
+            base_url: other_name,
+            key: None,
+        })
+        .await;
+    assert!(
+        listed.is_err(),
+        "another address gets no saved key, so this server refuses: {listed:?}"
+    );
+    assert!(
+        !model.log_text().await.contains(KEY),
+        "the saved key never went to another address"
+    );
     let elsewhere = format!("{}/other/v1", model.url());
     let view = models
         .save(input(ModelKind::OpenAiCompatible, &elsewhere, KeyChange::Keep))

@@ -159,10 +159,14 @@ impl ModelChoice {
     pub async fn list(&self, request: ModelListRequest) -> Result<Vec<String>, ModelChoiceError> {
         let protocol = protocol(request.kind)
             .ok_or_else(|| ModelChoiceError::Invalid("The built-in planner has no models to choose.".into()))?;
-        let base_url = checked_url(&request.base_url, request.key.is_some())?;
-        let key = match request.key.filter(|key| !key.trim().is_empty()) {
+        let given = request.key.filter(|key| !key.trim().is_empty());
+        let base_url = checked_url(&request.base_url, given.is_some())?;
+        let saved = self.settings()?;
+        let key = match given {
             Some(key) => Some(Sensitive::new(key.trim().to_owned())),
-            None => self.saved_key()?,
+            // The saved key goes only to the server it was saved for.
+            None if saved.kind == request.kind && saved.base_url == base_url => self.saved_key()?,
+            None => None,
         };
         let client = ModelClient::new(protocol, &base_url, "", key.map(Arc::new), self.timing);
         let (_stop, mut cancel) = watch::channel(false);
@@ -182,7 +186,10 @@ impl ModelChoice {
         };
         let (_stop, mut cancel) = watch::channel(false);
         let started = Instant::now();
-        let reply = client.complete(&request, &mut |_| {}, &mut cancel).await?;
+        let limit = self.timing.answer + self.timing.idle;
+        let reply = tokio::time::timeout(limit, client.complete(&request, &mut |_| {}, &mut cancel))
+            .await
+            .map_err(|_| ModelError::TooSlow(limit))??;
         Ok(ModelTestReport {
             model: client.model().to_owned(),
             latency_ms: started.elapsed().as_millis() as u64,

@@ -186,10 +186,22 @@ impl ModelClient {
                 continue;
             }
             let before = reply.text_so_far().len();
-            let ended = match self.protocol {
-                Protocol::OpenAi => openai::take_event(&event.data, &mut reply)?,
-                Protocol::Anthropic => anthropic::take_event(&event.data, &mut reply)?,
+            let taken = match self.protocol {
+                Protocol::OpenAi => openai::take_event(&event.data, &mut reply),
+                Protocol::Anthropic => anthropic::take_event(&event.data, &mut reply),
             };
+            let ended = match taken {
+                Err(ModelError::Server { status, detail }) => {
+                    return Err(ModelError::Server {
+                        status,
+                        detail: self.without_key(detail).chars().take(200).collect(),
+                    })
+                }
+                other => other?,
+            };
+            if reply.text_so_far().len() > MAX_WHOLE_ANSWER {
+                return Err(ModelError::BadReply("the answer is too large".into()));
+            }
             if reply.text_so_far().len() > before {
                 on_text(&reply.text_so_far()[before..]);
             }
@@ -255,6 +267,12 @@ impl ModelClient {
     }
 
     async fn whole_body(&self, response: Response, cancel: &mut Cancel) -> Result<Value, ModelError> {
+        if response
+            .content_length()
+            .is_some_and(|length| length > MAX_WHOLE_ANSWER as u64)
+        {
+            return Err(ModelError::BadReply("the answer is too large".into()));
+        }
         let bytes = until(cancel, tokio::time::timeout(self.timing.idle, response.bytes()))
             .await?
             .map_err(|_| ModelError::Stalled(self.timing.idle))?

@@ -10,6 +10,9 @@ use super::wire::{ModelReply, ModelRequest, ReplyBuilder, Turn};
 pub fn body(model: &str, request: &ModelRequest, stream: bool) -> Value {
     let mut messages = vec![json!({"role": "system", "content": request.system})];
     for turn in &request.turns {
+        if matches!(turn, Turn::Assistant { text, calls } if text.is_empty() && calls.is_empty()) {
+            continue; // nothing said: a message with neither content nor calls is refused
+        }
         messages.push(match turn {
             Turn::User { text } => json!({"role": "user", "content": text}),
             Turn::Assistant { text, calls } => {
@@ -19,8 +22,14 @@ pub fn body(model: &str, request: &ModelRequest, stream: bool) -> Value {
                     message["tool_calls"] = calls
                         .iter()
                         .map(|call| {
+                            // A call whose arguments were not a JSON object went back as an error;
+                            // replayed as `{}`, since some servers refuse the history otherwise.
+                            let arguments = serde_json::from_str::<Value>(&call.arguments)
+                                .ok()
+                                .filter(Value::is_object)
+                                .map_or_else(|| "{}".to_owned(), |_| call.arguments.clone());
                             json!({"id": call.id, "type": "function",
-                                   "function": {"name": call.name, "arguments": call.arguments}})
+                                   "function": {"name": call.name, "arguments": arguments}})
                         })
                         .collect();
                 }

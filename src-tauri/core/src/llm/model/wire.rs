@@ -2,6 +2,10 @@
 //! turns of the conversation (the person's words, the model's words and tool calls, and the
 //! results of those calls), the tools it may call; and back its text and the calls it made.
 
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -113,17 +117,25 @@ impl ReplyBuilder {
         calls.sort_by_key(|(index, _)| *index);
         ModelReply {
             text: self.text,
-            calls: calls
-                .into_iter()
-                .enumerate()
-                .map(|(position, (_, mut call))| {
-                    if call.id.is_empty() {
-                        call.id = format!("call_{position}");
-                    }
-                    call
-                })
-                .collect(),
+            calls: unique_ids(calls.into_iter().map(|(_, call)| call).collect()),
             not_streamed: false,
         }
     }
+}
+
+/// Calls whose ids are unique in the conversation: a server that sends none, or the same one
+/// twice, gets fresh ones (results are paired with their call by id).
+fn unique_ids(mut calls: Vec<ToolCall>) -> Vec<ToolCall> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_micros());
+    let mut seen = HashSet::new();
+    for call in &mut calls {
+        if call.id.is_empty() || !seen.insert(call.id.clone()) {
+            call.id = format!("call_{stamp}_{}", NEXT.fetch_add(1, Ordering::Relaxed));
+            seen.insert(call.id.clone());
+        }
+    }
+    calls
 }
