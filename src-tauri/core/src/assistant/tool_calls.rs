@@ -1,7 +1,8 @@
 //! A model's tool calls checked before anything runs: JSON arguments, a tool it was offered
 //! (an action of an enabled connected product, or `connect` for one not connected), and
 //! arguments that fit the action's schema. A bad call goes back to the model with what was
-//! wrong, and the other calls of the same answer with it.
+//! wrong, and the other calls of the same answer with it. A call that only leaves required
+//! fields out is run, and the run asks the person for them.
 
 use serde_json::{Map, Value};
 
@@ -52,7 +53,12 @@ impl Assistant {
             return Checked::Invalid(format!("there is no tool named \"{}\"", call.name));
         };
         let problems = action.invalid_arguments(&Value::Object(arguments.clone()));
-        if !problems.is_empty() {
+        // Only required fields left out: the run asks the person for them with a form (and its
+        // pickers), as it does for the built-in planner, rather than the model guessing them.
+        let only_missing = problems
+            .iter()
+            .all(|problem| problem.starts_with("/: ") && problem.ends_with("is a required property"));
+        if !problems.is_empty() && !only_missing {
             return Checked::Invalid(format!(
                 "the arguments of {} don't fit its schema: {}",
                 call.name,

@@ -302,3 +302,45 @@ async fn connect_shows_the_connect_card_and_the_model_goes_on_once_the_account_l
         "{second}"
     );
 }
+
+#[tokio::test]
+async fn a_call_missing_a_required_field_asks_the_person_with_a_form_then_acts() {
+    let doubles = ApiDoubles::start();
+    let model = ScriptedModel::start();
+    let harness = harness_with(&doubles, "github", "model-clarify", &model, ModelLimits::default());
+    let services = harness.services.clone();
+    pasted::paste(&harness, "github", &[("token", TOKEN)]).await;
+    use_model(&services, &model, ModelKind::OpenAiCompatible, None);
+    model
+        .script(json!([
+            {"toolCalls": [call("c1", "github__create_issue", json!({"repository": "octocat/hello-world"}))]},
+            {"text": "Filed."}
+        ]))
+        .await;
+    let chat = services.assistant.create_conversation().expect("a conversation");
+    let said = send(&services, chat.id, "file an issue in octocat/hello-world").await;
+    let (card, run) = last_card(&said);
+    assert!(
+        matches!(&card, Card::Clarify { .. }),
+        "the title the model left out is asked for with a form, not guessed: {card:?}"
+    );
+    assert_eq!(
+        model.requests().await.len(),
+        1,
+        "not sent back to the model as an error"
+    );
+    let mut title = serde_json::Map::new();
+    title.insert("title".into(), json!("Crash on start"));
+    let said = answer(&services, run, CardAnswer::Fill { arguments: title }).await;
+    let (card, run) = last_card(&said);
+    let arguments = approval_arguments(&card);
+    assert_eq!(arguments["title"], "Crash on start");
+    let done = answer(&services, run, CardAnswer::Approve { arguments }).await;
+    assert_eq!(
+        received(&doubles, "POST", "/github/repos/octocat/hello-world/issues")
+            .await
+            .len(),
+        1
+    );
+    assert_eq!(done.last().map(|message| message.text.as_str()), Some("Filed."));
+}
