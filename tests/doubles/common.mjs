@@ -133,7 +133,7 @@ export function applyFields(value, tree) {
 
 /** Writes a JSON answer unless the client has gone. */
 export function sendJson(res, status, body, headers = {}) {
-  if (res.destroyed || res.writableEnded) return;
+  if (res.destroyed || res.writableEnded || res.headersSent) return;
   const text = body === undefined ? "" : JSON.stringify(body);
   res.writeHead(status, {
     ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),

@@ -5,6 +5,7 @@
 // node:http only, no dependencies. Prints one JSON line {"url": ...} once it listens; stops on
 // stdin close or SIGTERM. See README.md in this folder.
 import http from "node:http";
+import { sendJson } from "../doubles/common.mjs";
 import {
   anthropicError,
   completionBody,
@@ -259,17 +260,6 @@ function checkTurn(turn, i) {
   }
 }
 
-/** Writes a JSON answer unless the client has gone. */
-function sendJson(res, status, body, headers = {}) {
-  if (res.destroyed || res.writableEnded || res.headersSent) return;
-  const text = body === undefined ? "" : JSON.stringify(body);
-  res.writeHead(status, {
-    ...(body === undefined ? {} : { "content-type": "application/json; charset=utf-8" }),
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
 
 await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;

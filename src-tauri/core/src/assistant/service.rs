@@ -84,10 +84,7 @@ impl Assistant {
 
     /// How Settings names the planner in use: the model chosen, else the built-in one.
     pub fn planner_name(&self) -> String {
-        match self.model.client() {
-            Ok(Some(client)) => client.describe(),
-            _ => self.planner.name().to_owned(),
-        }
+        self.model.in_use().unwrap_or_else(|_| self.planner.name().to_owned())
     }
 
     pub fn conversations(&self, search: Option<&str>) -> Result<Vec<ConversationSummary>, Error> {

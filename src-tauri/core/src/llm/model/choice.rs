@@ -10,8 +10,8 @@ use tokio::sync::watch;
 use super::client::{ModelClient, ModelTiming, Protocol};
 use super::error::ModelError;
 use super::settings::{
-    KeyChange, LocalModelServer, ModelKind, ModelListRequest, ModelSettings, ModelSettingsInput, ModelSettingsView,
-    ModelTestReport, MAX_TOKEN_BUDGET, MIN_TOKEN_BUDGET,
+    model_label, KeyChange, LocalModelServer, ModelKind, ModelListRequest, ModelSettings, ModelSettingsInput,
+    ModelSettingsView, ModelTestReport, MAX_TOKEN_BUDGET, MIN_TOKEN_BUDGET,
 };
 use super::wire::{ModelRequest, Turn};
 use crate::context::CoreContext;
@@ -100,15 +100,17 @@ impl ModelChoice {
 
     pub fn view(&self) -> Result<ModelSettingsView, ModelChoiceError> {
         let settings = self.settings()?;
-        let has_key = settings.kind != ModelKind::Builtin && self.saved_key()?.is_some();
-        let in_use = self
-            .client()?
-            .map_or_else(|| BUILTIN_NAME.to_owned(), |client| client.describe());
+        let has_key = settings.kind != ModelKind::Builtin && self.key_saved()?;
         Ok(ModelSettingsView {
+            in_use: in_use(&settings),
             settings,
             has_key,
-            in_use,
         })
+    }
+
+    /// How the chat's planner is named now, from the saved choice (no client is built).
+    pub fn in_use(&self) -> Result<String, ModelChoiceError> {
+        Ok(in_use(&self.settings()?))
     }
 
     /// Checks and saves the person's choice; a key given is sealed in the vault.
@@ -222,14 +224,26 @@ impl ModelChoice {
         Ok(self.settings()?.token_budget)
     }
 
+    /// A key is saved (read without opening it).
+    fn key_saved(&self) -> Result<bool, ModelChoiceError> {
+        Ok(secrets::get(self.context.read().conn(), KEY_OWNER, KEY_NAME)?.is_some())
+    }
+
     /// The saved key; the keyring is only asked when there is one (a local server without a
     /// key works with the keyring locked).
     fn saved_key(&self) -> Result<Option<Sensitive<String>>, ModelChoiceError> {
-        if secrets::get(self.context.read().conn(), KEY_OWNER, KEY_NAME)?.is_none() {
+        if !self.key_saved()? {
             return Ok(None);
         }
         let key = self.keys.key()?;
         Ok(SecretStore::new(&self.context.read(), &key).get(KEY_OWNER, KEY_CONTEXT, KEY_NAME)?)
+    }
+}
+
+fn in_use(settings: &ModelSettings) -> String {
+    match settings.kind {
+        ModelKind::Builtin => BUILTIN_NAME.to_owned(),
+        _ => model_label(&settings.model, &settings.base_url),
     }
 }
 

@@ -14,6 +14,7 @@ use serde_json::Value;
 use tokio::sync::watch;
 
 use super::error::ModelError;
+use super::settings::model_label;
 use super::wire::{ModelReply, ModelRequest, ReplyBuilder};
 use super::{anthropic, openai};
 use crate::backoff::Backoff;
@@ -93,18 +94,7 @@ impl ModelClient {
 
     /// "llama3.2 at 127.0.0.1:11434".
     pub fn describe(&self) -> String {
-        let host = url::Url::parse(&self.base_url)
-            .ok()
-            .and_then(|url| {
-                url.host_str().map(|host| {
-                    format!(
-                        "{host}{}",
-                        url.port().map(|port| format!(":{port}")).unwrap_or_default()
-                    )
-                })
-            })
-            .unwrap_or_else(|| self.base_url.clone());
-        format!("{} at {host}", self.model)
+        model_label(&self.model, &self.base_url)
     }
 
     /// Asks once (retrying as said above); `on_text` gets each piece of text as it arrives.

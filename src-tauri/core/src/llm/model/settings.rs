@@ -105,3 +105,15 @@ pub struct LocalModelServer {
     pub base_url: String,
     pub models: Vec<String>,
 }
+
+/// How a model is named in Settings: "llama3.2 at 127.0.0.1:11434".
+pub fn model_label(model: &str, base_url: &str) -> String {
+    let host = url::Url::parse(base_url)
+        .ok()
+        .and_then(|url| {
+            let port = url.port().map(|port| format!(":{port}")).unwrap_or_default();
+            url.host_str().map(|host| format!("{host}{port}"))
+        })
+        .unwrap_or_else(|| base_url.to_owned());
+    format!("{model} at {host}")
+}

@@ -312,7 +312,7 @@ fn take_previous(step: &mut PlannedStep, catalog: &ActionCatalog) {
 
 impl Planner for OfflinePlanner {
     fn name(&self) -> &'static str {
-        "Built in (works offline)"
+        crate::llm::model::BUILTIN_NAME
     }
 
     fn plan<'a>(&'a self, request: &'a PlanRequest) -> PlanFuture<'a> {
