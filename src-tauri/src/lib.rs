@@ -117,6 +117,8 @@ pub fn run() {
             commands::settings::settings_overview,
             commands::settings::list_notices,
             commands::settings::dismiss_notice,
+            commands::settings::should_welcome,
+            commands::settings::finish_welcome,
             commands::settings::set_overrides_file,
             commands::settings::restart_app,
             commands::model::model_settings,

@@ -1,6 +1,9 @@
 // Atlassian's API gateway: /me, accessible-resources, and Jira Cloud's REST v3 project search
 // (startAt/maxResults paging with nextPage) and enhanced JQL search (nextPageToken), reached
-// through /ex/jira/{cloudId}.
+// through /ex/jira/{cloudId}. Each site is also served as itself at /atlassian/site/{name}
+// (standing in for https://{name}.atlassian.net), where an API token is sent as HTTP Basic
+// (email:token): /rest/api/3/myself, /_edge/tenant_info (no credential) and the same Jira and
+// Confluence APIs.
 import { decodeToken, encodeToken, intParam, random, sendJson, timeBefore } from "./common.mjs";
 import { nextToken } from "./control.mjs";
 import { handleConfluence } from "./confluence.mjs";
@@ -114,6 +117,35 @@ function jiraTime(minutes) {
 
 const jiraError = (message) => ({ errorMessages: [message], errors: {} });
 
+const MYSELF = {
+  self: "https://acme.atlassian.net/rest/api/3/user?accountId=712020:8f3c1a2b-4d5e-4f60-9a1b-2c3d4e5f6a7b",
+  accountId: ME.account_id,
+  accountType: "atlassian",
+  emailAddress: ME.email,
+  displayName: ME.name,
+  active: true,
+  timeZone: ME.zoneinfo,
+  locale: "en_US",
+};
+
+const SITE_PATH = /^\/atlassian\/site\/([^/]+)(\/.*)$/;
+
+/** A site's own URL needs no credential for its tenant_info. */
+export function needsNoToken(ctx) {
+  const site = ctx.path.match(SITE_PATH);
+  return Boolean(site) && site[2] === "/_edge/tenant_info";
+}
+
+/** The bearer (through the gateway) or, on a site's own URL, the API token of `Basic email:token`. */
+export function tokenOf(ctx) {
+  const header = ctx.req.headers.authorization ?? "";
+  const basic = header.match(/^Basic\s+(\S+)$/i);
+  if (!basic) return ctx.bearer;
+  const [email, ...rest] = Buffer.from(basic[1], "base64").toString("utf8").split(":");
+  ctx.basicUser = email;
+  return email === ME.email ? rest.join(":") || null : null;
+}
+
 export function unauthorized(ctx) {
   return sendJson(ctx.res, 401, { code: 401, message: "Unauthorized" });
 }
@@ -129,7 +161,16 @@ export function setOrigin(origin) {
 
 export function handle(ctx) {
   const send = (status, body) => sendJson(ctx.res, status, body);
-  const path = ctx.path.slice("/atlassian".length);
+  let path = ctx.path.slice("/atlassian".length);
+  const own = ctx.path.match(SITE_PATH);
+  if (own) {
+    // A site as itself: its paths are the gateway's without /ex/{product}/{cloudId}.
+    const site = SITES.find((s) => s.name === own[1]);
+    if (!site) return send(404, { code: 404, message: "Not Found" });
+    if (own[2] === "/_edge/tenant_info") return send(200, { cloudId: site.id });
+    if (own[2] === "/rest/api/3/myself") return send(200, MYSELF);
+    path = own[2].startsWith("/wiki/") ? `/ex/confluence/${site.id}${own[2]}` : `/ex/jira/${site.id}${own[2]}`;
+  }
   const wiki = path.match(/^\/ex\/confluence\/([^/]+)(\/wiki\/.*)$/);
   if (wiki) {
     const wikiSite = SITES.find((s) => s.id === wiki[1]);

@@ -69,6 +69,7 @@ async function serve(req, res, body) {
   const token = provider.tokenOf ? provider.tokenOf(ctx) : ctx.bearer;
   record(req.method, path, url.searchParams, ctx.bearer, {
     ...(name === "supabase" ? { apikey: token } : {}),
+    ...(ctx.basicUser ? { basic: { user: ctx.basicUser, token } } : {}),
     ...(req.method === "GET" ? {} : { body, headers: shownHeaders(req) }),
   });
 
@@ -86,6 +87,7 @@ async function serve(req, res, body) {
 
   const fault = takeFault(path);
   if (fault) return sendFault(ctx, provider, fault);
+  if (!token && provider.needsNoToken?.(ctx)) return provider.handle(ctx);
   if (!token) return provider.unauthorized(ctx, "missing");
   if (isRejected(token) || (ctx.bearer && isRejected(ctx.bearer))) return provider.unauthorized(ctx, "rejected");
   return provider.handle(ctx);

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use crate::catalog::{apply_overrides, load_overrides, Catalog, CatalogError};
+use crate::catalog::{apply_overrides, load_overrides, BuiltInClients, Catalog, CatalogError};
 use crate::clock::{Clock, SystemClock};
 use crate::connections::{Notifier, SignInSettings};
 use crate::context::CoreContext;
@@ -57,6 +57,8 @@ pub struct CoreOptions {
     /// Waits and retries of provider API calls (browsing).
     pub api_policy: ApiPolicy,
     pub model: ModelOptions,
+    /// The OAuth clients this build ships (`BuiltInClients::compiled`; tests give their own).
+    pub built_in_clients: BuiltInClients,
 }
 
 impl CoreOptions {
@@ -72,8 +74,18 @@ impl CoreOptions {
             request_policy: RequestPolicy::standard(),
             api_policy: ApiPolicy::default(),
             model: ModelOptions::default(),
+            built_in_clients: compiled_clients(),
         }
     }
+}
+
+/// The clients compiled in; the build has read the file against this catalogue already, so a
+/// failure here means a mismatched build: it is logged and the build ships none.
+fn compiled_clients() -> BuiltInClients {
+    BuiltInClients::compiled().unwrap_or_else(|error| {
+        tracing::error!(%error, "the built-in clients cannot be used");
+        BuiltInClients::default()
+    })
 }
 
 /// Why the core could not open at all (a database that cannot be opened is not one of these:
@@ -148,6 +160,7 @@ impl Core {
                 exports_dir: paths.data_dir.join("exports"),
                 locks_dir: paths.data_dir.join("locks"),
                 model: options.model.clone(),
+                built_in_clients: options.built_in_clients.clone(),
             };
             let events = options.events.clone();
             let (to_chat, connection_events) = tokio::sync::mpsc::unbounded_channel();
@@ -241,6 +254,22 @@ impl Core {
             .notices
             .splice(0..0, services.context.session_notices().active());
         Ok(overview)
+    }
+
+    /// Whether the window opens on the first-run welcome.
+    pub fn should_welcome(&self) -> Result<bool, UserError> {
+        Ok(crate::welcome::should_welcome(
+            &self.services()?.context.db(),
+            self.clock.now(),
+        )?)
+    }
+
+    /// The person moved past the welcome (connected, or went on without): it stays closed.
+    pub fn finish_welcome(&self) -> Result<(), UserError> {
+        Ok(crate::welcome::finish_welcome(
+            &self.services()?.context.db(),
+            self.clock.now(),
+        )?)
     }
 
     /// Messages waiting to be dismissed.

@@ -28,6 +28,7 @@ pub mod services;
 pub mod session_notices;
 pub mod tools;
 pub mod vault;
+pub mod welcome;
 
 pub use app::{Core, CoreOptions, EventSink, OpenError, OverridesChoice};
 pub use services::Services;

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use crate::assistant::{Assistant, AssistantParts, ChatChanged, ChatStreamed, ModelLimits};
-use crate::catalog::OverrideCredentials;
+use crate::catalog::{BuiltInClients, OverrideCredentials};
 use crate::connections::scheduler::{Scheduler, SchedulerTiming};
 use crate::connections::{
     ConnectionError, ConnectionEvent, ConnectionOperations, ConnectionStore, FlowState, Integration, Notifier,
@@ -43,6 +43,8 @@ pub struct ServiceSettings {
     /// Where renewals take their cross-process locks (the data folder's `locks/`).
     pub locks_dir: PathBuf,
     pub model: ModelOptions,
+    /// The OAuth clients this build ships.
+    pub built_in_clients: BuiltInClients,
 }
 
 /// How the chat talks to a language model: time limits, the caps of one turn, and where a
@@ -108,6 +110,7 @@ impl Services {
             context.clone(),
             keys.clone(),
             override_credentials,
+            settings.built_in_clients.clone(),
             notifier.clone(),
         ));
         let sign_ins = Arc::new(SignIns::new(

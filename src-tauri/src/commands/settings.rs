@@ -26,6 +26,18 @@ pub fn dismiss_notice(id: i64, state: State<'_, AppState>) -> Result<(), UserErr
     state.core.dismiss_notice(id)
 }
 
+/// Whether the window opens on the first-run welcome.
+#[tauri::command]
+pub fn should_welcome(state: State<'_, AppState>) -> Result<bool, UserError> {
+    state.core.should_welcome()
+}
+
+/// The person moved past the welcome; it does not open by itself again.
+#[tauri::command]
+pub fn finish_welcome(state: State<'_, AppState>) -> Result<(), UserError> {
+    state.core.finish_welcome()
+}
+
 /// Chooses (or, with `None`, stops using) the provider overrides file; it applies at restart.
 #[tauri::command]
 pub fn set_overrides_file(path: Option<String>, state: State<'_, AppState>) -> Result<OverridesStatus, UserError> {

@@ -7,7 +7,11 @@ import type { RedirectKind } from "./RedirectKind";
 /**
  * What Settings shows for one OAuth provider.
  */
-export type ProviderSetup = { provider: ProviderId, clientId: string | null, clientIdFrom: ClientIdSource | null, hasClientSecret: boolean, clientSecretRequired: boolean, redirectKinds: Array<RedirectKind>, redirect: RedirectKind, 
+export type ProviderSetup = { provider: ProviderId, clientId: string | null, clientIdFrom: ClientIdSource | null, 
+/**
+ * This build ships a client for the provider (used when no app of the person's is saved).
+ */
+builtIn: boolean, hasClientSecret: boolean, clientSecretRequired: boolean, redirectKinds: Array<RedirectKind>, redirect: RedirectKind, 
 /**
  * What to register with the provider, one per allowed redirect kind.
  */

@@ -75,6 +75,9 @@ pub struct OAuthConfig {
     #[serde(default)]
     pub token_auth: TokenAuth,
     pub client_secret: ClientSecret,
+    /// Whether a build may ship its own client for this provider (see `clients_file`).
+    #[serde(default)]
+    pub built_in_client: super::BuiltInClient,
     /// Where a person creates the OAuth app for their own client ID.
     pub setup_url: String,
     /// RFC 8628 device authorization endpoint, for providers offering device code.
@@ -119,6 +122,9 @@ pub enum CredentialPlacement {
     Path,
     /// `apikey: {token}` and `Authorization: Bearer {token}` (Supabase).
     ApiKeyHeader,
+    /// HTTP Basic: the form's `basic_user` field as the user name, the token as the password
+    /// (Atlassian's API tokens, with the account's email).
+    Basic,
 }
 
 /// The request that names the account (and verifies a pasted key or token).
@@ -138,6 +144,21 @@ pub struct IdentityRequest {
     /// connection remembers them and uses the first until another is chosen.
     #[serde(default)]
     pub sites_url: Option<String>,
+    /// For `basic`: the non-secret form field that is the user name.
+    #[serde(default)]
+    pub basic_user: Option<String>,
+    /// The one site a pasted token is for, asked for its id (Atlassian's `tenant_info`): the
+    /// connection records it as its site, as a sign-in records the first site it reaches.
+    #[serde(default)]
+    pub site: Option<SiteIdRequest>,
+}
+
+/// Where a site says its id; `url` may hold `{field}` placeholders, and needs no credential.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteIdRequest {
+    pub url: String,
+    pub id_field: String,
 }
 
 /// One input of a key or token form.
@@ -191,14 +212,48 @@ pub(super) fn validate(provider: &super::Provider) -> Result<(), InvalidEntry> {
         )));
     }
     let oidc = provider.oauth.as_ref().is_some_and(|oauth| oauth.issuer.is_some());
-    match &provider.identity {
-        None if !oidc => Err(InvalidEntry(
+    if provider.identity.is_none() && !oidc {
+        return Err(InvalidEntry(
             "identity: required unless oauth.issuer names the account".into(),
-        )),
-        Some(identity) if identity.id_field.is_empty() || identity.label_field.is_empty() => Err(InvalidEntry(
-            "identity: id_field and label_field must not be empty".into(),
-        )),
-        _ => Ok(()),
+        ));
+    }
+    if provider.key_identity.is_some() && !pasted {
+        return Err(InvalidEntry(
+            "key_identity: only for providers with api_key or bot_token".into(),
+        ));
+    }
+    for (key, identity) in [
+        ("identity", &provider.identity),
+        ("key_identity", &provider.key_identity),
+    ] {
+        if let Some(identity) = identity {
+            validate_identity(key, identity, provider)?;
+        }
+    }
+    Ok(())
+}
+
+fn validate_identity(key: &str, identity: &IdentityRequest, provider: &super::Provider) -> Result<(), InvalidEntry> {
+    if identity.id_field.is_empty() || identity.label_field.is_empty() {
+        return Err(InvalidEntry(format!(
+            "{key}: id_field and label_field must not be empty"
+        )));
+    }
+    let public_field = |name: &str| {
+        provider
+            .credentials
+            .iter()
+            .any(|field| field.id == name && !field.secret)
+    };
+    match (identity.placement, identity.basic_user.as_deref()) {
+        (CredentialPlacement::Basic, Some(user)) if public_field(user) => Ok(()),
+        (CredentialPlacement::Basic, _) => Err(InvalidEntry(format!(
+            "{key}.basic_user: name the non-secret credential field that is the user name"
+        ))),
+        (_, Some(_)) => Err(InvalidEntry(format!(
+            "{key}.basic_user: only with placement = \"basic\""
+        ))),
+        (_, None) => Ok(()),
     }
 }
 

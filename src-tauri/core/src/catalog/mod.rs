@@ -2,6 +2,8 @@
 //! with `deny_unknown_fields` and validated strictly, so a bad entry fails a test naming the
 //! file and key. No I/O and no provider logic.
 
+mod built_in;
+mod clients_file;
 mod connect;
 mod overrides;
 
@@ -11,9 +13,11 @@ use crate::ids::ProviderId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use built_in::{BuiltInClients, ShippedClient, CLIENTS_ENV};
+pub use clients_file::BuiltInClient;
 pub use connect::{
     ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, Revocation,
-    TokenAuth, TokenQuirk,
+    SiteIdRequest, TokenAuth, TokenQuirk,
 };
 pub use overrides::{apply_overrides, load_overrides, Overridden, OverrideCredentials, OVERRIDES_ENV};
 
@@ -88,6 +92,23 @@ pub struct Provider {
     #[serde(default, skip_serializing)]
     #[ts(skip)]
     pub identity: Option<IdentityRequest>,
+    /// How a pasted key or token is verified and sent, where it differs from a signed-in
+    /// account's (Atlassian's API token: Basic on the site itself).
+    #[serde(default, skip_serializing)]
+    #[ts(skip)]
+    pub key_identity: Option<IdentityRequest>,
+}
+
+impl Provider {
+    /// The identity request of a connection made the `auth` way: `key_identity` for pasted keys
+    /// where the catalogue has one, else `identity`.
+    pub fn identity_for(&self, auth: AuthKind) -> Option<&IdentityRequest> {
+        let pasted = matches!(auth, AuthKind::ApiKey | AuthKind::BotToken);
+        pasted
+            .then_some(self.key_identity.as_ref())
+            .flatten()
+            .or(self.identity.as_ref())
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -1,12 +1,13 @@
 //! A provider's OAuth client as this installation knows it: the client ID and redirect choice a
 //! person saved in Settings (the secret sealed in the vault), else what the overrides file
-//! named. Also the Settings view of it: the redirect URIs to register, the scopes, the guide.
+//! named, else the client this build ships. Also the Settings view of it: the redirect URIs to
+//! register, the scopes, the guide.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::error::ConnectionError as Error;
-use crate::catalog::{ClientSecret, OAuthConfig, OverrideCredentials, Provider, RedirectKind};
+use crate::catalog::{ClientSecret, OAuthConfig, OverrideCredentials, Provider, RedirectKind, ShippedClient};
 use crate::db::provider_settings::{self, ProviderSettings};
 use crate::db::Database;
 use crate::ids::ProviderId;
@@ -19,8 +20,19 @@ const CLIENT_SECRET: &str = "client_secret";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ClientIdSource {
+    /// The person's own app, saved in Settings.
     Settings,
+    /// The overrides file's.
     Overrides,
+    /// The client this build ships.
+    BuiltIn,
+}
+
+/// The clients a provider falls back on when no app of the person's is saved in Settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Fallbacks<'a> {
+    pub overrides: Option<&'a OverrideCredentials>,
+    pub built_in: Option<&'a ShippedClient>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -38,6 +50,8 @@ pub struct ProviderSetup {
     pub provider: ProviderId,
     pub client_id: Option<String>,
     pub client_id_from: Option<ClientIdSource>,
+    /// This build ships a client for the provider (used when no app of the person's is saved).
+    pub built_in: bool,
     pub has_client_secret: bool,
     pub client_secret_required: bool,
     pub redirect_kinds: Vec<RedirectKind>,
@@ -88,13 +102,44 @@ pub fn oauth_config(provider: &Provider) -> Result<&OAuthConfig, Error> {
 pub fn client_id(
     db: &Database,
     provider: &Provider,
-    overrides: Option<&OverrideCredentials>,
+    fallbacks: Fallbacks<'_>,
 ) -> Result<Option<(String, ClientIdSource)>, Error> {
     let saved = provider_settings::get(db.conn(), &provider.id)?;
-    Ok(match (saved.client_id, overrides.and_then(|o| o.client_id.clone())) {
-        (Some(id), _) if !id.is_empty() => Some((id, ClientIdSource::Settings)),
-        (_, Some(id)) => Some((id, ClientIdSource::Overrides)),
+    let overridden = fallbacks.overrides.and_then(|o| o.client_id.clone());
+    let built_in = fallbacks.built_in.map(|client| client.client_id.clone());
+    Ok(match (saved.client_id, overridden, built_in) {
+        (Some(id), _, _) if !id.is_empty() => Some((id, ClientIdSource::Settings)),
+        (_, Some(id), _) => Some((id, ClientIdSource::Overrides)),
+        (_, _, Some(id)) => Some((id, ClientIdSource::BuiltIn)),
         _ => None,
+    })
+}
+
+/// Whether a browser sign-in can start: a client ID, and the secret where the provider asks for
+/// one (GitHub's built-in client is public: it signs in with the device flow instead).
+pub fn browser_ready(db: &Database, provider: &Provider, fallbacks: Fallbacks<'_>) -> Result<bool, Error> {
+    let Some(oauth) = provider.oauth.as_ref() else {
+        return Ok(false);
+    };
+    let Some((_, source)) = client_id(db, provider, fallbacks)? else {
+        return Ok(false);
+    };
+    Ok(oauth.client_secret == ClientSecret::None || has_secret(db, provider, source, fallbacks)?)
+}
+
+/// Whether the client in use from `source` has a secret, without opening the vault.
+fn has_secret(
+    db: &Database,
+    provider: &Provider,
+    source: ClientIdSource,
+    fallbacks: Fallbacks<'_>,
+) -> Result<bool, Error> {
+    Ok(match source {
+        ClientIdSource::BuiltIn => fallbacks.built_in.is_some_and(|client| client.client_secret.is_some()),
+        ClientIdSource::Settings | ClientIdSource::Overrides => {
+            crate::db::secrets::get(db.conn(), &SecretOwner::ProviderApp(&provider.id).key(), CLIENT_SECRET)?.is_some()
+                || fallbacks.overrides.is_some_and(|o| o.client_secret.is_some())
+        }
     })
 }
 
@@ -104,7 +149,7 @@ pub fn resolve_client(
     db: &Database,
     key: &MasterKey,
     provider: &Provider,
-    overrides: Option<&OverrideCredentials>,
+    fallbacks: Fallbacks<'_>,
     requested: Option<RedirectKind>,
     needs_secret: bool,
 ) -> Result<OAuthClient, Error> {
@@ -114,15 +159,20 @@ pub fn resolve_client(
         what,
         setup_url: oauth.setup_url.clone(),
     };
-    let (client_id, _) = client_id(db, provider, overrides)?.ok_or_else(|| not_configured("a client ID"))?;
-    let stored = SecretStore::new(db, key).get(&SecretOwner::ProviderApp(&provider.id).key(), "", CLIENT_SECRET);
-    let stored = stored.map_err(Error::ClientSecretUnreadable)?;
-    // A secret saved in Settings first, else the overrides file's (which may go with either ID).
-    let client_secret = stored.or_else(|| {
-        overrides
-            .and_then(|o| o.client_secret.as_ref())
-            .map(|secret| Sensitive::new(secret.expose().clone()))
-    });
+    let (client_id, source) = client_id(db, provider, fallbacks)?.ok_or_else(|| not_configured("a client ID"))?;
+    let copy = |secret: &Sensitive<String>| Sensitive::new(secret.expose().clone());
+    let client_secret = if source == ClientIdSource::BuiltIn {
+        // The built-in client's own secret, never one saved for another app.
+        fallbacks
+            .built_in
+            .and_then(|client| client.client_secret.as_ref())
+            .map(copy)
+    } else {
+        let stored = SecretStore::new(db, key).get(&SecretOwner::ProviderApp(&provider.id).key(), "", CLIENT_SECRET);
+        let stored = stored.map_err(Error::ClientSecretUnreadable)?;
+        // A secret saved in Settings first, else the overrides file's (which may go with either ID).
+        stored.or_else(|| fallbacks.overrides.and_then(|o| o.client_secret.as_ref()).map(copy))
+    };
     if needs_secret && oauth.client_secret == ClientSecret::Required && client_secret.is_none() {
         return Err(not_configured("a client secret"));
     }
@@ -138,21 +188,19 @@ pub fn resolve_client(
     })
 }
 
-pub fn setup_view(
-    db: &Database,
-    provider: &Provider,
-    overrides: Option<&OverrideCredentials>,
-) -> Result<ProviderSetup, Error> {
+pub fn setup_view(db: &Database, provider: &Provider, fallbacks: Fallbacks<'_>) -> Result<ProviderSetup, Error> {
     let oauth = oauth_config(provider)?;
-    let found = client_id(db, provider, overrides)?;
+    let found = client_id(db, provider, fallbacks)?;
     let saved = provider_settings::get(db.conn(), &provider.id)?;
-    let has_secret = crate::db::secrets::get(db.conn(), &SecretOwner::ProviderApp(&provider.id).key(), CLIENT_SECRET)?
-        .is_some()
-        || overrides.is_some_and(|o| o.client_secret.is_some());
+    let has_secret = match &found {
+        Some((_, source)) => has_secret(db, provider, *source, fallbacks)?,
+        None => has_secret(db, provider, ClientIdSource::Settings, fallbacks)?,
+    };
     Ok(ProviderSetup {
         provider: provider.id.clone(),
         client_id: found.as_ref().map(|(id, _)| id.clone()),
         client_id_from: found.map(|(_, source)| source),
+        built_in: fallbacks.built_in.is_some(),
         has_client_secret: has_secret,
         client_secret_required: oauth.client_secret == ClientSecret::Required,
         redirect_kinds: oauth.redirect.clone(),

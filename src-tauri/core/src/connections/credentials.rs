@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use base64::Engine;
 
 use super::error::ConnectionError as Error;
-use super::identity::identify;
+use super::identity::{identify, pasted_site};
 use super::saving::NewConnection;
 use super::sign_ins::SignIns;
 use super::{Connection, CredentialsRequest};
@@ -27,7 +27,7 @@ pub(super) async fn connect_with_credentials(
     let products = super::chosen_products(&provider, &request.products)?;
     let (public, secret) = split_fields(&provider, &request.values)?;
     sign_ins.keys().key()?; // before asking the provider: a token that cannot be saved is not checked
-    let identity_request = provider.identity.as_ref().ok_or_else(|| Error::NoVerification {
+    let identity_request = provider.identity_for(auth_kind).ok_or_else(|| Error::NoVerification {
         provider: provider.name.clone(),
     })?;
     let token = secret.first().map(|(_, value)| value).ok_or(Error::NoSecretField)?;
@@ -37,6 +37,18 @@ pub(super) async fn connect_with_credentials(
             provider: provider.name.clone(),
             error,
         })?;
+    let mut config = serde_json::to_value(&public).unwrap_or_default();
+    if let (Some(request), Some(settings)) = (&identity_request.site, config.as_object_mut()) {
+        // Recorded as a sign-in records the sites it reaches: the same ids either way.
+        let site = pasted_site(request, &public)
+            .await
+            .map_err(|error| Error::NotVerified {
+                provider: provider.name.clone(),
+                error,
+            })?;
+        settings.insert("site".into(), site.id.clone().into());
+        settings.insert("sites".into(), serde_json::json!([site]));
+    }
     sign_ins.store().save(&NewConnection {
         provider: &provider.id,
         products: &products,
@@ -44,7 +56,7 @@ pub(super) async fn connect_with_credentials(
         identity: &identity,
         scopes: &[],
         expires_at: None,
-        config: serde_json::to_value(&public).unwrap_or_default(),
+        config,
         secrets: secret.iter().map(|(name, value)| (name.as_str(), value)).collect(),
     })
 }
@@ -107,10 +119,23 @@ fn split_fields(provider: &Provider, values: &BTreeMap<String, String>) -> Resul
             if value.contains(['{', '}']) {
                 return Err(invalid());
             }
-            public.insert(field.id.clone(), value.to_owned());
+            public.insert(field.id.clone(), public_value(&field.id, value));
         }
     }
     Ok((public, secret))
+}
+
+/// A non-secret value as it is kept: a URL field (`project_url`, `site_url`) typed without a
+/// scheme is taken as https, and loses its trailing `/`.
+fn public_value(field: &str, value: &str) -> String {
+    if !field.ends_with("_url") {
+        return value.to_owned();
+    }
+    let value = value.trim_end_matches('/');
+    match value.contains("://") {
+        true => value.to_owned(),
+        false => format!("https://{value}"),
+    }
 }
 
 /// The `role` claim of a JWT-shaped key, read without verifying (only to warn).
@@ -194,6 +219,15 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(public["project_url"], "https://a.supabase.co", "values are trimmed");
+        let (public, _) = split_fields(
+            supabase,
+            &values(&[("project_url", "a.supabase.co/"), ("api_key", "k")]),
+        )
+        .expect("a URL typed without its scheme");
+        assert_eq!(
+            public["project_url"], "https://a.supabase.co",
+            "a URL without a scheme is taken as https, without its trailing slash"
+        );
         assert_eq!(secret.len(), 1, "the key is kept apart as a secret");
     }
 }

@@ -6,7 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{CredentialPlacement, IdentityRequest, Provider};
+use super::request_auth::RequestAuth;
+use crate::catalog::{IdentityRequest, Provider, SiteIdRequest};
 use crate::oauth::http::{auth_client, host_of, network_error, read_capped, secure_url, HttpError};
 use crate::sensitive::Sensitive;
 
@@ -43,7 +44,8 @@ pub async fn identify(
         url_text = format!("{}{url_text}", provider.api_base_url.trim_end_matches('/'));
     }
     let public_url = secure_url(&url_text)?; // checked before the token is put in a path
-    if request.placement == CredentialPlacement::Path {
+    let auth = RequestAuth::for_identity(request, fields);
+    if auth.in_path() {
         url_text = url_text.replace("{token}", token.expose());
     }
     let url = secure_url(&url_text).map_err(|_| HttpError::BadUrl(host_of(&public_url)))?;
@@ -51,12 +53,11 @@ pub async fn identify(
     for (name, value) in &provider.api_headers {
         call = call.header(name, value);
     }
-    call = match request.placement {
-        CredentialPlacement::Bearer => call.bearer_auth(token.expose()),
-        CredentialPlacement::Path => call,
-        CredentialPlacement::ApiKeyHeader => call.header("apikey", token.expose()).bearer_auth(token.expose()),
-    };
-    let response = call.send().await.map_err(|error| network_error(&public_url, &error))?;
+    let response = auth
+        .apply(call, token)
+        .send()
+        .await
+        .map_err(|error| network_error(&public_url, &error))?;
     let status = response.status().as_u16();
     let body = read_capped(&public_url, response).await?;
     let host = host_of(&public_url);
@@ -93,7 +94,7 @@ pub async fn list_sites(
     } else {
         sites_url.to_owned()
     };
-    let listed = get_json(&text, token).await?;
+    let listed = get_json(&text, Some(token)).await?;
     let listed = listed.as_array().cloned().unwrap_or_default();
     Ok(listed
         .iter()
@@ -107,17 +108,33 @@ pub async fn list_sites(
         .collect())
 }
 
-/// GETs a JSON document with the token as bearer: the parsed body, or why not (status only).
-pub(super) async fn get_json(url_text: &str, token: &Sensitive<String>) -> Result<serde_json::Value, IdentityError> {
+/// The one site a pasted token is for, named by the site itself (Atlassian's `tenant_info`,
+/// which needs no credential): its id, its host as its name, its origin.
+pub async fn pasted_site(request: &SiteIdRequest, fields: &BTreeMap<String, String>) -> Result<Site, IdentityError> {
+    let url = secure_url(&fill(&request.url, fields))?;
+    let host = host_of(&url);
+    let json = get_json(url.as_str(), None).await?;
+    let id = field(&json, &request.id_field).ok_or_else(|| IdentityError::Unreadable { host: host.clone() })?;
+    Ok(Site {
+        id,
+        name: host,
+        url: url.origin().ascii_serialization(),
+    })
+}
+
+/// GETs a JSON document, with the token (if any) as bearer: the parsed body, or why not
+/// (status only).
+pub(super) async fn get_json(
+    url_text: &str,
+    token: Option<&Sensitive<String>>,
+) -> Result<serde_json::Value, IdentityError> {
     let url = secure_url(url_text)?;
     let host = host_of(&url);
-    let response = auth_client()
-        .get(url.clone())
-        .header("Accept", "application/json")
-        .bearer_auth(token.expose())
-        .send()
-        .await
-        .map_err(|error| network_error(&url, &error))?;
+    let mut call = auth_client().get(url.clone()).header("Accept", "application/json");
+    if let Some(token) = token {
+        call = call.bearer_auth(token.expose());
+    }
+    let response = call.send().await.map_err(|error| network_error(&url, &error))?;
     let status = response.status().as_u16();
     let body = read_capped(&url, response).await?;
     if !(200..300).contains(&status) {

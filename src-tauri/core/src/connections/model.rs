@@ -243,6 +243,10 @@ pub struct Integration {
     /// A browser or device sign-in can start: a client ID is configured (always true for
     /// providers connected with keys only).
     pub client_ready: bool,
+    /// Whose OAuth client signs in: the person's own app, the overrides file's, or this build's.
+    pub client_from: Option<super::ClientIdSource>,
+    /// A browser sign-in can start now (else a device code, where offered, or a key).
+    pub browser_ready: bool,
     pub connections: Vec<ConnectionView>,
 }
 

@@ -1,16 +1,17 @@
 //! Provider apps: the OAuth client each provider signs in with on this installation (the one a
-//! person saved in Settings, its secret sealed in the vault, else the overrides file's), and the
+//! person saved in Settings, its secret sealed in the vault, else the overrides file's, else the
+//! one this build ships), and the
 //! Integrations page's view of which providers are ready to connect. The rules live in
 //! `client_setup`; this service holds what they read.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::client_setup::{client_id, resolve_client, save_setup, setup_view, OAuthClient};
+use super::client_setup::{browser_ready, client_id, resolve_client, save_setup, setup_view, Fallbacks, OAuthClient};
 use super::error::ConnectionError as Error;
 use super::events::Notifier;
 use super::{Connection, ConnectionView, Integration, ProviderSetup, ProviderSetupUpdate};
-use crate::catalog::{OverrideCredentials, Provider, RedirectKind};
+use crate::catalog::{BuiltInClients, OverrideCredentials, Provider, RedirectKind};
 use crate::context::CoreContext;
 use crate::db::Database;
 use crate::ids::ProviderId;
@@ -22,6 +23,7 @@ pub struct ProviderApps {
     keys: Arc<KeyHolder>,
     /// What the overrides file named (kept in memory only).
     override_credentials: BTreeMap<ProviderId, OverrideCredentials>,
+    built_in: BuiltInClients,
 }
 
 impl ProviderApps {
@@ -29,13 +31,22 @@ impl ProviderApps {
         context: CoreContext,
         keys: Arc<KeyHolder>,
         override_credentials: BTreeMap<ProviderId, OverrideCredentials>,
+        built_in: BuiltInClients,
         notifier: Notifier,
     ) -> Self {
         Self {
             context,
             keys,
             override_credentials,
+            built_in,
             notifier,
+        }
+    }
+
+    fn fallbacks(&self, provider: &Provider) -> Fallbacks<'_> {
+        Fallbacks {
+            overrides: self.override_credentials.get(&provider.id),
+            built_in: self.built_in.get(&provider.id),
         }
     }
 
@@ -49,21 +60,14 @@ impl ProviderApps {
     ) -> Result<OAuthClient, Error> {
         let key = self.keys.key()?;
         let db = self.context.db();
-        resolve_client(
-            &db,
-            &key,
-            provider,
-            self.override_credentials.get(&provider.id),
-            redirect,
-            needs_secret,
-        )
+        resolve_client(&db, &key, provider, self.fallbacks(provider), redirect, needs_secret)
     }
 
     /// Settings' view of a provider's OAuth client.
     pub fn provider_setup(&self, provider: &str) -> Result<ProviderSetup, Error> {
         let provider = self.context.provider(provider)?;
         let db = self.context.db();
-        setup_view(&db, provider, self.override_credentials.get(&provider.id))
+        setup_view(&db, provider, self.fallbacks(provider))
     }
 
     /// Saves a provider's client from Settings (the secret sealed with the master key).
@@ -84,7 +88,7 @@ impl ProviderApps {
     }
 
     fn client_ready_in(&self, db: &Database, provider: &Provider) -> Result<bool, Error> {
-        Ok(provider.oauth.is_none() || client_id(db, provider, self.override_credentials.get(&provider.id))?.is_some())
+        Ok(provider.oauth.is_none() || client_id(db, provider, self.fallbacks(provider))?.is_some())
     }
 
     /// Each provider of the catalogue with its connections and whether it can connect now
@@ -97,9 +101,15 @@ impl ProviderApps {
             .iter()
             .map(|provider| {
                 let client_ready = self.client_ready_in(&db, provider)?;
+                let client = match provider.oauth {
+                    Some(_) => client_id(&db, provider, self.fallbacks(provider))?.map(|(_, source)| source),
+                    None => None,
+                };
                 Ok(Integration {
                     provider: provider.clone(),
                     client_ready,
+                    client_from: client,
+                    browser_ready: browser_ready(&db, provider, self.fallbacks(provider))?,
                     connections: connections
                         .iter()
                         .filter(|c| c.provider == provider.id)

@@ -242,6 +242,7 @@ async fn the_loop_finds_an_expired_unrenewable_connection_without_blocking() {
         context.clone(),
         keys.clone(),
         Default::default(),
+        Default::default(),
         notifier.clone(),
     ));
     let policy = RequestPolicy::standard();

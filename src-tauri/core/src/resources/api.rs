@@ -15,10 +15,10 @@ use super::error::ResourceError as Error;
 use super::source::ApiAnswer;
 use super::verdict::{link_next, rate_limited, refusal, slack_refusal, Attempt};
 use crate::backoff::Backoff;
-use crate::catalog::{AuthKind, CredentialPlacement, Provider};
+use crate::catalog::{AuthKind, Provider};
 use crate::clock::{Clock, SystemClock};
 use crate::connections::ConnectionError;
-use crate::connections::{Connection, ConnectionStore, TokenRenewal};
+use crate::connections::{Connection, ConnectionStore, RequestAuth, TokenRenewal};
 use crate::oauth::http::{auth_client_with_timeout, host_of, network_error, read_capped_to, HttpError};
 use crate::sensitive::Sensitive;
 
@@ -169,13 +169,9 @@ impl Caller<'_> {
         for (name, value) in &self.provider.api_headers {
             call = call.header(name, value);
         }
-        if self.provider.identity.as_ref().map(|identity| &identity.placement)
-            == Some(&CredentialPlacement::ApiKeyHeader)
-        {
-            call = call.header("apikey", token.expose()); // Supabase wants the key twice
-        }
-        let response = call
-            .bearer_auth(token.expose())
+        let auth = RequestAuth::of(&self.provider, self.connection.auth_kind, &self.connection.config);
+        let response = auth
+            .apply(call, token)
             .send()
             .await
             .map_err(|error| self.network(network_error(url, &error)))?;

@@ -21,8 +21,8 @@ use super::info::{in_words, missing_scopes, ActionInfo};
 use super::output::{bounded, ActionResult, MAX_SUMMARY_BYTES};
 use super::policy::Policy;
 use super::send::Sender;
-use crate::catalog::{CredentialPlacement, Provider};
-use crate::connections::{display_name, Connection, ConnectionStatus, ConnectionStore, TokenRenewal};
+use crate::catalog::Provider;
+use crate::connections::{display_name, Connection, ConnectionStatus, ConnectionStore, RequestAuth, TokenRenewal};
 use crate::context::CoreContext;
 use crate::db::{action_policies, audit};
 use crate::ids::ConnectionId;
@@ -136,7 +136,10 @@ impl Executor {
                     connection_id: connection.id,
                     connection_name: display_name(&connection),
                     arguments: request.arguments.clone(),
-                    request: plan()?.preview(&provider.api_headers, credential_shown(provider)),
+                    request: plan()?.preview(
+                        &provider.api_headers,
+                        RequestAuth::of(provider, connection.auth_kind, &connection.config).shown(),
+                    ),
                     can_always_allow: Policy::Allow.allowed_for(action.meta.must_ask()),
                 }))
             }
@@ -329,16 +332,6 @@ impl Executor {
             .audit_entry(connection, &action.meta.id, outcome, Some(detail));
         audit::append(self.context.db().conn(), &entry)?;
         Ok(())
-    }
-}
-
-/// How the approval names the credential: the header it goes in, or none when it goes in the
-/// URL (whose `{token}` slot already says where).
-fn credential_shown(provider: &Provider) -> Option<&'static str> {
-    match provider.identity.as_ref().map(|identity| &identity.placement) {
-        Some(CredentialPlacement::Path) => None,
-        Some(CredentialPlacement::ApiKeyHeader) => Some("Bearer key (and the apikey header)"),
-        _ => Some("Bearer token"),
     }
 }
 

@@ -15,8 +15,8 @@ use url::Url;
 use super::actions::Answer;
 use super::call::{Call, CallBody};
 use super::error::ToolError;
-use crate::catalog::{AuthKind, CredentialPlacement, Provider};
-use crate::connections::{Connection, TokenRenewal};
+use crate::catalog::{AuthKind, Provider};
+use crate::connections::{Connection, RequestAuth, TokenRenewal};
 use crate::oauth::http::{network_error, read_capped_to, HttpError};
 use crate::resources::verdict::rate_limited;
 use crate::resources::{ApiPolicy, Wait};
@@ -107,13 +107,13 @@ impl Sender<'_> {
     }
 
     async fn attempt(&self, call: &Call, token: &Sensitive<String>) -> Attempt {
-        let placement = self.provider.identity.as_ref().map(|identity| &identity.placement);
-        let url = match placement {
-            Some(CredentialPlacement::Path) => match with_token_in_path(&call.url, token) {
+        let auth = RequestAuth::of(&self.provider, self.connection.auth_kind, &self.connection.config);
+        let url = match auth.in_path() {
+            true => match with_token_in_path(&call.url, token) {
                 Ok(url) => url,
                 Err(error) => return Attempt::Failed(error),
             },
-            _ => call.url.clone(),
+            false => call.url.clone(),
         };
         let mut request = self.client.request(call.method.as_reqwest(), url);
         if !self
@@ -134,9 +134,6 @@ impl Sender<'_> {
             .headers
             .iter()
             .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
-        if placement == Some(&CredentialPlacement::ApiKeyHeader) {
-            request = request.header("apikey", token.expose());
-        }
         request = match &call.body {
             // An action's own Content-Type (Slack's with its charset) is already set above.
             Some(CallBody::Json(json)) if has_content_type => request.body(json.to_string()),
@@ -154,9 +151,7 @@ impl Sender<'_> {
             }
             None => request,
         };
-        if placement != Some(&CredentialPlacement::Path) {
-            request = request.bearer_auth(token.expose());
-        }
+        request = auth.apply(request, token);
         let response = match request.send().await {
             Ok(response) => response,
             Err(error) => {

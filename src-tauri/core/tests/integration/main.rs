@@ -23,6 +23,7 @@ mod assistant_model;
 mod assistant_model_faults;
 mod assistant_runs;
 mod assistant_states;
+mod atlassian_api_token;
 mod bindings;
 mod cli;
 mod cli_actions;

@@ -190,7 +190,7 @@ async fn userinfo_endpoint(issuer: &str) -> Result<String, IdentityError> {
 
 /// OpenID Connect userinfo: `sub` names the account, `email` (else `sub`) labels it.
 async fn userinfo_identity(endpoint: &str, token: &Sensitive<String>) -> Result<AccountIdentity, IdentityError> {
-    let claims = super::super::identity::get_json(endpoint, token).await?;
+    let claims = super::super::identity::get_json(endpoint, Some(token)).await?;
     let text = |name: &str| {
         let value = claims.get(name)?.as_str()?;
         let clean: String = value.chars().filter(|c| !c.is_control()).take(200).collect();

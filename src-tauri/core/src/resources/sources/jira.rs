@@ -2,6 +2,9 @@
 //! (`accessible-resources`), a site's projects (`project/search`) and a project's issues
 //! (`search/jql`, latest updated first). Not boards, sprints or comments.
 //!
+//! A connection made with an API token reaches only its own site, on the site itself
+//! (`{site_url}/rest/api/3/…`): its sites are the one it recorded, listed without a request.
+//!
 //! Locations: none is the sites; `<cloudId>` a site's projects; `<cloudId>/<KEY>` a project's
 //! issues. Ids: `<cloudId>` (a site), `<cloudId>/<KEY>` (a project), `<cloudId>/<KEY-12>` (an
 //! issue). Jira searches projects and issues itself; sites are filtered by the listing.
@@ -11,6 +14,7 @@ use super::super::source::{
     api_url, array, bad_location, joined_detail, next_param, plain_id, text_field, ApiAnswer, Next, Parsed, Plan,
     Query, Source,
 };
+use crate::connections::KeySite;
 use crate::resources::error::ResourceError;
 use crate::resources::KindId;
 
@@ -31,6 +35,17 @@ impl Source for Jira {
     fn plan(&self, query: &Query) -> Result<Plan, ResourceError> {
         let base = &query.provider.api_base_url;
         let url = match place_of(query)? {
+            Place::Sites if KeySite::of(query.config).is_some() => {
+                let recorded = query.config.get("sites").and_then(serde_json::Value::as_array);
+                return Ok(Plan {
+                    leading: recorded
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|entry| site(query, entry))
+                        .collect(),
+                    request: None,
+                });
+            }
             Place::Sites => {
                 let sites = query
                     .provider
@@ -44,7 +59,7 @@ impl Source for Jira {
                 }
             }
             Place::Site(cloud) => {
-                let mut url = api_url(base, &format!("/ex/jira/{cloud}/rest/api/3/project/search"))?;
+                let mut url = site_api(query, cloud, "/rest/api/3/project/search")?;
                 url.query_pairs_mut()
                     .append_pair("maxResults", "50")
                     .append_pair("orderBy", "name");
@@ -59,7 +74,7 @@ impl Source for Jira {
                     jql.push_str(&format!(" AND text ~ \"{}\"", jql_string(search)));
                 }
                 jql.push_str(" ORDER BY updated DESC");
-                let mut url = api_url(base, &format!("/ex/jira/{cloud}/rest/api/3/search/jql"))?;
+                let mut url = site_api(query, cloud, "/rest/api/3/search/jql")?;
                 url.query_pairs_mut()
                     .append_pair("jql", &jql)
                     .append_pair("maxResults", "100")
@@ -120,6 +135,16 @@ fn place_of<'a>(query: &Query<'a>) -> Result<Place<'a>, ResourceError> {
         Ok(place)
     } else {
         Err(bad_location(location))
+    }
+}
+
+/// `rest` (`/rest/api/3/…`) at site `cloud`: through the gateway for a signed-in account, on
+/// the site itself for an API token, which reaches no other site.
+fn site_api(query: &Query, cloud: &str, rest: &str) -> Result<url::Url, ResourceError> {
+    match KeySite::of(query.config) {
+        Some(site) if site.id == cloud => api_url(site.url, rest),
+        Some(_) => Err(bad_location(cloud)),
+        None => api_url(&query.provider.api_base_url, &format!("/ex/jira/{cloud}{rest}")),
     }
 }
 

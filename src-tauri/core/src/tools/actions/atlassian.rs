@@ -1,6 +1,6 @@
 //! What Jira's and Confluence's actions share: which Atlassian site (cloud id) a request goes
-//! to, through the API gateway (`{api_base}/ex/<product>/{cloudId}/…`); and plain text as an
-//! Atlassian Document Format document.
+//! to, through the API gateway (`{api_base}/ex/<product>/{cloudId}/…`) or, for an API token, on
+//! the site itself (`{site_url}/…`); and plain text as an Atlassian Document Format document.
 //!
 //! The site is the action's `site` parameter (the site picker's id), else the connection's site
 //! (its `config.site`, where connecting recorded one); Jira's picked projects and issues carry
@@ -9,6 +9,7 @@
 use serde_json::{json, Value};
 
 use super::Target;
+use crate::connections::KeySite;
 use crate::tools::error::ToolError;
 
 /// The cloud id to use: `given` (the site picker's id), else the connection's site.
@@ -19,11 +20,27 @@ pub fn cloud_id<'a>(target: &'a Target<'_>, given: Option<&'a str>) -> Result<&'
         .ok_or_else(|| ToolError::Plan("no Atlassian site was given and the connection has none; choose a site".into()))
 }
 
-/// The gateway URL of `path` on `product` ("jira" or "confluence") at site `cloud`.
+/// The URL of `path` on `product` ("jira" or "confluence") at site `cloud`: through the gateway
+/// for a signed-in account, on the site itself for an API token (which reaches no other site).
 pub fn site_url(target: &Target<'_>, product: &str, cloud: &str, path: &[&str]) -> Result<url::Url, ToolError> {
-    let mut segments = vec!["ex", product, cloud];
-    segments.extend_from_slice(path);
-    target.url(&segments)
+    match KeySite::of(&target.connection.config) {
+        Some(site) if site.id == cloud => {
+            let on_site = Target {
+                api_base: site.url,
+                ..*target
+            };
+            on_site.url(path)
+        }
+        Some(site) => Err(ToolError::Plan(format!(
+            "this connection's API token reaches only {}; choose a project there",
+            site.url
+        ))),
+        None => {
+            let mut segments = vec!["ex", product, cloud];
+            segments.extend_from_slice(path);
+            target.url(&segments)
+        }
+    }
 }
 
 /// Plain text as an ADF document: a paragraph per blank-line-separated block, its single line
