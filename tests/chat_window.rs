@@ -88,6 +88,8 @@ fn a_request_connects_resumes_asks_and_acts_once_even_across_a_kill() {
     let driver = TauriDriver::start_with_env(&app_dir, &envs);
     let window = ok(Session::start(driver.port, APP));
 
+    // A fresh data folder opens on the welcome (tests/one_click_window.rs); go on to the chat.
+    ok(window.click(&ok(window.wait_for("[data-action=skip-welcome]", WAIT))[0]));
     ok(window.wait_for("[data-suggestion]", WAIT));
     shot(&window, "chat-empty.png");
     assert_accessible(&window, "the Chat page, empty, with suggestions");

@@ -10,14 +10,23 @@ import type { ChatMessage } from "./bindings/ChatMessage";
 import type { ConversationSummary } from "./bindings/ConversationSummary";
 import { conversationSummary, message } from "./chat/test-chat";
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  clearMocks();
+  welcome = false;
+  finished = 0;
+});
 
 let listed = integrations();
 let events: Channel<AppEvent> | null = null;
+/** What `should_welcome` answers, and how often `finish_welcome` was called. */
+let welcome = false;
+let finished = 0;
 
 function backend(command: string, payload?: InvokeArgs) {
   const args = payload as Record<string, unknown> | undefined;
   if (command === "list_integrations") return listed;
+  if (command === "should_welcome") return welcome;
+  if (command === "finish_welcome") finished += 1;
   if (command === "list_providers") return providers;
   if (command === "settings_overview") return overview();
   if (command === "model_settings") return modelSettingsView();
@@ -148,5 +157,58 @@ describe("App", () => {
     push({ name: "connections://changed" });
     await waitFor(() => expect(document.querySelector("[data-attention-count]")).toBeNull());
     expect(screen.getByRole("button", { name: "Integrations" })).toBeTruthy();
+  });
+
+  it("opens on the welcome on a first run, and Skip goes to the chat for good", async () => {
+    welcome = true;
+    listed = integrations();
+    mockIPC(backend);
+    render(App);
+    expect(await screen.findByRole("heading", { name: "Welcome to Switchboard" })).toBeTruthy();
+    expect(screen.queryByRole("heading", { name: "Chat" })).toBeNull();
+    expect(document.querySelector("[aria-current=page]"), "the welcome has no sidebar entry").toBeNull();
+    await waitFor(() => expect(document.querySelectorAll("[data-welcome=one-click] [data-provider]").length).toBe(2));
+    expect(finished).toBe(0);
+
+    await fireEvent.click(screen.getByRole("button", { name: "Skip for now" }));
+    expect(await screen.findByRole("heading", { name: "Chat" })).toBeTruthy();
+    expect(finished).toBe(1);
+    await fireEvent.click(screen.getByRole("button", { name: "Integrations" }));
+    await screen.findByRole("heading", { name: "Integrations" });
+    expect(finished, "only once").toBe(1);
+  });
+
+  it("does not open on the welcome once it is done", async () => {
+    mockIPC(backend);
+    render(App);
+    expect(await screen.findByRole("heading", { name: "Chat" })).toBeTruthy();
+    expect(document.querySelector("[data-welcome]")).toBeNull();
+  });
+
+  it("ends the welcome when an account is connected from it, and offers to start chatting", async () => {
+    welcome = true;
+    listed = integrations();
+    mockIPC(backend);
+    render(App);
+    await screen.findByRole("heading", { name: "Welcome to Switchboard" });
+    await waitFor(() => expect(events).not.toBeNull());
+    listed = integrations([connection()]);
+    push({ name: "connections://changed" });
+    expect(await screen.findByRole("button", { name: "Start chatting" })).toBeTruthy();
+    expect(finished).toBe(1);
+    await fireEvent.click(screen.getByRole("button", { name: "Start chatting" }));
+    expect(await screen.findByRole("heading", { name: "Chat" })).toBeTruthy();
+    expect(finished).toBe(1);
+  });
+
+  it("shows the welcome again from Settings, storing nothing", async () => {
+    mockIPC(backend);
+    render(App);
+    await fireEvent.click(await screen.findByRole("button", { name: "Settings" }));
+    await fireEvent.click(await screen.findByRole("button", { name: "Show the welcome again" }));
+    expect(await screen.findByRole("heading", { name: "Welcome to Switchboard" })).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Skip for now" }));
+    expect(await screen.findByRole("heading", { name: "Chat" })).toBeTruthy();
+    expect(finished).toBe(0);
   });
 });

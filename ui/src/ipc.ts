@@ -116,6 +116,10 @@ export const api = {
   /** Keeps the master key in memory for this run when the keyring cannot be used. */
   useSessionOnlyKey: () => call<void>("use_session_only_key"),
   settingsOverview: () => call<SettingsOverview>("settings_overview"),
+  /** Whether the window should open on the first-run welcome. */
+  shouldWelcome: () => call<boolean>("should_welcome"),
+  /** The person moved past the welcome: it does not open by itself again. */
+  finishWelcome: () => call<void>("finish_welcome"),
   setOverridesFile: (path: string | null) => call<OverridesStatus>("set_overrides_file", { path }),
   restartApp: () => call<void>("restart_app"),
   listNotices: () => call<Notice[]>("list_notices"),

@@ -122,13 +122,50 @@ export function pendingRevocation(changes: Partial<PendingRevocation> = {}): Pen
   };
 }
 
-/** Every provider fixture, none connected yet, each with a client ID configured. */
+/** Atlassian as a build offers it: its own app to sign in with, or an API token (no app needed). */
+export const atlassian: Provider = {
+  id: "atlassian",
+  name: "Atlassian",
+  description: "Jira issues and Confluence pages on your Atlassian sites.",
+  auth: ["oauth2", "api_key"],
+  products: [
+    { id: "jira", name: "Jira", description: "Find, create and update issues." },
+    { id: "confluence", name: "Confluence", description: "Search and read pages." },
+  ],
+  credentials: [
+    { id: "site_url", label: "Site URL", secret: false, hint: "https://your-site.atlassian.net" },
+    { id: "email", label: "Email", secret: false, hint: null },
+    { id: "api_token", label: "API token", secret: true, hint: null },
+  ],
+  scopeDescriptions: {},
+};
+
+/** Every provider fixture, none connected yet, each signing in with the person's own app (saved in Settings). */
 export function integrations(connections: Connection[] = []): Integration[] {
-  return providers.map((provider) => ({
+  return providers.map((provider) => integration(provider, connections));
+}
+
+/** One provider as `list_integrations` shows it with the person's own app; `changes` say what differs. */
+export function integration(provider: Provider, connections: Connection[] = [], changes: Partial<Integration> = {}): Integration {
+  const signsIn = provider.auth.includes("oauth2") || provider.auth.includes("device_code");
+  return {
     provider,
     clientReady: true,
+    clientFrom: signsIn ? "settings" : null,
+    browserReady: provider.auth.includes("oauth2"),
     connections: connections.filter((connection) => connection.provider === provider.id),
-  }));
+    ...changes,
+  };
+}
+
+/** Only this build's own clients: Google signs in through the browser, GitHub's public client with a device code. */
+export function builtInIntegrations(connections: Connection[] = []): Integration[] {
+  return [
+    integration(provider("google"), connections, { clientFrom: "builtIn" }),
+    integration(provider("github"), connections, { clientFrom: "builtIn", browserReady: false }),
+    integration(provider("supabase"), connections),
+    integration(atlassian, connections, { clientReady: false, clientFrom: null, browserReady: false }),
+  ];
 }
 
 export function flow(state: FlowState, changes: Partial<FlowUpdate> = {}): FlowUpdate {
@@ -140,6 +177,7 @@ export function providerSetup(changes: Partial<ProviderSetup> = {}): ProviderSet
     provider: "github",
     clientId: null,
     clientIdFrom: null,
+    builtIn: false,
     hasClientSecret: false,
     clientSecretRequired: true,
     redirectKinds: ["loopback"],

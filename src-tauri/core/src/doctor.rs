@@ -1,9 +1,15 @@
 //! `switchboard-cli doctor`: checks the data directory, the database, the keyring and the
-//! deep-link scheme without changing anything, and says what is wrong in one line each.
+//! deep-link scheme without changing anything, and says what is wrong in one line each; and
+//! whose OAuth client each provider signs in with.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::catalog::{BuiltInClients, Catalog};
+use crate::client_report::{clients_in_use, ClientInUse};
 use crate::db;
+use crate::ids::ProviderId;
 use crate::paths::AppPaths;
 use crate::scheme::{query_scheme_registration, SchemeRegistration};
 use crate::vault::{probe_key_storage, KeyStorageStatus, KeyringSlot};
@@ -16,6 +22,9 @@ pub struct DoctorReport {
     pub database: DatabaseCheck,
     pub keyring: KeyStorageStatus,
     pub deep_link_scheme: SchemeRegistration,
+    /// Whose OAuth client each provider signs in with (empty when the database cannot be read,
+    /// which `database` says).
+    pub clients: BTreeMap<ProviderId, ClientInUse>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,5 +78,13 @@ pub fn run_doctor(paths: &AppPaths) -> DoctorReport {
         database,
         keyring: probe_key_storage(&KeyringSlot::for_paths(paths)),
         deep_link_scheme: query_scheme_registration(),
+        clients: client_sources(paths),
     }
+}
+
+fn client_sources(paths: &AppPaths) -> BTreeMap<ProviderId, ClientInUse> {
+    let (Ok(catalog), Ok(built_in)) = (Catalog::builtin(), BuiltInClients::compiled()) else {
+        return BTreeMap::new();
+    };
+    clients_in_use(paths, &catalog, &built_in).unwrap_or_default()
 }

@@ -7,6 +7,7 @@ pub mod assistant;
 pub mod backoff;
 pub mod browser;
 pub mod catalog;
+pub mod client_report;
 pub mod clock;
 pub mod connections;
 pub mod context;

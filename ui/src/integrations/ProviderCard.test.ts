@@ -3,8 +3,9 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import ProviderCard from "./ProviderCard.svelte";
 import { FlowTracker } from "./flows.svelte";
-import { connection, flow, integrations } from "../test-fixtures";
+import { builtInIntegrations, connection, flow, integrations } from "../test-fixtures";
 import type { FlowUpdate } from "../bindings/FlowUpdate";
+import type { Integration } from "../bindings/Integration";
 
 type Call = [string, unknown];
 const AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth?state=abc";
@@ -28,8 +29,9 @@ function backend(reply: (command: string, args: Record<string, unknown>) => unkn
   });
 }
 
-function renderCard(providerId: string, changes: { clientReady?: boolean } = {}) {
-  const integration = integrations().find((candidate) => candidate.provider.id === providerId)!;
+/** The card of `providerId` from `list` (the person's own apps unless a test says otherwise), with `changes`. */
+function renderCard(providerId: string, changes: Partial<Integration> = {}, list: Integration[] = integrations()) {
+  const integration = list.find((candidate) => candidate.provider.id === providerId)!;
   const flows = new FlowTracker();
   const onSetUp = vi.fn();
   const view = render(ProviderCard, { integration: { ...integration, ...changes }, flows, onSetUp });
@@ -144,13 +146,60 @@ describe("ProviderCard connecting", () => {
     expect(calls[2]).toEqual(calls[0]);
   });
 
-  it("leads with setting the provider up when it has no client ID, keeping the key form", async () => {
-    const { onSetUp } = renderCard("github", { clientReady: false });
+  it("leads with setting the provider up when it has no client and no key form", async () => {
+    const { onSetUp } = renderCard("google", { clientReady: false, clientFrom: null, browserReady: false });
     expect(screen.queryByRole("button", { name: "Connect" })).toBeNull();
-    expect(screen.queryByRole("button", { name: "Use a code instead" })).toBeNull();
+    expect(screen.getByText(/goes through an OAuth app of your own/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole("button", { name: "Set up Google" }));
+    expect(onSetUp).toHaveBeenCalledWith("google");
+  });
+
+  it("connects in one click with this build's own app, with nothing to set up", async () => {
+    backend((command) => (command === "start_connect" ? waitingForBrowser : undefined));
+    renderCard("google", {}, builtInIntegrations());
+    expect(screen.queryByText(/OAuth app of your own/)).toBeNull();
+    expect(screen.queryByRole("button", { name: /Set up/ })).toBeNull();
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    expect(await screen.findByText("Waiting for you in your browser…")).toBeTruthy();
+    expect(calls[0]).toEqual([
+      "start_connect",
+      { request: { provider: "google", products: ["gmail", "drive"], method: "browser", redirect: null, connection: null, scopes: [] } },
+    ]);
+  });
+
+  it("connects with a code when the build's own GitHub app cannot sign in through the browser", async () => {
+    const device = flow(
+      { state: "waitingForDeviceCode", userCode: "WDJB-MJHT", verificationUri: "https://github.com/login/device", expiresAt: 1_795_000_900 },
+      { provider: "github" },
+    );
+    backend((command) => (command === "start_connect" ? device : undefined));
+    renderCard("github", {}, builtInIntegrations());
+    expect(screen.queryByRole("button", { name: "Use a code instead" }), "a code is already what Connect does").toBeNull();
     expect(screen.getByRole("button", { name: "Use a key or token instead" })).toBeTruthy();
-    await fireEvent.click(screen.getByRole("button", { name: "Set up GitHub" }));
-    expect(onSetUp).toHaveBeenCalledWith("github");
+    await fireEvent.click(screen.getByRole("button", { name: "Connect" }));
+    expect(await screen.findByText("WDJB-MJHT")).toBeTruthy();
+    expect(calls[0]).toEqual([
+      "start_connect",
+      { request: { provider: "github", products: ["github"], method: "device_code", redirect: null, connection: null, scopes: [] } },
+    ]);
+  });
+
+  it("leads with the token form when no app is ready, keeping an app of one's own as the quiet choice", async () => {
+    backend((command) => (command === "credential_warnings" ? [] : undefined));
+    const { onSetUp } = renderCard("atlassian", {}, builtInIntegrations());
+    expect(screen.queryByText(/OAuth app of your own/)).toBeNull();
+    await fireEvent.click(screen.getByRole("button", { name: "Set up your own app" }));
+    expect(onSetUp).toHaveBeenCalledWith("atlassian");
+
+    await fireEvent.click(screen.getByRole("button", { name: "Connect with a token" }));
+    const site = screen.getByLabelText("Site URL") as HTMLInputElement;
+    expect(site.type).toBe("text");
+    expect(screen.getByText("https://your-site.atlassian.net")).toBeTruthy();
+    expect((screen.getByLabelText("Email") as HTMLInputElement).type).toBe("text");
+    expect((screen.getByLabelText("API token") as HTMLInputElement).type).toBe("password");
+    expect(screen.getByText("Switchboard checks them with Atlassian, then keeps the API token encrypted on this computer.")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Verify and connect" })).toBeTruthy();
+    expect(commands()).not.toContain("start_connect");
   });
 
   it("offers to set the provider up when a sign-in finds no client ID after all", async () => {

@@ -173,4 +173,82 @@ describe("SettingsPage provider apps", () => {
     await fireEvent.click(github.getByRole("button", { name: "Save" }));
     expect(await github.findByText("That client ID has a space in it.")).toBeTruthy();
   });
+
+  it("says when this build's own app is in use, and never puts its ID in the field", async () => {
+    const saved: ProviderSetupUpdate[] = [];
+    const builtIn = providerSetup({ clientId: "built-in-id.apps", clientIdFrom: "builtIn", builtIn: true, hasClientSecret: true });
+    const settings = backend(overview(), { github: builtIn });
+    mockIPC((command, args) => {
+      if (command === "save_provider_setup") {
+        saved.push((args as { update: ProviderSetupUpdate }).update);
+        return providerSetup({ clientId: "Iv1.mine", clientIdFrom: "settings", builtIn: true, hasClientSecret: true });
+      }
+      return settings(command, args);
+    });
+    render(SettingsPage, { focusProvider: "github" });
+    const clientId = (await waitFor(() => within(entry("github")).getByLabelText("Client ID"))) as HTMLInputElement;
+    const github = within(entry("github"));
+    const source = entry("github").querySelector<HTMLElement>("[data-client-source]")!;
+    expect(source.dataset.clientSource).toBe("builtIn");
+    expect(source.textContent?.replace(/\s+/g, " ").trim()).toBe(
+      "Built in — this build connects with its own app; nothing to set up. To use an app of your own, save its client ID here.",
+    );
+    expect(entry("github").querySelector("summary [data-tone]")?.textContent).toBe("Built in");
+    expect(clientId.value, "the built-in ID is not the person's to save").toBe("");
+    expect(document.body.textContent).not.toContain("built-in-id.apps");
+    const secret = github.getByLabelText("Client secret") as HTMLInputElement;
+    expect(secret.placeholder, "the built-in app's secret is not theirs").toBe("");
+
+    await fireEvent.click(github.getByRole("button", { name: "Save" }));
+    expect(github.getByText("Enter the app's client ID first.")).toBeTruthy();
+    await fireEvent.input(clientId, { target: { value: "Iv1.mine" } });
+    await fireEvent.click(github.getByRole("button", { name: "Save" }));
+    expect(github.getByText("GitHub also needs the app's client secret.")).toBeTruthy();
+    expect(saved).toEqual([]);
+
+    await fireEvent.input(secret, { target: { value: "s3cret" } });
+    await fireEvent.click(github.getByRole("button", { name: "Save" }));
+    expect(await github.findByText("Saved")).toBeTruthy();
+    expect(saved).toEqual([{ provider: "github", clientId: "Iv1.mine", clientSecret: "s3cret", redirect: "loopback" }]);
+    expect(entry("github").querySelector<HTMLElement>("[data-client-source]")!.dataset.clientSource).toBe("settings");
+  });
+
+  it("says when the person's own app is in use, and removing its client ID goes back to the built-in app", async () => {
+    const saved: ProviderSetupUpdate[] = [];
+    const mine = providerSetup({ clientId: "Iv1.mine", clientIdFrom: "settings", builtIn: true, hasClientSecret: true });
+    const settings = backend(overview(), { github: mine });
+    mockIPC((command, args) => {
+      if (command === "save_provider_setup") {
+        saved.push((args as { update: ProviderSetupUpdate }).update);
+        return providerSetup({ clientId: "built-in-id.apps", clientIdFrom: "builtIn", builtIn: true, hasClientSecret: true });
+      }
+      return settings(command, args);
+    });
+    render(SettingsPage, { focusProvider: "github" });
+    const clientId = (await waitFor(() => within(entry("github")).getByLabelText("Client ID"))) as HTMLInputElement;
+    const github = within(entry("github"));
+    const source = entry("github").querySelector<HTMLElement>("[data-client-source]")!;
+    expect(source.dataset.clientSource).toBe("settings");
+    expect(source.textContent).toContain("Your app");
+    expect(source.textContent).toContain("Remove your client ID to go back to the built-in app.");
+    expect(clientId.value).toBe("Iv1.mine");
+
+    await fireEvent.input(clientId, { target: { value: "" } });
+    await fireEvent.click(github.getByRole("button", { name: "Save" }));
+    expect(await github.findByText("Removed")).toBeTruthy();
+    expect(saved, "the app's ID and its secret both go").toEqual([{ provider: "github", clientId: "", clientSecret: "", redirect: "loopback" }]);
+    expect(entry("github").querySelector<HTMLElement>("[data-client-source]")!.dataset.clientSource).toBe("builtIn");
+    expect(clientId.value).toBe("");
+  });
+
+  it("says nothing of a built-in app when the build has none", async () => {
+    const mine = providerSetup({ clientId: "Iv1.mine", clientIdFrom: "settings", hasClientSecret: true });
+    mockIPC(backend(overview(), { github: mine }));
+    render(SettingsPage, { focusProvider: "github" });
+    await waitFor(() => within(entry("github")).getByLabelText("Client ID"));
+    const source = entry("github").querySelector<HTMLElement>("[data-client-source]")!;
+    expect(source.dataset.clientSource).toBe("settings");
+    expect(source.textContent).not.toContain("built-in");
+    expect(within(entry("github")).getByText("Ready")).toBeTruthy();
+  });
 });

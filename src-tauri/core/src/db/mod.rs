@@ -226,6 +226,14 @@ pub enum DamagedDatabase {
 }
 
 /// Health of an existing file, read-only: for `doctor`, which must change nothing.
+/// A read-only connection to the database file, for reports that must change nothing.
+pub fn open_readonly(path: &Path) -> Result<Connection, DbError> {
+    Ok(Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
+}
+
 pub fn check_readonly(path: &Path) -> Result<(), DamagedDatabase> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     match quick_check(&conn)? {

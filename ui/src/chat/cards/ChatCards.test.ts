@@ -4,7 +4,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import ChatPage from "../ChatPage.svelte";
 import { ChatChanges } from "../chatChanges.svelte";
 import { FlowTracker } from "../../integrations/flows.svelte";
-import { flow, integrations } from "../../test-fixtures";
+import { builtInIntegrations, flow, integrations } from "../../test-fixtures";
 import type { Card } from "../../bindings/Card";
 import type { ChatMessage } from "../../bindings/ChatMessage";
 import type { Integration } from "../../bindings/Integration";
@@ -193,6 +193,30 @@ describe("chat cards", () => {
     const card: Card = { kind: "connect", provider: "google", providerName: "Google", product: "gmail", productName: "Gmail", needsSetup: true, problem: null, connectionId: null, scopes: [], missingAccess: [] };
     withCard(card);
     expect(await screen.findByRole("button", { name: "Connect Gmail" }), "the Integrations list says the client is ready").toBeTruthy();
+  });
+
+  it("connects with a code when the build's own GitHub app cannot sign in through the browser", async () => {
+    const card: Card = { kind: "connect", provider: "github", providerName: "GitHub", product: "github", productName: "GitHub", needsSetup: false, problem: null, connectionId: null, scopes: [], missingAccess: [] };
+    const device = flow(
+      { state: "waitingForDeviceCode", userCode: "WDJB-MJHT", verificationUri: "https://github.com/login/device", expiresAt: 1_795_000_900 },
+      { provider: "github", flowId: "flow-5" },
+    );
+    const { backend } = withCard(card, { integrations: builtInIntegrations(), overrides: { start_connect: () => device } });
+    await fireEvent.click(await screen.findByRole("button", { name: "Connect GitHub" }));
+    expect(await screen.findByText("WDJB-MJHT")).toBeTruthy();
+    expect(backend.callsOf("start_connect")).toEqual([
+      { request: { provider: "github", products: ["github"], method: "device_code", redirect: null, connection: null, scopes: [] } },
+    ]);
+  });
+
+  it("offers the token form when no app is ready, and an app of one's own quietly", async () => {
+    const card: Card = { kind: "connect", provider: "atlassian", providerName: "Atlassian", product: "jira", productName: "Jira", needsSetup: true, problem: null, connectionId: null, scopes: [], missingAccess: [] };
+    const { backend, onSetUp } = withCard(card, { integrations: builtInIntegrations(), overrides: { credential_warnings: () => [] } });
+    await fireEvent.click(await screen.findByRole("button", { name: "Set up your own app" }));
+    expect(onSetUp).toHaveBeenCalledWith("atlassian");
+    await fireEvent.click(screen.getByRole("button", { name: "Connect Jira with a token" }));
+    expect(screen.getByLabelText("API token")).toBeTruthy();
+    expect(backend.callsOf("start_connect")).toEqual([]);
   });
 
   it("retries a failed run from its error card", async () => {

@@ -1,29 +1,59 @@
 //! `switchboard-cli providers` and `doctor`: the catalogue, and the checks of the data
 //! directory, database, keyring and deep-link scheme, as text or JSON. Neither opens the core.
 
-use switchboard_core::catalog::{AuthKind, Catalog};
+use switchboard_core::catalog::{AuthKind, BuiltInClients, Catalog, Provider};
+use switchboard_core::client_report::{clients_in_use, ClientInUse};
 use switchboard_core::doctor::{run_doctor, DatabaseCheck, DoctorReport};
 use switchboard_core::paths::AppPaths;
 use switchboard_core::scheme::SchemeRegistration;
 use switchboard_core::vault::KeyStorageStatus;
 
+/// A provider as `providers --json` lists it: the catalogue's entry and whose client signs in.
+#[derive(serde::Serialize)]
+struct ProviderLine<'a> {
+    #[serde(flatten)]
+    provider: &'a Provider,
+    client: Option<ClientInUse>,
+}
+
 pub fn providers(json: bool) -> Result<(), String> {
     let catalog = Catalog::builtin().map_err(|error| format!("the built-in catalogue is invalid: {error}"))?;
+    let built_in = BuiltInClients::compiled().map_err(|error| error.to_string())?;
+    let paths = AppPaths::resolve().map_err(|error| error.to_string())?;
+    let clients = clients_in_use(&paths, &catalog, &built_in).map_err(|error| said(error))?;
+    let lines: Vec<ProviderLine> = catalog
+        .providers()
+        .iter()
+        .map(|provider| ProviderLine {
+            provider,
+            client: clients.get(&provider.id).copied(),
+        })
+        .collect();
     if json {
-        return print_json(catalog.providers());
+        return print_json(&lines);
     }
-    for provider in catalog.providers() {
+    for line in lines {
+        let provider = line.provider;
         let products: Vec<&str> = provider.products.iter().map(|product| product.name.as_str()).collect();
         let auth: Vec<&str> = provider.auth.iter().map(|kind| auth_label(*kind)).collect();
         println!(
-            "{:<10} {:<10} {:<40} {}",
+            "{:<10} {:<10} {:<40} {:<32} {}",
             provider.id,
             provider.name,
             products.join(", "),
-            auth.join(", ")
+            auth.join(", "),
+            line.client.map(client_label).unwrap_or_default()
         );
     }
     Ok(())
+}
+
+fn client_label(client: ClientInUse) -> &'static str {
+    match client {
+        ClientInUse::YourApp => "client: your app",
+        ClientInUse::BuiltIn => "client: built in",
+        ClientInUse::None => "client: none (set up your own app)",
+    }
 }
 
 pub fn doctor(json: bool) -> Result<(), String> {
@@ -61,6 +91,12 @@ fn print_report(report: &DoctorReport) {
     println!("database:     {} — {database}", report.database_file);
     println!("keyring:      {keyring}");
     println!("deep links:   {}:// {scheme}", switchboard_core::DEEP_LINK_SCHEME);
+    let clients: Vec<String> = report
+        .clients
+        .iter()
+        .map(|(provider, client)| format!("{provider}: {}", client_label(*client).trim_start_matches("client: ")))
+        .collect();
+    println!("oauth apps:   {}", clients.join(", "));
 }
 
 fn auth_label(kind: AuthKind) -> &'static str {

@@ -1,0 +1,48 @@
+//! Whose OAuth client each provider signs in with, as `switchboard-cli providers --json` and
+//! `doctor` say it without opening the core: the person's own app saved in Settings ("your
+//! app"), else the one this build ships ("built in"), else none yet (an app to set up, or a key
+//! to paste where the provider takes one). An overrides file is a choice of the app's run and is
+//! not read here.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::{BuiltInClients, Catalog};
+use crate::db::{self, provider_settings, DbError};
+use crate::ids::ProviderId;
+use crate::paths::AppPaths;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientInUse {
+    YourApp,
+    BuiltIn,
+    None,
+}
+
+/// The client in use for each provider that signs in with OAuth.
+pub fn clients_in_use(
+    paths: &AppPaths,
+    catalog: &Catalog,
+    built_in: &BuiltInClients,
+) -> Result<BTreeMap<ProviderId, ClientInUse>, DbError> {
+    let conn = match paths.database_file.exists() {
+        true => Some(db::open_readonly(&paths.database_file)?),
+        false => None,
+    };
+    let mut clients = BTreeMap::new();
+    for provider in catalog.providers().iter().filter(|provider| provider.oauth.is_some()) {
+        let saved = match &conn {
+            Some(conn) => provider_settings::get(conn, &provider.id)?.client_id,
+            None => None,
+        };
+        let in_use = match (saved.filter(|id| !id.is_empty()), built_in.get(&provider.id)) {
+            (Some(_), _) => ClientInUse::YourApp,
+            (None, Some(_)) => ClientInUse::BuiltIn,
+            (None, None) => ClientInUse::None,
+        };
+        clients.insert(provider.id.clone(), in_use);
+    }
+    Ok(clients)
+}
