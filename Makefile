@@ -20,7 +20,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: run test toolchain build-deps test-deps ui-deps ui bindings bench package package-debug
+.PHONY: run test one-click-app toolchain build-deps test-deps ui-deps ui bindings bench package package-debug
 
 run: build-deps ui
 	cargo build --bin switchboard
@@ -34,17 +34,46 @@ test: build-deps test-deps ui
 	tests/core-is-tauri-free.sh
 	python3 tests/core-layers.py
 	tests/one-jwt-crypto-backend.sh
+	$(MAKE) one-click-app
 	$(MAKE) package-debug
 	tests/session.sh tests/cargo-test.sh || { cat target/test-failures.txt 2>/dev/null; exit 1; }
 
-# The .deb (debug build, same binary the tests use), for tests/package.rs.
+# The app and the CLI as a build with built-in clients (tests/oidc/built-in-clients.toml,
+# oidc-provider's stand-in for Google's), for tests/one_click_window.rs; the next build goes back
+# to none (the core's build script reruns when SWITCHBOARD_CLIENTS changes).
+one-click-app: ui
+	SWITCHBOARD_CLIENTS=tests/oidc/built-in-clients.toml cargo build --bin switchboard --bin switchboard-cli
+	cp target/debug/switchboard target/debug/switchboard-one-click
+	cp target/debug/switchboard-cli target/debug/switchboard-cli-one-click
+
+# The packages: the .deb from the Tauri CLI, then the AppImage made from it by our own builder
+# (src-tauri/appimage/: Tauri's AppImage bundler downloads its tools, ours needs nothing). The
+# builder and the AppImage's runtime are release builds for both: the runtime is the first MiB
+# of every AppImage and extracts it on first start.
+APP_VERSION := $(shell node -p "require('./tauri.conf.json').version" 2>/dev/null)
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+
+# $(1): debug or release: target/$(1)/bundle/appimage/Switchboard_<version>_<arch>.AppImage.
+define appimage_from_deb
+	cargo build --release --locked -p switchboard-appimage
+	rm -rf target/$(1)/bundle/appimage && mkdir -p target/$(1)/bundle/appimage
+	target/release/switchboard-appimage build \
+		--deb target/$(1)/bundle/deb/Switchboard_$(APP_VERSION)_$(DEB_ARCH).deb \
+		--runtime target/release/switchboard-appimage-runtime \
+		--out target/$(1)/bundle/appimage/Switchboard_$(APP_VERSION)_$(DEB_ARCH).AppImage
+endef
+
+# The .deb and the AppImage of the debug build (same binary the tests use), for tests/package.rs.
 package-debug: ui-deps
 	rm -rf target/debug/bundle/deb
 	npm --prefix ui run tauri -- build --debug --bundles deb
+	$(call appimage_from_deb,debug)
 
-# The release .deb, in target/release/bundle/deb/.
+# The release .deb and AppImage, in target/release/bundle/{deb,appimage}/.
 package: build-deps ui-deps
+	rm -rf target/release/bundle/deb
 	npm --prefix ui run tauri -- build --bundles deb
+	$(call appimage_from_deb,release)
 
 toolchain:
 	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs)"; exit 1; }

@@ -14,6 +14,7 @@ mod oidc;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use oidc::OidcServer;
@@ -21,6 +22,14 @@ use support::webdriver::Session;
 use support::{assert_accessible, open_page, require_display, shot, TauriDriver, APP};
 
 const WAIT: Duration = Duration::from_secs(30);
+
+/// The two tests take turns: one app runs per desktop session (a second instance hands its
+/// arguments to the first and quits).
+static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn my_turn() -> MutexGuard<'static, ()> {
+    ONE_APP_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn ok<T>(outcome: Result<T, String>) -> T {
     outcome.unwrap_or_else(|error| panic!("{error}"))
@@ -53,6 +62,7 @@ fn click(window: &Session, css: &str) {
 #[test]
 fn a_build_with_its_own_clients_connects_google_in_one_click() {
     require_display();
+    let _turn = my_turn();
     let app = one_click_build("switchboard-one-click");
     let app = app.to_str().expect("a UTF-8 path");
     let server = OidcServer::start();
@@ -99,6 +109,9 @@ fn a_build_with_its_own_clients_connects_google_in_one_click() {
 
     open_page(&window, "settings");
     ok(window.wait_for("[data-provider-setup=google] [data-client-source=builtIn]", WAIT));
+    let show = "const entry = document.querySelector('[data-provider-setup=google]'); entry.open = true; \
+                entry.scrollIntoView({ block: 'start' }); return true;";
+    ok(window.execute(show, serde_json::json!([])));
     shot(&window, "one-click-settings.png");
     let listed = std::process::Command::new(one_click_build("switchboard-cli-one-click"))
         .args(["providers", "--json"])
@@ -129,6 +142,7 @@ fn a_build_with_its_own_clients_connects_google_in_one_click() {
 #[test]
 fn a_build_without_clients_welcomes_and_keeps_the_set_up_path() {
     require_display();
+    let _turn = my_turn();
     let data = tempfile::tempdir().expect("a private data dir");
     let driver = TauriDriver::start(&data.path().join("app"));
     let window = ok(Session::start(driver.port, APP));
