@@ -253,7 +253,13 @@ pub struct RunningApp {
 
 impl RunningApp {
     pub fn launch(data_dir: &Path, args: &[&std::ffi::OsStr], envs: &[(&str, &str)]) -> Self {
-        let child = Command::new(APP)
+        Self::launch_program(Path::new(APP), data_dir, args, envs)
+    }
+
+    /// As `launch`, starting `program` in the app's place: the app as packaged (its AppImage),
+    /// which must become the app's process (exec), so that dropping this ends the app.
+    pub fn launch_program(program: &Path, data_dir: &Path, args: &[&std::ffi::OsStr], envs: &[(&str, &str)]) -> Self {
+        let child = Command::new(program)
             .args(args)
             .env("SWITCHBOARD_DATA_DIR", data_dir)
             .envs(envs.iter().copied())

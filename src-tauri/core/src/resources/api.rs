@@ -169,7 +169,7 @@ impl Caller<'_> {
         for (name, value) in &self.provider.api_headers {
             call = call.header(name, value);
         }
-        let auth = RequestAuth::of(&self.provider, self.connection.auth_kind, &self.connection.config);
+        let auth = RequestAuth::of(self.provider, self.connection.auth_kind, &self.connection.config);
         let response = auth
             .apply(call, token)
             .send()

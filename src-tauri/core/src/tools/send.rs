@@ -107,7 +107,7 @@ impl Sender<'_> {
     }
 
     async fn attempt(&self, call: &Call, token: &Sensitive<String>) -> Attempt {
-        let auth = RequestAuth::of(&self.provider, self.connection.auth_kind, &self.connection.config);
+        let auth = RequestAuth::of(self.provider, self.connection.auth_kind, &self.connection.config);
         let url = match auth.in_path() {
             true => match with_token_in_path(&call.url, token) {
                 Ok(url) => url,

@@ -20,7 +20,7 @@ pub fn providers(json: bool) -> Result<(), String> {
     let catalog = Catalog::builtin().map_err(|error| format!("the built-in catalogue is invalid: {error}"))?;
     let built_in = BuiltInClients::compiled().map_err(|error| error.to_string())?;
     let paths = AppPaths::resolve().map_err(|error| error.to_string())?;
-    let clients = clients_in_use(&paths, &catalog, &built_in).map_err(|error| said(error))?;
+    let clients = clients_in_use(&paths, &catalog, &built_in).map_err(said)?;
     let lines: Vec<ProviderLine> = catalog
         .providers()
         .iter()
