@@ -3,10 +3,13 @@
 //! from an overrides file that names no client) opens on the first-run welcome offering Google,
 //! connects Google from the Integrations page with one click, says "built in" in Settings and
 //! in `switchboard-cli providers --json`, and opens on the chat once something is connected. A
-//! build without the file welcomes with nothing to connect in one click and keeps the set-up path.
+//! build without the file welcomes with nothing to connect in one click, keeps the set-up path,
+//! and connects Atlassian with an API token (the loopback doubles standing in for the site).
 
 mod support;
 
+#[path = "support/api_doubles.rs"]
+mod api_doubles;
 #[path = "../src-tauri/core/tests/integration/support/node.rs"]
 mod node;
 #[path = "../src-tauri/core/tests/integration/support/oidc.rs"]
@@ -17,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use api_doubles::ApiDoubles;
 use oidc::OidcServer;
 use support::webdriver::Session;
 use support::{assert_accessible, open_page, require_display, shot, TauriDriver, APP};
@@ -151,6 +155,35 @@ fn a_build_without_clients_welcomes_and_keeps_the_set_up_path() {
     click(&window, "[data-action=open-integrations]");
     ok(window.wait_for("[data-provider=google] [data-action=set-up]", WAIT));
     shot(&window, "integrations-without-built-in-clients.png");
+
+    let doubles = ApiDoubles::start();
+    click(&window, "[data-provider=atlassian] [data-action=connect]");
+    let site = format!("{}/atlassian/site/acme", doubles.url);
+    for (field, value) in [
+        ("site_url", site.as_str()),
+        ("email", "ana@example.com"),
+        ("api_token", "ATATT3x-window"),
+    ] {
+        let input = ok(window.wait_for(&format!("[data-credentials-form=atlassian] [data-field={field}]"), WAIT));
+        ok(window.type_into(&input[0], value));
+    }
+    shot(&window, "atlassian-api-token-form.png");
+    click(&window, "[data-credentials-form=atlassian] [data-action=verify]");
+    let row = ok(
+        window.wait_for_text("[data-provider=atlassian] [data-connection]", WAIT, |text| {
+            text.contains("Connected as")
+        }),
+    );
+    assert!(
+        row.contains("ana@example.com"),
+        "connected with the API token, no app: {row}"
+    );
+    let page = ok(window.page_source());
+    assert!(
+        !page.contains("ATATT3x-window"),
+        "the token never comes back to the webview"
+    );
+    shot(&window, "atlassian-connected-with-a-token.png");
     open_page(&window, "chat");
     ok(window.wait_for("[data-suggestion]", WAIT));
     ok(window.end());
