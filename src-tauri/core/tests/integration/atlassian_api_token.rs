@@ -1,8 +1,8 @@
 //! Atlassian without an OAuth app: the account's email and an API token, sent as HTTP Basic to
 //! the site itself (the doubles serve each site at `/atlassian/site/{name}`). The token is
 //! verified before anything is saved (`/rest/api/3/myself`), the site's cloud id read from its
-//! `tenant_info` (no credential), and browsing Jira and Jira's actions then work over it as over
-//! a sign-in, naming sites, projects and issues by the same ids.
+//! `tenant_info` (no credential), and the connection's Test, browsing Jira and Jira's actions then
+//! work over it as over a sign-in, naming sites, projects and issues by the same ids.
 
 use crate::support::actions::{executor, received, run_approved};
 use crate::support::doubles::{seed, ApiDoubles};
@@ -88,6 +88,18 @@ async fn an_api_token_is_verified_then_browses_jira_and_acts_on_the_site_itself(
         serde_json::Value::Null,
         "tenant_info is asked without the token"
     );
+    doubles.reset().await;
+
+    let tested = harness
+        .services
+        .operations
+        .test_connection(ana.id)
+        .await
+        .expect("the connection's test runs");
+    assert!(tested.ok, "Test asks the site who the token is: {}", tested.message);
+    assert!(tested.message.contains(EMAIL), "{}", tested.message);
+    let asked = requests_to(&doubles, "/atlassian/site/acme/rest/api/3/myself").await;
+    assert_eq!(asked.len(), 1, "Test asks the site itself, with the API token, not the OAuth gateway");
     doubles.reset().await;
 
     let resources = resources(&harness);

@@ -128,7 +128,7 @@ fn is_unauthorized(error: &IdentityError) -> bool {
 /// The identity request's answer names the connected account (checked where the connection
 /// was named by the same request; OpenID accounts are named by their id_token instead).
 fn same_account(connection: &Connection, provider: &Provider, identity: &AccountIdentity) -> bool {
-    provider.identity.is_none() || identity.id == connection.account_id
+    provider.identity_for(connection.auth_kind).is_none() || identity.id == connection.account_id
 }
 
 /// Sends the identity request with `token`; returns its answer and how long the request took
@@ -140,7 +140,7 @@ async fn ask_identity(
 ) -> (Result<AccountIdentity, IdentityError>, u64) {
     let elapsed_ms = |since: Instant| u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
     let started = Instant::now();
-    if let Some(request) = &provider.identity {
+    if let Some(request) = provider.identity_for(connection.auth_kind) {
         let answer = identify(provider, request, token, &public_fields(connection)).await;
         return (answer, elapsed_ms(started));
     }
