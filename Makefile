@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
 BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev libssl-dev libdbus-1-dev \
 	libxdo-dev librsvg2-dev xdg-utils desktop-file-utils
-TEST_PACKAGES := xvfb xauth webkit2gtk-driver gnome-keyring keyutils dbus libglib2.0-bin curl openssl python3
+TEST_PACKAGES := rpm2cpio cpio xvfb xauth webkit2gtk-driver gnome-keyring keyutils dbus libglib2.0-bin curl openssl python3
 BENCH_PACKAGES := xdotool x11-utils
 
 # apt-get install whatever of $(1) is not installed yet.
@@ -63,16 +63,16 @@ define appimage_from_deb
 		--out target/$(1)/bundle/appimage/Switchboard_$(APP_VERSION)_$(DEB_ARCH).AppImage
 endef
 
-# The .deb and the AppImage of the debug build (same binary the tests use), for tests/package.rs.
+# The .deb, .rpm and AppImage of the debug build (same binary the tests use), for tests/package.rs.
 package-debug: ui-deps
-	rm -rf target/debug/bundle/deb
-	npm --prefix ui run tauri -- build --debug --bundles deb
+	rm -rf target/debug/bundle/deb target/debug/bundle/rpm
+	npm --prefix ui run tauri -- build --debug --bundles deb,rpm
 	$(call appimage_from_deb,debug)
 
-# The release .deb and AppImage, in target/release/bundle/{deb,appimage}/.
+# The release .deb, .rpm and AppImage, in target/release/bundle/{deb,rpm,appimage}/.
 package: build-deps ui-deps
-	rm -rf target/release/bundle/deb
-	npm --prefix ui run tauri -- build --bundles deb
+	rm -rf target/release/bundle/deb target/release/bundle/rpm
+	npm --prefix ui run tauri -- build --bundles deb,rpm
 	$(call appimage_from_deb,release)
 
 toolchain:

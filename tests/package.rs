@@ -1,9 +1,9 @@
-//! The packages as a user installs them. The Debian package: its desktop entry is valid and
-//! hands `switchboard://` links, through the desktop's own launcher (`gio open`), to the
-//! packaged binary, which passes them on to the running app. The AppImage: a type-2 AppImage
+//! The packages as a user installs them. The Debian and RPM packages: each one's desktop entry
+//! is valid and hands `switchboard://` links, through the desktop's own launcher (`gio open`), to
+//! the packaged binary, which passes them on to the running app. The AppImage: a type-2 AppImage
 //! whose image extracts, with a valid desktop entry at its root; run once, it registers the
 //! scheme with its own file as the handler, and links reach the running app through it.
-//! `make test` builds both packages first (`make package-debug`). One test at a time:
+//! `make test` builds the packages first (`make package-debug`). One test at a time:
 //! instances in one D-Bus session would hand over to each other.
 
 mod support;
@@ -86,7 +86,27 @@ fn the_packaged_desktop_entry_delivers_links_to_the_running_app() {
         .arg("-x")
         .arg(package_path("deb", "deb"))
         .arg(root.path()));
-    let share = root.path().join("usr/share");
+    links_reach_the_app_through_the_unpacked_package(root.path(), "packaged-secret");
+}
+
+#[test]
+fn the_rpm_desktop_entry_delivers_links_to_the_running_app() {
+    require_display();
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let root = tempfile::tempdir().expect("a place to unpack the package");
+    let rpm = package_path("rpm", "rpm");
+    let unpack = format!(
+        "rpm2cpio '{}' | cpio --quiet -idm --no-absolute-filenames",
+        rpm.display()
+    );
+    run(Command::new("sh").args(["-c", &unpack]).current_dir(root.path()));
+    links_reach_the_app_through_the_unpacked_package(root.path(), "rpm-secret");
+}
+
+/// The package unpacked at `root` stands in for an installed one: its entry is valid, is made
+/// the scheme's handler, and a link opened by the desktop reaches the running app through it.
+fn links_reach_the_app_through_the_unpacked_package(root: &Path, secret: &str) {
+    let share = root.join("usr/share");
     let entry = share.join("applications").join(DESKTOP_ENTRY);
     run(Command::new("desktop-file-validate").arg(&entry));
 
@@ -95,7 +115,7 @@ fn the_packaged_desktop_entry_delivers_links_to_the_running_app() {
     let config = tempfile::tempdir().expect("a private XDG config dir");
     let path = format!(
         "{}:{}",
-        root.path().join("usr/bin").display(),
+        root.join("usr/bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
     let data_dirs = format!("{}:/usr/local/share:/usr/share", share.display());
@@ -121,7 +141,7 @@ fn the_packaged_desktop_entry_delivers_links_to_the_running_app() {
         DESKTOP_ENTRY,
         "the package's entry must now handle switchboard:// links"
     );
-    deliver_link(&mut app, &desktop, "packaged-secret");
+    deliver_link(&mut app, &desktop, secret);
 }
 
 #[test]

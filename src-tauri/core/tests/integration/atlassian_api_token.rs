@@ -99,7 +99,11 @@ async fn an_api_token_is_verified_then_browses_jira_and_acts_on_the_site_itself(
     assert!(tested.ok, "Test asks the site who the token is: {}", tested.message);
     assert!(tested.message.contains(EMAIL), "{}", tested.message);
     let asked = requests_to(&doubles, "/atlassian/site/acme/rest/api/3/myself").await;
-    assert_eq!(asked.len(), 1, "Test asks the site itself, with the API token, not the OAuth gateway");
+    assert_eq!(
+        asked.len(),
+        1,
+        "Test asks the site itself, with the API token, not the OAuth gateway"
+    );
     doubles.reset().await;
 
     let resources = resources(&harness);
