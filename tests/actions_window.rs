@@ -99,9 +99,9 @@ fn starring_a_repository_through_the_approval_card_sends_exactly_the_edited_requ
     ok(window.end());
 }
 
-/// GitHub's card › Use a key or token instead › the token › Verify and connect.
+/// GitHub's card › Connect with a token (no OAuth app is set up) › the token › Verify and connect.
 fn paste_a_github_token(window: &Session) {
-    ok(window.click(&ok(window.wait_for(&format!("{CARD} [data-action=use-credentials]"), WAIT))[0]));
+    ok(window.click(&ok(window.wait_for(&format!("{CARD} [data-action=connect]"), WAIT))[0]));
     let field = ok(window.wait_for("[data-credentials-form=github] input[data-field=token]", WAIT));
     ok(window.type_into(&field[0], TOKEN));
     ok(window.click(&ok(window.wait_for("[data-credentials-form=github] [data-action=verify]", WAIT))[0]));

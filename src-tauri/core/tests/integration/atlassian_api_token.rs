@@ -2,7 +2,8 @@
 //! the site itself (the doubles serve each site at `/atlassian/site/{name}`). The token is
 //! verified before anything is saved (`/rest/api/3/myself`), the site's cloud id read from its
 //! `tenant_info` (no credential), and the connection's Test, browsing Jira and Jira's actions then
-//! work over it as over a sign-in, naming sites, projects and issues by the same ids.
+//! work over it as over a sign-in (Confluence too), naming sites, projects and issues by the
+//! same ids.
 
 use crate::support::actions::{executor, received, run_approved};
 use crate::support::doubles::{seed, ApiDoubles};
@@ -190,4 +191,20 @@ async fn an_api_token_is_verified_then_browses_jira_and_acts_on_the_site_itself(
         "the caller's issues: {asked}"
     );
     assert_eq!(asked["basic"]["user"], EMAIL, "with the API token");
+
+    let pages = run_approved(
+        &executor,
+        "confluence.search_pages",
+        &ana,
+        json!({"query": "release notes"}),
+    )
+    .await;
+    let searched = received(&doubles, "GET", "/atlassian/site/acme/wiki/rest/api/search").await;
+    assert_eq!(
+        searched.len(),
+        1,
+        "Confluence on the site itself (its own site when none is given): {}",
+        pages.summary
+    );
+    assert_eq!(searched[0]["basic"]["user"], EMAIL, "with the API token");
 }
