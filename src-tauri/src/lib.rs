@@ -5,6 +5,9 @@ mod commands;
 mod deep_link;
 mod events;
 mod state;
+mod web_process;
+
+pub use web_process::configure_web_process;
 
 use tauri_plugin_deep_link::DeepLinkExt;
 

@@ -1,9 +1,11 @@
-//! Starts Switchboard. Launch arguments that are not valid UTF-8 are dropped first (by
-//! re-executing without them): a deep link is text, and the deep-link plugin reads the
-//! arguments with `std::env::args`, which would panic on them.
+//! Starts Switchboard: sets how WebKit runs the page (`web_process.rs`), then runs the app. Launch
+//! arguments that are not valid UTF-8 are dropped first (by re-executing without them): a deep
+//! link is text, and the deep-link plugin reads the arguments with `std::env::args`, which would
+//! panic on them.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    switchboard_lib::configure_web_process();
     #[cfg(unix)]
     drop_non_utf8_arguments();
     switchboard_lib::run();

@@ -6,7 +6,7 @@
 //! goes out, so a crash mid-call leaves "sent, outcome unknown", never a write with no record)
 //! and return a bounded summary, the data and a link. It owns nothing but its HTTP client.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -76,7 +76,8 @@ pub struct Executor {
     context: CoreContext,
     store: Arc<ConnectionStore>,
     renewal: Arc<TokenRenewal>,
-    client: reqwest::Client,
+    /// Built at the first request, as listings' is: an idle app loads no TLS roots.
+    client: OnceLock<reqwest::Client>,
     policy: ApiPolicy,
 }
 
@@ -88,7 +89,7 @@ impl Executor {
         policy: ApiPolicy,
     ) -> Self {
         Self {
-            client: crate::resources::api_client(&policy),
+            client: OnceLock::new(),
             context,
             store,
             renewal,
@@ -159,7 +160,7 @@ impl Executor {
             renewal: &self.renewal,
             connection: &connection,
             provider,
-            client: &self.client,
+            client: self.client.get_or_init(|| crate::resources::api_client(&self.policy)),
             policy: &self.policy,
         };
         let answer = sender.send(&call, token, version).await;
