@@ -105,7 +105,7 @@ impl TokenRenewal {
         let connection = self.store.usable(id)?;
         self.note_use(&connection);
         let kept = self.commits.kept(id);
-        if !refresh_due(&with_kept(&connection, kept.as_ref()), self.context.now()) {
+        if !refresh_due(&KeptTokens::applied_to(kept.as_ref(), &connection), self.context.now()) {
             return self.current_token(&connection, kept.as_ref());
         }
         self.renew(id, Renewal::IfDue).await
@@ -215,7 +215,7 @@ impl TokenRenewal {
         // and its refresh token is then spent: never send it again.
         let connection = self.store.usable(id)?;
         let kept = self.commits.kept(id);
-        let current = with_kept(&connection, kept.as_ref());
+        let current = KeptTokens::applied_to(kept.as_ref(), &connection);
         let already_renewed = connection.health.token_version != seen
             || match mode {
                 Renewal::IfDue => !refresh_due(&current, self.context.now()),
@@ -390,14 +390,4 @@ impl TokenRenewal {
             }
         }
     }
-}
-
-/// The connection as its kept tokens make it, when renewed tokens wait in memory to be saved.
-fn with_kept(connection: &Connection, kept: Option<&KeptTokens>) -> Connection {
-    let mut current = connection.clone();
-    if let Some(kept) = kept {
-        current.expires_at = kept.expires_at;
-        current.health.received_at = Some(kept.received_at);
-    }
-    current
 }

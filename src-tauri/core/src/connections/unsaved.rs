@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use super::ConnectionStatus;
+use super::{Connection, ConnectionStatus};
 use crate::ids::ConnectionId;
 use crate::vault::SealedForSession;
 
@@ -23,6 +23,18 @@ pub struct KeptTokens {
     pub received_at: i64,
     pub expires_at: Option<i64>,
     pub scopes: Option<Vec<String>>,
+}
+
+impl KeptTokens {
+    /// `connection` as its kept tokens make it (their expiry and when they came), if any wait.
+    pub fn applied_to(kept: Option<&Self>, connection: &Connection) -> Connection {
+        let mut current = connection.clone();
+        if let Some(kept) = kept {
+            current.expires_at = kept.expires_at;
+            current.health.received_at = Some(kept.received_at);
+        }
+        current
+    }
 }
 
 #[derive(Debug)]
