@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::{BuiltInClients, Catalog};
-use crate::db::{self, provider_settings, DbError};
+use crate::connections::client_setup::{client_id, ClientIdSource, Fallbacks};
+use crate::connections::ConnectionError;
+use crate::db;
 use crate::ids::ProviderId;
 use crate::paths::AppPaths;
 
@@ -26,21 +28,26 @@ pub fn clients_in_use(
     paths: &AppPaths,
     catalog: &Catalog,
     built_in: &BuiltInClients,
-) -> Result<BTreeMap<ProviderId, ClientInUse>, DbError> {
+) -> Result<BTreeMap<ProviderId, ClientInUse>, ConnectionError> {
     let conn = match paths.database_file.exists() {
-        true => Some(db::open_readonly(&paths.database_file)?),
+        true => Some(db::open_readonly(&paths.database_file).map_err(ConnectionError::from)?),
         false => None,
     };
     let mut clients = BTreeMap::new();
     for provider in catalog.providers().iter().filter(|provider| provider.oauth.is_some()) {
-        let saved = match &conn {
-            Some(conn) => provider_settings::get(conn, &provider.id)?.client_id,
-            None => None,
+        let fallbacks = Fallbacks {
+            overrides: None,
+            built_in: built_in.get(&provider.id),
         };
-        let in_use = match (saved.filter(|id| !id.is_empty()), built_in.get(&provider.id)) {
-            (Some(_), _) => ClientInUse::YourApp,
-            (None, Some(_)) => ClientInUse::BuiltIn,
-            (None, None) => ClientInUse::None,
+        // The app's own rule (`client_setup::client_id`); with no database yet, only the build's.
+        let found = match &conn {
+            Some(conn) => client_id(conn, provider, fallbacks)?.map(|(_, source)| source),
+            None => built_in.get(&provider.id).map(|_| ClientIdSource::BuiltIn),
+        };
+        let in_use = match found {
+            Some(ClientIdSource::Settings | ClientIdSource::Overrides) => ClientInUse::YourApp,
+            Some(ClientIdSource::BuiltIn) => ClientInUse::BuiltIn,
+            None => ClientInUse::None,
         };
         clients.insert(provider.id.clone(), in_use);
     }

@@ -100,11 +100,11 @@ pub fn oauth_config(provider: &Provider) -> Result<&OAuthConfig, Error> {
 
 /// The client ID without touching the vault: enough to say whether a sign-in can start.
 pub fn client_id(
-    db: &Database,
+    conn: &rusqlite::Connection,
     provider: &Provider,
     fallbacks: Fallbacks<'_>,
 ) -> Result<Option<(String, ClientIdSource)>, Error> {
-    let saved = provider_settings::get(db.conn(), &provider.id)?;
+    let saved = provider_settings::get(conn, &provider.id)?;
     let overridden = fallbacks.overrides.and_then(|o| o.client_id.clone());
     let built_in = fallbacks.built_in.map(|client| client.client_id.clone());
     Ok(match (saved.client_id, overridden, built_in) {
@@ -115,13 +115,16 @@ pub fn client_id(
     })
 }
 
-/// Whether a browser sign-in can start: a client ID, and the secret where the provider asks for
-/// one (GitHub's built-in client is public: it signs in with the device flow instead).
-pub fn browser_ready(db: &Database, provider: &Provider, fallbacks: Fallbacks<'_>) -> Result<bool, Error> {
-    let Some(oauth) = provider.oauth.as_ref() else {
-        return Ok(false);
-    };
-    let Some((_, source)) = client_id(db, provider, fallbacks)? else {
+/// Whether a browser sign-in can start with the client from `source` (what `client_id` found):
+/// a client ID, and the secret where the provider asks for one (GitHub's built-in client is
+/// public: it signs in with the device flow instead).
+pub fn browser_ready(
+    db: &Database,
+    provider: &Provider,
+    source: Option<ClientIdSource>,
+    fallbacks: Fallbacks<'_>,
+) -> Result<bool, Error> {
+    let (Some(oauth), Some(source)) = (provider.oauth.as_ref(), source) else {
         return Ok(false);
     };
     Ok(oauth.client_secret == ClientSecret::None || has_secret(db, provider, source, fallbacks)?)
@@ -159,7 +162,8 @@ pub fn resolve_client(
         what,
         setup_url: oauth.setup_url.clone(),
     };
-    let (client_id, source) = client_id(db, provider, fallbacks)?.ok_or_else(|| not_configured("a client ID"))?;
+    let (client_id, source) =
+        client_id(db.conn(), provider, fallbacks)?.ok_or_else(|| not_configured("a client ID"))?;
     let copy = |secret: &Sensitive<String>| Sensitive::new(secret.expose().clone());
     let client_secret = if source == ClientIdSource::BuiltIn {
         // The built-in client's own secret, never one saved for another app.
@@ -190,12 +194,10 @@ pub fn resolve_client(
 
 pub fn setup_view(db: &Database, provider: &Provider, fallbacks: Fallbacks<'_>) -> Result<ProviderSetup, Error> {
     let oauth = oauth_config(provider)?;
-    let found = client_id(db, provider, fallbacks)?;
+    let found = client_id(db.conn(), provider, fallbacks)?;
     let saved = provider_settings::get(db.conn(), &provider.id)?;
-    let has_secret = match &found {
-        Some((_, source)) => has_secret(db, provider, *source, fallbacks)?,
-        None => has_secret(db, provider, ClientIdSource::Settings, fallbacks)?,
-    };
+    let in_use = found.as_ref().map_or(ClientIdSource::Settings, |(_, source)| *source);
+    let has_secret = has_secret(db, provider, in_use, fallbacks)?;
     Ok(ProviderSetup {
         provider: provider.id.clone(),
         client_id: found.as_ref().map(|(id, _)| id.clone()),

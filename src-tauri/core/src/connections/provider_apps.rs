@@ -88,7 +88,7 @@ impl ProviderApps {
     }
 
     fn client_ready_in(&self, db: &Database, provider: &Provider) -> Result<bool, Error> {
-        Ok(provider.oauth.is_none() || client_id(db, provider, self.fallbacks(provider))?.is_some())
+        Ok(provider.oauth.is_none() || client_id(db.conn(), provider, self.fallbacks(provider))?.is_some())
     }
 
     /// Each provider of the catalogue with its connections and whether it can connect now
@@ -100,16 +100,17 @@ impl ProviderApps {
             .providers()
             .iter()
             .map(|provider| {
-                let client_ready = self.client_ready_in(&db, provider)?;
-                let client = match provider.oauth {
-                    Some(_) => client_id(&db, provider, self.fallbacks(provider))?.map(|(_, source)| source),
+                // One look at the client per provider; readiness follows from where it came from.
+                let fallbacks = self.fallbacks(provider);
+                let source = match provider.oauth {
+                    Some(_) => client_id(db.conn(), provider, fallbacks)?.map(|(_, source)| source),
                     None => None,
                 };
                 Ok(Integration {
                     provider: provider.clone(),
-                    client_ready,
-                    client_from: client,
-                    browser_ready: browser_ready(&db, provider, self.fallbacks(provider))?,
+                    client_ready: provider.oauth.is_none() || source.is_some(),
+                    client_from: source,
+                    browser_ready: browser_ready(&db, provider, source, fallbacks)?,
                     connections: connections
                         .iter()
                         .filter(|c| c.provider == provider.id)
