@@ -21,6 +21,8 @@ export class AccessRequest {
   #provider = $state<string | null>(null);
   #starting = $state(false);
   #failure = $state<UserError | null>(null);
+  /** The last request, to ask again once the keyring problem is dealt with. */
+  #last: ConnectRequest | null = null;
 
   constructor(flows: FlowTracker) {
     this.#flows = flows;
@@ -50,6 +52,7 @@ export class AccessRequest {
 
   /** Starts `request` (a re-authorization asking for more) and follows its flow. */
   request = async (request: ConnectRequest): Promise<void> => {
+    this.#last = request;
     this.#starting = true;
     this.#failure = null;
     try {
@@ -62,6 +65,21 @@ export class AccessRequest {
     } finally {
       this.#starting = false;
     }
+  };
+
+  /** The keyring cannot be used: keeps the key in memory for this session, then asks again. */
+  continueSessionOnly = async (): Promise<void> => {
+    this.#starting = true;
+    this.#failure = null;
+    try {
+      await api.useSessionOnlyKey();
+    } catch (error) {
+      this.#failure = toUserError(error);
+      return;
+    } finally {
+      this.#starting = false;
+    }
+    if (this.#last) await this.request(this.#last);
   };
 
   /** Forgets the request (the listing is being tried again). */
