@@ -42,7 +42,9 @@ pub fn providers(json: bool) -> Result<(), String> {
             provider.name,
             products.join(", "),
             auth.join(", "),
-            line.client.map(client_label).unwrap_or_default()
+            line.client
+                .map(|client| format!("client: {}", client_label(client)))
+                .unwrap_or_default()
         );
     }
     Ok(())
@@ -50,9 +52,9 @@ pub fn providers(json: bool) -> Result<(), String> {
 
 fn client_label(client: ClientInUse) -> &'static str {
     match client {
-        ClientInUse::YourApp => "client: your app",
-        ClientInUse::BuiltIn => "client: built in",
-        ClientInUse::None => "client: none (set up your own app)",
+        ClientInUse::YourApp => "your app",
+        ClientInUse::BuiltIn => "built in",
+        ClientInUse::None => "none (set up your own app)",
     }
 }
 
@@ -94,7 +96,7 @@ fn print_report(report: &DoctorReport) {
     let clients: Vec<String> = report
         .clients
         .iter()
-        .map(|(provider, client)| format!("{provider}: {}", client_label(*client).trim_start_matches("client: ")))
+        .map(|(provider, client)| format!("{provider}: {}", client_label(*client)))
         .collect();
     println!("oauth apps:   {}", clients.join(", "));
 }
