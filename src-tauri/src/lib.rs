@@ -55,6 +55,20 @@ fn keep_runs_moving(app: &tauri::AppHandle) {
     });
 }
 
+/// On quit: renewed sign-ins the database refused are only in memory, and the provider has
+/// already spent the stored refresh token; try a little longer to save them, and log what is
+/// lost (its connection then asks to be connected again).
+fn save_before_quitting(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    let Ok(services) = app.state::<AppState>().services().cloned() else {
+        return;
+    };
+    let within = std::time::Duration::from_secs(10);
+    for problem in tauri::async_runtime::block_on(services.renewal.save_before_exit(within)) {
+        tracing::error!(%problem, "not saved before Switchboard quit");
+    }
+}
+
 pub fn run() {
     switchboard_core::paths::restrict_new_files_to_owner();
     let events = EventHub::default();
@@ -132,7 +146,11 @@ pub fn run() {
         ])
         .build(tauri::generate_context!());
     match app {
-        Ok(app) => app.run(|_, _| {}),
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                save_before_quitting(app);
+            }
+        }),
         Err(error) => {
             tracing::error!(%error, "Switchboard could not start");
             eprintln!("switchboard: could not start: {error}");

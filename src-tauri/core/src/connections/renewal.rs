@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::OwnedMutexGuard;
 
+mod saving_kept;
+
 use super::client_setup::oauth_config;
 use super::error::ConnectionError as Error;
 use super::events::Notifier;
@@ -109,17 +111,6 @@ impl TokenRenewal {
             return self.current_token(&connection, kept.as_ref());
         }
         self.renew(id, Renewal::IfDue).await
-    }
-
-    /// Tries again to save what renewals kept in memory because the database refused it; the
-    /// soonest later try, if something is still kept. For the scheduler.
-    pub async fn save_unsaved(&self) -> Option<i64> {
-        for id in self.commits.due().0 {
-            let lock = self.lock_of(id);
-            let _flight = lock.lock().await;
-            self.commits.retry(id);
-        }
-        self.commits.due().1
     }
 
     /// Renews if still due, for the scheduler: unlike `access_token`, this is not a use of the

@@ -212,6 +212,16 @@ impl RenewalCommits {
         self.unsaved.due(self.context.now())
     }
 
+    /// Every connection with something kept, whatever its backoff.
+    pub fn all_kept(&self) -> Vec<ConnectionId> {
+        self.unsaved.due(i64::MAX).0
+    }
+
+    /// What is still kept, one sentence per connection (empty when everything is saved).
+    pub fn left_unsaved(&self) -> Vec<String> {
+        self.unsaved.problems()
+    }
+
     /// The lock another process would need to renew `id`, if this one holds it.
     pub fn take_lease(&self, id: ConnectionId) -> Option<ProcessLock> {
         self.leases().remove(&id)

@@ -85,6 +85,23 @@ impl UnsavedRenewals {
         }
     }
 
+    /// What is kept and why, one sentence per connection, in connection order.
+    pub fn problems(&self) -> Vec<String> {
+        let entries = self.entries();
+        let mut ids: Vec<&ConnectionId> = entries.keys().collect();
+        ids.sort_unstable();
+        ids.into_iter()
+            .map(|id| match &entries[id] {
+                Unsaved::Tokens { problem, .. } => {
+                    format!("Connection {id}: its renewed sign-in could not be saved ({problem}).")
+                }
+                Unsaved::Verdict { reason, problem } => {
+                    format!("Connection {id}: {}", unsaved_verdict(reason, problem))
+                }
+            })
+            .collect()
+    }
+
     /// Whether anything is kept (the notice stays while it is).
     pub fn is_empty(&self) -> bool {
         self.entries().is_empty()

@@ -9,7 +9,7 @@ use crate::support::connector::Harness;
 use crate::support::fake_provider::FakeProvider;
 use crate::support::keyring;
 use crate::support::refresh::{
-    audited, connect_github, github_overrides, refresh_tokens_sent, token_reply, TOKEN_PATH,
+    audited, connect_github, github_overrides, refresh_tokens_sent, stored_secret, token_reply, TOKEN_PATH,
 };
 
 use std::collections::HashSet;
@@ -90,5 +90,84 @@ async fn two_processes_renewing_one_connection_at_once_send_one_request_and_neve
         token.expose(),
         &format!("at-{OVERLAPS}"),
         "the last renewal's token is the one in use"
+    );
+}
+
+/// A command's renewal whose commit another process refused (its write lock held past the busy
+/// timeout): the rotated tokens are only in the CLI's memory and the stored refresh token is
+/// spent, so the CLI keeps trying to save them before it ends; if it cannot, it says so and
+/// fails rather than exit as if all were well.
+#[tokio::test]
+async fn a_command_saves_a_renewal_the_database_refused_before_it_ends_or_says_it_could_not() {
+    keyring::require_session_bus();
+    let fake = FakeProvider::start().await;
+    let overrides = github_overrides(&fake);
+    let harness = Harness::shared_with_cli(&overrides);
+    let connection = connect_github(&harness, &fake, token_reply("at-0", Some("rt-0"), Some(28_800))).await;
+    let slow = Duration::from_millis(800);
+    fake.script(
+        TOKEN_PATH,
+        [
+            token_reply("at-1", Some("rt-1"), Some(28_800)).after(slow),
+            token_reply("at-2", Some("rt-2"), Some(28_800)).after(slow),
+        ],
+    );
+    let overrides_file = harness.overrides_file();
+    let database = harness.core.paths().database_file.clone();
+    let id = connection.id.to_string();
+    let refresh = || {
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard-cli"))
+            .args(["connection", &id, "refresh", "--overrides"])
+            .arg(&overrides_file)
+            .env("SWITCHBOARD_DATA_DIR", harness.data.path())
+            .output()
+    };
+
+    // Held for 7 s, past the CLI's 5 s busy timeout: its commit is refused, then saved later.
+    let running = tokio::spawn(refresh());
+    fake.wait_for_requests_to(TOKEN_PATH, 2).await; // the sign-in's exchange, then this renewal
+    let other_process = rusqlite::Connection::open(&database).expect("open the file");
+    other_process
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("take the write lock");
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    other_process.execute_batch("ROLLBACK").expect("let go");
+    let output = running.await.expect("join").expect("run switchboard-cli");
+    assert!(
+        output.status.success(),
+        "E18: the renewal worked and was saved before the command ended: {}",
+        text(&output.stderr)
+    );
+    assert_eq!(
+        stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
+        Some("rt-1"),
+        "E18: the rotated refresh token is on disk, not lost with the process (rt-0 is spent)"
+    );
+    assert_eq!(
+        audited(&harness.services, connection.id, "refresh", "ok").len(),
+        1,
+        "the saved renewal has its audit row"
+    );
+
+    // Held past the command's whole wait: it cannot save, and says so.
+    let running = tokio::spawn(refresh());
+    fake.wait_for_requests_to(TOKEN_PATH, 3).await;
+    other_process
+        .execute_batch("BEGIN IMMEDIATE")
+        .expect("take the write lock again");
+    let output = running.await.expect("join").expect("run switchboard-cli");
+    other_process.execute_batch("ROLLBACK").expect("let go");
+    let stderr = text(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "E18: a command that could not save a renewed sign-in does not exit as if all were well"
+    );
+    assert!(
+        stderr.contains("could not save") && stderr.contains("reauthorize") && stderr.contains(&id),
+        "E18: it says what is lost and what to do: {stderr}"
+    );
+    assert!(
+        !stderr.contains("rt-2") && !stderr.contains("at-2"),
+        "no token in the message: {stderr}"
     );
 }

@@ -45,7 +45,7 @@ async fn rotated_tokens_refused_by_a_locked_database_are_kept_used_and_saved_lat
         let services = harness.services.clone();
         async move { services.renewal.refresh_now(id).await }
     });
-    wait_for_token_requests(&fake, 2).await; // the sign-in's exchange, then this renewal
+    fake.wait_for_requests_to(TOKEN_PATH, 2).await; // the sign-in's exchange, then this renewal
     let other_process = rusqlite::Connection::open(&harness.core.paths().database_file).expect("open the file");
     other_process
         .execute_batch("BEGIN IMMEDIATE")
@@ -123,7 +123,7 @@ async fn rotated_tokens_refused_by_a_full_disk_are_kept_and_saved_once_there_is_
         let services = harness.services.clone();
         async move { services.renewal.access_token(id).await }
     });
-    wait_for_token_requests(&fake, 2).await;
+    fake.wait_for_requests_to(TOKEN_PATH, 2).await;
     empty_the_wal(&harness.core.paths().database_file);
     let filler = disk.fill();
     let token = renewing
@@ -278,16 +278,6 @@ fn storage_notices(notices: &[Notice]) -> Vec<Notice> {
         .filter(|notice| notice.kind == NoticeKind::StorageRefused)
         .cloned()
         .collect()
-}
-
-async fn wait_for_token_requests(fake: &FakeProvider, count: usize) {
-    for _ in 0..1000 {
-        if fake.requests_to(TOKEN_PATH).len() >= count {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("the token request never arrived");
 }
 
 /// Checkpoints the WAL into the database and truncates it, so the next commit must grow it.

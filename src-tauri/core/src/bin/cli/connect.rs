@@ -5,7 +5,8 @@
 //! (`sign_in`) with `connection <id> reauthorize`.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use switchboard_core::app_events::AppEvent;
 use switchboard_core::browser::{open_url, system_open};
@@ -16,6 +17,13 @@ use switchboard_core::{Core, CoreOptions, OverridesChoice, Services};
 use tokio::sync::mpsc;
 
 use crate::report::said;
+
+/// The core a command opened, so that `block_on` saves what its renewals kept before the
+/// process ends (`TokenRenewal::save_before_exit`).
+static OPENED: Mutex<Option<Services>> = Mutex::new(None);
+/// How long a command's end waits for a data folder that refuses writes (each try may wait
+/// the database's own busy timeout of 5 s).
+const SAVE_BEFORE_EXIT: Duration = Duration::from_secs(20);
 
 pub struct ConnectArgs {
     pub provider: String,
@@ -51,16 +59,34 @@ pub(crate) fn open_core(
     let core = Core::open(paths, options).map_err(|error| error.to_string())?;
     let services = core.services().map_err(said)?.clone();
     services.store.reconcile_at_start().map_err(said)?;
+    *OPENED.lock().unwrap_or_else(PoisonError::into_inner) = Some(services.clone());
     Ok((services, events))
 }
 
-/// Runs `work` to its end on a runtime of this thread.
+/// Runs `work` to its end on a runtime of this thread; then, if it opened the core, saves what
+/// its renewals kept in memory (a refused commit) before the process ends, or says what is lost.
 pub(crate) fn block_on<T>(work: impl std::future::Future<Output = Result<T, String>>) -> Result<T, String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|error| format!("could not start: {error}"))?;
-    runtime.block_on(work)
+    let outcome = runtime.block_on(work);
+    let opened = OPENED.lock().unwrap_or_else(PoisonError::into_inner).take();
+    let Some(services) = opened else {
+        return outcome;
+    };
+    let unsaved = runtime.block_on(services.renewal.save_before_exit(SAVE_BEFORE_EXIT));
+    if unsaved.is_empty() {
+        return outcome;
+    }
+    let lost = format!(
+        "Switchboard could not save to its data folder before this command ended:\n{}\nThe provider has already replaced the saved sign-in: once the data folder takes writes again, connect it again with `switchboard-cli connection <id> reauthorize`.",
+        unsaved.join("\n")
+    );
+    Err(match outcome {
+        Ok(_) => lost,
+        Err(error) => format!("{error}\n{lost}"),
+    })
 }
 
 pub fn connect(args: ConnectArgs, overrides: Option<&Path>, json: bool) -> Result<(), String> {

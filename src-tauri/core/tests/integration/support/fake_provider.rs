@@ -191,6 +191,17 @@ impl FakeProvider {
             .collect()
     }
 
+    /// Waits until `count` requests to `path` have arrived (a test acting while one is in flight).
+    pub async fn wait_for_requests_to(&self, path: &str, count: usize) {
+        for _ in 0..1000 {
+            if self.requests_to(path).len() >= count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{count} requests to {path} never arrived");
+    }
+
     /// The first huge body's end, once the stream has stopped (panics after 10 s).
     pub async fn stream_end(&self) -> StreamEnd {
         for _ in 0..1000 {
