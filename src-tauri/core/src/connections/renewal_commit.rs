@@ -161,7 +161,7 @@ impl RenewalCommits {
             self.forget(id); // deleted, or unreadable: nothing to save it into
             return true;
         };
-        if let Some(reason) = self.unsaved.verdict(id) {
+        if let Some(reason) = self.unsaved.kept_verdict(id) {
             return self.mark_or_keep(&connection, "refresh", &reason).is_ok() && self.unsaved.kept(id).is_none();
         }
         let Some(kept) = self.unsaved.kept(id) else {

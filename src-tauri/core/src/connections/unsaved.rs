@@ -107,6 +107,14 @@ impl UnsavedRenewals {
         self.entries().is_empty()
     }
 
+    /// The verdict waiting to be stored, in the words it is to be stored with.
+    pub(super) fn kept_verdict(&self, id: ConnectionId) -> Option<String> {
+        match self.entries().get(&id)? {
+            Unsaved::Verdict { reason, .. } => Some(reason.clone()),
+            Unsaved::Tokens { .. } => None,
+        }
+    }
+
     pub(super) fn kept(&self, id: ConnectionId) -> Option<KeptTokens> {
         match self.entries().get(&id)? {
             Unsaved::Tokens { kept, .. } => Some(kept.clone()),

@@ -52,6 +52,7 @@ mod oauth_device;
 mod oauth_faults;
 mod oauth_oidc;
 mod renewal_storage;
+mod renewal_storage_retries;
 mod resources_github;
 mod resources_google;
 mod resources_providers;

@@ -7,24 +7,19 @@ use crate::support::fake_provider;
 use crate::support::refresh as refresh_support;
 use crate::support::refresh_cases;
 use crate::support::small_disk::{ReadOnlyFile, SmallDisk};
+use crate::support::storage_refused::{assert_saved, empty_the_wal, storage_notices, ANSWER_DELAY};
 
-use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use fake_provider::FakeProvider;
 use refresh_cases::{into_the_margin, status_of, LIFETIME};
 use refresh_support::{
-    audited, connect_github, github_overrides, manual_harness, manual_harness_in, real_now, refresh_tokens_sent,
-    stored_secret, token_reply, TOKEN_PATH,
+    connect_github, github_overrides, manual_harness, manual_harness_in, real_now, refresh_tokens_sent, stored_secret,
+    token_reply, TOKEN_PATH,
 };
 use switchboard_core::clock::{Clock, ManualClock};
 use switchboard_core::connections::ConnectionStatus;
-use switchboard_core::db::notices::{Notice, NoticeKind};
 use switchboard_core::error::ErrorCode;
-
-/// Long enough for the test to act on the database while the token request is in flight.
-const ANSWER_DELAY: Duration = Duration::from_millis(800);
 
 #[tokio::test]
 async fn rotated_tokens_refused_by_a_locked_database_are_kept_used_and_saved_later() {
@@ -229,6 +224,11 @@ async fn a_process_that_finds_the_database_file_read_only_sends_no_token_request
         .expect_err("E18: no renewal from a process that cannot write the database");
     assert_eq!(error.code(), ErrorCode::Storage, "a storage problem: {error}");
     assert!(error.to_string().contains("read-only"), "the message says why: {error}");
+    let notices = storage_notices(&second.context.session_notices().active());
+    assert!(
+        notices.len() == 1 && notices[0].message.contains("read-only"),
+        "E18: the person is told once that Switchboard can't save, and why: {notices:?}"
+    );
     assert!(
         refresh_tokens_sent(&fake).is_empty(),
         "E18: no refresh token was spent that could not be saved"
@@ -238,55 +238,4 @@ async fn a_process_that_finds_the_database_file_read_only_sends_no_token_request
         Some("rt-0"),
         "the grant is untouched"
     );
-}
-
-/// The kept tokens are stored, audited once, and nothing is kept or told any more.
-fn assert_saved(
-    harness: &crate::support::connector::Harness,
-    connection: &switchboard_core::connections::Connection,
-    access: &str,
-    refresh: &str,
-) {
-    let services = &harness.services;
-    assert_eq!(
-        stored_secret(services, connection, "refresh_token").as_deref(),
-        Some(refresh),
-        "E18: the rotated refresh token is on disk"
-    );
-    assert_eq!(
-        stored_secret(services, connection, "access_token").as_deref(),
-        Some(access)
-    );
-    assert_eq!(
-        audited(services, connection.id, "refresh", "ok").len(),
-        1,
-        "E14: the saved renewal has its one audit row"
-    );
-    assert!(
-        matches!(status_of(harness, connection.id), ConnectionStatus::Connected),
-        "the card is back to connected"
-    );
-    assert!(
-        storage_notices(&harness.core.notices().expect("notices")).is_empty(),
-        "the notice goes once everything is saved"
-    );
-}
-
-fn storage_notices(notices: &[Notice]) -> Vec<Notice> {
-    notices
-        .iter()
-        .filter(|notice| notice.kind == NoticeKind::StorageRefused)
-        .cloned()
-        .collect()
-}
-
-/// Checkpoints the WAL into the database and truncates it, so the next commit must grow it.
-fn empty_the_wal(database: &Path) {
-    let conn = rusqlite::Connection::open(database).expect("open the file");
-    let (busy, _, _): (i64, i64, i64) = conn
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-        })
-        .expect("checkpoint");
-    assert_eq!(busy, 0, "the WAL is checkpointed and truncated");
 }

@@ -22,3 +22,4 @@ pub mod refresh_cases;
 pub mod resources;
 pub mod saved;
 pub mod small_disk;
+pub mod storage_refused;
