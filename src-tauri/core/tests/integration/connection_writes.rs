@@ -7,6 +7,7 @@
 use crate::support::connector::Harness;
 use crate::support::fake_provider::{FakeProvider, Reply};
 use crate::support::keyring;
+use crate::support::storage_refused::REFUSE_AUDIT;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -15,9 +16,6 @@ use std::process::{Command, Stdio};
 use switchboard_core::connections::{Connection, CredentialsRequest};
 use switchboard_core::error::ErrorCode;
 use switchboard_core::failpoints::{BETWEEN_CHANGE_AND_AUDIT, FAILPOINT_ENV};
-
-const REFUSE_AUDIT: &str = "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit
-                            BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;";
 
 /// A core shared with switchboard-cli, with a Telegram bot connected against a loopback
 /// `getMe`.
@@ -92,6 +90,14 @@ async fn a_change_whose_audit_row_cannot_be_written_is_not_made() {
         harness.services.store.list().expect("the connections").len(),
         1,
         "E14: the second bot was not saved"
+    );
+    operations
+        .delete_connection(bot.id)
+        .await
+        .expect_err("E14: no audit row, no deletion");
+    assert!(
+        harness.services.store.get(bot.id).is_ok(),
+        "E14: the bot is still there"
     );
     assert_eq!(
         operations_of(&harness, &bot),

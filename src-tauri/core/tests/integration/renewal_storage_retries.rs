@@ -10,7 +10,7 @@ use crate::support::refresh::{
 };
 use crate::support::refresh_cases::{into_the_margin, status_of, LIFETIME};
 use crate::support::small_disk::SmallDisk;
-use crate::support::storage_refused::{assert_saved, empty_the_wal, storage_notices, ANSWER_DELAY};
+use crate::support::storage_refused::{assert_saved, empty_the_wal, storage_notices, ANSWER_DELAY, REFUSE_AUDIT};
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -192,4 +192,43 @@ async fn a_disk_that_stays_full_keeps_each_renewal_until_the_scheduler_can_save_
         2,
         "saving sends nothing to the provider"
     );
+}
+
+#[tokio::test]
+async fn a_renewal_whose_audit_row_cannot_be_written_is_kept_not_saved_unrecorded() {
+    let fake = FakeProvider::start().await;
+    let clock = Arc::new(ManualClock::new(real_now()));
+    let harness = manual_harness(&github_overrides(&fake), "e14-renewal", Arc::clone(&clock), |_| {});
+    let connection = connect_github(&harness, &fake, token_reply("at-0", Some("rt-0"), Some(LIFETIME))).await;
+    fake.script(TOKEN_PATH, [token_reply("at-1", Some("rt-1"), Some(LIFETIME))]);
+    let file = rusqlite::Connection::open(&harness.core.paths().database_file).expect("open the file");
+    file.execute_batch(REFUSE_AUDIT)
+        .expect("make the audit table refuse rows");
+
+    let renewed = harness
+        .services
+        .renewal
+        .refresh_now(connection.id)
+        .await
+        .expect("E18: renewed at the provider, so kept rather than lost");
+    assert!(
+        matches!(&renewed.status, ConnectionStatus::Error { message, .. } if message.contains("can't save")),
+        "E14: a renewal that cannot be audited is not saved: {:?}",
+        renewed.status
+    );
+    assert_eq!(
+        stored_secret(&harness.services, &connection, "refresh_token").as_deref(),
+        Some("rt-0"),
+        "E14: no token written without its audit row"
+    );
+
+    file.execute_batch("DROP TRIGGER refuse_audit;")
+        .expect("let the audit table take rows again");
+    clock.set(clock.now() + 10 * 60);
+    assert_eq!(
+        harness.services.renewal.save_unsaved().await,
+        None,
+        "saved with its audit row"
+    );
+    assert_saved(&harness, &connection, "at-1", "rt-1");
 }

@@ -13,6 +13,10 @@ use switchboard_core::db::notices::{Notice, NoticeKind};
 /// Long enough for the test to act on the database while the token request is in flight.
 pub const ANSWER_DELAY: Duration = Duration::from_millis(800);
 
+/// Makes the audit table refuse rows, as a full disk would (`DROP TRIGGER refuse_audit` undoes it).
+pub const REFUSE_AUDIT: &str = "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit
+                                BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;";
+
 /// The kept tokens are stored, audited once, and nothing is kept or told any more.
 pub fn assert_saved(harness: &Harness, connection: &Connection, access: &str, refresh: &str) {
     let services = &harness.services;
