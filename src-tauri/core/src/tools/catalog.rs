@@ -199,6 +199,25 @@ mod tests {
     }
 
     #[test]
+    fn every_scope_an_action_lists_is_described_in_plain_words() {
+        let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
+        let builtin = crate::catalog::Catalog::builtin().expect("the providers' catalogue");
+        for action in catalog.all() {
+            let meta = &action.meta;
+            let provider = builtin.provider(&meta.provider).expect("the action's provider exists");
+            for scope in meta.scopes.iter().flatten() {
+                assert!(
+                    provider.scope_descriptions.contains_key(scope),
+                    "{}: the Needs line and the consent request say `{scope}` in words, so {}'s \
+                     scope_descriptions must describe it",
+                    meta.id,
+                    provider.name
+                );
+            }
+        }
+    }
+
+    #[test]
     fn bad_arguments_are_named_by_their_json_pointer() {
         let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
         let star = catalog.action("github.star_repository").expect("the action");
