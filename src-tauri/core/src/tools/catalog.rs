@@ -218,6 +218,67 @@ mod tests {
     }
 
     #[test]
+    fn a_need_lists_its_narrower_scope_before_a_broader_one() {
+        const GOOGLE: &str = "https://www.googleapis.com/auth/";
+        // (narrower, broader): wherever a need accepts both, the consent request (which asks for
+        // a need's first scope) must ask for the narrower.
+        let pairs = [
+            ("public_repo", "repo"),
+            ("drive.file", "spreadsheets"),
+            ("drive.file", "drive"),
+            ("drive.metadata.readonly", "drive.readonly"),
+            ("drive.readonly", "drive"),
+            ("spreadsheets.readonly", "spreadsheets"),
+            ("calendar.events.readonly", "calendar.events"),
+            ("calendar.events", "calendar"),
+            ("gmail.send", "gmail.compose"),
+            ("gmail.readonly", "gmail.modify"),
+            ("gmail.compose", "gmail.modify"),
+        ];
+        let google = |scope: &str| {
+            if scope.contains('.') || ["drive", "calendar", "spreadsheets"].contains(&scope) {
+                format!("{GOOGLE}{scope}")
+            } else {
+                scope.to_owned()
+            }
+        };
+        let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
+        let mut checked = 0;
+        for action in catalog.all() {
+            for need in &action.meta.scopes {
+                for (narrower, broader) in pairs.map(|(narrower, broader)| (google(narrower), google(broader))) {
+                    let at = |scope: &str| need.iter().position(|listed| listed == scope);
+                    if let (Some(narrower_at), Some(broader_at)) = (at(&narrower), at(&broader)) {
+                        checked += 1;
+                        assert!(
+                            narrower_at < broader_at,
+                            "{}: `{narrower}` is narrower than `{broader}`, so it comes first: {need:?}",
+                            action.meta.id
+                        );
+                    }
+                }
+            }
+        }
+        assert!(checked > 10, "the pairs meet the catalogue's needs ({checked} checked)");
+        let first = |id: &str| catalog.action(id).expect("the action").meta.scopes[0][0].clone();
+        for (id, narrowest) in [
+            ("sheets.create_spreadsheet", google("drive.file")),
+            ("drive.search_files", google("drive.metadata.readonly")),
+            ("drive.get_file", google("drive.metadata.readonly")),
+            ("github.create_issue", "public_repo".to_owned()),
+            ("github.comment_on_issue", "public_repo".to_owned()),
+            ("github.list_issues", "public_repo".to_owned()),
+            ("github.get_file_content", "public_repo".to_owned()),
+        ] {
+            assert_eq!(
+                first(id),
+                narrowest,
+                "{id}: its narrowest scope suffices and is asked for first"
+            );
+        }
+    }
+
+    #[test]
     fn bad_arguments_are_named_by_their_json_pointer() {
         let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
         let star = catalog.action("github.star_repository").expect("the action");
