@@ -85,6 +85,7 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
         json!({
             "to": ["ana@example.com"],
             "cc": ["bo@example.org"],
+            "bcc": ["cy@example.net", "di@example.net"],
             "subject": "Q3 ✓ report — final",
             "body": "Hi Ana,\nhere it is. Ça va?",
             "drive_files": ["1Roadmap07Sheet"]
@@ -96,6 +97,11 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
     let (headers, body) = decoded(body_of(request)["raw"].as_str().expect("raw"));
     assert_eq!(header(&headers, "To"), "ana@example.com");
     assert_eq!(header(&headers, "Cc"), "bo@example.org");
+    assert_eq!(
+        header(&headers, "Bcc"),
+        "cy@example.net, di@example.net",
+        "blind copies go in the raw message's Bcc header, which Gmail delivers to and removes"
+    );
     assert!(
         header(&headers, "Subject").starts_with("=?UTF-8?B?"),
         "a UTF-8 subject is RFC 2047-encoded"
@@ -113,7 +119,7 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
         "the body, with the chosen Drive file as a link"
     );
     assert!(
-        sent.data["id"].is_string() && sent.summary.starts_with("Sent “Q3 ✓ report — final” to 2"),
+        sent.data["id"].is_string() && sent.summary.starts_with("Sent “Q3 ✓ report — final” to 4"),
         "{}",
         sent.summary
     );
@@ -177,7 +183,17 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
     assert_eq!(header(&headers, "References"), "<lunch.bo@example.org>");
 
     let labels = run_approved(&executor, "gmail.list_labels", &ana, json!({})).await;
+    let listed = received(&doubles, "GET", "/google/gmail/v1/users/me/labels").await;
+    assert_eq!(listed.len(), 1, "one labels.list request: {listed:?}");
+    assert_eq!(listed[0]["bearer"], "ya29.gmailActions", "as the signed-in account");
+    assert_eq!(listed[0]["query"], json!({}), "labels.list takes no parameters");
     assert!(labels.summary.contains("Receipts"), "{}", labels.summary);
+    assert_eq!(
+        labels.data[2],
+        json!({"id": "Label_12", "name": "Receipts", "type": "user"}),
+        "each label's id, name and type: {}",
+        labels.data
+    );
 
     let before = doubles.requests().await.len();
     for injected in [

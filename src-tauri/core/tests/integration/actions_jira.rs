@@ -65,6 +65,17 @@ async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_d
         json!({"site": SITE, "jql": "project = WEB AND summary ~ \"footer\"", "limit": 5}),
     )
     .await;
+    let searched = &received(&doubles, "GET", &format!("{api}/search/jql")).await[1];
+    assert_eq!(searched["bearer"], "atl.jiraActions", "as the signed-in account");
+    assert_eq!(
+        searched["query"],
+        json!({
+            "jql": "project = WEB AND summary ~ \"footer\"",
+            "maxResults": "5",
+            "fields": "summary,status,issuetype,priority,duedate,updated"
+        }),
+        "the JQL as given, the limit, and only the fields the answer is read for"
+    );
     assert!(
         found.summary.contains("WEB-42"),
         "the double's JQL ran: {}",
@@ -116,6 +127,10 @@ async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_d
         json!({"issue": format!("{SITE}/{key}")}),
     )
     .await;
+    let listed = received(&doubles, "GET", &format!("{api}/issue/{key}/transitions")).await;
+    assert_eq!(listed.len(), 1, "one transitions request: {listed:?}");
+    assert_eq!(listed[0]["bearer"], "atl.jiraActions", "as the signed-in account");
+    assert_eq!(listed[0]["query"], json!({}), "the issue is named by its path alone");
     let done = ways
         .data
         .as_array()
