@@ -1,8 +1,9 @@
 //! Gmail's actions through the executor, against the loopback doubles' Gmail API with a Google
 //! account saved as signed in with Gmail's scopes: the sent message decoded from its `raw` and
-//! checked header by header (RFC 2047 subject, recipients, MIME headers, base64 body with the
-//! Drive links), a draft, a reply in its thread, search, a message read (HTML as text), labels,
-//! and header injection refused by the schema before anything is sent (SECURITY.md F3).
+//! checked header by header (RFC 2047 subject, recipients and blind copies, MIME headers, base64
+//! body with the Drive links), a draft, a reply in its thread, search, a message read (an
+//! HTML-only one as the text a person reads, F12), labels, and header injection refused by the
+//! schema before anything is sent (SECURITY.md F3).
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::ApiDoubles;
@@ -157,8 +158,17 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
     assert_eq!(asked["query"], json!({"format": "full"}));
     assert_eq!(read.data["messageId"], "<lunch.bo@example.org>");
     assert_eq!(
-        read.data["text"], "Lunch on Friday? alert(1)",
-        "an HTML-only message is given as text, its markup removed (F12)"
+        read.data["text"], "Lunch on Friday?\n\nFish & chips <or> soup? It's on me.\nBo",
+        "F12: an HTML-only message is given as the text a person reads: blocks on their own \
+         lines, entities decoded, no markup, no script or style text, no image address"
+    );
+    assert!(
+        read.summary
+            .ends_with("Lunch on Friday?\n\nFish & chips <or> soup? It's on me.\nBo")
+            && !read.summary.contains("alert")
+            && !read.summary.contains("tracker.example.net"),
+        "the summary shows the same text: {}",
+        read.summary
     );
 
     run_approved(

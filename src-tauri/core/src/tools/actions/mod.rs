@@ -8,6 +8,7 @@ mod confluence;
 mod drive;
 mod github;
 mod gmail;
+mod html_text;
 mod jira;
 mod notion;
 mod sheets;
