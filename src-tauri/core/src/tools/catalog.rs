@@ -63,8 +63,9 @@ pub struct ActionMeta {
     #[serde(default, skip_serializing)]
     #[ts(skip)]
     pub synonyms: Vec<String>,
-    /// Parameters whose values only another (read) action lists, by parameter: a Jira issue's
-    /// transitions, found by `jira.list_transitions` and chosen by name.
+    /// Parameters whose values another (read) action lists from the action's other fields, by
+    /// parameter: a Jira issue's transitions, found by `jira.list_transitions` and chosen by
+    /// name (the chat's way; a form has the `jira.transition` picker).
     #[serde(default, skip_serializing)]
     #[ts(skip)]
     pub resolved_by: BTreeMap<String, String>,

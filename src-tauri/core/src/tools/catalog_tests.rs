@@ -204,7 +204,6 @@ const NO_PICKER_YET: &[(&str, &str, &str)] = &[
     ("*", "space_id", "no kind lists Confluence spaces yet"),
     ("*", "parent_id", "no kind lists Confluence pages yet"),
     ("*", "chat_id", "no kind lists a Telegram bot's chats yet"),
-    ("*", "transition_id", "no kind lists a Jira issue's transitions yet"),
     (
         "drive.upload_file",
         "path",
@@ -290,7 +289,7 @@ fn every_parameter_that_names_a_resource_is_chosen_with_a_picker() {
 }
 
 #[test]
-fn a_github_file_and_its_branch_and_supabase_columns_are_picked() {
+fn a_github_file_and_branch_supabase_columns_and_a_jira_transition_are_picked() {
     let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
     let kind = |id: &str, pointer: &str| {
         let schema = &catalog.action(id).expect("the action").schema;
@@ -307,6 +306,7 @@ fn a_github_file_and_its_branch_and_supabase_columns_are_picked() {
         ("supabase.select_rows", "/columns", "supabase.column"),
         ("supabase.select_rows", "/filters/*/column", "supabase.column"),
         ("supabase.select_rows", "/order/column", "supabase.column"),
+        ("jira.transition_issue", "/transition_id", "jira.transition"),
     ] {
         assert_eq!(
             kind(id, pointer),
