@@ -15,7 +15,14 @@ const INBOX = [
   {
     id: "18c0a1b2c3d4e600", threadId: "18c0a1b2c3d4e600", labelIds: ["INBOX"],
     headers: { From: "Bo <bo@example.org>", To: "me@example.com", Subject: "Lunch <b>Friday</b>?", Date: "Wed, 2 Dec 2026 12:00:00 +0000", "Message-ID": "<lunch.bo@example.org>" },
-    html: "<p>Lunch on <b>Friday</b>? <script>alert(1)</script></p>",
+    // HTML only, as a newsletter-ish client sends it: a style, a script, a remote image, entities.
+    html: [
+      "<html><head><style>p { color: red }</style></head><body>",
+      "<p>Lunch on <b>Friday</b>? <script>alert(1)</script></p>",
+      "<div>Fish &amp; chips &lt;or&gt; soup? It&#39;s&nbsp;on me.</div>",
+      "<img src=\"https://tracker.example.net/open.gif?u=me\" width=\"1\" height=\"1\">",
+      "<div>Bo</div></body></html>",
+    ].join(""),
   },
   {
     id: "18c0a1b2c3d4e611", threadId: "18c0a1b2c3d4e611", labelIds: ["INBOX"],

@@ -2,8 +2,8 @@
 //! account's resources, with the same search the pickers use. One clear match (the only result,
 //! or the only one whose name is the words exactly) is used and said; several or none leave the
 //! field to the person, with a picker searched for those words. A container met on the way
-//! (the only Jira site) is opened once. A value no picker lists (a Jira transition) is found by
-//! the read action the catalogue names for it.
+//! (the only Jira site) is opened once. A value a read action lists from the step's other fields
+//! (a Jira issue's transitions) is found by the action the catalogue names for it.
 
 use serde_json::{Map, Value};
 

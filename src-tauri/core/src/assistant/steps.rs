@@ -142,18 +142,20 @@ impl Assistant {
                 .entry(field.clone())
                 .or_insert_with(|| json!(previous));
         }
-        // Resources first: a value another action lists may need one of them (an issue's transitions).
-        let (listed, resolved): (Vec<_>, Vec<_>) = step
+        // Resources first: a value another action lists may need one of them (an issue's
+        // transitions). That action, given the step's fields, is used even where a picker could
+        // list the value too: a picker starts from the top, not at the issue.
+        let (resolved, listed): (Vec<_>, Vec<_>) = step
             .lookups
             .into_iter()
-            .partition(|(field, _)| picker_kind(schema, field).is_some());
+            .partition(|(field, _)| action.meta.resolved_by.contains_key(field));
         for (field, words) in listed.into_iter().chain(resolved) {
             if run.progress.arguments.contains_key(&field) {
                 continue;
             }
-            let found = match (picker_kind(schema, &field), action.meta.resolved_by.get(&field)) {
-                (Some(kind), _) => find(&self.resources, connection.id, &kind, &words).await,
-                (None, Some(resolver)) => {
+            let found = match (action.meta.resolved_by.get(&field), picker_kind(schema, &field)) {
+                (None, Some(kind)) => find(&self.resources, connection.id, &kind, &words).await,
+                (Some(resolver), _) => {
                     let known = &run.progress.arguments;
                     match find_by_action(&self.executor, connection.id, resolver, known, &words).await {
                         Some((id, name)) => Found::One(crate::resources::Resource {

@@ -23,10 +23,11 @@ pub enum KindId {
     JiraSite,
     JiraProject,
     JiraIssue,
+    JiraTransition,
 }
 
 impl KindId {
-    pub const ALL: [KindId; 15] = [
+    pub const ALL: [KindId; 16] = [
         KindId::DriveFile,
         KindId::DriveFolder,
         KindId::SheetsSpreadsheet,
@@ -42,6 +43,7 @@ impl KindId {
         KindId::JiraSite,
         KindId::JiraProject,
         KindId::JiraIssue,
+        KindId::JiraTransition,
     ];
 
     /// The id pickers, the CLI and action schemas use.
@@ -62,6 +64,7 @@ impl KindId {
             KindId::JiraSite => "jira.site",
             KindId::JiraProject => "jira.project",
             KindId::JiraIssue => "jira.issue",
+            KindId::JiraTransition => "jira.transition",
         }
     }
 
@@ -227,6 +230,15 @@ const KINDS: [KindSpec; KindId::ALL.len()] = [
         provider: "atlassian",
         products: &["jira"],
         name: "Jira issue",
+        root_name: "Sites",
+        filters: &[],
+        searchable: true,
+    },
+    KindSpec {
+        id: KindId::JiraTransition,
+        provider: "atlassian",
+        products: &["jira"],
+        name: "Status to move an issue to",
         root_name: "Sites",
         filters: &[],
         searchable: true,

@@ -20,7 +20,7 @@ pub fn source_for(kind: KindId) -> &'static dyn Source {
         CalendarCalendar => &calendar::Calendar,
         GitHubRepo | GitHubBranch | GitHubFile => &github::GitHub,
         SlackChannel | SlackUser => &slack::Slack,
-        JiraSite | JiraProject | JiraIssue => &jira::Jira,
+        JiraSite | JiraProject | JiraIssue | JiraTransition => &jira::Jira,
         SupabaseTable | SupabaseColumn => &supabase::Supabase,
     }
 }

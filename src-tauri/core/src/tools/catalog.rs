@@ -63,8 +63,9 @@ pub struct ActionMeta {
     #[serde(default, skip_serializing)]
     #[ts(skip)]
     pub synonyms: Vec<String>,
-    /// Parameters whose values only another (read) action lists, by parameter: a Jira issue's
-    /// transitions, found by `jira.list_transitions` and chosen by name.
+    /// Parameters whose values another (read) action lists from the action's other fields, by
+    /// parameter: a Jira issue's transitions, found by `jira.list_transitions` and chosen by
+    /// name (the chat's way; a form has the `jira.transition` picker).
     #[serde(default, skip_serializing)]
     #[ts(skip)]
     pub resolved_by: BTreeMap<String, String>,
@@ -162,70 +163,5 @@ impl ActionCatalog {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_action_has_its_description_and_its_code() {
-        let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
-        assert!(catalog.all().count() > 0, "there are actions");
-        for action in catalog.all() {
-            let meta = &action.meta;
-            assert!(
-                meta.id.starts_with(&format!("{}.", meta.product)),
-                "{}: an id starts with its product",
-                meta.id
-            );
-            let builtin = crate::catalog::Catalog::builtin().expect("the providers' catalogue");
-            let provider = builtin.provider(&meta.provider).expect("the action's provider exists");
-            assert!(
-                provider.products.iter().any(|product| product.id == meta.product),
-                "{}: its product is one of {}'s",
-                meta.id,
-                provider.name
-            );
-            assert!(
-                !meta.scopes.iter().any(Vec::is_empty),
-                "{}: each need names a scope",
-                meta.id
-            );
-            assert_eq!(
-                action.schema.get("additionalProperties"),
-                Some(&serde_json::Value::Bool(false)),
-                "{}: unknown parameters are refused by the schema",
-                meta.id
-            );
-        }
-    }
-
-    #[test]
-    fn bad_arguments_are_named_by_their_json_pointer() {
-        let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
-        let star = catalog.action("github.star_repository").expect("the action");
-        let picker = &star.schema["properties"]["repository"]["x-resource-picker"];
-        assert_eq!(
-            picker["kind"], "github.repo",
-            "a repository parameter gets the picker: {}",
-            star.schema
-        );
-        let problems = star.invalid_arguments(&serde_json::json!({"repository": "no slash", "extra": 1}));
-        assert!(
-            problems.iter().any(|problem| problem.starts_with("/repository: ")),
-            "F3: the bad field is named by its pointer: {problems:?}"
-        );
-        assert!(
-            problems
-                .iter()
-                .any(|problem| problem.starts_with("/: ") && problem.contains("extra")),
-            "F3: an unknown field is refused: {problems:?}"
-        );
-        assert!(star
-            .invalid_arguments(&serde_json::json!({"repository": "octocat/hello-world"}))
-            .is_empty());
-        let missing = star.invalid_arguments(&serde_json::json!({}));
-        assert!(
-            missing.iter().any(|problem| problem.contains("repository")),
-            "a missing field is named: {missing:?}"
-        );
-    }
-}
+#[path = "catalog_tests.rs"]
+mod tests;

@@ -129,6 +129,28 @@ async fn calendar_lists_creates_moves_and_deletes_events_as_the_api_documents() 
         body_of(moved),
         json!({"start": {"dateTime": "2026-12-11T09:30:00+00:00"}, "end": {"dateTime": "2026-12-11T10:30:00+00:00"}})
     );
+    assert_eq!(
+        moved["query"],
+        json!({"sendUpdates": "all"}),
+        "the attendees are told of the move"
+    );
+
+    run_approved(
+        &executor,
+        "calendar.update_event_time",
+        &ana,
+        json!({"event_id": id, "start": "2026-12-11T14:00:00", "end": "2026-12-11T15:00:00", "time_zone": "America/New_York"}),
+    )
+    .await;
+    let zoned = &received(&doubles, "PATCH", &format!("{primary}/{id}")).await[1];
+    assert_eq!(
+        body_of(zoned),
+        json!({
+            "start": {"dateTime": "2026-12-11T14:00:00", "timeZone": "America/New_York"},
+            "end": {"dateTime": "2026-12-11T15:00:00", "timeZone": "America/New_York"}
+        }),
+        "a move to times without an offset says the IANA zone they are read in"
+    );
 
     let refused = executor
         .set_policy("calendar.delete_event", Some(ana.id), Some(Policy::Allow))

@@ -54,6 +54,19 @@ async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_docu
         json!({"file": seed::ROADMAP_07_SHEET}),
     )
     .await;
+    let fetched = received(
+        &doubles,
+        "GET",
+        &format!("/google/drive/v3/files/{}", seed::ROADMAP_07_SHEET),
+    )
+    .await;
+    assert_eq!(fetched.len(), 1, "one files.get request: {fetched:?}");
+    assert_eq!(fetched[0]["bearer"], "ya29.driveActions", "as the signed-in account");
+    assert_eq!(
+        fetched[0]["query"],
+        json!({"fields": "id,name,mimeType,size,modifiedTime,parents,owners(displayName,emailAddress),webViewLink,trashed"}),
+        "files.get asks for the fields it reads (v3 answers only id, name and type otherwise)"
+    );
     assert_eq!(details.data["name"], seed::ROADMAP_07_NAME);
     assert!(details.link.is_some(), "a link to open it");
 
@@ -148,13 +161,26 @@ async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_docu
     assert_eq!(body_of(patched), json!({"trashed": true}));
     assert!(trashed.summary.contains("trash"), "{}", trashed.summary);
 
+    let large = tempfile::NamedTempFile::with_suffix(".bin").expect("a local file");
+    large
+        .as_file()
+        .set_len(5 * 1024 * 1024 + 1)
+        .expect("one byte over the cap");
+    let large_path = large.path().to_str().expect("UTF-8").to_owned();
+    let before = doubles.requests().await.len();
     for (arguments, why) in [
         (json!({"path": "relative/notes.txt"}), "not a full path"),
         (json!({"path": "/"}), "not a file"),
+        (json!({"path": large_path}), "larger than 5 MB"),
     ] {
         let refused = run_request("drive.upload_file", &ana, arguments);
         let error = UserError::from(executor.run(&refused, Consent::Approved).await.expect_err("refused"));
         assert_eq!(error.code, ErrorCode::InvalidInput, "{}", error.message);
         assert!(error.message.contains(why), "{why}: {}", error.message);
     }
+    assert_eq!(
+        doubles.requests().await.len(),
+        before,
+        "a refused upload sends nothing, not even the part under the cap"
+    );
 }

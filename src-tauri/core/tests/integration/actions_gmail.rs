@@ -1,8 +1,9 @@
 //! Gmail's actions through the executor, against the loopback doubles' Gmail API with a Google
 //! account saved as signed in with Gmail's scopes: the sent message decoded from its `raw` and
-//! checked header by header (RFC 2047 subject, recipients, MIME headers, base64 body with the
-//! Drive links), a draft, a reply in its thread, search, a message read (HTML as text), labels,
-//! and header injection refused by the schema before anything is sent (SECURITY.md F3).
+//! checked header by header (RFC 2047 subject, recipients and blind copies, MIME headers, base64
+//! body with the Drive links), a draft, a reply in its thread, search, a message read (an
+//! HTML-only one as the text a person reads, F12), labels, and header injection refused by the
+//! schema before anything is sent (SECURITY.md F3).
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::ApiDoubles;
@@ -85,6 +86,7 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
         json!({
             "to": ["ana@example.com"],
             "cc": ["bo@example.org"],
+            "bcc": ["cy@example.net", "di@example.net"],
             "subject": "Q3 ✓ report — final",
             "body": "Hi Ana,\nhere it is. Ça va?",
             "drive_files": ["1Roadmap07Sheet"]
@@ -96,6 +98,11 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
     let (headers, body) = decoded(body_of(request)["raw"].as_str().expect("raw"));
     assert_eq!(header(&headers, "To"), "ana@example.com");
     assert_eq!(header(&headers, "Cc"), "bo@example.org");
+    assert_eq!(
+        header(&headers, "Bcc"),
+        "cy@example.net, di@example.net",
+        "blind copies go in the raw message's Bcc header, which Gmail delivers to and removes"
+    );
     assert!(
         header(&headers, "Subject").starts_with("=?UTF-8?B?"),
         "a UTF-8 subject is RFC 2047-encoded"
@@ -113,7 +120,7 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
         "the body, with the chosen Drive file as a link"
     );
     assert!(
-        sent.data["id"].is_string() && sent.summary.starts_with("Sent “Q3 ✓ report — final” to 2"),
+        sent.data["id"].is_string() && sent.summary.starts_with("Sent “Q3 ✓ report — final” to 4"),
         "{}",
         sent.summary
     );
@@ -151,8 +158,17 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
     assert_eq!(asked["query"], json!({"format": "full"}));
     assert_eq!(read.data["messageId"], "<lunch.bo@example.org>");
     assert_eq!(
-        read.data["text"], "Lunch on Friday? alert(1)",
-        "an HTML-only message is given as text, its markup removed (F12)"
+        read.data["text"], "Lunch on Friday?\n\nFish & chips <or> soup? It's on me.\nBo",
+        "F12: an HTML-only message is given as the text a person reads: blocks on their own \
+         lines, entities decoded, no markup, no script or style text, no image address"
+    );
+    assert!(
+        read.summary
+            .ends_with("Lunch on Friday?\n\nFish & chips <or> soup? It's on me.\nBo")
+            && !read.summary.contains("alert")
+            && !read.summary.contains("tracker.example.net"),
+        "the summary shows the same text: {}",
+        read.summary
     );
 
     run_approved(
@@ -177,7 +193,17 @@ async fn gmail_sends_drafts_replies_searches_and_reads_as_the_api_documents() {
     assert_eq!(header(&headers, "References"), "<lunch.bo@example.org>");
 
     let labels = run_approved(&executor, "gmail.list_labels", &ana, json!({})).await;
+    let listed = received(&doubles, "GET", "/google/gmail/v1/users/me/labels").await;
+    assert_eq!(listed.len(), 1, "one labels.list request: {listed:?}");
+    assert_eq!(listed[0]["bearer"], "ya29.gmailActions", "as the signed-in account");
+    assert_eq!(listed[0]["query"], json!({}), "labels.list takes no parameters");
     assert!(labels.summary.contains("Receipts"), "{}", labels.summary);
+    assert_eq!(
+        labels.data[2],
+        json!({"id": "Label_12", "name": "Receipts", "type": "user"}),
+        "each label's id, name and type: {}",
+        labels.data
+    );
 
     let before = doubles.requests().await.len();
     for injected in [

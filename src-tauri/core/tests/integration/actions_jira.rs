@@ -2,11 +2,13 @@
 //! gateway's `/ex/jira/{cloudId}`) with an Atlassian account saved as signed in with Jira's
 //! scopes: what is due this week (the caller's open issues by JQL), a JQL search, an issue made
 //! with its description in Atlassian Document Format, a comment, and a move to a named status in
-//! two steps (its transitions, then one by id).
+//! two steps (its transitions, then one by id), the id also chosen by status name with the
+//! `jira.transition` picker as a form does.
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::ApiDoubles;
 use crate::support::pasted;
+use crate::support::resources::{list, request, resources};
 use crate::support::saved::save_signed_in;
 
 use serde_json::json;
@@ -14,7 +16,14 @@ use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::tools::Consent;
 
 const SITE: &str = "1324a887-45db-4bf4-9e99-ef0ff456d421";
-const SCOPES: [&str; 4] = ["offline_access", "read:me", "read:jira-work", "write:jira-work"];
+/// Jira's product scopes, as connecting Jira grants them (browsing a kind needs all of them).
+const SCOPES: [&str; 5] = [
+    "offline_access",
+    "read:me",
+    "read:jira-work",
+    "write:jira-work",
+    "read:jira-user",
+];
 
 #[tokio::test]
 async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_documents() {
@@ -65,6 +74,17 @@ async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_d
         json!({"site": SITE, "jql": "project = WEB AND summary ~ \"footer\"", "limit": 5}),
     )
     .await;
+    let searched = &received(&doubles, "GET", &format!("{api}/search/jql")).await[1];
+    assert_eq!(searched["bearer"], "atl.jiraActions", "as the signed-in account");
+    assert_eq!(
+        searched["query"],
+        json!({
+            "jql": "project = WEB AND summary ~ \"footer\"",
+            "maxResults": "5",
+            "fields": "summary,status,issuetype,priority,duedate,updated"
+        }),
+        "the JQL as given, the limit, and only the fields the answer is read for"
+    );
     assert!(
         found.summary.contains("WEB-42"),
         "the double's JQL ran: {}",
@@ -116,6 +136,10 @@ async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_d
         json!({"issue": format!("{SITE}/{key}")}),
     )
     .await;
+    let listed = received(&doubles, "GET", &format!("{api}/issue/{key}/transitions")).await;
+    assert_eq!(listed.len(), 1, "one transitions request: {listed:?}");
+    assert_eq!(listed[0]["bearer"], "atl.jiraActions", "as the signed-in account");
+    assert_eq!(listed[0]["query"], json!({}), "the issue is named by its path alone");
     let done = ways
         .data
         .as_array()
@@ -123,11 +147,33 @@ async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_d
         .and_then(|row| row["id"].as_str())
         .expect("a way to Done")
         .to_owned();
+
+    // A form chooses the transition with the jira.transition picker, opened at the issue.
+    let issue = format!("{SITE}/{key}");
+    let picker = list(&resources(&harness), &request(&ana, "jira.transition", Some(&issue)))
+        .await
+        .expect("the issue's transitions list");
+    assert_eq!(
+        picker.names(),
+        ["To Do", "In Progress", "Done"],
+        "each transition named by the status it moves the issue to"
+    );
+    assert_eq!(
+        picker.named("In Progress").detail.as_deref(),
+        Some("Start progress"),
+        "the transition's own name beside it where it differs"
+    );
+    let picked = picker.named("Done");
+    assert_eq!(
+        (picked.id.as_str(), picked.selectable),
+        (done.as_str(), true),
+        "choosing \"Done\" gives the id transition_issue takes"
+    );
     run_approved(
         &executor,
         "jira.transition_issue",
         &ana,
-        json!({"issue": format!("{SITE}/{key}"), "transition_id": done}),
+        json!({"issue": issue, "transition_id": picked.id}),
     )
     .await;
     let moved = &received(&doubles, "POST", &format!("{api}/issue/{key}/transitions")).await[0];

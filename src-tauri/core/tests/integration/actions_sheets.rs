@@ -77,6 +77,12 @@ async fn sheets_reads_appends_updates_and_creates_as_the_api_documents() {
     .await;
     let put = &received(&doubles, "PUT", &format!("{values}/'Q3'!B2")).await[0];
     assert_eq!(put["query"], json!({"valueInputOption": "RAW"}), "raw: stored as it is");
+    assert_eq!(put["bearer"], "ya29.sheetsActions", "as the signed-in account");
+    assert_eq!(
+        body_of(put),
+        json!({"majorDimension": "ROWS", "values": [["125"]]}),
+        "values.update takes a ValueRange of rows; the text \"125\" stays text"
+    );
     assert_eq!(updated.summary, "Updated Q3!B2:B2 (1 cell(s)).");
 
     let made = run_approved(

@@ -1,7 +1,8 @@
 //! Supabase's actions through the executor, against the loopback doubles' PostgREST with a
 //! pasted key: reading rows with PostgREST's filters, order and limit, inserting a row with
 //! `Prefer: return=representation`, each request checked against PostgREST's documented shape,
-//! and a column the table does not have refused plainly.
+//! columns as the column picker names them (`table.column`), and a column the table does not
+//! have, or one picked in another table, refused plainly.
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::ApiDoubles;
@@ -63,6 +64,39 @@ async fn rows_are_read_with_postgrest_filters_and_a_row_is_inserted_as_stored() 
         "only the rows every filter allows, only those columns"
     );
     assert!(read.summary.starts_with("1 rows from todos: "), "{}", read.summary);
+
+    run_approved(
+        &executor,
+        "supabase.select_rows",
+        &connection,
+        json!({
+            "table": "todos",
+            "columns": ["todos.id", "todos.task"],
+            "filters": [{"column": "todos.is_complete", "operator": "eq", "value": "false"}],
+            "order": {"column": "todos.id"}
+        }),
+    )
+    .await;
+    let picked = &received(&doubles, "GET", "/supabase/rest/v1/todos").await[1];
+    assert_eq!(
+        picked["query"],
+        json!({"select": "id,task", "is_complete": "eq.false", "order": "id.asc", "limit": "100"}),
+        "columns chosen with the column picker (table.column) go out as PostgREST's plain names"
+    );
+    let before = doubles.requests().await.len();
+    let elsewhere = run_request(
+        "supabase.select_rows",
+        &connection,
+        json!({"table": "todos", "order": {"column": "profiles.id"}}),
+    );
+    let error = UserError::from(executor.run(&elsewhere, Consent::NotYet).await.expect_err("refused"));
+    assert_eq!(error.code, ErrorCode::InvalidInput, "{}", error.message);
+    assert!(
+        error.message.contains("/order/column") && error.message.contains("profiles"),
+        "a column picked in another table is named by its field: {}",
+        error.message
+    );
+    assert_eq!(doubles.requests().await.len(), before, "and nothing is sent for it");
 
     let inserted = run_approved(
         &executor,

@@ -1,13 +1,16 @@
 //! Jira (through Atlassian's API gateway): the sites the token reaches
-//! (`accessible-resources`), a site's projects (`project/search`) and a project's issues
-//! (`search/jql`, latest updated first). Not boards, sprints or comments.
+//! (`accessible-resources`), a site's projects (`project/search`), a project's issues
+//! (`search/jql`, latest updated first) and an issue's transitions (`issue/{key}/transitions`,
+//! each named by the status it moves the issue to). Not boards, sprints or comments.
 //!
 //! A connection made with an API token reaches only its own site, on the site itself
 //! (`{site_url}/rest/api/3/…`): its sites are the one it recorded, listed without a request.
 //!
 //! Locations: none is the sites; `<cloudId>` a site's projects; `<cloudId>/<KEY>` a project's
-//! issues. Ids: `<cloudId>` (a site), `<cloudId>/<KEY>` (a project), `<cloudId>/<KEY-12>` (an
-//! issue). Jira searches projects and issues itself; sites are filtered by the listing.
+//! issues; `<cloudId>/<KEY-12>` an issue's transitions. Ids: `<cloudId>` (a site),
+//! `<cloudId>/<KEY>` (a project), `<cloudId>/<KEY-12>` (an issue), and a transition's own id
+//! (what `jira.transition_issue` takes beside its issue). Jira searches projects and issues
+//! itself; sites and transitions are filtered by the listing.
 
 use super::super::model::Resource;
 use super::super::source::{
@@ -29,6 +32,7 @@ enum Place<'a> {
     Sites,
     Site(&'a str),
     Project { cloud: &'a str, key: &'a str },
+    Issue { cloud: &'a str, key: &'a str },
 }
 
 impl Source for Jira {
@@ -81,6 +85,7 @@ impl Source for Jira {
                     .append_pair("fields", ISSUE_FIELDS);
                 url
             }
+            Place::Issue { cloud, key } => site_api(query, cloud, &format!("/rest/api/3/issue/{key}/transitions"))?,
         };
         Ok(Plan::get(url))
     }
@@ -104,19 +109,25 @@ impl Source for Jira {
                 next: projects_next(json),
             },
             Place::Project { cloud, .. } => Parsed {
-                items: array(json, "issues").filter_map(|entry| issue(cloud, entry)).collect(),
+                items: array(json, "issues")
+                    .filter_map(|entry| issue(query, cloud, entry))
+                    .collect(),
                 next: next_param("nextPageToken", text_field(json, "nextPageToken")),
+            },
+            Place::Issue { .. } => Parsed {
+                items: array(json, "transitions").filter_map(transition).collect(),
+                next: Next::Done,
             },
         })
     }
 
     fn searches(&self, query: &Query) -> bool {
-        query.location.is_some()
+        matches!(place_of(query), Ok(Place::Site(_) | Place::Project { .. }))
     }
 }
 
 /// The query's location read and checked against what its kind can open: sites lead nowhere
-/// for `jira.site`, projects nowhere for `jira.project`.
+/// for `jira.site`, projects nowhere for `jira.project`, issues only to their transitions.
 fn place_of<'a>(query: &Query<'a>) -> Result<Place<'a>, ResourceError> {
     let Some(location) = query.location else {
         return Ok(Place::Sites);
@@ -124,12 +135,14 @@ fn place_of<'a>(query: &Query<'a>) -> Result<Place<'a>, ResourceError> {
     let place = match location.split_once('/') {
         None if is_cloud_id(location) => Place::Site(location),
         Some((cloud, key)) if is_cloud_id(cloud) && is_project_key(key) => Place::Project { cloud, key },
+        Some((cloud, key)) if is_cloud_id(cloud) && is_issue_key(key) => Place::Issue { cloud, key },
         _ => return Err(bad_location(location)),
     };
     let opens = match (&place, query.kind) {
-        (Place::Site(_), KindId::JiraProject | KindId::JiraIssue) => true,
-        (Place::Project { .. }, kind) => kind == KindId::JiraIssue,
-        _ => false,
+        (Place::Site(_), kind) => matches!(kind, KindId::JiraProject | KindId::JiraIssue | KindId::JiraTransition),
+        (Place::Project { .. }, kind) => matches!(kind, KindId::JiraIssue | KindId::JiraTransition),
+        (Place::Issue { .. }, kind) => kind == KindId::JiraTransition,
+        (Place::Sites, _) => false,
     };
     if opens {
         Ok(place)
@@ -190,7 +203,7 @@ fn site(query: &Query, entry: &serde_json::Value) -> Option<Resource> {
 fn project(query: &Query, cloud: &str, entry: &serde_json::Value) -> Option<Resource> {
     let key = entry.get("key")?.as_str().filter(|key| is_project_key(key))?;
     let id = format!("{cloud}/{key}");
-    let leads = query.kind == KindId::JiraIssue;
+    let leads = matches!(query.kind, KindId::JiraIssue | KindId::JiraTransition);
     Some(Resource {
         name: text_field(entry, "name").unwrap_or_else(|| key.to_owned()),
         item: "project".to_owned(),
@@ -201,7 +214,7 @@ fn project(query: &Query, cloud: &str, entry: &serde_json::Value) -> Option<Reso
     })
 }
 
-fn issue(cloud: &str, entry: &serde_json::Value) -> Option<Resource> {
+fn issue(query: &Query, cloud: &str, entry: &serde_json::Value) -> Option<Resource> {
     let key = entry.get("key")?.as_str().filter(|key| is_issue_key(key))?;
     let fields = entry.get("fields");
     let named = |field: &str| {
@@ -209,13 +222,34 @@ fn issue(cloud: &str, entry: &serde_json::Value) -> Option<Resource> {
             .and_then(|fields| fields.get(field))
             .and_then(|of| text_field(of, "name"))
     };
+    let id = format!("{cloud}/{key}");
+    let leads = query.kind == KindId::JiraTransition;
     Some(Resource {
-        id: format!("{cloud}/{key}"),
         name: fields
             .and_then(|fields| text_field(fields, "summary"))
             .unwrap_or_else(|| key.to_owned()),
         item: "issue".to_owned(),
         detail: joined_detail([Some(key.to_owned()), named("status"), named("issuetype")]),
+        location: leads.then(|| id.clone()),
+        selectable: !leads,
+        id,
+    })
+}
+
+/// A transition, named by the status it moves the issue to ("Done"), its own name beside it
+/// when that says something else ("Start progress").
+fn transition(entry: &serde_json::Value) -> Option<Resource> {
+    // Digits, as `jira.transition_issue` takes them.
+    let id = (entry.get("id")?.as_str())
+        .filter(|id| plain_id(id, 9, b"") && id.bytes().all(|byte| byte.is_ascii_digit()))?;
+    let name = text_field(entry, "name");
+    let status = entry.get("to").and_then(|to| text_field(to, "name"));
+    let detail = name.clone().filter(|name| Some(name) != status.as_ref());
+    Some(Resource {
+        id: id.to_owned(),
+        name: status.or(name).unwrap_or_else(|| id.to_owned()),
+        item: "transition".to_owned(),
+        detail,
         location: None,
         selectable: true,
     })

@@ -256,3 +256,77 @@ fn issues_read_with_key_status_and_type_and_page_by_token() {
     let last = serde_json::json!({"issues": [], "isLast": true});
     assert_eq!(Jira.parse(&asked, &answer(last)).expect("parsed").next, Next::Done);
 }
+
+#[test]
+fn an_issues_transitions_are_listed_by_the_status_each_moves_it_to() {
+    let provider = provider("atlassian");
+    let location = format!("{CLOUD}/EX-12");
+    let asked = query(&provider, "jira.transition", Some(&location));
+    let plan = Jira.plan(&asked).expect("a plan");
+    assert_eq!(
+        url_of(&plan).path(),
+        format!("/atlassian/ex/jira/{CLOUD}/rest/api/3/issue/EX-12/transitions"),
+        "the issue's own transitions, on its site"
+    );
+    assert!(
+        !Jira.searches(&asked),
+        "Jira does not search transitions: the listing filters them"
+    );
+    let answer = answer(serde_json::json!({"expand": "transitions", "transitions": [
+        {"id": "21", "name": "Start progress", "to": {"name": "In Progress", "id": "3"}},
+        {"id": "31", "name": "Done", "to": {"name": "Done", "id": "10001"}},
+        {"id": "4x", "name": "odd id", "to": {"name": "Odd"}},
+        {"name": "no id", "to": {"name": "Nowhere"}}
+    ]}));
+    let parsed = Jira.parse(&asked, &answer).expect("parsed");
+    let shown: Vec<(&str, &str, Option<&str>)> = parsed
+        .items
+        .iter()
+        .map(|item| (item.id.as_str(), item.name.as_str(), item.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        shown,
+        [("21", "In Progress", Some("Start progress")), ("31", "Done", None)],
+        "the value is the id transition_issue takes, the label the status it leads to (its own \
+         name beside it when different); ids that are not digits are skipped"
+    );
+    assert!(parsed
+        .items
+        .iter()
+        .all(|item| item.selectable && item.item == "transition"));
+    assert_eq!(parsed.next, Next::Done);
+}
+
+#[test]
+fn for_a_transition_the_way_leads_through_a_sites_projects_and_a_projects_issues() {
+    let provider = provider("atlassian");
+    let project = format!("{CLOUD}/EX");
+    let issues = serde_json::json!({"issues": [{"key": "EX-12", "fields": {"summary": "Fails"}}]});
+    let parsed = Jira
+        .parse(&query(&provider, "jira.transition", Some(&project)), &answer(issues))
+        .expect("parsed");
+    let issue = &parsed.items[0];
+    assert!(
+        !issue.selectable && issue.location.as_deref() == Some(format!("{CLOUD}/EX-12").as_str()),
+        "an issue opens to its transitions: {issue:?}"
+    );
+    let projects = serde_json::json!({"isLast": true, "values": [{"key": "EX", "name": "Example"}]});
+    let parsed = Jira
+        .parse(&query(&provider, "jira.transition", Some(CLOUD)), &answer(projects))
+        .expect("parsed");
+    assert_eq!(
+        parsed.items[0].location.as_deref(),
+        Some(project.as_str()),
+        "a project opens to its issues"
+    );
+    for kind in ["jira.issue", "jira.project", "jira.site"] {
+        let error = Jira
+            .plan(&query(&provider, kind, Some(&format!("{CLOUD}/EX-12"))))
+            .expect_err("an issue opens only for a transition");
+        assert_eq!(
+            error.code(),
+            ErrorCode::InvalidInput,
+            "{kind} never leads into an issue"
+        );
+    }
+}

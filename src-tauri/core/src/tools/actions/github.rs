@@ -1,19 +1,15 @@
 //! GitHub's actions, on the REST API (2022-11-28): repositories, stars, issues and their
-//! comments, file contents and gists. Repository names are `owner/name`, checked by pattern
-//! and sent as two path segments.
+//! comments, file contents (`github_contents`) and gists. Repository names are `owner/name`,
+//! checked by pattern and sent as two path segments.
 
-use base64::Engine;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, string_param, text, ActionCode, Answer, Target};
+use super::{action, github_contents as contents, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput, MAX_SUMMARY_BYTES};
-
-/// How much of a file's text a run keeps.
-const MAX_FILE_TEXT: usize = 100 * 1024;
 
 pub fn actions() -> Vec<ActionCode> {
     vec![
@@ -30,9 +26,9 @@ pub fn actions() -> Vec<ActionCode> {
         action!("github.comment_on_issue", CommentOnIssue, comment, read_comment),
         action!(
             "github.get_file_content",
-            GetFileContent,
-            file_content,
-            read_file_content
+            contents::GetFileContent,
+            contents::file_content,
+            contents::read_file_content
         ),
         action!("github.create_gist", CreateGist, create_gist, read_gist),
     ]
@@ -47,7 +43,7 @@ string_param!(
 );
 
 impl Repository {
-    fn parts(&self) -> (&str, &str) {
+    pub(super) fn parts(&self) -> (&str, &str) {
         self.0.split_once('/').unwrap_or((&self.0, ""))
     }
 
@@ -141,19 +137,6 @@ pub struct CommentOnIssue {
     /// The comment, in Markdown.
     #[schemars(length(min = 1))]
     body: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GetFileContent {
-    /// The repository, as owner/name.
-    repository: Repository,
-    /// The file's path in the repository, such as docs/README.md.
-    #[schemars(length(min = 1))]
-    path: String,
-    /// A branch, tag or commit (the default branch if not given).
-    #[serde(default, rename = "ref")]
-    reference: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -327,47 +310,6 @@ fn read_comment(params: &CommentOnIssue, answer: &Answer) -> Result<ActionOutput
     let link = text(&answer.json, "html_url").map(str::to_owned);
     let summary = format!("Commented on #{} in {}.", params.number, params.repository.0);
     Ok(ActionOutput::new(summary, json!({ "url": link })).link(link))
-}
-
-fn file_content(params: &GetFileContent, target: &Target<'_>) -> Result<Call, ToolError> {
-    let (owner, name) = params.repository.parts();
-    let mut segments = vec!["repos", owner, name, "contents"];
-    segments.extend(params.path.split('/').filter(|segment| !segment.is_empty()));
-    let mut url = target.url(&segments)?;
-    if let Some(reference) = &params.reference {
-        url.query_pairs_mut().append_pair("ref", reference);
-    }
-    Ok(Call::new(Method::Get, url))
-}
-
-fn read_file_content(params: &GetFileContent, answer: &Answer) -> Result<ActionOutput, ToolError> {
-    if text(&answer.json, "type") != Some("file") {
-        return Err(ToolError::Plan(format!("{} is a folder, not a file", params.path)));
-    }
-    let encoded: String = text(&answer.json, "content")
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .map_err(|_| ToolError::Unreadable {
-            provider: "GitHub".into(),
-        })?;
-    let whole = String::from_utf8_lossy(&bytes);
-    let content = bounded(&whole, MAX_FILE_TEXT);
-    let link = text(&answer.json, "html_url").map(str::to_owned);
-    let summary = bounded(
-        &format!(
-            "{} in {} ({} bytes):\n{whole}",
-            params.path,
-            params.repository.0,
-            bytes.len()
-        ),
-        MAX_SUMMARY_BYTES,
-    );
-    let data = json!({ "path": params.path, "size": bytes.len(), "text": content, "cut": content.len() < whole.len() });
-    Ok(ActionOutput::new(summary, data).link(link))
 }
 
 fn create_gist(params: &CreateGist, target: &Target<'_>) -> Result<Call, ToolError> {

@@ -1,7 +1,8 @@
 //! Gmail's actions (Gmail API v1, `users/me`). A message is built here as RFC 2822 (RFC 5322)
 //! text and sent as `{"raw": base64url}`: UTF-8 headers RFC 2047-encoded, the body base64 with
 //! its charset, `In-Reply-To`/`References` for a reply. Addresses and subjects refuse line
-//! breaks and control characters by schema, so no argument can add a header of its own.
+//! breaks and control characters by schema, so no argument can add a header of its own. A
+//! message read gives its plain-text part, else its HTML part as text (`html_text`, F12).
 //!
 //! Drive files "attached" from the picker are added to the body as links, not as MIME parts: an
 //! action plans one request from its arguments, and fetching a file's bytes would be a second
@@ -13,7 +14,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, items, string_param, text, ActionCode, Answer, Target};
+use super::{action, html_text, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput, MAX_SUMMARY_BYTES};
@@ -334,9 +335,9 @@ fn read_message(_: &GetMessage, answer: &Answer) -> Result<ActionOutput, ToolErr
     Ok(ActionOutput::new(bounded(&summary, MAX_SUMMARY_BYTES), data))
 }
 
-/// The first text/plain part's text, else the first text/html part's with its tags removed.
+/// The first text/plain part's text, else the first text/html part's as a person would read it.
 fn body_text(payload: &Value) -> Option<String> {
-    part_of(payload, "text/plain").or_else(|| part_of(payload, "text/html").map(|html| without_tags(&html)))
+    part_of(payload, "text/plain").or_else(|| part_of(payload, "text/html").map(|html| html_text::readable(&html)))
 }
 
 fn part_of(part: &Value, mime: &str) -> Option<String> {
@@ -348,20 +349,6 @@ fn part_of(part: &Value, mime: &str) -> Option<String> {
     items(part.get("parts").unwrap_or(&Value::Null))
         .iter()
         .find_map(|child| part_of(child, mime))
-}
-
-fn without_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut inside = false;
-    for character in html.chars() {
-        match character {
-            '<' => inside = true,
-            '>' => inside = false,
-            _ if !inside => out.push(character),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn list_labels(_: &ListLabels, target: &Target<'_>) -> Result<Call, ToolError> {

@@ -2,7 +2,9 @@
 //! `/ex/jira/{cloudId}/rest/api/3`). Sites, projects and issues are named as the pickers name
 //! them: `<cloudId>`, `<cloudId>/<KEY>`, `<cloudId>/<KEY-12>`. Text goes out as Atlassian
 //! Document Format (`atlassian::adf`). Moving to a named status takes two steps — list
-//! the transitions, then take one by id — because an action plans a single request.
+//! the transitions, then take one by id — because an action plans a single request; a form
+//! takes the id from the `jira.transition` picker, which lists an issue's transitions by the
+//! status each moves it to.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -44,6 +46,13 @@ string_param!(
     Issue,
     pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[A-Z][A-Z0-9_]{1,9}-[0-9]{1,9}$",
     picker = ("atlassian", "jira.issue")
+);
+
+string_param!(
+    /// A transition's id, chosen with the transition picker (opened at the issue).
+    TransitionId,
+    pattern = "^[0-9]{1,9}$",
+    picker = ("atlassian", "jira.transition")
 );
 
 /// `cloud/rest` split at the first slash (the pattern guarantees one).
@@ -122,9 +131,8 @@ pub struct OneIssue {
 pub struct Transition {
     /// The issue to move.
     issue: Issue,
-    /// The transition's id (from List an issue's transitions).
-    #[schemars(regex(pattern = r"^[0-9]{1,9}$"))]
-    transition_id: String,
+    /// The transition's id (from List an issue's transitions), chosen by its status.
+    transition_id: TransitionId,
 }
 
 fn api(target: &Target<'_>, cloud: &str, rest: &[&str]) -> Result<url::Url, ToolError> {
@@ -272,14 +280,14 @@ fn read_transitions(params: &OneIssue, answer: &Answer) -> Result<ActionOutput, 
 fn transition(params: &Transition, target: &Target<'_>) -> Result<Call, ToolError> {
     let (cloud, key) = split(&params.issue.0);
     let url = api(target, cloud, &["issue", key, "transitions"])?;
-    Ok(Call::new(Method::Post, url).json(json!({ "transition": { "id": params.transition_id } })))
+    Ok(Call::new(Method::Post, url).json(json!({ "transition": { "id": params.transition_id.0 } })))
 }
 
 fn read_transitioned(params: &Transition, _: &Answer) -> Result<ActionOutput, ToolError> {
     let (_, key) = split(&params.issue.0);
-    let summary = format!("Moved {key} (transition {}).", params.transition_id);
+    let summary = format!("Moved {key} (transition {}).", params.transition_id.0);
     Ok(ActionOutput::new(
         summary,
-        json!({ "issue": key, "transition": params.transition_id }),
+        json!({ "issue": key, "transition": params.transition_id.0 }),
     ))
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use url::Url;
 
-use super::{action, items, string_param, ActionCode, Answer, Target};
+use super::{action, items, picked, string_param, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput, MAX_SUMMARY_BYTES};
@@ -32,9 +32,11 @@ string_param!(
 );
 
 string_param!(
-    /// A column's name.
+    /// A column's name, or the column as the column picker names it (`table.column`, of the
+    /// table chosen above).
     Column,
-    pattern = NAME_PATTERN
+    pattern = r"^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$",
+    picker = ("supabase", "supabase.column")
 );
 
 /// How a filter compares (PostgREST's operators).
@@ -126,18 +128,23 @@ fn table_url(target: &Target<'_>, table: &Table) -> Result<Url, ToolError> {
 
 fn select(params: &SelectRows, target: &Target<'_>) -> Result<Call, ToolError> {
     let mut url = table_url(target, &params.table)?;
+    let table = params.table.0.as_str();
     {
         let mut query = url.query_pairs_mut();
         if !params.columns.is_empty() {
-            let names: Vec<&str> = params.columns.iter().map(|column| column.0.as_str()).collect();
+            let names = (params.columns.iter().enumerate())
+                .map(|(at, name)| picked::supabase_column(table, &name.0, &format!("/columns/{at}")))
+                .collect::<Result<Vec<&str>, _>>()?;
             query.append_pair("select", &names.join(","));
         }
-        for filter in &params.filters {
-            query.append_pair(&filter.column.0, &condition(filter));
+        for (at, filter) in params.filters.iter().enumerate() {
+            let name = picked::supabase_column(table, &filter.column.0, &format!("/filters/{at}/column"))?;
+            query.append_pair(name, &condition(filter));
         }
         if let Some(order) = &params.order {
             let direction = if order.descending { "desc" } else { "asc" };
-            query.append_pair("order", &format!("{}.{direction}", order.column.0));
+            let name = picked::supabase_column(table, &order.column.0, "/order/column")?;
+            query.append_pair("order", &format!("{name}.{direction}"));
         }
         query.append_pair("limit", &params.limit.unwrap_or(100).to_string());
     }
