@@ -14,9 +14,10 @@ use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::tools::{Consent, Policy, RunOutcome};
 
 const TOKEN: &str = "ghp_switchboardActionsToken01";
-const REPO: &str = "octocat/hello-world";
+pub const REPO: &str = "octocat/hello-world";
 
-async fn github(doubles: &ApiDoubles, test: &str) -> (crate::support::connector::Harness, Connection) {
+/// A GitHub connection with a pasted token, the doubles' log cleared after connecting.
+pub async fn github(doubles: &ApiDoubles, test: &str) -> (crate::support::connector::Harness, Connection) {
     let harness = pasted::harness_for(doubles, "github", test);
     let connection = pasted::paste(&harness, "github", &[("token", TOKEN)]).await;
     doubles.reset().await;
@@ -335,6 +336,11 @@ async fn a_read_waits_out_a_429_and_a_write_without_an_answer_is_never_sent_twic
     assert!(
         error.message.contains("may have happened"),
         "F13: the person is told to check: {}",
+        error.message
+    );
+    assert!(
+        error.message.contains("(https://github.com/octocat/hello-world)"),
+        "and where: the repository the issue was being made in: {}",
         error.message
     );
     assert_eq!(
