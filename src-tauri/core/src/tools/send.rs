@@ -5,9 +5,9 @@
 //! failures; a write only when it was refused before being processed (401, 429) or never left
 //! (connection refused). A write whose answer never came, or began and was lost (cut mid-body,
 //! or past the cap), is `Unknown` ("may have happened"), never sent again (SECURITY.md F7,
-//! F13). A token the
-//! provider wants in the URL path (Telegram's `bot{token}`) is put there only here, into the
-//! URL that is sent; the planned URL, shown for approval and named in errors, keeps the slot.
+//! F13). A token the provider wants in the URL path (Telegram's `bot{token}`) is put there
+//! only here, into the URL that is sent; the planned URL, shown for approval and named in
+//! errors, keeps the slot.
 
 use std::time::Duration;
 
