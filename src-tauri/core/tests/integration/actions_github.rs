@@ -2,7 +2,8 @@
 //! loopback doubles with a pasted token: each action's request checked field by field against
 //! GitHub's documented shape, a write held for approval and sent exactly as approved (edited),
 //! bad arguments and denials sending nothing, a 429 on a read waited out, and a write whose
-//! answer never came reported as "may have happened" and never sent twice.
+//! answer never came reported as "may have happened" (with the repository's page to check it
+//! on) and never sent twice.
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::{seed, ApiDoubles};
