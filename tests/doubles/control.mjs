@@ -3,7 +3,10 @@
 import { sendJson } from "./common.mjs";
 
 const state = {
-  /** {path, status, headers, body, hasBody, times} in the order they were queued. */
+  /**
+   * {path, status, headers, body, hasBody, cut, times} in the order they were queued; `cut`:
+   * the status line, the headers and half the body, then the connection closes.
+   */
   faults: [],
   rejected: new Set(),
   /** Path prefixes whose page answers point back at the page asked for. */
@@ -84,6 +87,7 @@ export function control(method, path, body, res) {
           headers,
           hasBody: body !== null && "body" in body,
           body: body?.body,
+          cut: body?.cut === undefined ? false : need("cut", "boolean"),
           times,
         });
         return sendJson(res, 204);

@@ -109,10 +109,19 @@ function bearerOf(req, provider) {
   return null;
 }
 
-/** A queued fault: its body as given (null: none), or the provider's own error body. */
+/**
+ * A queued fault: its body as given (null: none), or the provider's own error body; a `cut`
+ * one sends the headers (its own Content-Length if given) and half its JSON body, then closes.
+ */
 function sendFault(ctx, provider, fault) {
   const base = provider.extraHeaders ? provider.extraHeaders(ctx) : {};
   const headers = { ...base, ...fault.headers };
+  if (fault.cut) {
+    const text = Buffer.from(JSON.stringify(fault.hasBody ? fault.body : provider.defaultError(fault.status)));
+    ctx.res.writeHead(fault.status, { "content-type": "application/json", "content-length": text.length, ...headers });
+    // Flushed before the close, so the client has the status line and part of the answer.
+    return ctx.res.write(text.subarray(0, Math.floor(text.length / 2)), () => ctx.res.destroy());
+  }
   if (fault.hasBody && fault.body === null) return sendJson(ctx.res, fault.status, undefined, headers);
   if (fault.hasBody && typeof fault.body === "string") {
     ctx.res.writeHead(fault.status, { "content-type": "text/plain; charset=utf-8", ...headers });

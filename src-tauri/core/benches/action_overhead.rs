@@ -1,20 +1,24 @@
 //! `cargo bench -p switchboard-core --bench action_overhead` (issue 14's benchmark): the
 //! executor's own cost per call — validate the arguments, resolve the connection, read the
-//! policy, open the token from the vault, send, write the audit row, read the answer — beside a
-//! raw request to the same loopback endpoint, in one run. Target: at most 1 ms median overhead.
-//! Besides criterion's figures it prints the two medians of interleaved runs and their
-//! difference.
+//! policy, open the token from the vault, send, write the audit rows, read the answer — beside a
+//! raw request to the same loopback endpoint, in one run, for a read (list repositories) and a
+//! write allowed to run unasked (star a repository: its "sending" row committed before the
+//! request, its outcome row after). Target: at most 1 ms median overhead. Besides criterion's
+//! figures it prints, for each, the two medians of interleaved runs and their difference.
 
 mod support;
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
 
 use support::{runtime, save_account, services, ACCESS_TOKEN, GITHUB};
-use switchboard_core::tools::{Consent, RunOutcome, RunRequest};
+use switchboard_core::tools::{Consent, Policy, RunOutcome, RunRequest};
+use switchboard_core::Services;
 
 const ROUNDS: usize = 2000;
 
@@ -55,53 +59,98 @@ fn overhead(c: &mut Criterion) {
     let data = tempfile::tempdir().expect("a data directory");
     let services = services(&data, &format!("[providers.github]\napi_base_url = \"{base}\"\n"));
     let id = save_account(&services, "github", services.context.now() + 3600, &GITHUB);
-    let request = RunRequest {
+    let list = RunRequest {
         action: "github.list_my_repositories".into(),
         connection_id: Some(id),
         arguments: serde_json::json!({"limit": 5}),
     };
-    let url = format!("{base}/user/repos?visibility=all&sort=updated&per_page=5");
-    let client = reqwest::Client::new();
-    let run = || async {
-        match services.actions.run(&request, Consent::NotYet).await {
-            Ok(RunOutcome::Done(_)) => {}
-            other => panic!("the read runs: {other:?}"),
-        }
+    let star = RunRequest {
+        action: "github.star_repository".into(),
+        connection_id: Some(id),
+        arguments: serde_json::json!({"repository": "octocat/hello-world"}),
     };
-    let raw = || async {
+    services
+        .actions
+        .set_policy(&star.action, Some(id), Some(Policy::Allow))
+        .expect("the star runs without asking");
+    let list_url = format!("{base}/user/repos?visibility=all&sort=updated&per_page=5");
+    let star_url = format!("{base}/user/starred/octocat/hello-world");
+    let client = reqwest::Client::new();
+    let raw_list = || async {
         let answer = client
-            .get(&url)
+            .get(&list_url)
             .bearer_auth(ACCESS_TOKEN)
             .send()
             .await
             .expect("an answer");
         assert_eq!(answer.bytes().await.expect("a body").as_ref(), b"[]");
     };
+    let raw_star = || async {
+        let answer = client
+            .put(&star_url)
+            .bearer_auth(ACCESS_TOKEN)
+            .header(reqwest::header::CONTENT_LENGTH, "0")
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(answer.bytes().await.expect("a body").as_ref(), b"[]");
+    };
 
-    // Interleaved, so both see the same machine state; the medians and their difference.
-    let (mut through, mut direct) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
+    interleaved(
+        &runtime,
+        "read, list_my_repositories",
+        || run(&services, &list),
+        raw_list,
+    );
+    interleaved(&runtime, "write, star_repository", || run(&services, &star), raw_star);
+
+    c.bench_function("action: list_my_repositories through the executor", |b| {
+        b.iter(|| runtime.block_on(run(&services, &list)))
+    });
+    c.bench_function("action: the same request sent directly", |b| {
+        b.iter(|| runtime.block_on(raw_list()))
+    });
+    c.bench_function("action: star_repository through the executor", |b| {
+        b.iter(|| runtime.block_on(run(&services, &star)))
+    });
+    c.bench_function("action: the same PUT sent directly", |b| {
+        b.iter(|| runtime.block_on(raw_star()))
+    });
+}
+
+/// Runs `request` through the executor, and expects it done.
+async fn run(services: &Services, request: &RunRequest) {
+    match services.actions.run(request, Consent::NotYet).await {
+        Ok(RunOutcome::Done(_)) => {}
+        other => panic!("{} runs: {other:?}", request.action),
+    }
+}
+
+/// `through` and `direct` in turn, so both see the same machine state; prints their medians
+/// and the difference.
+fn interleaved<T, TF, D, DF>(runtime: &Runtime, what: &str, through: T, direct: D)
+where
+    T: Fn() -> TF,
+    TF: Future<Output = ()>,
+    D: Fn() -> DF,
+    DF: Future<Output = ()>,
+{
+    let (mut executor, mut plain) = (Vec::with_capacity(ROUNDS), Vec::with_capacity(ROUNDS));
     for _ in 0..ROUNDS {
         let started = Instant::now();
-        runtime.block_on(run());
-        through.push(started.elapsed());
+        runtime.block_on(through());
+        executor.push(started.elapsed());
         let started = Instant::now();
-        runtime.block_on(raw());
-        direct.push(started.elapsed());
+        runtime.block_on(direct());
+        plain.push(started.elapsed());
     }
-    let (executor, plain) = (median(&mut through), median(&mut direct));
+    let (executor, plain) = (median(&mut executor), median(&mut plain));
     println!(
-        "action_overhead: executor {:.0} µs, raw request {:.0} µs, overhead {:.0} µs median over {ROUNDS} interleaved calls (target ≤ 1000 µs)",
+        "action_overhead ({what}): executor {:.0} µs, raw request {:.0} µs, overhead {:.0} µs median over {ROUNDS} interleaved calls (target ≤ 1000 µs)",
         micros(executor),
         micros(plain),
         micros(executor.saturating_sub(plain))
     );
-
-    c.bench_function("action: list_my_repositories through the executor", |b| {
-        b.iter(|| runtime.block_on(run()))
-    });
-    c.bench_function("action: the same request sent directly", |b| {
-        b.iter(|| runtime.block_on(raw()))
-    });
 }
 
 fn median(samples: &mut [Duration]) -> Duration {

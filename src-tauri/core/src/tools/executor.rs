@@ -4,7 +4,8 @@
 //! the exact request), get a token through connections, send (retrying only what is safe to
 //! repeat), record it in the audit log (a write's "sending" row committed before the request
 //! goes out, so a crash mid-call leaves "sent, outcome unknown", never a write with no record)
-//! and return a bounded summary, the data and a link. It owns nothing but its HTTP client.
+//! and return a bounded summary, the data and a link; for a write that may have happened, the
+//! page to check it on. It owns nothing but its HTTP client.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -18,7 +19,7 @@ use super::call::RequestPreview;
 use super::catalog::{Action, ActionCatalog, SideEffect};
 use super::error::ToolError;
 use super::info::{in_words, missing_scopes, ActionInfo};
-use super::output::{bounded, ActionResult, MAX_SUMMARY_BYTES};
+use super::output::{bounded, check_page, ActionResult, MAX_SUMMARY_BYTES};
 use super::policy::Policy;
 use super::send::Sender;
 use crate::catalog::Provider;
@@ -162,8 +163,15 @@ impl Executor {
             provider,
             client: self.client.get_or_init(|| crate::resources::api_client(&self.policy)),
             policy: &self.policy,
+            side_effect: action.meta.side_effect,
         };
-        let answer = sender.send(&call, token, version).await;
+        let answer = sender.send(&call, token, version).await.map_err(|error| match error {
+            ToolError::Unknown { provider, .. } => ToolError::Unknown {
+                provider,
+                check: check_page(&action.meta.product, &request.arguments),
+            },
+            error => error,
+        });
         let took = started.elapsed().as_millis();
         let output = answer.and_then(|answer| (action.code.read)(&request.arguments, &answer));
         let (outcome, detail) = match &output {

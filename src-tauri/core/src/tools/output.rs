@@ -1,9 +1,11 @@
 //! What a run gives back: a bounded summary a model can read (at most `MAX_SUMMARY_BYTES`), the
 //! data for people (a table for lists), and a link to what was made or changed when the
-//! provider gives one.
+//! provider gives one; and, for a write whose outcome is unknown, the web page where the person
+//! can check it (`check_page`).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+use url::Url;
 
 use crate::ids::ConnectionId;
 
@@ -74,6 +76,64 @@ pub fn list_summary(count: usize, noun: &str, items: impl IntoIterator<Item = St
     bounded(&summary, MAX_SUMMARY_BYTES)
 }
 
+/// Where a person checks a write of `product`: the page of the thing the argument `named`
+/// (its value as the path after `base`), else the product's `page`. Only https pages; a product
+/// whose page would need more than the arguments say (a Slack workspace, a Jira site) has none.
+struct CheckPage {
+    product: &'static str,
+    named: Option<(&'static str, &'static str)>,
+    page: &'static str,
+}
+
+const CHECK_PAGES: [CheckPage; 6] = [
+    CheckPage {
+        product: "github",
+        named: Some(("repository", "https://github.com/")),
+        page: "https://github.com/",
+    },
+    CheckPage {
+        product: "gmail",
+        named: None,
+        page: "https://mail.google.com/mail/u/0/#sent",
+    },
+    CheckPage {
+        product: "drive",
+        named: None,
+        page: "https://drive.google.com/drive/recent",
+    },
+    CheckPage {
+        product: "calendar",
+        named: None,
+        page: "https://calendar.google.com/",
+    },
+    CheckPage {
+        product: "sheets",
+        named: Some(("spreadsheet", "https://docs.google.com/spreadsheets/d/")),
+        page: "https://docs.google.com/spreadsheets/",
+    },
+    CheckPage {
+        product: "notion",
+        named: None,
+        page: "https://www.notion.so/",
+    },
+];
+
+/// The web page where the person can see whether a write of `product` with `arguments`
+/// happened; `None` when there is no such page to give.
+pub fn check_page(product: &str, arguments: &serde_json::Value) -> Option<String> {
+    let entry = CHECK_PAGES.iter().find(|entry| entry.product == product)?;
+    let named = entry.named.and_then(|(argument, base)| {
+        let value = arguments.get(argument)?.as_str()?;
+        let mut url = Url::parse(base).ok()?;
+        url.path_segments_mut()
+            .ok()?
+            .pop_if_empty()
+            .extend(value.split('/').filter(|segment| !segment.is_empty()));
+        Some(url.to_string())
+    });
+    named.or_else(|| Some(entry.page.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +153,48 @@ mod tests {
         let summary = list_summary(1000, "repositories", items);
         assert!(summary.starts_with("1000 repositories: octocat/repo-0; "), "{summary}");
         assert!(summary.len() <= MAX_SUMMARY_BYTES);
+    }
+
+    #[test]
+    fn a_check_page_names_what_was_changed_where_the_arguments_say_and_is_https() {
+        use serde_json::json;
+        assert_eq!(
+            check_page("github", &json!({"repository": "octocat/hello-world", "title": "x"})).as_deref(),
+            Some("https://github.com/octocat/hello-world"),
+            "a repository's write is checked on the repository's page"
+        );
+        assert_eq!(
+            check_page("github", &json!({"files": []})).as_deref(),
+            Some("https://github.com/"),
+            "without a repository, GitHub itself"
+        );
+        assert_eq!(
+            check_page("sheets", &json!({"spreadsheet": "1Roadmap07Sheet"})).as_deref(),
+            Some("https://docs.google.com/spreadsheets/d/1Roadmap07Sheet")
+        );
+        assert_eq!(
+            check_page("sheets", &json!({"spreadsheet": "a b?#"})).as_deref(),
+            Some("https://docs.google.com/spreadsheets/d/a%20b%3F%23"),
+            "an argument is a path segment, never the query or the fragment"
+        );
+        assert_eq!(
+            check_page("gmail", &json!({})).as_deref(),
+            Some("https://mail.google.com/mail/u/0/#sent")
+        );
+        assert_eq!(
+            check_page("slack", &json!({"channel": "C1"})),
+            None,
+            "no page where the arguments cannot say which workspace"
+        );
+        for entry in &CHECK_PAGES {
+            let base = entry.named.map(|(_, base)| base).unwrap_or(entry.page);
+            for page in [entry.page, base] {
+                assert!(
+                    page.starts_with("https://"),
+                    "{}: only https pages: {page}",
+                    entry.product
+                );
+            }
+        }
     }
 }

@@ -1,11 +1,13 @@
 //! Sending an action's planned request: the connection's token (renewed once if refused with
 //! 401, which means nothing was done), the provider's API headers, waits when the provider says
-//! to slow down, and retries only where repeating cannot do a thing twice: reads and idempotent
-//! calls after 5xx, 429 and connection failures; a write only when it was refused before being
-//! processed (401, 429) or never left (connection refused). A write whose answer never came is
-//! `Unknown` ("may have happened"), never sent again (SECURITY.md F7, F13). A token the
-//! provider wants in the URL path (Telegram's `bot{token}`) is put there only here, into the
-//! URL that is sent; the planned URL, shown for approval and named in errors, keeps the slot.
+//! to slow down, and retries only where repeating cannot do a thing twice: reads (whatever their
+//! method: Notion searches with a POST) and idempotent calls after 5xx, 429 and connection
+//! failures; a write only when it was refused before being processed (401, 429) or never left
+//! (connection refused). A write whose answer never came, or began and was lost (cut mid-body,
+//! or past the cap), is `Unknown` ("may have happened"), never sent again (SECURITY.md F7,
+//! F13). A token the provider wants in the URL path (Telegram's `bot{token}`) is put there
+//! only here, into the URL that is sent; the planned URL, shown for approval and named in
+//! errors, keeps the slot.
 
 use std::time::Duration;
 
@@ -14,6 +16,7 @@ use url::Url;
 
 use super::actions::Answer;
 use super::call::{Call, CallBody};
+use super::catalog::SideEffect;
 use super::error::ToolError;
 use crate::catalog::{AuthKind, Provider};
 use crate::connections::{Connection, RequestAuth, TokenRenewal};
@@ -42,6 +45,8 @@ pub struct Sender<'a> {
     pub provider: &'a Provider,
     pub client: &'a reqwest::Client,
     pub policy: &'a ApiPolicy,
+    /// The action's: a read may be repeated whatever its method.
+    pub side_effect: SideEffect,
 }
 
 enum Attempt {
@@ -65,7 +70,7 @@ enum Attempt {
 impl Sender<'_> {
     /// Sends `call` with `token` (of stored `version`) and reads the answer.
     pub async fn send(&self, call: &Call, mut token: Sensitive<String>, version: i64) -> Result<Answer, ToolError> {
-        let repeatable = call.method.is_idempotent();
+        let repeatable = call.method.is_idempotent() || self.side_effect == SideEffect::Read;
         let mut renewed = false;
         let mut tries = 0;
         loop {
@@ -84,10 +89,7 @@ impl Sender<'_> {
                 Attempt::Again { processed: true, .. } | Attempt::Unreachable { processed: true, .. }
                     if !repeatable =>
                 {
-                    return Err(ToolError::Unknown {
-                        provider: self.provider.name.clone(),
-                        check: None,
-                    })
+                    return Err(self.unknown())
                 }
                 Attempt::Unreachable { error, .. } => {
                     tries += 1;
@@ -184,6 +186,8 @@ impl Sender<'_> {
         }
         let body = match read_capped_to(&call.url, response, MAX_ANSWER_BYTES).await {
             Ok(body) => body,
+            // The answer began and was lost: whatever its status said, a write may have happened.
+            Err(_) if self.side_effect != SideEffect::Read => return Attempt::Failed(self.unknown()),
             Err(error) => return Attempt::Failed(self.unreachable(error)),
         };
         let json = if body.iter().all(u8::is_ascii_whitespace) {
@@ -291,6 +295,14 @@ impl Sender<'_> {
         }
         ToolError::AccessRefused {
             provider: self.provider.name.clone(),
+        }
+    }
+
+    /// Where to check is the executor's to say (it knows what was being changed).
+    fn unknown(&self) -> ToolError {
+        ToolError::Unknown {
+            provider: self.provider.name.clone(),
+            check: None,
         }
     }
 

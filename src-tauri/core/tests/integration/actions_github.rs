@@ -2,7 +2,8 @@
 //! loopback doubles with a pasted token: each action's request checked field by field against
 //! GitHub's documented shape, a write held for approval and sent exactly as approved (edited),
 //! bad arguments and denials sending nothing, a 429 on a read waited out, and a write whose
-//! answer never came reported as "may have happened" and never sent twice.
+//! answer never came reported as "may have happened" (with the repository's page to check it
+//! on) and never sent twice.
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::{seed, ApiDoubles};
@@ -14,9 +15,10 @@ use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::tools::{Consent, Policy, RunOutcome};
 
 const TOKEN: &str = "ghp_switchboardActionsToken01";
-const REPO: &str = "octocat/hello-world";
+pub const REPO: &str = "octocat/hello-world";
 
-async fn github(doubles: &ApiDoubles, test: &str) -> (crate::support::connector::Harness, Connection) {
+/// A GitHub connection with a pasted token, the doubles' log cleared after connecting.
+pub async fn github(doubles: &ApiDoubles, test: &str) -> (crate::support::connector::Harness, Connection) {
     let harness = pasted::harness_for(doubles, "github", test);
     let connection = pasted::paste(&harness, "github", &[("token", TOKEN)]).await;
     doubles.reset().await;
@@ -335,6 +337,11 @@ async fn a_read_waits_out_a_429_and_a_write_without_an_answer_is_never_sent_twic
     assert!(
         error.message.contains("may have happened"),
         "F13: the person is told to check: {}",
+        error.message
+    );
+    assert!(
+        error.message.contains("(https://github.com/octocat/hello-world)"),
+        "and where: the repository the issue was being made in: {}",
         error.message
     );
     assert_eq!(
