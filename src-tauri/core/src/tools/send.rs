@@ -3,9 +3,9 @@
 //! to slow down, and retries only where repeating cannot do a thing twice: reads (whatever their
 //! method: Notion searches with a POST) and idempotent calls after 5xx, 429 and connection
 //! failures; a write only when it was refused before being processed (401, 429) or never left
-//! (connection refused). A write whose answer never came, or began and was lost (cut mid-body,
-//! or past the cap), is `Unknown` ("may have happened"), never sent again (SECURITY.md F7,
-//! F13). A token the provider wants in the URL path (Telegram's `bot{token}`) is put there
+//! (connection refused). A write whose answer never came, or whose success began and was lost
+//! (cut mid-body, or past the cap), is `Unknown` ("may have happened"), never sent again
+//! (SECURITY.md F7, F13); a refusal whose body was lost is still the refusal its status says. A token the provider wants in the URL path (Telegram's `bot{token}`) is put there
 //! only here, into the URL that is sent; the planned URL, shown for approval and named in
 //! errors, keeps the slot.
 
@@ -186,7 +186,10 @@ impl Sender<'_> {
         }
         let body = match read_capped_to(&call.url, response, MAX_ANSWER_BYTES).await {
             Ok(body) => body,
-            // The answer began and was lost: whatever its status said, a write may have happened.
+            // A refusal's status says enough, though its body was lost.
+            Err(_) if !(200..300).contains(&status) => return self.refusal(status, &serde_json::Value::Null),
+            // A success whose answer was lost: the write may have happened (or, as Slack's
+            // `ok: false` does, been refused): only the person can tell.
             Err(_) if self.side_effect != SideEffect::Read => return Attempt::Failed(self.unknown()),
             Err(error) => return Attempt::Failed(self.unreachable(error)),
         };

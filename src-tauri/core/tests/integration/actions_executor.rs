@@ -122,6 +122,31 @@ async fn a_write_whose_answer_is_lost_after_its_status_may_have_happened_and_is_
         outcomes(&harness, &octocat, "github.star_repository"),
         ["sending", "unknown"]
     );
+
+    // A refusal whose body was cut: its status already says nothing was done.
+    let comments = "/github/repos/octocat/hello-world/issues/7/comments";
+    cut_after_headers(
+        &doubles,
+        comments,
+        422,
+        json!({}),
+        json!({"message": "Validation Failed"}),
+    )
+    .await;
+    let write = run_request(
+        "github.comment_on_issue",
+        &octocat,
+        json!({"repository": REPO, "number": 7, "body": "hi"}),
+    );
+    let outcome = executor.run(&write, Consent::Approved).await;
+    assert!(
+        matches!(&outcome, Err(error) if !matches!(error, ToolError::Unknown { .. }) && error.to_string().contains("422")),
+        "a 422 whose body was lost is the refusal its status says, not 'may have happened': {outcome:?}"
+    );
+    assert_eq!(
+        outcomes(&harness, &octocat, "github.comment_on_issue"),
+        ["sending", "failed"]
+    );
 }
 
 #[tokio::test]
