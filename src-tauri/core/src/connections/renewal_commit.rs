@@ -162,7 +162,8 @@ impl RenewalCommits {
             return true;
         };
         if let Some(reason) = self.unsaved.kept_verdict(id) {
-            return self.mark_or_keep(&connection, "refresh", &reason).is_ok() && self.unsaved.kept(id).is_none();
+            return self.mark_or_keep(&connection, "refresh", &reason).is_ok()
+                && self.unsaved.kept_verdict(id).is_none();
         }
         let Some(kept) = self.unsaved.kept(id) else {
             return true;
