@@ -98,8 +98,8 @@ impl Text {
         let name_length = after
             .find(|character: char| !character.is_ascii_alphanumeric())
             .unwrap_or(after.len());
-        if name_length == 0 && !declaration {
-            // `a < b`: not a tag, a less-than sign.
+        if !declaration && !after.starts_with(|character: char| character.is_ascii_alphabetic()) {
+            // `a < b`, `I <3 you`: not a tag (a tag's name starts with a letter), a less-than sign.
             self.push("<");
             return &rest[1..];
         }
@@ -111,7 +111,8 @@ impl Text {
         if declaration {
             return following;
         }
-        if !closing && HIDDEN.contains(&name.as_str()) && !after[..name_length + end].ends_with('/') {
+        // `<script/>` hides what follows as `<script>` does: browsers ignore the slash.
+        if !closing && HIDDEN.contains(&name.as_str()) {
             return past_hidden(following, &name);
         }
         match name.as_str() {
@@ -225,6 +226,16 @@ mod tests {
             readable("1 < 2 and 3 > 2"),
             "1 < 2 and 3 > 2",
             "a lone less-than sign is text"
+        );
+        assert_eq!(
+            readable("I <3 you, <3 times"),
+            "I <3 you, <3 times",
+            "a tag's name starts with a letter: `<3` is text"
+        );
+        assert_eq!(
+            readable("a<script/>alert(1)</script>b<style/>p{}</style>c"),
+            "abc",
+            "a self-closed script or style still hides what a browser hides"
         );
         assert_eq!(
             readable("shown<script>alert(1)"),

@@ -35,17 +35,26 @@ pub struct Target<'a> {
 }
 
 impl Target<'_> {
-    /// The API base with `segments` appended, each percent-encoded as one path segment (a
-    /// repository or file name can never add a path of its own).
+    /// The API base with `segments` appended (`api_url`).
     pub fn url(&self, segments: &[&str]) -> Result<Url, ToolError> {
-        // https, or plain http only to this computer, as every request of the core.
-        let mut url = secure_url(self.api_base).map_err(|error| ToolError::Plan(error.to_string()))?;
-        url.path_segments_mut()
-            .map_err(|()| ToolError::Plan("the provider's address cannot take a path".into()))?
-            .pop_if_empty()
-            .extend(segments);
-        Ok(url)
+        api_url(self.api_base, segments)
     }
+}
+
+/// `base` with `segments` appended, each percent-encoded as one path segment (a repository or
+/// file name can never add a path of its own): a `%` is sent as itself (`%25`, by `url`), so
+/// `%2e%2e` cannot climb, and a `.` or `..` segment is refused rather than resolved.
+fn api_url(base: &str, segments: &[&str]) -> Result<Url, ToolError> {
+    if let Some(dots) = segments.iter().find(|segment| matches!(**segment, "." | "..")) {
+        return Err(ToolError::Plan(format!("a name or path cannot hold the part “{dots}”")));
+    }
+    // https, or plain http only to this computer, as every request of the core.
+    let mut url = secure_url(base).map_err(|error| ToolError::Plan(error.to_string()))?;
+    url.path_segments_mut()
+        .map_err(|()| ToolError::Plan("the provider's address cannot take a path".into()))?
+        .pop_if_empty()
+        .extend(segments);
+    Ok(url)
 }
 
 /// A provider's answer to a sent request: its JSON (`Null` for an empty body).
@@ -135,4 +144,40 @@ pub fn text<'a>(json: &'a serde_json::Value, name: &str) -> Option<&'a str> {
 /// The items of a JSON array answer (none when it is not one).
 pub fn items(json: &serde_json::Value) -> &[serde_json::Value] {
     json.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::api_url;
+
+    #[test]
+    fn a_path_from_the_arguments_cannot_climb_out_of_where_it_was_put() {
+        let base = "https://api.github.com";
+        let url = |segments: &[&str]| api_url(base, segments).map(|url| url.to_string()).ok();
+        assert_eq!(
+            url(&[
+                "repos",
+                "octocat",
+                "hello-world",
+                "contents",
+                "%2e%2e",
+                "%2E%2e",
+                "secret"
+            ])
+            .as_deref(),
+            Some("https://api.github.com/repos/octocat/hello-world/contents/%252e%252e/%252E%252e/secret"),
+            "an encoded dot-dot is a file name, sent as typed, never a step up"
+        );
+        assert_eq!(
+            url(&["repos", "o", "r", "contents", "100% done.md", "a/b?c#d"]).as_deref(),
+            Some("https://api.github.com/repos/o/r/contents/100%25%20done.md/a%2Fb%3Fc%23d"),
+            "a percent, a slash, a question mark and a hash stay inside their segment"
+        );
+        for dots in [".", ".."] {
+            assert!(
+                api_url(base, &["repos", "o", "r", "contents", dots, "x"]).is_err(),
+                "a `{dots}` segment is refused, not resolved"
+            );
+        }
+    }
 }
