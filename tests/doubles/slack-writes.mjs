@@ -1,7 +1,7 @@
 // Slack's Web API for what actions do: chat.postMessage (JSON `{channel, text, thread_ts?}`; a
 // channel that does not exist is `channel_not_found`, one the bot is not in `not_in_channel`),
 // conversations.history (newest first), users.profile.set (`{profile: {status_text,
-// status_emoji, status_expiration}}`). Errors are HTTP 200 `{"ok": false}`, as Slack answers.
+// status_emoji, status_expiration}}`, a person's token only: a bot's is `not_allowed_token_type`). Errors are HTTP 200 `{"ok": false}`, as Slack answers.
 // Posted messages are kept until reset.
 import { onReset } from "./control.mjs";
 
@@ -51,6 +51,8 @@ export function handleWrite(ctx, method, channels, me) {
       return { ok: true, messages: all.slice(0, limit), has_more: all.length > limit };
     }
     case "users.profile.set": {
+      // Only a person's token may change a profile; Slack refuses a bot's.
+      if (ctx.bearer?.startsWith("xoxb-")) return fail("not_allowed_token_type");
       const body = json(ctx);
       const profile = body?.profile;
       if (!profile || typeof profile !== "object") return fail("invalid_profile");

@@ -40,6 +40,27 @@ pub enum TokenQuirk {
     SlackOk,
 }
 
+/// Which authorization URL parameter carries the scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeParam {
+    /// `scope` (RFC 6749 §3.3).
+    #[default]
+    Scope,
+    /// Slack's `user_scope`: the token acts as the person who signs in, not as an app's bot,
+    /// and comes back under `authed_user`.
+    UserScope,
+}
+
+impl ScopeParam {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Scope => "scope",
+            Self::UserScope => "user_scope",
+        }
+    }
+}
+
 /// How the client authenticates at the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -65,6 +86,8 @@ pub struct OAuthConfig {
     pub redirect: Vec<RedirectKind>,
     #[serde(default = "space")]
     pub scope_separator: String,
+    #[serde(default)]
+    pub scope_param: ScopeParam,
     /// Scopes asked for whatever the products.
     #[serde(default)]
     pub scopes: Vec<String>,

@@ -17,7 +17,7 @@ pub use built_in::{BuiltInClients, ShippedClient, CLIENTS_ENV};
 pub use clients_file::BuiltInClient;
 pub use connect::{
     ClientSecret, CredentialField, CredentialPlacement, IdentityRequest, OAuthConfig, RedirectKind, Revocation,
-    SiteIdRequest, TokenAuth, TokenQuirk,
+    ScopeParam, SiteIdRequest, TokenAuth, TokenQuirk,
 };
 pub use overrides::{apply_overrides, load_overrides, Overridden, OverrideCredentials, OVERRIDES_ENV};
 

@@ -62,6 +62,7 @@ pub(super) async fn start(sign_ins: &Arc<SignIns>, request: &ConnectRequest) -> 
         client_id: client.client_id.clone(),
         scopes: scopes.clone(),
         scope_separator: oauth.scope_separator.clone(),
+        scope_param: oauth.scope_param,
         extra_params: oauth.extra_params.clone().into_iter().collect(),
         issuer: oauth.issuer.clone(),
         iss_parameter_supported: metadata

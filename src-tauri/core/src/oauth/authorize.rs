@@ -7,6 +7,7 @@ use url::Url;
 use super::callback::AuthorizationCallback;
 use super::http::{secure_url, HttpError};
 use super::pkce::{random_token, Pkce};
+use crate::catalog::ScopeParam;
 use crate::sensitive::Sensitive;
 
 /// The longest provider error text shown to a person (SECURITY.md A8).
@@ -19,6 +20,8 @@ pub struct AuthorizeEndpoint {
     pub client_id: String,
     pub scopes: Vec<String>,
     pub scope_separator: String,
+    /// The parameter the scopes go in.
+    pub scope_param: ScopeParam,
     pub extra_params: Vec<(String, String)>,
     /// The issuer `iss` must equal, for OIDC providers and RFC 9207 servers.
     pub issuer: Option<String>,
@@ -69,7 +72,10 @@ impl AuthorizationRequest {
                 .append_pair("code_challenge", pkce.challenge())
                 .append_pair("code_challenge_method", Pkce::METHOD);
             if !endpoint.scopes.is_empty() {
-                query.append_pair("scope", &endpoint.scopes.join(&endpoint.scope_separator));
+                query.append_pair(
+                    endpoint.scope_param.name(),
+                    &endpoint.scopes.join(&endpoint.scope_separator),
+                );
             }
             if let Some(nonce) = &nonce {
                 query.append_pair("nonce", nonce);

@@ -8,6 +8,7 @@ fn endpoint() -> AuthorizeEndpoint {
         client_id: "client-1".into(),
         scopes: vec!["openid".into(), "email".into()],
         scope_separator: " ".into(),
+        scope_param: Default::default(),
         extra_params: vec![("access_type".into(), "offline".into())],
         issuer: Some("https://accounts.example.com".into()),
         iss_parameter_supported: true,
@@ -133,4 +134,29 @@ fn plain_http_authorize_urls_are_refused() {
         AuthorizationRequest::new(&insecure, "http://127.0.0.1/cb").is_err(),
         "no plain http off loopback"
     );
+}
+
+#[test]
+fn slacks_scopes_for_the_person_go_in_user_scope() {
+    let slack = AuthorizeEndpoint {
+        scopes: vec!["chat:write".into(), "users.profile:write".into()],
+        scope_separator: ",".into(),
+        scope_param: crate::catalog::ScopeParam::UserScope,
+        issuer: None,
+        openid: false,
+        ..endpoint()
+    };
+    let request = AuthorizationRequest::new(&slack, "http://127.0.0.1/cb").expect("a request");
+    let url = url::Url::parse(request.url()).expect("a URL");
+    let value = |name: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, v)| v.into_owned())
+    };
+    assert_eq!(
+        value("user_scope").as_deref(),
+        Some("chat:write,users.profile:write"),
+        "Slack gives a token that acts as the person only for scopes asked in user_scope"
+    );
+    assert_eq!(value("scope"), None, "no bot scopes are asked for");
 }

@@ -1,6 +1,6 @@
 //! Token requests (authorization code exchange, refresh, device code) and reading their
 //! responses, with the providers' quirks: GitHub answers errors with HTTP 200 and an `error`
-//! field, Slack with `"ok": false`. Retries and time limits come from a `RequestPolicy`.
+//! field, Slack with `"ok": false` (and the person's token under `authed_user`). Retries and time limits come from a `RequestPolicy`.
 //! Nothing from a response body is logged or put in an error but the provider's own error code
 //! and description.
 
@@ -173,6 +173,36 @@ struct RawResponse {
     error: Option<String>,
     error_description: Option<String>,
     ok: Option<bool>,
+    /// Slack's answer to a sign-in for the person (`user_scope`): their token is in here, and
+    /// the top level has no `access_token` (a refresh answers at the top level).
+    authed_user: Option<PersonToken>,
+}
+
+#[derive(Deserialize)]
+struct PersonToken {
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    token_type: Option<String>,
+    expires_in: Option<serde_json::Value>,
+    scope: Option<String>,
+}
+
+impl RawResponse {
+    /// Slack's person token in place of the top level's, when the answer carries one.
+    fn with_person_token(mut self, quirk: TokenQuirk) -> Self {
+        let person = self.authed_user.take().filter(|person| person.access_token.is_some());
+        match person {
+            Some(person) if quirk == TokenQuirk::SlackOk => Self {
+                access_token: person.access_token,
+                refresh_token: person.refresh_token,
+                token_type: person.token_type,
+                expires_in: person.expires_in,
+                scope: person.scope,
+                ..self
+            },
+            _ => self,
+        }
+    }
 }
 
 pub(crate) fn parse_token_response(
@@ -189,6 +219,7 @@ pub(crate) fn parse_token_response(
             TokenError::Status { host, status }
         });
     };
+    let raw = raw.with_person_token(quirk);
     let failed_ok = quirk == TokenQuirk::SlackOk && raw.ok != Some(true);
     if let Some(error) = raw
         .error

@@ -106,6 +106,40 @@ fn slack_ok_false_is_an_error() {
 }
 
 #[test]
+fn slacks_sign_in_for_the_person_gives_the_token_under_authed_user() {
+    let body = r#"{"ok":true,"app_id":"A1","team":{"id":"T1","name":"Acme"},
+        "authed_user":{"id":"U1","scope":"chat:write,users.profile:write","access_token":"xoxp-1",
+        "token_type":"user","refresh_token":"xoxe-1-r","expires_in":43200}}"#;
+    let tokens = parse(200, body, TokenQuirk::SlackOk).expect("a user_scope sign-in is a token");
+    assert_eq!(
+        tokens.access_token.expose(),
+        "xoxp-1",
+        "the person's token, not a bot's"
+    );
+    assert_eq!(
+        tokens.refresh_token.as_ref().map(|token| token.expose().as_str()),
+        Some("xoxe-1-r"),
+        "its rotating refresh token comes with it"
+    );
+    assert_eq!(tokens.scope.as_deref(), Some("chat:write,users.profile:write"));
+    assert_eq!(tokens.expires_in, Some(43200));
+    let refreshed = parse(
+        200,
+        r#"{"ok":true,"access_token":"xoxe.xoxp-2","token_type":"user","refresh_token":"xoxe-1-s","expires_in":43200}"#,
+        TokenQuirk::SlackOk,
+    )
+    .expect("a refresh answers at the top level");
+    assert_eq!(refreshed.access_token.expose(), "xoxe.xoxp-2");
+    let github = parse(
+        200,
+        r#"{"access_token":"gho_1","authed_user":{"access_token":"other"}}"#,
+        TokenQuirk::ErrorWithOk,
+    )
+    .expect("a token");
+    assert_eq!(github.access_token.expose(), "gho_1", "authed_user is Slack's alone");
+}
+
+#[test]
 fn oauth_errors_are_classified() {
     let grant = parse(
         403,

@@ -244,6 +244,13 @@ impl Sender<'_> {
             };
         }
         let error = match status {
+            // Slack: a bot token where only a person's token may act (setting a status).
+            200 if reason.as_deref() == Some("not_allowed_token_type") => ToolError::Forbidden {
+                provider,
+                message: "only a token that acts as you can do this, not a bot's: connect Slack by \
+                          signing in, or paste a user token (xoxp-)"
+                    .into(),
+            },
             403 | 200 if scope => ToolError::Forbidden {
                 provider,
                 message: "it needs access this account has not given".into(),

@@ -1,7 +1,8 @@
 //! Slack's actions through the executor, against the loopback doubles' Web API with a pasted
 //! token: each request checked against Slack's documented shape (JSON with its charset for
 //! posting, query parameters for reading), the answers read, and Slack's `"ok": false` answered
-//! with HTTP 200 read as the refusal it is, a write never retried after it.
+//! with HTTP 200 read as the refusal it is, a write never retried after it. A bot token asked to
+//! set a status is refused in words that say which token can.
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::ApiDoubles;
@@ -11,7 +12,8 @@ use serde_json::json;
 use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::tools::Consent;
 
-const TOKEN: &str = "xoxb-actions-0001";
+/// A person's token, as connecting Slack gives (a bot's may post but not set a status).
+const TOKEN: &str = "xoxp-actions-0001";
 
 #[tokio::test]
 async fn slack_posts_replies_lists_reads_and_sets_a_status_as_the_web_api_documents() {
@@ -112,4 +114,31 @@ async fn slack_posts_replies_lists_reads_and_sets_a_status_as_the_web_api_docume
     );
     let posts = received(&doubles, "POST", "/slack/api/chat.postMessage").await;
     assert_eq!(posts.len(), 3, "the refused post was sent once, not retried");
+}
+
+#[tokio::test]
+async fn a_bot_token_asked_to_set_a_status_is_told_which_token_can() {
+    let doubles = ApiDoubles::start();
+    let harness = pasted::harness_for(&doubles, "slack", "actions-slack-bot");
+    let team = pasted::paste(&harness, "slack", &[("token", "xoxb-actions-0002")]).await;
+    doubles.reset().await;
+    let executor = executor(&harness);
+    let status = run_request("slack.set_my_status", &team, json!({"text": "Lunch"}));
+    let error = UserError::from(
+        executor
+            .run(&status, Consent::Approved)
+            .await
+            .expect_err("Slack refuses a bot's token for users.profile.set"),
+    );
+    assert_eq!(error.code, ErrorCode::NeedsConsent, "{}", error.message);
+    for words in ["acts as you", "signing in", "xoxp-"] {
+        assert!(
+            error.message.contains(words),
+            "the person learns which token can set a status ({words}): {}",
+            error.message
+        );
+    }
+    assert!(!error.message.contains("xoxb-actions-0002"), "no token in the message");
+    let sets = received(&doubles, "POST", "/slack/api/users.profile.set").await;
+    assert_eq!(sets.len(), 1, "a refused write is not sent again");
 }

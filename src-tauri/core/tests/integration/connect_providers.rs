@@ -16,7 +16,7 @@ use switchboard_core::catalog::AuthKind;
 use switchboard_core::connections::{ConnectMethod, ConnectRequest, CredentialsRequest, FlowState};
 use switchboard_core::error::ErrorCode;
 
-fn overrides(provider: &str, fake: &FakeProvider, token_path: &str) -> String {
+pub(crate) fn overrides(provider: &str, fake: &FakeProvider, token_path: &str) -> String {
     let device = match provider {
         "github" => format!("device_authorization_url = \"{}\"\n", fake.url("/login/device/code")),
         _ => String::new(),
@@ -30,7 +30,7 @@ fn overrides(provider: &str, fake: &FakeProvider, token_path: &str) -> String {
     )
 }
 
-fn harness(overrides: &str, test: &str) -> Harness {
+pub(crate) fn harness(overrides: &str, test: &str) -> Harness {
     keyring::require_session_bus();
     let data = tempfile::tempdir().expect("a data directory");
     Harness::configured(
@@ -44,7 +44,7 @@ fn harness(overrides: &str, test: &str) -> Harness {
     )
 }
 
-fn request(provider: &str, method: ConnectMethod) -> ConnectRequest {
+pub(crate) fn request(provider: &str, method: ConnectMethod) -> ConnectRequest {
     ConnectRequest {
         provider: provider.into(),
         products: vec![],

@@ -40,6 +40,7 @@ mod connect_providers;
 mod connect_refresh;
 mod connect_refresh_failures;
 mod connect_refresh_processes;
+mod connect_slack;
 mod connection_damaged_secret;
 mod connection_delete;
 mod connection_operations;

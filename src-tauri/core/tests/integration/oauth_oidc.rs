@@ -27,6 +27,7 @@ fn endpoint(server: &OidcServer) -> AuthorizeEndpoint {
         client_id: server.client_id.clone(),
         scopes: ["openid", "email", "offline_access"].map(String::from).to_vec(),
         scope_separator: " ".into(),
+        scope_param: Default::default(),
         extra_params: vec![("prompt".into(), "consent".into())],
         issuer: Some(server.issuer.clone()),
         iss_parameter_supported: true,
