@@ -191,4 +191,26 @@ async fn jira_lists_what_is_due_searches_creates_comments_and_moves_as_the_api_d
             .expect_err("not a transition"),
     );
     assert_eq!(error.code, ErrorCode::ProviderRejected, "{}", error.message);
+
+    // A transition listed for one issue is not used on another: its id belongs to that
+    // issue's workflow, and could move this one to another status.
+    let elsewhere = run_request(
+        "jira.transition_issue",
+        &ana,
+        json!({"issue": format!("{SITE}/WEB-1"), "transition_id": picked.id}),
+    );
+    let error = UserError::from(
+        executor
+            .run(&elsewhere, Consent::Approved)
+            .await
+            .expect_err("a transition of another issue"),
+    );
+    assert_eq!(error.code, ErrorCode::InvalidInput, "{}", error.message);
+    assert!(
+        error.message.contains("/transition_id") && error.message.contains(key.as_str()),
+        "the field, and the issue it was chosen for: {}",
+        error.message
+    );
+    let moves = received(&doubles, "POST", &format!("{api}/issue/WEB-1/transitions")).await;
+    assert!(moves.is_empty(), "nothing sent for the other issue: {moves:?}");
 }

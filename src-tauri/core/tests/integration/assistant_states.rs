@@ -291,7 +291,20 @@ async fn a_jira_issue_named_by_its_key_moves_to_a_status_named_in_words() {
     };
     assert_eq!(
         pending.arguments,
-        serde_json::json!({"issue": "1324a887-45db-4bf4-9e99-ef0ff456d421/WEB-42", "transition_id": "31"}),
-        "the issue on the site whose projects include WEB, and the transition to Done by its id"
+        serde_json::json!({
+            "issue": "1324a887-45db-4bf4-9e99-ef0ff456d421/WEB-42",
+            "transition_id": "1324a887-45db-4bf4-9e99-ef0ff456d421/WEB-42:31"
+        }),
+        "the issue on the site whose projects include WEB, and the transition to Done by its id, \
+         named after the issue it was listed for"
+    );
+    assert_eq!(
+        pending
+            .request
+            .body
+            .as_deref()
+            .and_then(|body| serde_json::from_str(body).ok()),
+        Some(serde_json::json!({"transition": {"id": "31"}})),
+        "Jira is sent the transition's own id"
     );
 }

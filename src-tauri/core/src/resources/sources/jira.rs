@@ -8,8 +8,9 @@
 //!
 //! Locations: none is the sites; `<cloudId>` a site's projects; `<cloudId>/<KEY>` a project's
 //! issues; `<cloudId>/<KEY-12>` an issue's transitions. Ids: `<cloudId>` (a site),
-//! `<cloudId>/<KEY>` (a project), `<cloudId>/<KEY-12>` (an issue), and a transition's own id
-//! (what `jira.transition_issue` takes beside its issue). Jira searches projects and issues
+//! `<cloudId>/<KEY>` (a project), `<cloudId>/<KEY-12>` (an issue), and
+//! `<cloudId>/<KEY-12>:<id>` (a transition: its id is only meaningful for the issue it was
+//! listed for, whose workflow it belongs to, so it names that issue). Jira searches projects and issues
 //! itself; sites and transitions are filtered by the listing.
 
 use super::super::model::Resource;
@@ -114,8 +115,10 @@ impl Source for Jira {
                     .collect(),
                 next: next_param("nextPageToken", text_field(json, "nextPageToken")),
             },
-            Place::Issue { .. } => Parsed {
-                items: array(json, "transitions").filter_map(transition).collect(),
+            Place::Issue { cloud, key } => Parsed {
+                items: array(json, "transitions")
+                    .filter_map(|entry| transition(cloud, key, entry))
+                    .collect(),
                 next: Next::Done,
             },
         })
@@ -238,16 +241,17 @@ fn issue(query: &Query, cloud: &str, entry: &serde_json::Value) -> Option<Resour
 
 /// A transition, named by the status it moves the issue to ("Done"), its own name beside it
 /// when that says something else ("Start progress").
-fn transition(entry: &serde_json::Value) -> Option<Resource> {
-    // Digits, as `jira.transition_issue` takes them.
+fn transition(cloud: &str, key: &str, entry: &serde_json::Value) -> Option<Resource> {
+    // Digits, as `jira.transition_issue` takes them after the issue.
     let id = (entry.get("id")?.as_str())
         .filter(|id| plain_id(id, 9, b"") && id.bytes().all(|byte| byte.is_ascii_digit()))?;
+    let id = format!("{cloud}/{key}:{id}");
     let name = text_field(entry, "name");
     let status = entry.get("to").and_then(|to| text_field(to, "name"));
     let detail = name.clone().filter(|name| Some(name) != status.as_ref());
     Some(Resource {
-        id: id.to_owned(),
-        name: status.or(name).unwrap_or_else(|| id.to_owned()),
+        name: status.or(name).unwrap_or_else(|| id.clone()),
+        id,
         item: "transition".to_owned(),
         detail,
         location: None,

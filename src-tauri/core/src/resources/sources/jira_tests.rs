@@ -284,11 +284,16 @@ fn an_issues_transitions_are_listed_by_the_status_each_moves_it_to() {
         .iter()
         .map(|item| (item.id.as_str(), item.name.as_str(), item.detail.as_deref()))
         .collect();
+    let (start, done) = (format!("{location}:21"), format!("{location}:31"));
     assert_eq!(
         shown,
-        [("21", "In Progress", Some("Start progress")), ("31", "Done", None)],
-        "the value is the id transition_issue takes, the label the status it leads to (its own \
-         name beside it when different); ids that are not digits are skipped"
+        [
+            (start.as_str(), "In Progress", Some("Start progress")),
+            (done.as_str(), "Done", None)
+        ],
+        "the value is the id transition_issue takes, after the issue whose workflow it belongs \
+         to; the label the status it leads to (its own name beside it when different); ids that \
+         are not digits are skipped"
     );
     assert!(parsed
         .items

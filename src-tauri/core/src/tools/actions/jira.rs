@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::atlassian::{adf, site_url};
+use super::picked::jira_transition;
 use super::{action, items, string_param, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
@@ -49,9 +50,10 @@ string_param!(
 );
 
 string_param!(
-    /// A transition's id, chosen with the transition picker (opened at the issue).
+    /// A transition's id, chosen with the transition picker (opened at the issue), which names
+    /// it after its issue: `<cloudId>/<KEY-12>:<id>`.
     TransitionId,
-    pattern = "^[0-9]{1,9}$",
+    pattern = "^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[A-Z][A-Z0-9_]{1,9}-[0-9]{1,9}:)?[0-9]{1,9}$",
     picker = ("atlassian", "jira.transition")
 );
 
@@ -255,7 +257,8 @@ fn read_transitions(params: &OneIssue, answer: &Answer) -> Result<ActionOutput, 
         .iter()
         .map(|transition| {
             json!({
-                "id": text(transition, "id"),
+                // Named after the issue, as the picker names it: an id belongs to its workflow.
+                "id": text(transition, "id").map(|id| format!("{}:{id}", params.issue.0)),
                 "name": text(transition, "name"),
                 "to": transition.get("to").and_then(|to| text(to, "name")),
             })
@@ -279,15 +282,14 @@ fn read_transitions(params: &OneIssue, answer: &Answer) -> Result<ActionOutput, 
 
 fn transition(params: &Transition, target: &Target<'_>) -> Result<Call, ToolError> {
     let (cloud, key) = split(&params.issue.0);
+    let id = jira_transition(&params.issue.0, &params.transition_id.0, "/transition_id")?;
     let url = api(target, cloud, &["issue", key, "transitions"])?;
-    Ok(Call::new(Method::Post, url).json(json!({ "transition": { "id": params.transition_id.0 } })))
+    Ok(Call::new(Method::Post, url).json(json!({ "transition": { "id": id } })))
 }
 
 fn read_transitioned(params: &Transition, _: &Answer) -> Result<ActionOutput, ToolError> {
     let (_, key) = split(&params.issue.0);
-    let summary = format!("Moved {key} (transition {}).", params.transition_id.0);
-    Ok(ActionOutput::new(
-        summary,
-        json!({ "issue": key, "transition": params.transition_id.0 }),
-    ))
+    let id = jira_transition(&params.issue.0, &params.transition_id.0, "/transition_id")?;
+    let summary = format!("Moved {key} (transition {id}).");
+    Ok(ActionOutput::new(summary, json!({ "issue": key, "transition": id })))
 }

@@ -1,6 +1,7 @@
 //! A value chosen with a picker, where an action wants a plain name. A picker's id names an
 //! item with its parents, as `resources/sources` write ids: a GitHub branch
-//! `owner/repo:branch`, a file `owner/repo:branch:path`, a Supabase column `table.column`.
+//! `owner/repo:branch`, a file `owner/repo:branch:path`, a Supabase column `table.column`, a
+//! Jira transition `<cloudId>/<KEY-12>:<id>`.
 //! These read either form (as typed, or as picked) back into the name, and refuse an item
 //! picked under another parent than the one the action was given. No I/O.
 
@@ -77,6 +78,27 @@ pub fn supabase_column<'a>(table: &str, column: &'a str, pointer: &str) -> Resul
     }
 }
 
+/// A Jira transition's id as typed (digits), or as the transition picker names it
+/// (`<cloudId>/<KEY-12>:<id>`), which must have been listed for `issue` (`<cloudId>/<KEY-12>`):
+/// ids belong to a workflow, so one listed for another issue could move this one elsewhere.
+pub fn jira_transition<'a>(issue: &str, transition: &'a str, pointer: &str) -> Result<&'a str, ToolError> {
+    match transition.rsplit_once(':') {
+        None => Ok(transition),
+        Some((of, id)) if of == issue => Ok(id),
+        Some((of, _)) => {
+            let key = |id: &'a str| id.rsplit('/').next().unwrap_or(id);
+            Err(refused(
+                pointer,
+                format!(
+                    "the status was chosen for {}, not for {}; choose it again for this issue",
+                    key(of),
+                    issue.rsplit('/').next().unwrap_or(issue)
+                ),
+            ))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +124,13 @@ mod tests {
         );
         assert_eq!(supabase_column("todos", "task", "/columns/0").ok(), Some("task"));
         assert_eq!(supabase_column("todos", "todos.task", "/columns/0").ok(), Some("task"));
+        let issue = "11223344-5566-7788-99aa-bbccddeeff00/EX-12";
+        assert_eq!(jira_transition(issue, "31", "/transition_id").ok(), Some("31"), "typed");
+        assert_eq!(
+            jira_transition(issue, &format!("{issue}:31"), "/transition_id").ok(),
+            Some("31"),
+            "as the transition picker names it"
+        );
     }
 
     #[test]
@@ -112,8 +141,15 @@ mod tests {
             github_file(repo, "octocat/hello-world:main", "/path").map(|_| ()),
             github_file_ref(Some("develop"), Some("main"), "/ref").map(|_| ()),
             supabase_column("todos", "users.email", "/order/column").map(|_| ()),
+            jira_transition(
+                "11223344-5566-7788-99aa-bbccddeeff00/EX-12",
+                "11223344-5566-7788-99aa-bbccddeeff00/OPS-4:31",
+                "/transition_id",
+            )
+            .map(|_| ()),
         ];
-        for (refusal, pointer) in refusals.into_iter().zip(["/ref", "/path", "/ref", "/order/column"]) {
+        let pointers = ["/ref", "/path", "/ref", "/order/column", "/transition_id"];
+        for (refusal, pointer) in refusals.into_iter().zip(pointers) {
             match refusal {
                 Err(ToolError::InvalidArguments(problems)) => assert!(
                     problems[0].starts_with(&format!("{pointer}: ")),
