@@ -131,15 +131,20 @@ impl Text {
     }
 }
 
-/// Where the tag whose attributes start `attributes` ends: its `>`, outside quoted values.
+/// Where the tag whose attributes start `attributes` ends: its `>`, outside quoted values. A
+/// quote opens a value only right after `=` (as HTML reads it): in `alt=O'Brien>` it is text.
 fn tag_end(attributes: &str) -> Option<usize> {
     let mut quote = None;
+    let mut after_equals = false;
     for (at, character) in attributes.char_indices() {
         match (quote, character) {
-            (None, '"' | '\'') => quote = Some(character),
+            (None, '"' | '\'') if after_equals => quote = Some(character),
             (Some(open), _) if character == open => quote = None,
             (None, '>') => return Some(at),
             _ => {}
+        }
+        if !character.is_whitespace() {
+            after_equals = quote.is_none() && character == '=';
         }
     }
     None
@@ -246,6 +251,11 @@ mod tests {
             readable("shown<img alt=\"a > b\" src=x>after"),
             "shownafter",
             "a > inside a quoted attribute does not end the tag"
+        );
+        assert_eq!(
+            readable("<img alt=O'Brien src=x>Dear Ann, <b title = 'x>y'>hi</b>"),
+            "Dear Ann, hi",
+            "a quote opens a value only after =: an apostrophe in an unquoted value is text"
         );
         assert_eq!(
             readable("<html><head><title>t</title><body>Hello"),
