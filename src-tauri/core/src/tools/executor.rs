@@ -168,7 +168,12 @@ impl Executor {
         let answer = sender.send(&call, token, version).await.map_err(|error| match error {
             ToolError::Unknown { provider, .. } => ToolError::Unknown {
                 provider,
-                check: check_page(&action.meta.product, &request.arguments),
+                check: check_page(
+                    &action.meta.id,
+                    &action.meta.product,
+                    &connection.account_label,
+                    &request.arguments,
+                ),
             },
             error => error,
         });

@@ -76,52 +76,62 @@ pub fn list_summary(count: usize, noun: &str, items: impl IntoIterator<Item = St
     bounded(&summary, MAX_SUMMARY_BYTES)
 }
 
-/// Where a person checks a write of `product`: the page of the thing the argument `named`
-/// (its value as the path after `base`), else the product's `page`. Only https pages; a product
-/// whose page would need more than the arguments say (a Slack workspace, a Jira site) has none.
+/// Where a person checks a write of an action (`on` its id, else its product; the first entry
+/// that matches): the page of the thing the argument `named` (its value as the path after
+/// `base`), else `page`, where `{account}` stands for the account's email (Gmail opens the
+/// mailbox of the account it is given, not whichever is signed in first). Only https pages; a
+/// product whose page would need more than the arguments say (a Slack workspace, a Jira site)
+/// has none.
 struct CheckPage {
-    product: &'static str,
+    on: &'static str,
     named: Option<(&'static str, &'static str)>,
     page: &'static str,
 }
 
-const CHECK_PAGES: [CheckPage; 6] = [
+const CHECK_PAGES: [CheckPage; 7] = [
     CheckPage {
-        product: "github",
+        on: "github",
         named: Some(("repository", "https://github.com/")),
         page: "https://github.com/",
     },
     CheckPage {
-        product: "gmail",
+        on: "gmail.create_draft",
         named: None,
-        page: "https://mail.google.com/mail/u/0/#sent",
+        page: "https://mail.google.com/mail/u/{account}/#drafts",
     },
     CheckPage {
-        product: "drive",
+        on: "gmail",
+        named: None,
+        page: "https://mail.google.com/mail/u/{account}/#sent",
+    },
+    CheckPage {
+        on: "drive",
         named: None,
         page: "https://drive.google.com/drive/recent",
     },
     CheckPage {
-        product: "calendar",
+        on: "calendar",
         named: None,
         page: "https://calendar.google.com/",
     },
     CheckPage {
-        product: "sheets",
+        on: "sheets",
         named: Some(("spreadsheet", "https://docs.google.com/spreadsheets/d/")),
         page: "https://docs.google.com/spreadsheets/",
     },
     CheckPage {
-        product: "notion",
+        on: "notion",
         named: None,
         page: "https://www.notion.so/",
     },
 ];
 
-/// The web page where the person can see whether a write of `product` with `arguments`
-/// happened; `None` when there is no such page to give.
-pub fn check_page(product: &str, arguments: &serde_json::Value) -> Option<String> {
-    let entry = CHECK_PAGES.iter().find(|entry| entry.product == product)?;
+/// The web page where the person can see whether a write of `action` (of `product`, on the
+/// account named `account`) with `arguments` happened; `None` when there is no such page.
+pub fn check_page(action: &str, product: &str, account: &str, arguments: &serde_json::Value) -> Option<String> {
+    let entry = CHECK_PAGES
+        .iter()
+        .find(|entry| entry.on == action || entry.on == product)?;
     let named = entry.named.and_then(|(argument, base)| {
         let value = arguments.get(argument)?.as_str()?;
         let mut url = Url::parse(base).ok()?;
@@ -131,7 +141,22 @@ pub fn check_page(product: &str, arguments: &serde_json::Value) -> Option<String
             .extend(value.split('/').filter(|segment| !segment.is_empty()));
         Some(url.to_string())
     });
-    named.or_else(|| Some(entry.page.to_owned()))
+    named.or_else(|| page_of(entry.page, account))
+}
+
+/// `page` with `{account}` as the account's email, one path segment; the first account
+/// (`0`) when the name is not an email.
+fn page_of(page: &str, account: &str) -> Option<String> {
+    if !page.contains("{account}") {
+        return Some(page.to_owned());
+    }
+    let segment = if account.contains('@') && !account.contains(['/', '?', '#']) {
+        account
+    } else {
+        "0"
+    };
+    let page = page.replace("{account}", segment);
+    Url::parse(&page).ok().map(String::from)
 }
 
 #[cfg(test)]
@@ -159,41 +184,66 @@ mod tests {
     fn a_check_page_names_what_was_changed_where_the_arguments_say_and_is_https() {
         use serde_json::json;
         assert_eq!(
-            check_page("github", &json!({"repository": "octocat/hello-world", "title": "x"})).as_deref(),
+            check_page(
+                "github.star_repository",
+                "github",
+                "octocat",
+                &json!({"repository": "octocat/hello-world", "title": "x"})
+            )
+            .as_deref(),
             Some("https://github.com/octocat/hello-world"),
             "a repository's write is checked on the repository's page"
         );
         assert_eq!(
-            check_page("github", &json!({"files": []})).as_deref(),
+            check_page("github.star_repository", "github", "octocat", &json!({"files": []})).as_deref(),
             Some("https://github.com/"),
             "without a repository, GitHub itself"
         );
         assert_eq!(
-            check_page("sheets", &json!({"spreadsheet": "1Roadmap07Sheet"})).as_deref(),
+            check_page(
+                "sheets.append_rows",
+                "sheets",
+                "ana@example.com",
+                &json!({"spreadsheet": "1Roadmap07Sheet"})
+            )
+            .as_deref(),
             Some("https://docs.google.com/spreadsheets/d/1Roadmap07Sheet")
         );
         assert_eq!(
-            check_page("sheets", &json!({"spreadsheet": "a b?#"})).as_deref(),
+            check_page(
+                "sheets.append_rows",
+                "sheets",
+                "ana@example.com",
+                &json!({"spreadsheet": "a b?#"})
+            )
+            .as_deref(),
             Some("https://docs.google.com/spreadsheets/d/a%20b%3F%23"),
             "an argument is a path segment, never the query or the fragment"
         );
         assert_eq!(
-            check_page("gmail", &json!({})).as_deref(),
-            Some("https://mail.google.com/mail/u/0/#sent")
+            check_page("gmail.send_email", "gmail", "ana@example.com", &json!({})).as_deref(),
+            Some("https://mail.google.com/mail/u/ana@example.com/#sent"),
+            "the mailbox of the account that sent, not whichever is signed in first"
         );
         assert_eq!(
-            check_page("slack", &json!({"channel": "C1"})),
+            check_page("gmail.create_draft", "gmail", "ana@example.com", &json!({})).as_deref(),
+            Some("https://mail.google.com/mail/u/ana@example.com/#drafts"),
+            "a draft is checked among the drafts"
+        );
+        assert_eq!(
+            check_page("gmail.send_email", "gmail", "Ana/../x?y", &json!({})).as_deref(),
+            Some("https://mail.google.com/mail/u/0/#sent"),
+            "a name that is not a plain email is never put in the path"
+        );
+        assert_eq!(
+            check_page("slack.post_message", "slack", "Acme", &json!({"channel": "C1"})),
             None,
             "no page where the arguments cannot say which workspace"
         );
         for entry in &CHECK_PAGES {
             let base = entry.named.map(|(_, base)| base).unwrap_or(entry.page);
             for page in [entry.page, base] {
-                assert!(
-                    page.starts_with("https://"),
-                    "{}: only https pages: {page}",
-                    entry.product
-                );
+                assert!(page.starts_with("https://"), "{}: only https pages: {page}", entry.on);
             }
         }
     }
