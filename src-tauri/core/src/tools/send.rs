@@ -191,7 +191,9 @@ impl Sender<'_> {
             // A success whose answer was lost: the write may have happened (or, as Slack's
             // `ok: false` does, been refused): only the person can tell.
             Err(_) if self.side_effect != SideEffect::Read => return Attempt::Failed(self.unknown()),
-            Err(error) => return Attempt::Failed(self.unreachable(error)),
+            // A read's answer too large stays too large; one cut short is asked for again.
+            Err(error @ HttpError::TooLarge { .. }) => return Attempt::Failed(self.unreachable(error)),
+            Err(error) => return Attempt::Unreachable { error, processed: true },
         };
         let json = if body.iter().all(u8::is_ascii_whitespace) {
             serde_json::Value::Null

@@ -50,7 +50,7 @@ fn outcomes(harness: &Harness, connection: &Connection, action: &str) -> Vec<Str
 }
 
 #[tokio::test]
-async fn a_read_sent_as_a_post_is_tried_again_after_a_503() {
+async fn a_read_sent_as_a_post_is_tried_again_after_a_503_or_an_answer_cut_short() {
     let doubles = ApiDoubles::start();
     let harness = pasted::harness_for(&doubles, "notion", "actions-executor-read-post");
     let workspace = pasted::paste(&harness, "notion", &[("token", "secret_switchboardExecutor01")]).await;
@@ -67,6 +67,20 @@ async fn a_read_sent_as_a_post_is_tried_again_after_a_503() {
     assert!(
         found.data.as_array().is_some_and(|pages| !pages.is_empty()),
         "the second answer is the one read: {}",
+        found.data
+    );
+
+    // An answer cut short: a read is asked for again, not reported as unreachable.
+    cut_after_headers(&doubles, "/notion/v1/search", 200, json!({}), json!({"results": []})).await;
+    let found = run_approved(&executor, "notion.search", &workspace, json!({"query": "roadmap"})).await;
+    assert_eq!(
+        received(&doubles, "POST", "/notion/v1/search").await.len(),
+        4,
+        "the search whose answer was cut is sent once more"
+    );
+    assert!(
+        found.data.as_array().is_some_and(|pages| !pages.is_empty()),
+        "the whole second answer is the one read: {}",
         found.data
     );
 }
