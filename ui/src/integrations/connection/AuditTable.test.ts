@@ -48,6 +48,27 @@ describe("AuditTable", () => {
     expect(shown["2"]).toEqual({ text: "OK", failed: false });
   });
 
+  it("pairs each outcome with its own run's 'sending' row, oldest first, when runs overlap", () => {
+    const shown = results([
+      entry(1, "github.create_issue", "sending", "approved; arguments sha256:aa"),
+      entry(2, "github.create_issue", "sending", "approved; arguments sha256:bb"),
+      entry(3, "github.create_issue", "ok", "approved; arguments sha256:aa; 90 ms"),
+      entry(4, "github.create_issue", "sending", "approved; arguments sha256:aa"),
+      entry(5, "github.create_issue", "sending", "approved; arguments sha256:aa"),
+      entry(6, "github.create_issue", "unknown", "approved; arguments sha256:aa; no answer after 30000 ms"),
+    ]);
+    expect(shown["1"], "settled by its own outcome, though another run started between").toEqual({
+      text: "Sending",
+      failed: false,
+    });
+    expect(shown["2"], "the other run's outcome was never written").toEqual({
+      text: "Sent — outcome not recorded",
+      failed: false,
+    });
+    expect(shown["4"], "the older of two identical runs takes the outcome").toEqual({ text: "Sending", failed: false });
+    expect(shown["5"]).toEqual({ text: "Sent — outcome not recorded", failed: false });
+  });
+
   it("pairs a 'sending' row only with rows of the same connection", () => {
     const other = { ...entry(2, "github.star_repository", "ok"), connectionId: 2 };
     const shown = results([entry(1, "github.star_repository", "sending"), other]);
