@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/sve
 import { clearMocks } from "@tauri-apps/api/mocks";
 import SchemaForm from "./SchemaForm.svelte";
 import { connection } from "../test-fixtures";
-import { driveFile, driveTree, file, PickerBackend, spreadsheet } from "./test-backend";
+import { driveFile, driveFolder, driveTree, file, PickerBackend, spreadsheet } from "./test-backend";
 import type { FieldValue } from "./schema";
 
 afterEach(() => clearMocks());
@@ -153,6 +153,31 @@ describe("SchemaForm", () => {
     const { onchange } = renderForm(new PickerBackend());
     await fireEvent.input(screen.getByLabelText("Subject"), { target: { value: "Q3" } });
     expect(lastValues(onchange)).toMatchObject({ subject: "Q3", file: "", copies: [] });
+  });
+
+  it("opens a picker within another field at what that field chose, with the way back up", async () => {
+    const projects = file("projects", "Projects", { item: "folder", detail: "Folder", location: "projects" });
+    const backend = new PickerBackend({ ...driveTree(), "": [projects] });
+    const nested = {
+      type: "object",
+      properties: {
+        folder: { type: "string", title: "Folder", "x-resource-picker": { provider: "google", kind: "drive.folder" } },
+        report: { type: "string", title: "Report", "x-resource-picker": { provider: "google", kind: "drive.file", within: "folder" } },
+      },
+    };
+    const { onchange } = renderForm(backend, { schema: nested, kinds: [driveFile, driveFolder] });
+    await fireEvent.click(within(field("folder")).getByTestId("pick-drive.folder"));
+    await fireEvent.click(await waitFor(() => document.querySelector('[data-testid="picker-row"][data-id="projects"]')!));
+    await fireEvent.click(screen.getByTestId("picker-choose"));
+    expect(lastValues(onchange)).toMatchObject({ folder: "projects" });
+
+    await fireEvent.click(within(field("report")).getByTestId("pick-drive.file"));
+    await waitFor(() => expect(document.querySelector('[data-testid="picker-row"][data-id="plan"]')).not.toBeNull());
+    expect(backend.lastRequest().location, "it lists inside the folder chosen above, not from the top").toBe("projects");
+    const crumbs = screen.getByRole("navigation", { name: "Location" });
+    expect(crumbs.textContent?.replace(/\s+/g, " "), "the breadcrumb names the folder, by name, under the top").toMatch(/Drive.*Projects/);
+    await fireEvent.click(within(crumbs).getByRole("button", { name: "Drive" }));
+    await waitFor(() => expect(backend.lastRequest().location, "and the top is one click away").toBeNull());
   });
 
   it("reads the kinds when none are given, and cannot open a picker without a usable account", async () => {

@@ -19,6 +19,8 @@ export type PickerOptions = {
   searchDelay?: number;
   /** Words to open with, already searched (the chat's "the Q3 numbers sheet"). */
   initialSearch?: string;
+  /** The place to open at, below the top (an issue's transitions); the breadcrumb leads back up. */
+  startAt?: Crumb | null;
 };
 
 let listingCount = 0;
@@ -77,7 +79,7 @@ export class PickerState {
     this.#searchDelay = options.searchDelay ?? 250;
     this.connection = defaultConnection(options.connections, options.kind)?.id ?? null;
     this.filter = this.fixedFilter ?? options.kind.filters[0]?.id ?? null;
-    this.path = [{ name: options.kind.rootName, location: null }];
+    this.path = [{ name: options.kind.rootName, location: null }, ...(options.startAt ? [options.startAt] : [])];
     const words = options.initialSearch?.trim() ?? "";
     this.search = words;
     this.searched = words;

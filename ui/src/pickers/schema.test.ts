@@ -30,7 +30,7 @@ describe("describeFields", () => {
         description: "The spreadsheet to append to.",
         required: true,
         type: "picker",
-        picker: { provider: "google", kind: "sheets.spreadsheet", filter: null },
+        picker: { provider: "google", kind: "sheets.spreadsheet", filter: null, within: null },
         multiple: false,
       },
       { name: "range", title: "Range", description: "A1 notation.", required: true, type: "text", defaultValue: "Sheet1!A1" },
@@ -40,7 +40,7 @@ describe("describeFields", () => {
         description: null,
         required: false,
         type: "picker",
-        picker: { provider: "google", kind: "drive.file", filter: "pdf" },
+        picker: { provider: "google", kind: "drive.file", filter: "pdf", within: null },
         multiple: true,
       },
       { name: "note", title: "Note", description: null, required: false, type: "text", defaultValue: "" },
@@ -63,11 +63,15 @@ describe("describeFields", () => {
       },
     });
     expect(fields.map((field) => field.type)).toEqual(["text", "text", "text"]);
-    expect(pickerSpec({ "x-resource-picker": { provider: "github", kind: "github.repo", filter: 3 } })).toEqual({
+    expect(pickerSpec({ "x-resource-picker": { provider: "github", kind: "github.repo", filter: 3, within: [] } })).toEqual({
       provider: "github",
       kind: "github.repo",
       filter: null,
+      within: null,
     });
+    expect(pickerSpec({ "x-resource-picker": { provider: "github", kind: "github.file", within: "repository" } })?.within).toBe(
+      "repository",
+    );
   });
 
   it("answers no fields for something that is not an object schema", () => {

@@ -1,8 +1,11 @@
 // Reads a JSON Schema object's properties into the fields of a form: plain text, or a resource picker where a property
-// (or an array's `items`) carries `x-resource-picker: { provider, kind, filter? }`.
+// (or an array's `items`) carries `x-resource-picker: { provider, kind, filter?, within? }`.
 
-/** What a picker field asks for: a kind of resource of one provider, optionally with a fixed filter. */
-export type PickerSpec = { provider: string; kind: string; filter: string | null };
+/**
+ * What a picker field asks for: a kind of resource of one provider, optionally with a fixed filter, and the property
+ * whose chosen value is the place it opens at (`within`: a file in the repository chosen above).
+ */
+export type PickerSpec = { provider: string; kind: string; filter: string | null; within: string | null };
 
 type FieldBase = {
   /** The property's name: the key its value is returned under. */
@@ -44,7 +47,7 @@ export function pickerSpec(schema: unknown): PickerSpec | null {
   const provider = text(spec.provider);
   const kind = text(spec.kind);
   if (provider === null || kind === null) return null;
-  return { provider, kind, filter: text(spec.filter) };
+  return { provider, kind, filter: text(spec.filter), within: text(spec.within) };
 }
 
 /** "spreadsheet_id" → "Spreadsheet id", for properties without a title. */

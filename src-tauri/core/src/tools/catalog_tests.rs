@@ -316,6 +316,63 @@ fn a_github_file_and_branch_supabase_columns_and_a_jira_transition_are_picked() 
     }
 }
 
+#[test]
+fn a_picker_that_opens_within_another_argument_names_one_chosen_by_a_picker_of_its_provider() {
+    let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
+    let mut opened_within = Vec::new();
+    for action in catalog.all() {
+        let mut pickers = Vec::new();
+        pickers_in(&action.schema, &mut pickers);
+        for picker in pickers {
+            let Some(within) = picker["within"].as_str() else {
+                continue;
+            };
+            let id = &action.meta.id;
+            let mut kinds = Vec::new();
+            collect_kinds(&action.schema["properties"][within], &action.schema, &mut kinds);
+            assert!(
+                !kinds.is_empty(),
+                "{id}: {picker} opens within {within}, which must be an argument chosen with a picker"
+            );
+            let mut parent = Vec::new();
+            pickers_in(&action.schema["properties"][within], &mut parent);
+            assert!(
+                parent.iter().all(|parent| parent["provider"] == picker["provider"]),
+                "{id}: {within} is of the same provider as {picker}"
+            );
+            opened_within.push(format!("{id} {} in {within}", picker["kind"].as_str().unwrap_or("?")));
+        }
+    }
+    for expected in [
+        "github.get_file_content github.file in repository",
+        "github.get_file_content github.branch in repository",
+        "supabase.select_rows supabase.column in table",
+        "jira.transition_issue jira.transition in issue",
+    ] {
+        assert!(
+            opened_within.iter().any(|found| found == expected),
+            "{expected}: the picker opens where the form already is: {opened_within:?}"
+        );
+    }
+}
+
+/// Every `x-resource-picker` object anywhere in `schema`.
+fn pickers_in<'a>(schema: &'a serde_json::Value, found: &mut Vec<&'a serde_json::Value>) {
+    match schema {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                if key == "x-resource-picker" {
+                    found.push(value);
+                } else {
+                    pickers_in(value, found);
+                }
+            }
+        }
+        serde_json::Value::Array(values) => values.iter().for_each(|value| pickers_in(value, found)),
+        _ => {}
+    }
+}
+
 /// The picker kinds `schema` carries, through the same branches as `has_picker`.
 fn collect_kinds(schema: &serde_json::Value, root: &serde_json::Value, kinds: &mut Vec<String>) {
     if let Some(kind) = schema["x-resource-picker"]["kind"].as_str() {

@@ -34,7 +34,7 @@ string_param!(
     FilePath,
     pattern = r"^[^\x00-\x1f\x7f]+$",
     max_length = 4096,
-    picker = ("github", "github.file")
+    picker = ("github", "github.file", within = "repository")
 );
 
 string_param!(
@@ -43,7 +43,7 @@ string_param!(
     Reference,
     pattern = r"^([A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}:)?[^\s:~^?*\[\\\x00-\x1f\x7f]+$",
     max_length = 400,
-    picker = ("github", "github.branch")
+    picker = ("github", "github.branch", within = "repository")
 );
 
 impl GetFileContent {

@@ -54,7 +54,7 @@ string_param!(
     /// it after its issue: `<cloudId>/<KEY-12>:<id>`.
     TransitionId,
     pattern = "^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[A-Z][A-Z0-9_]{1,9}-[0-9]{1,9}:)?[0-9]{1,9}$",
-    picker = ("atlassian", "jira.transition")
+    picker = ("atlassian", "jira.transition", within = "issue")
 );
 
 /// `cloud/rest` split at the first slash (the pattern guarantees one).

@@ -89,9 +89,11 @@ macro_rules! action {
 pub(crate) use action;
 
 /// A string parameter of its own type, inlined in the schema as a `pattern` (and a `maxLength`),
-/// and, where a picker can choose it, the provider and kind of resource it names.
+/// and, where a picker can choose it, the provider and kind of resource it names; `within` names
+/// the argument whose chosen value is the place that picker opens at (a file in the repository
+/// chosen above, an issue's transitions), so a form need not browse there again.
 macro_rules! string_param {
-    ($(#[$meta:meta])* $name:ident, pattern = $pattern:expr $(, max_length = $max:expr)? $(, picker = ($provider:literal, $kind:literal))?) => {
+    ($(#[$meta:meta])* $name:ident, pattern = $pattern:expr $(, max_length = $max:expr)? $(, picker = ($provider:literal, $kind:literal $(, within = $within:literal)?))?) => {
         $(#[$meta])*
         #[derive(Debug, serde::Deserialize)]
         #[serde(transparent)]
@@ -110,10 +112,12 @@ macro_rules! string_param {
                 #[allow(unused_mut)]
                 let mut schema = schemars::json_schema!({ "type": "string", "pattern": $pattern });
                 $(schema.insert("maxLength".into(), serde_json::json!($max));)?
-                $(schema.insert(
-                    "x-resource-picker".into(),
-                    serde_json::json!({ "provider": $provider, "kind": $kind }),
-                );)?
+                $(
+                    #[allow(unused_mut)]
+                    let mut picker = serde_json::json!({ "provider": $provider, "kind": $kind });
+                    $(picker["within"] = serde_json::json!($within);)?
+                    schema.insert("x-resource-picker".into(), picker);
+                )?
                 schema
             }
         }

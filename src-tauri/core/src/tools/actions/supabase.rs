@@ -36,7 +36,7 @@ string_param!(
     /// table chosen above).
     Column,
     pattern = r"^([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$",
-    picker = ("supabase", "supabase.column")
+    picker = ("supabase", "supabase.column", within = "table")
 );
 
 /// How a filter compares (PostgREST's operators).
