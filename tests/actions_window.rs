@@ -2,7 +2,8 @@
 //! the loopback doubles' `GET /user`), and on the card's Actions tab "Star a repository" is run
 //! through the approval card: the repository is chosen in the picker, the card shows the exact
 //! request, the repository is changed on the card (the request shown follows), and Approve sends
-//! it. The doubles must have received exactly the edited request, once (SECURITY.md F4).
+//! it. The doubles must have received exactly the edited request, once (SECURITY.md F4). Then a
+//! file is read: its picker opens inside the repository the form already names, not at the top.
 
 mod support;
 
@@ -13,6 +14,7 @@ mod node;
 mod api_doubles;
 
 use std::ffi::OsStr;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use api_doubles::ApiDoubles;
@@ -29,8 +31,21 @@ fn ok<T>(outcome: Result<T, String>) -> T {
     outcome.unwrap_or_else(|error| panic!("{error}"))
 }
 
-#[test]
-fn starring_a_repository_through_the_approval_card_sends_exactly_the_edited_request() {
+/// The two tests take turns: one app runs per desktop session (a second instance hands its
+/// arguments to the first and quits).
+static ONE_APP_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// The app, its data folder and the doubles it talks to, kept alive together.
+struct Running {
+    doubles: ApiDoubles,
+    window: Session,
+    /// The driver, the data folder and this test's turn, released when the test ends.
+    kept: (TauriDriver, tempfile::TempDir, MutexGuard<'static, ()>),
+}
+
+/// The app with GitHub connected by a token and its Actions tab open on `action`.
+fn actions_of_github_open_on(action: &str) -> Running {
+    let turn = ONE_APP_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
     require_display();
     let doubles = ApiDoubles::start();
     let data = tempfile::tempdir().expect("a private data dir");
@@ -47,7 +62,21 @@ fn starring_a_repository_through_the_approval_card_sends_exactly_the_edited_requ
 
     paste_a_github_token(&window);
     ok(window.click(&ok(window.wait_for("[data-testid=actions-tab-github]", WAIT))[0]));
-    ok(window.click(&ok(window.wait_for("[data-action-id=\"github.star_repository\"]", WAIT))[0]));
+    ok(window.click(&ok(window.wait_for(&format!("[data-action-id=\"{action}\"]"), WAIT))[0]));
+    Running {
+        doubles,
+        window,
+        kept: (driver, data, turn),
+    }
+}
+
+#[test]
+fn starring_a_repository_through_the_approval_card_sends_exactly_the_edited_request() {
+    let Running {
+        doubles,
+        window,
+        kept: _kept,
+    } = actions_of_github_open_on("github.star_repository");
     shot(&window, "actions-tab.png");
 
     choose_repository(&window, "hello-world", "octocat/hello-world");
@@ -99,6 +128,59 @@ fn starring_a_repository_through_the_approval_card_sends_exactly_the_edited_requ
     ok(window.end());
 }
 
+#[test]
+fn a_file_is_picked_inside_the_repository_the_form_already_names_and_read() {
+    let Running {
+        doubles,
+        window,
+        kept: _kept,
+    } = actions_of_github_open_on("github.get_file_content");
+    choose_repository(&window, "hello-world", "octocat/hello-world");
+    ok(window.click(&ok(window.wait_for("[data-testid=\"pick-github.file\"]:not([disabled])", WAIT))[0]));
+    let branches = picker_at(&window, "octocat/hello-world");
+    let crumbs = branches["crumbs"].as_array().cloned().unwrap_or_default();
+    assert!(
+        crumbs.len() == 2,
+        "the file picker opens in the repository chosen above, with the way back up to all of them: {branches}"
+    );
+    shot(&window, "actions-picker-within.png");
+    let branch = branches["names"][0]
+        .as_str()
+        .expect("the repository's branches are listed")
+        .to_owned();
+    ok(window.double_click(&row_named(&window, &branch)));
+    picker_at(&window, &branch);
+    ok(window.double_click(&row_named(&window, "src")));
+    picker_at(&window, "src");
+    ok(window.click(&row_named(&window, "main.rs")));
+    ok(window.click(&ok(window.wait_for("[data-testid=picker-choose]:not([disabled])", WAIT))[0]));
+    ok(window.wait_for_text("[data-testid=\"picked-github.file\"]", WAIT, |text| text == "main.rs"));
+
+    let runner = "[data-action-runner=\"github.get_file_content\"]";
+    ok(window.click(&ok(window.wait_for(&format!("{runner} [data-run-action]"), WAIT))[0]));
+    let summary = ok(window.wait_for_text("[data-result-summary]", WAIT, |text| !text.is_empty()));
+    assert!(
+        summary.starts_with("src/main.rs in octocat/hello-world"),
+        "a read runs without approval and says what it read: {summary}"
+    );
+    ok(window.execute(
+        "document.querySelector('[data-result-summary]').scrollIntoView({ block: 'center' }); return null;",
+        json!([]),
+    ));
+    shot(&window, "actions-file-read.png");
+    let reads: Vec<Value> = doubles
+        .requests()
+        .into_iter()
+        .filter(|request| request["path"] == "/github/repos/octocat/hello-world/contents/src/main.rs")
+        .collect();
+    assert_eq!(reads.len(), 1, "the file was read once, where it was picked: {reads:?}");
+    assert_eq!(
+        reads[0]["query"]["ref"], branch,
+        "on the branch it was picked on: {reads:?}"
+    );
+    ok(window.end());
+}
+
 /// GitHub's card › Connect with a token (no OAuth app is set up) › the token › Verify and connect.
 fn paste_a_github_token(window: &Session) {
     ok(window.click(&ok(window.wait_for(&format!("{CARD} [data-action=connect]"), WAIT))[0]));
@@ -117,15 +199,7 @@ fn choose_repository(window: &Session, search: &str, name: &str) {
     ok(window.click(&ok(window.wait_for("[data-testid=\"pick-github.repo\"]:not([disabled])", WAIT))[0]));
     let field = ok(window.wait_for("[data-testid=picker-search]", WAIT));
     ok(window.type_into(&field[0], search));
-    let row = wait_until(
-        window,
-        &format!("the row {name}"),
-        "return [...document.querySelectorAll('[data-testid=picker-row]')]
-          .find((row) => row.querySelector('.name')?.textContent === arguments[0]) ?? null;",
-        json!([name]),
-        WAIT,
-    );
-    ok(window.click(&element_id(&row).expect("an element")));
+    ok(window.click(&row_named(window, name)));
     ok(window.click(&ok(window.wait_for("[data-testid=picker-choose]:not([disabled])", WAIT))[0]));
     ok(window.wait_for_text("[data-testid=\"picked-github.repo\"]", WAIT, |text| text == name));
 }
@@ -135,4 +209,32 @@ fn open_request_preview(window: &Session) {
         "document.querySelector('[data-approval-card] [data-request-preview]').open = true; return null;",
         json!([]),
     ));
+}
+
+/// The picker's row named exactly `name`, once it is shown.
+fn row_named(window: &Session, name: &str) -> String {
+    let row = wait_until(
+        window,
+        &format!("the row {name}"),
+        "return [...document.querySelectorAll('[data-testid=picker-row]')]
+          .find((row) => row.querySelector('.name')?.textContent === arguments[0]) ?? null;",
+        json!([name]),
+        WAIT,
+    );
+    element_id(&row).expect("an element")
+}
+
+/// The picker once it has listed the place whose crumb is `crumb`: its crumbs and rows' names.
+fn picker_at(window: &Session, crumb: &str) -> Value {
+    wait_until(
+        window,
+        &format!("the picker listing {crumb}"),
+        "const list = document.querySelector('[data-testid=picker-list]');
+        const crumbs = [...document.querySelectorAll('[data-testid=picker-crumb]')].map((c) => c.textContent.trim());
+        const names = [...document.querySelectorAll('[data-testid=picker-row] .name')].map((n) => n.textContent);
+        return list && list.getAttribute('aria-busy') !== 'true' && crumbs.at(-1) === arguments[0] && names.length
+          ? { crumbs, names } : null;",
+        json!([crumb]),
+        WAIT,
+    )
 }
