@@ -210,6 +210,7 @@ impl ConnectionOperations {
             db::secrets::delete_owner(db.conn(), &SecretOwner::Connection(connection.id).key())
                 .map_err(|e| storage(&e))?;
             db::connections::delete(db.conn(), connection.id).map_err(|e| storage(&e))?;
+            db::action_policies::forget_connection(db.conn(), connection.id).map_err(|e| storage(&e))?;
             if let (Some(owed), Some(key)) = (owed, key) {
                 let new = NewRevocation {
                     provider: &connection.provider,

@@ -106,6 +106,7 @@ impl ConnectionStore {
         let db = self.context.db();
         for id in db::connections::delete_session_only(db.conn())? {
             db::secrets::delete_owner(db.conn(), &SecretOwner::Connection(id).key())?;
+            db::action_policies::forget_connection(db.conn(), id)?;
         }
         let key = match self.keys.load_existing() {
             Ok(key) => key,

@@ -44,6 +44,15 @@ pub fn set(
     Ok(())
 }
 
+/// Forgets what was decided for `connection` alone, as it is deleted (every account's rows stay).
+pub fn forget_connection(conn: &Connection, connection: ConnectionId) -> Result<(), DbError> {
+    conn.execute(
+        "DELETE FROM action_policies WHERE connection_id = ?1",
+        params![connection],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

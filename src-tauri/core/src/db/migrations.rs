@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_action_policies.sql"),
     include_str!("migrations/0008_chat.sql"),
     include_str!("migrations/0009_model_turns.sql"),
+    include_str!("migrations/0010_connection_ids_never_reused.sql"),
 ];
 
 /// The schema version this build writes.
@@ -63,6 +64,48 @@ mod tests {
             migrate(&mut conn).expect("second migration"),
             latest_version(),
             "re-running must not re-apply"
+        );
+    }
+
+    #[test]
+    fn a_connection_id_is_never_given_again_even_one_deleted_before_the_upgrade() {
+        let mut conn = Connection::open_in_memory().expect("in-memory db");
+        apply(&mut conn, &MIGRATIONS[..9]).expect("the schema before ids were kept");
+        let add = "INSERT INTO connections (id, provider, products, auth_kind, account_id, account_label,
+                   scopes, status, created_at) VALUES (?1, 'github', '[]', 'oauth', ?1, 'a', '[]', 'connected', 0)";
+        conn.execute(add, [1]).expect("connection 1");
+        conn.execute(add, [2]).expect("connection 2");
+        conn.execute(
+            "INSERT INTO audit (at, connection_id, provider, account_label, operation, outcome)
+             VALUES (0, 3, 'github', 'gone', 'delete', 'ok')",
+            [],
+        )
+        .expect("connection 3, deleted, is still named by its audit row");
+        migrate(&mut conn).expect("the upgrade");
+        let kept: i64 = conn
+            .query_row("SELECT COUNT(*) FROM connections", [], |row| row.get(0))
+            .expect("count");
+        assert_eq!(kept, 2, "the upgrade keeps every connection");
+        let next = |conn: &Connection, account: &str| -> i64 {
+            conn.query_row(
+                "INSERT INTO connections (provider, products, auth_kind, account_id, account_label, scopes,
+                 status, created_at) VALUES ('github', '[]', 'oauth', ?1, 'a', '[]', 'connected', 0) RETURNING id",
+                [account],
+                |row| row.get(0),
+            )
+            .expect("a new connection")
+        };
+        assert_eq!(
+            next(&conn, "new"),
+            4,
+            "past every id anything names, the deleted 3 included"
+        );
+        conn.execute("DELETE FROM connections WHERE id = 4", [])
+            .expect("deleted");
+        assert_eq!(
+            next(&conn, "newer"),
+            5,
+            "the highest id, once deleted, is not given again"
         );
     }
 

@@ -1,7 +1,8 @@
 //! Which connection an action runs on, and whether it may (SECURITY.md F2): the only one that
 //! can, a choice when several can, "connect first" when none can, a connection of another
 //! provider refused, a disabled one refused, and a scope the sign-in was not granted answered
-//! with NeedsConsent in plain words, nothing sent.
+//! with NeedsConsent in plain words, nothing sent. What was allowed on a deleted connection
+//! never passes to an account connected after it.
 
 use crate::support::actions::{executor, run_request};
 use crate::support::connector::return_to_app;
@@ -14,7 +15,7 @@ use serde_json::json;
 use switchboard_core::clock::ManualClock;
 use switchboard_core::connections::{ConnectMethod, ConnectRequest, FlowState};
 use switchboard_core::error::{ErrorCode, UserError};
-use switchboard_core::tools::{Consent, RunOutcome, RunRequest};
+use switchboard_core::tools::{Consent, Policy, RunOutcome, RunRequest};
 
 #[tokio::test]
 async fn the_connection_is_the_only_one_that_can_or_the_person_chooses() {
@@ -185,5 +186,53 @@ async fn a_scope_the_sign_in_was_not_granted_asks_for_consent_and_sends_nothing(
     assert!(
         matches!(&outcome, Ok(RunOutcome::Done(done)) if done.link.as_deref() == Some("https://gist.github.com/octocat/aa1")),
         "with the scope granted the action runs: {outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_always_allow_on_a_deleted_connection_never_passes_to_the_next_account() {
+    let fake = FakeProvider::start().await;
+    let clock = Arc::new(ManualClock::new(real_now()));
+    let harness = manual_harness(&github_overrides(&fake), "actions-deleted-policy", clock, |_| {});
+    let executor = executor(&harness);
+    let octocat = connect_github(&harness, &fake, token_reply("at-1", None, None)).await;
+    executor
+        .set_policy("github.star_repository", Some(octocat.id), Some(Policy::Allow))
+        .expect("always allow on octocat's account");
+    harness
+        .services
+        .operations
+        .delete_connection(octocat.id)
+        .await
+        .expect("deleted");
+
+    fake.script(TOKEN_PATH, [token_reply("at-2", None, None)]);
+    fake.script("/user", [Reply::json(200, r#"{"id":2,"login":"monalisa"}"#)]);
+    let request = ConnectRequest {
+        provider: "github".into(),
+        products: vec![],
+        method: ConnectMethod::Browser,
+        redirect: None,
+        connection: None,
+        scopes: vec![],
+    };
+    let monalisa = harness.connect_approved(&request).await;
+    assert_ne!(
+        monalisa.id, octocat.id,
+        "a deleted connection's id is never given to another account"
+    );
+    let star = run_request(
+        "github.star_repository",
+        &monalisa,
+        json!({"repository": "octocat/hello-world"}),
+    );
+    let outcome = executor.run(&star, Consent::NotYet).await;
+    assert!(
+        matches!(outcome, Ok(RunOutcome::NeedsApproval(_))),
+        "what was allowed on octocat's deleted account does not apply to monalisa's: {outcome:?}"
+    );
+    assert!(
+        fake.requests().iter().all(|request| request.method != "PUT"),
+        "nothing was starred without approval"
     );
 }
