@@ -4,8 +4,10 @@ import { sendJson } from "./common.mjs";
 
 const state = {
   /**
-   * {path, status, headers, body, hasBody, cut, times} in the order they were queued; `cut`:
-   * the status line, the headers and half the body, then the connection closes.
+   * {path, status, headers, body, hasBody, cut, done, times} in the order they were queued;
+   * `cut`: the status line, the headers and half the body, then the connection closes; `done`:
+   * the request is carried out first, and only its answer is the fault (a provider that did
+   * the thing and then failed to say so).
    */
   faults: [],
   rejected: new Set(),
@@ -88,6 +90,7 @@ export function control(method, path, body, res) {
           hasBody: body !== null && "body" in body,
           body: body?.body,
           cut: body?.cut === undefined ? false : need("cut", "boolean"),
+          done: body?.done === undefined ? false : need("done", "boolean"),
           times,
         });
         return sendJson(res, 204);

@@ -86,6 +86,7 @@ async function serve(req, res, body) {
   }
 
   const fault = takeFault(path);
+  if (fault?.done) await provider.handle({ ...ctx, res: answerNobodyReads() });
   if (fault) return sendFault(ctx, provider, fault);
   if (!token && provider.needsNoToken?.(ctx)) return provider.handle(ctx);
   if (!token) return provider.unauthorized(ctx, "missing");
@@ -113,6 +114,29 @@ function bearerOf(req, provider) {
  * A queued fault: its body as given (null: none), or the provider's own error body; a `cut`
  * one sends the headers (its own Content-Length if given) and half its JSON body, then closes.
  */
+/** A response that goes nowhere: where a `done` fault's request is carried out. */
+function answerNobodyReads() {
+  return {
+    destroyed: false,
+    writableEnded: false,
+    headersSent: false,
+    writeHead() {
+      this.headersSent = true;
+      return this;
+    },
+    write: () => true,
+    end() {
+      this.writableEnded = true;
+    },
+    destroy() {
+      this.destroyed = true;
+    },
+    on() {
+      return this;
+    },
+  };
+}
+
 function sendFault(ctx, provider, fault) {
   const base = provider.extraHeaders ? provider.extraHeaders(ctx) : {};
   const headers = { ...base, ...fault.headers };

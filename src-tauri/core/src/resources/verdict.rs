@@ -25,7 +25,7 @@ pub fn rate_limited(status: u16, headers: &HeaderMap, now: i64) -> Option<Option
     let exhausted = header("x-ratelimit-remaining") == Some("0");
     let until_reset = header("x-ratelimit-reset")
         .and_then(|reset| reset.trim().parse::<i64>().ok())
-        .map(|reset| u64::try_from(reset - now).unwrap_or(0));
+        .map(|reset| u64::try_from(reset.saturating_sub(now)).unwrap_or(0));
     match status {
         429 => Some(retry_after.or(until_reset)),
         503 if retry_after.is_some() => Some(retry_after),
@@ -36,22 +36,33 @@ pub fn rate_limited(status: u16, headers: &HeaderMap, now: i64) -> Option<Option
     }
 }
 
-/// A refusal in plain words, by status; only a few known reason words of the body are read.
-pub fn refusal(name: &str, status: u16, body: &[u8]) -> Error {
-    let text = String::from_utf8_lossy(body);
-    let scope_refusal = [
+/// Whether a refusal's body names a missing scope (Google's, GitHub's and Slack's words).
+pub fn says_scope_is_missing(body: &str) -> bool {
+    [
         "insufficientPermissions",
         "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
         "insufficient_scope",
+        "missing_scope",
     ]
     .iter()
-    .any(|reason| text.contains(reason));
-    // GitHub's secondary limit may come without retry-after: "wait at least a minute".
-    let rate_limited = text.to_lowercase().contains("rate limit");
+    .any(|reason| body.contains(reason))
+}
+
+/// Whether a 403's body says to slow down: GitHub's secondary limit, which may come without
+/// retry-after ("You have exceeded a secondary rate limit"), and Google's `rateLimitExceeded`
+/// and `userRateLimitExceeded` reasons.
+pub fn says_rate_limited(body: &str) -> bool {
+    let body = body.to_lowercase();
+    body.contains("rate limit") || body.contains("ratelimitexceeded")
+}
+
+/// A refusal in plain words, by status; only a few known reason words of the body are read.
+pub fn refusal(name: &str, status: u16, body: &[u8]) -> Error {
+    let text = String::from_utf8_lossy(body);
     let provider = name.to_owned();
     match status {
-        403 if scope_refusal => Error::NeedsConsent { provider },
-        403 if rate_limited => Error::RateLimited { provider },
+        403 if says_scope_is_missing(&text) => Error::NeedsConsent { provider },
+        403 if says_rate_limited(&text) => Error::RateLimited { provider },
         403 => Error::Forbidden { provider },
         404 => Error::Gone { provider },
         _ => Error::NotAccepted {
@@ -105,6 +116,41 @@ pub fn link_next(header: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reset_time_far_in_the_past_or_future_never_overflows() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-ratelimit-reset",
+            "-9223372036854775808".parse().expect("a header value"),
+        );
+        assert_eq!(
+            rate_limited(429, &headers, 1_700_000_000),
+            Some(Some(0)),
+            "a reset already past: no wait"
+        );
+        headers.insert(
+            "x-ratelimit-reset",
+            "9223372036854775807".parse().expect("a header value"),
+        );
+        assert!(
+            matches!(rate_limited(429, &headers, -1_700_000_000), Some(Some(seconds)) if seconds > 0),
+            "a reset far ahead: a long wait, which the policy then refuses to make"
+        );
+    }
+
+    #[test]
+    fn a_403_says_slow_down_in_googles_words_and_githubs() {
+        assert!(says_rate_limited(
+            r#"{"error":{"errors":[{"reason":"userRateLimitExceeded"}]}}"#
+        ));
+        assert!(says_rate_limited(
+            r#"{"message":"You have exceeded a secondary rate limit."}"#
+        ));
+        assert!(!says_rate_limited(
+            r#"{"message":"Resource not accessible by integration"}"#
+        ));
+    }
 
     #[test]
     fn the_next_link_is_found_among_others() {

@@ -85,6 +85,19 @@ struct ActionFile {
     actions: Vec<ActionMeta>,
 }
 
+/// How many of the ways arguments fail the schema are told.
+const MAX_TOLD_PROBLEMS: usize = 10;
+/// How long one of them may be, in characters.
+const MAX_PROBLEM_CHARS: usize = 300;
+
+/// `text` cut to `chars` characters, with "…" where it was cut.
+fn bounded(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 /// An action ready to run: its description, schema, validator and code.
 pub struct Action {
     pub meta: ActionMeta,
@@ -96,16 +109,30 @@ pub struct Action {
 }
 
 impl Action {
-    /// Every way `arguments` fails the schema, each as "JSON pointer: what is wrong".
+    /// How `arguments` fails the schema, each as "JSON pointer: what is wrong": the first
+    /// [`MAX_TOLD_PROBLEMS`], then how many more. A value too long to repeat is named "value"
+    /// (a megabyte of subject line is not echoed back), and each message is cut.
     pub fn invalid_arguments(&self, arguments: &serde_json::Value) -> Vec<String> {
-        self.validator
-            .iter_errors(arguments)
-            .map(|error| {
-                let pointer = error.instance_path().to_string();
-                let at = if pointer.is_empty() { "/".to_owned() } else { pointer };
-                format!("{at}: {error}")
-            })
-            .collect()
+        let mut told = Vec::new();
+        let mut more = 0;
+        for error in self.validator.iter_errors(arguments) {
+            if told.len() == MAX_TOLD_PROBLEMS {
+                more += 1;
+                continue;
+            }
+            let pointer = bounded(&error.instance_path().to_string(), MAX_PROBLEM_CHARS / 2);
+            let at = if pointer.is_empty() { "/".to_owned() } else { pointer };
+            let whole = error.to_string();
+            let what = match whole.chars().count() > MAX_PROBLEM_CHARS {
+                true => error.masked().to_string(),
+                false => whole,
+            };
+            told.push(format!("{at}: {}", bounded(&what, MAX_PROBLEM_CHARS)));
+        }
+        if more > 0 {
+            told.push(format!("and {more} more"));
+        }
+        told
     }
 }
 
@@ -165,3 +192,36 @@ impl ActionCatalog {
 #[cfg(test)]
 #[path = "catalog_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod told_problems {
+    use super::ActionCatalog;
+
+    #[test]
+    fn a_huge_bad_value_is_not_echoed_and_many_problems_are_counted_not_listed() {
+        let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
+        let send = catalog.action("gmail.send_email").expect("the action");
+        let subject = format!("Q3\n{}", "x".repeat(1_000_000));
+        let problems =
+            send.invalid_arguments(&serde_json::json!({"to": ["ana@example.com"], "subject": subject, "body": "hi"}));
+        assert!(
+            problems.iter().any(|problem| problem.starts_with("/subject: ")),
+            "F3: the field is still named: {problems:?}"
+        );
+        let told: usize = problems.iter().map(String::len).sum();
+        assert!(
+            told < 2_000,
+            "a megabyte subject is not repeated back ({told} bytes told)"
+        );
+
+        let to: Vec<String> = (0..50).map(|n| format!("not an address {n}")).collect();
+        let many = send.invalid_arguments(&serde_json::json!({"to": to, "subject": "Q3", "body": "hi"}));
+        assert!(
+            many.len() <= 11
+                && many
+                    .last()
+                    .is_some_and(|last| last.starts_with("and ") && last.ends_with(" more")),
+            "at most ten problems told, then how many more: {many:?}"
+        );
+    }
+}

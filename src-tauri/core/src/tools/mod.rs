@@ -12,6 +12,7 @@ pub mod executor;
 pub mod info;
 pub mod output;
 pub mod policy;
+mod refusal;
 mod send;
 
 pub use call::{Call, CallBody, Method, RequestPreview};

@@ -5,9 +5,11 @@
 //! failures; a write only when it was refused before being processed (401, 429) or never left
 //! (connection refused). A write whose answer never came, or whose success began and was lost
 //! (cut mid-body, or past the cap), is `Unknown` ("may have happened"), never sent again
-//! (SECURITY.md F7, F13); a refusal whose body was lost is still the refusal its status says. A token the provider wants in the URL path (Telegram's `bot{token}`) is put there
-//! only here, into the URL that is sent; the planned URL, shown for approval and named in
-//! errors, keeps the slot.
+//! (SECURITY.md F7, F13); a refusal whose body was lost is still the refusal its status says.
+//! A delete tried again after a try that may have been done, and answered "not found" or
+//! "gone", was done by that try. A token the provider wants in the URL path (Telegram's
+//! `bot{token}`) is put there only here, into the URL that is sent; the planned URL, shown for
+//! approval and named in errors, keeps the slot.
 
 use std::time::Duration;
 
@@ -15,9 +17,10 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::Url;
 
 use super::actions::Answer;
-use super::call::{Call, CallBody};
+use super::call::{Call, CallBody, Method};
 use super::catalog::SideEffect;
 use super::error::ToolError;
+use super::refusal::{refusal, Refusal};
 use crate::catalog::{AuthKind, Provider};
 use crate::connections::{Connection, RequestAuth, TokenRenewal};
 use crate::oauth::http::{network_error, read_capped_to, HttpError};
@@ -73,9 +76,21 @@ impl Sender<'_> {
         let repeatable = call.method.is_idempotent() || self.side_effect == SideEffect::Read;
         let mut renewed = false;
         let mut tries = 0;
+        // Whether a try before this one may have been done (a 5xx, or an answer lost).
+        let mut maybe_done = false;
         loop {
             match self.attempt(call, &token).await {
                 Attempt::Answer(answer) => return Ok(answer),
+                // A delete tried again after one that may have been done finds nothing to
+                // delete: that earlier one did it.
+                Attempt::Failed(ToolError::Refused { status: 404 | 410, .. })
+                    if maybe_done && call.method == Method::Delete =>
+                {
+                    tracing::info!(provider = %self.provider.id, "a delete tried again found it already gone");
+                    return Ok(Answer {
+                        json: serde_json::Value::Null,
+                    });
+                }
                 Attempt::Failed(error) => return Err(error),
                 Attempt::Unauthorized if renewed || self.is_pasted() => return Err(self.refused_access()),
                 Attempt::Unauthorized => {
@@ -91,14 +106,20 @@ impl Sender<'_> {
                 {
                     return Err(self.unknown())
                 }
-                Attempt::Unreachable { error, .. } => {
+                Attempt::Unreachable { error, processed } => {
+                    maybe_done |= processed;
                     tries += 1;
                     if tries >= self.policy.attempts {
                         return Err(self.unreachable(error));
                     }
                     tokio::time::sleep(self.policy.backoff(tries)).await;
                 }
-                Attempt::Again { seconds, status, .. } => {
+                Attempt::Again {
+                    seconds,
+                    status,
+                    processed,
+                } => {
+                    maybe_done |= processed;
                     tries += 1;
                     let wait = self.wait_for(seconds, tries, status)?;
                     tracing::info!(provider = %self.provider.id, status, wait_ms = wait.as_millis(), "action waits before trying again");
@@ -148,9 +169,7 @@ impl Sender<'_> {
                 .header(reqwest::header::CONTENT_TYPE, content_type.as_str())
                 .body(bytes.clone()),
             // GitHub asks for an explicit zero length on a PUT without a body.
-            None if !matches!(call.method, super::call::Method::Get) => {
-                request.header(reqwest::header::CONTENT_LENGTH, "0").body(Vec::new())
-            }
+            None if call.method != Method::Get => request.header(reqwest::header::CONTENT_LENGTH, "0").body(Vec::new()),
             None => request,
         };
         request = auth.apply(request, token);
@@ -214,77 +233,16 @@ impl Sender<'_> {
         Attempt::Answer(Answer { json })
     }
 
-    /// A refusal in plain words: by status, and a few known reason words (never the body's text).
     fn refusal(&self, status: u16, json: &serde_json::Value) -> Attempt {
-        let provider = self.provider.name.clone();
-        let reason = json.get("error").and_then(serde_json::Value::as_str).map(|code| {
-            code.chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .take(40)
-                .collect::<String>()
-        });
-        let text = json.to_string();
-        let scope = [
-            "insufficientPermissions",
-            "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
-            "insufficient_scope",
-            "missing_scope",
-        ]
-        .iter()
-        .any(|word| text.contains(word));
-        if matches!(
-            reason.as_deref(),
-            Some("invalid_auth" | "not_authed" | "token_revoked" | "token_expired")
-        ) {
-            return Attempt::Unauthorized;
-        }
-        if reason.as_deref() == Some("ratelimited") {
-            return Attempt::Again {
+        match refusal(&self.provider.name, status, json) {
+            Refusal::Unauthorized => Attempt::Unauthorized,
+            Refusal::SlowDown { status } => Attempt::Again {
                 seconds: None,
-                status: 429,
+                status,
                 processed: false,
-            };
+            },
+            Refusal::Failed(error) => Attempt::Failed(error),
         }
-        let error = match status {
-            // Slack: a bot token where only a person's token may act (setting a status).
-            200 if reason.as_deref() == Some("not_allowed_token_type") => ToolError::Forbidden {
-                provider,
-                message: "only a token that acts as you can do this, not a bot's: connect Slack by \
-                          signing in, or paste a user token (xoxp-)"
-                    .into(),
-            },
-            403 | 200 if scope => ToolError::Forbidden {
-                provider,
-                message: "it needs access this account has not given".into(),
-            },
-            403 => ToolError::Forbidden {
-                provider,
-                message: "this account may not do that (HTTP 403)".into(),
-            },
-            404 => ToolError::Refused {
-                provider,
-                status,
-                message: "it was not found, or this account cannot see it (HTTP 404)".into(),
-            },
-            422 | 400 => ToolError::Refused {
-                provider,
-                status,
-                message: format!("it did not accept the fields (HTTP {status})"),
-            },
-            _ => ToolError::Refused {
-                provider,
-                status,
-                message: match reason {
-                    // Slack's channel_not_found, user_not_found, thread_not_found…
-                    Some(reason) if reason.ends_with("_not_found") => {
-                        format!("it was not found, or this account cannot see it (“{reason}”)")
-                    }
-                    Some(reason) if !reason.is_empty() => format!("“{reason}”"),
-                    _ => format!("HTTP {status}"),
-                },
-            },
-        };
-        Attempt::Failed(error)
     }
 
     fn wait_for(&self, seconds: Option<u64>, tries: u32, status: u16) -> Result<Duration, ToolError> {

@@ -3,15 +3,18 @@
 //! and was lost (cut mid-body, or past the cap) may have happened, is never sent again and is
 //! audited `unknown`; a write's "sending" row is committed before the request leaves (another
 //! connection to the database file sees it while the provider holds the request); and a huge
-//! answer gives a bounded, whole summary while the data keeps every item (SECURITY.md F7, F13).
+//! answer gives a bounded, whole summary while the data keeps every item; a delete tried again
+//! after a 503 that had in fact done it is done, not "not found"; and Google's 403 "slow down"
+//! is waited out like a 429 (SECURITY.md F7, F13).
 
 use std::time::Duration;
 
 use crate::actions_github::{github, REPO};
 use crate::support::actions::{executor, received, run_approved, run_request};
 use crate::support::connector::Harness;
-use crate::support::doubles::ApiDoubles;
+use crate::support::doubles::{seed, ApiDoubles};
 use crate::support::pasted;
+use crate::support::saved::save_signed_in;
 
 use serde_json::{json, Value};
 use switchboard_core::connections::Connection;
@@ -255,4 +258,73 @@ async fn a_huge_answer_gives_a_bounded_whole_summary_and_keeps_every_item() {
         "and every description whole"
     );
     assert_eq!(data[299]["fullName"], name(299));
+}
+
+/// A Google account signed in with Calendar's events scope.
+fn calendar_of_ana(doubles: &ApiDoubles, name: &str) -> (Harness, Connection) {
+    let harness = pasted::harness_for(doubles, "google", name);
+    let scopes = ["openid", "https://www.googleapis.com/auth/calendar.events"];
+    let ana = save_signed_in(
+        &harness,
+        "google",
+        seed::PRIMARY_CALENDAR,
+        &["calendar"],
+        &scopes,
+        "ya29.executor",
+    );
+    (harness, ana)
+}
+
+#[tokio::test]
+async fn a_delete_tried_again_after_a_503_that_had_done_it_is_done_not_refused() {
+    let doubles = ApiDoubles::start();
+    let (harness, ana) = calendar_of_ana(&doubles, "actions-executor-delete-again");
+    let executor = executor(&harness);
+    let event = json!({"title": "Once", "start": "2026-12-10T09:30:00Z", "end": "2026-12-10T10:30:00Z"});
+    let made = run_approved(&executor, "calendar.create_event", &ana, event).await;
+    let id = made.data["id"].as_str().expect("the event's id").to_owned();
+    let path = format!("/google/calendar/v3/calendars/primary/events/{id}");
+
+    doubles.fault_after_doing(&path, 503).await;
+    let delete = run_request("calendar.delete_event", &ana, json!({"event_id": id}));
+    let outcome = executor.run(&delete, Consent::Approved).await;
+    assert!(
+        matches!(outcome, Ok(RunOutcome::Done(_))),
+        "the first delete did it; the one tried again finding it gone (410) is not a failure: {outcome:?}"
+    );
+    assert_eq!(
+        received(&doubles, "DELETE", &path).await.len(),
+        2,
+        "a delete is idempotent: tried again after the 503"
+    );
+    assert_eq!(
+        outcomes(&harness, &ana, "calendar.delete_event"),
+        ["sending", "ok"],
+        "audited as done"
+    );
+    let again = executor.run(&delete, Consent::Approved).await;
+    assert!(
+        matches!(&again, Err(ToolError::Refused { status: 410, .. })),
+        "deleting what is already gone, asked anew, is still refused: {again:?}"
+    );
+}
+
+#[tokio::test]
+async fn googles_403_that_says_slow_down_is_waited_out_like_a_429() {
+    let doubles = ApiDoubles::start();
+    let (harness, ana) = calendar_of_ana(&doubles, "actions-executor-google-limit");
+    let executor = executor(&harness);
+    let events = "/google/calendar/v3/calendars/primary/events";
+    let limited = json!({"error": {"code": 403, "message": "Rate Limit Exceeded",
+        "errors": [{"domain": "usageLimits", "reason": "userRateLimitExceeded", "message": "Rate Limit Exceeded"}]}});
+    doubles.fault(events, 403, &[], Some(limited), 1).await;
+    let range = json!({"from": "2026-12-07T00:00:00Z", "to": "2026-12-14T00:00:00Z"});
+    let outcome = executor
+        .run(&run_request("calendar.list_events", &ana, range), Consent::Approved)
+        .await;
+    assert!(
+        matches!(outcome, Ok(RunOutcome::Done(_))),
+        "F7: a 403 userRateLimitExceeded is a wait, not 'allow more access': {outcome:?}"
+    );
+    assert_eq!(received(&doubles, "GET", events).await.len(), 2, "asked again once");
 }

@@ -156,6 +156,13 @@ impl ApiDoubles {
         self.post("/_control/faults", fault).await;
     }
 
+    /// The next request on `path` is carried out, and its answer is `status` with the
+    /// provider's error body instead: a provider that did the thing and failed to say so.
+    pub async fn fault_after_doing(&self, path: &str, status: u16) {
+        let fault = json!({ "path": path, "status": status, "times": 1, "done": true });
+        self.post("/_control/faults", fault).await;
+    }
+
     /// From now on this bearer (or Supabase key) gets the provider's 401.
     pub async fn reject_token(&self, token: &str) {
         self.post("/_control/reject-token", json!({ "token": token })).await;
