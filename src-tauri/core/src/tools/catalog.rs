@@ -55,7 +55,8 @@ pub struct ActionMeta {
     pub side_effect: SideEffect,
     /// Each entry is one need, met by any of its scopes (the narrowest first).
     pub scopes: Vec<Vec<String>>,
-    /// Asks every time, even if it only writes (it reads a file from this computer).
+    /// Asks every time, even if it only writes (it reads a file from this computer, or lets
+    /// someone else see a file).
     #[serde(default)]
     pub always_asks: bool,
     /// How people ask for it, beyond its title ("bookmark a repo", "ping #eng"): the offline
@@ -222,6 +223,26 @@ mod told_problems {
                     .last()
                     .is_some_and(|last| last.starts_with("and ") && last.ends_with(" more")),
             "at most ten problems told, then how many more: {many:?}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod what_always_asks {
+    use super::ActionCatalog;
+
+    #[test]
+    fn deleting_sharing_and_reading_a_local_file_always_ask_and_nothing_else_is_forced_to() {
+        let catalog = ActionCatalog::build().unwrap_or_else(|problem| panic!("the catalogue: {problem}"));
+        let always: Vec<&str> = catalog
+            .all()
+            .filter(|action| action.meta.must_ask())
+            .map(|action| action.meta.id.as_str())
+            .collect();
+        assert_eq!(
+            always,
+            ["calendar.delete_event", "drive.share_file", "drive.trash_file", "drive.upload_file"],
+            "F4: what deletes, shares a file with someone else or reads one of this computer's can never be always allowed"
         );
     }
 }

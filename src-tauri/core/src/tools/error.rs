@@ -27,7 +27,7 @@ pub enum ToolError {
     NeedsConsent { provider: String, missing: Vec<String> },
     #[error("Your setting for {action} on this account is “never”: nothing was sent.")]
     Denied { action: String },
-    #[error("{action} always asks first: it deletes, cannot be undone, or reads a file from this computer.")]
+    #[error("{action} always asks first: it deletes, shares with someone else, or reads a file from this computer.")]
     CannotAlwaysAllow { action: String },
     #[error(transparent)]
     Connection(#[from] ConnectionError),
