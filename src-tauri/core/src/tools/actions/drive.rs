@@ -1,7 +1,9 @@
 //! Google Drive's actions (Drive API v3): searching with Drive's `q` language (values quoted and
 //! escaped as documented), a file's details, an upload from this computer (multipart/related:
 //! the JSON metadata, then the bytes; at most `MAX_UPLOAD_BYTES`, read when the run is planned,
-//! so the approval shows the path, type and size), a folder, a permission, and the trash.
+//! so the approval shows the path, type and size), a folder, a permission, and the trash. Every
+//! request says the app supports shared drives (`supportsAllDrives`), without which Drive does
+//! not find their files; a search also asks for their items (`includeItemsFromAllDrives`).
 
 use std::path::Path;
 
@@ -131,7 +133,15 @@ fn quoted(value: &str) -> String {
 fn files_url(target: &Target<'_>, file: Option<&str>) -> Result<url::Url, ToolError> {
     let mut segments = vec!["drive", "v3", "files"];
     segments.extend(file);
-    target.url(&segments)
+    drive_url(target, &segments)
+}
+
+/// A Drive API URL that says the app supports shared drives (files in them are "not found"
+/// to an app that does not).
+fn drive_url(target: &Target<'_>, segments: &[&str]) -> Result<url::Url, ToolError> {
+    let mut url = target.url(segments)?;
+    url.query_pairs_mut().append_pair("supportsAllDrives", "true");
+    Ok(url)
 }
 
 fn search(params: &Search, target: &Target<'_>) -> Result<Call, ToolError> {
@@ -153,7 +163,8 @@ fn search(params: &Search, target: &Target<'_>) -> Result<Call, ToolError> {
         .append_pair("q", &terms.join(" and "))
         .append_pair("pageSize", &params.limit.unwrap_or(50).to_string())
         .append_pair("orderBy", "modifiedTime desc")
-        .append_pair("fields", "files(id,name,mimeType,modifiedTime,webViewLink)");
+        .append_pair("fields", "files(id,name,mimeType,modifiedTime,webViewLink)")
+        .append_pair("includeItemsFromAllDrives", "true");
     Ok(Call::new(Method::Get, url))
 }
 
@@ -254,7 +265,7 @@ fn upload(params: &Upload, target: &Target<'_>) -> Result<Call, ToolError> {
         bytes.len(),
         params.path
     );
-    let mut url = target.url(&["upload", "drive", "v3", "files"])?;
+    let mut url = drive_url(target, &["upload", "drive", "v3", "files"])?;
     url.query_pairs_mut()
         .append_pair("uploadType", "multipart")
         .append_pair("fields", "id,name,mimeType,webViewLink");
@@ -299,7 +310,7 @@ fn share(params: &Share, target: &Target<'_>) -> Result<Call, ToolError> {
         Role::Commenter => "commenter",
         Role::Writer => "writer",
     };
-    let mut url = target.url(&["drive", "v3", "files", &params.file.0, "permissions"])?;
+    let mut url = drive_url(target, &["drive", "v3", "files", &params.file.0, "permissions"])?;
     url.query_pairs_mut()
         .append_pair("sendNotificationEmail", if params.notify { "true" } else { "false" });
     let body = json!({ "type": "user", "role": role, "emailAddress": params.email });
