@@ -171,7 +171,7 @@ async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_docu
     let before = doubles.requests().await.len();
     for (arguments, why) in [
         (json!({"path": "relative/notes.txt"}), "not a full path"),
-        (json!({"path": "/"}), "not a file"),
+        (json!({"path": "/"}), "not a regular file"),
         (json!({"path": large_path}), "larger than 5 MB"),
     ] {
         let refused = run_request("drive.upload_file", &ana, arguments);

@@ -10,6 +10,7 @@ mod actions_calendar;
 mod actions_confluence;
 mod actions_connections;
 mod actions_drive;
+mod actions_drive_upload;
 mod actions_executor;
 mod actions_github;
 mod actions_gmail;
