@@ -19,6 +19,7 @@ mod actions_notion_telegram;
 mod actions_sheets;
 mod actions_slack;
 mod actions_supabase;
+mod actions_telegram_updates;
 mod api_doubles;
 mod assistant_memory;
 mod assistant_model;
