@@ -1,7 +1,10 @@
 // Calendar API v3 events for what actions do: list (timeMin/timeMax required as RFC 3339 with an
 // offset when given, `orderBy=startTime` only with `singleEvents=true`, `q`), insert, patch and
-// delete, with Calendar's own checks (a start and an end, both dates or both date-times, a
-// date-time without an offset needs a timeZone) and its 400/404/410 bodies. Kept until reset.
+// delete, with Calendar's own checks (a start and an end, each a date or a date-time and not both,
+// both dates or both date-times, a date-time without an offset needs a timeZone) and its
+// 400/404/410 bodies. A patch merges into the event as Google's patch semantics say (a nested
+// object's fields merged, a null clearing one), so moving an all-day event to a time must clear
+// its date. Kept until reset.
 import { sendJson } from "./common.mjs";
 import { onReset } from "./control.mjs";
 
@@ -40,7 +43,7 @@ export function handleEvents(ctx, path, calendars) {
   if (ctx.method === "PATCH") {
     const body = parse(ctx);
     if (!body) return send(400, error(400, "Parse Error", "parseError"));
-    const merged = { ...list[index], ...body };
+    const merged = patched(list[index], body);
     const problem = checkTimes(merged);
     if (problem) return send(400, error(400, problem, "invalid"));
     list[index] = merged;
@@ -63,11 +66,23 @@ function parse(ctx) {
   }
 }
 
+/** `body` merged into `resource`: objects field by field, a null removes the field. */
+function patched(resource, body) {
+  const merged = { ...resource };
+  for (const [key, value] of Object.entries(body)) {
+    if (value === null) delete merged[key];
+    else if (typeof value === "object" && !Array.isArray(value) && typeof merged[key] === "object") merged[key] = patched(merged[key], value);
+    else merged[key] = value;
+  }
+  return merged;
+}
+
 /** Calendar's complaint about an event's start and end, or null. */
 function checkTimes(event) {
   for (const edge of ["start", "end"]) {
     const at = event[edge];
     if (!at || (!at.date && !at.dateTime)) return `Missing ${edge} time.`;
+    if (at.date && at.dateTime) return `Invalid ${edge} time.`;
     if (at.dateTime && !RFC3339.test(at.dateTime) && !at.timeZone) return `Missing time zone definition for ${edge} time.`;
   }
   if (Boolean(event.start.date) !== Boolean(event.end.date)) return "Start and end times must either both be date or both be dateTime.";

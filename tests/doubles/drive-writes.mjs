@@ -1,8 +1,9 @@
 // Drive API v3 for what actions do: files.get by id (with `fields`), a multipart upload
 // (`upload/drive/v3/files?uploadType=multipart`, a multipart/related body of JSON metadata then
 // the media), a folder created with JSON metadata, permissions.create and files.update
-// `{"trashed": true}`, with Drive's 400/404 bodies. What is made is kept beside the seed (which
-// listings read unchanged) until reset.
+// `{"trashed": true}`, with Drive's 400/404 bodies. A shared drive's file (or a shared drive as a
+// parent) is found only with `supportsAllDrives=true`, as Drive documents: without it, 404 File
+// not found. What is made is kept beside the seed (which listings read unchanged) until reset.
 import { sendJson } from "./common.mjs";
 import { onReset } from "./control.mjs";
 
@@ -17,10 +18,10 @@ onReset(() => {
 const error = (code, message, reason, location) => ({ error: { code, message, errors: [{ domain: "global", reason, message, ...(location ? { locationType: "parameter", location } : {}) }] } });
 const notFound = (id) => error(404, `File not found: ${id}.`, "notFound", "fileId");
 
-function made(name, mimeType, parents, size) {
+function made(name, mimeType, parents, driveId, size) {
   const id = `1Made${String((state.next += 1)).padStart(6, "0")}`;
   const link = mimeType === FOLDER ? `https://drive.google.com/drive/folders/${id}` : `https://drive.google.com/file/d/${id}/view`;
-  const file = { kind: "drive#file", id, name, mimeType, parents, trashed: false, modifiedTime: new Date(0).toISOString(), webViewLink: link, ...(size === undefined ? {} : { size: String(size) }) };
+  const file = { kind: "drive#file", id, name, mimeType, parents, trashed: false, modifiedTime: new Date(0).toISOString(), webViewLink: link, ...(driveId ? { driveId } : {}), ...(size === undefined ? {} : { size: String(size) }) };
   state.files.set(id, file);
   return file;
 }
@@ -44,15 +45,25 @@ function parts(body, contentType) {
   });
 }
 
-/** Answers Drive writes and files.get (`file` finds a seeded file by id); undefined for other paths. */
-export function handleDriveWrites(ctx, path, seeded) {
+/**
+ * Answers Drive writes and files.get (`seeded` finds a seeded file by id, `isDrive` says whether
+ * an id is a shared drive's); undefined for other paths.
+ */
+export function handleDriveWrites(ctx, path, seeded, isDrive) {
   const send = (status, body) => {
     sendJson(ctx.res, status, body);
     return true;
   };
+  const allDrives = ctx.params.get("supportsAllDrives") === "true";
   const find = (id) => {
     const file = state.files.get(id) ?? seeded(id);
-    return file ? { ...file, trashed: file.trashed || state.trashed.has(id) } : null;
+    if (!file || (file.driveId && !allDrives)) return null;
+    return { ...file, trashed: file.trashed || state.trashed.has(id) };
+  };
+  /** The shared drive a new file's parents put it in (undefined: My Drive), or null if one is not found. */
+  const driveOf = (parents) => {
+    const found = parents.map((parent) => (parent === "0AAnaMyDriveRoot" ? {} : allDrives && isDrive(parent) ? { driveId: parent } : find(parent)));
+    return found.every(Boolean) ? found[0].driveId : null;
   };
   const fields = ctx.params.get("fields");
   if (path === "/google/upload/drive/v3/files" && ctx.method === "POST") {
@@ -68,9 +79,10 @@ export function handleDriveWrites(ctx, path, seeded) {
       return send(400, error(400, "Invalid metadata", "parseError"));
     }
     const parents = metadata.parents ?? ["0AAnaMyDriveRoot"];
-    if (!parents.every((parent) => parent === "0AAnaMyDriveRoot" || find(parent))) return send(404, notFound(parents[0]));
+    const driveId = driveOf(parents);
+    if (driveId === null) return send(404, notFound(parents[0]));
     const mime = found[1].headers["content-type"] ?? "application/octet-stream";
-    return send(200, pick(made(metadata.name ?? "Untitled", mime, parents, Buffer.byteLength(found[1].content)), fields));
+    return send(200, pick(made(metadata.name ?? "Untitled", mime, parents, driveId, Buffer.byteLength(found[1].content)), fields));
   }
   if (path === "/google/drive/v3/files" && ctx.method === "POST") {
     let body;
@@ -80,8 +92,9 @@ export function handleDriveWrites(ctx, path, seeded) {
       return send(400, error(400, "Invalid JSON", "parseError"));
     }
     const parents = body.parents ?? ["0AAnaMyDriveRoot"];
-    if (!parents.every((parent) => parent === "0AAnaMyDriveRoot" || find(parent))) return send(404, notFound(parents[0]));
-    return send(200, pick(made(body.name ?? "Untitled", body.mimeType ?? "application/octet-stream", parents), fields));
+    const driveId = driveOf(parents);
+    if (driveId === null) return send(404, notFound(parents[0]));
+    return send(200, pick(made(body.name ?? "Untitled", body.mimeType ?? "application/octet-stream", parents, driveId), fields));
   }
   const permission = path.match(/^\/google\/drive\/v3\/files\/([^/]+)\/permissions$/)?.[1];
   if (permission && ctx.method === "POST") {

@@ -74,7 +74,7 @@ export function defaultError(status) {
 export function handle(ctx) {
   const { path } = ctx;
   if (path.startsWith("/google/gmail/")) return handleGmail(ctx, path.slice("/google".length));
-  if (handleDriveWrites(ctx, path, (id) => drive.byId.get(id))) return undefined;
+  if (handleDriveWrites(ctx, path, (id) => drive.byId.get(id), (id) => driveIds.has(id))) return undefined;
   if (path.startsWith("/sheets/v4/spreadsheets")) {
     const isSpreadsheet = (id) => drive.byId.get(id)?.mimeType === SPREADSHEET;
     if (handleValues(ctx, path, isSpreadsheet)) return undefined;

@@ -1,7 +1,9 @@
 // Notion's API (version 2022-06-28) under `/notion/v1`: `users/me` (the integration's bot),
 // `search` (pages and databases shared with the integration, by title), `pages` (create in a
-// database, its title property checked against the database's), `blocks/{id}/children`
-// (append, list). Every request needs a bearer and the `Notion-Version` header; errors are
+// database, its properties named by name or by id, as Notion takes them; the Tasks database's
+// title property is "Task", its id "title" as every title property's), `blocks/{id}/children`
+// (append, list; at most 100 blocks a request, 100 rich text items a block and 2000 characters
+// an item, as Notion's request limits say). Every request needs a bearer and the `Notion-Version` header; errors are
 // Notion's `{"object":"error","status","code","message"}` (400 validation_error, 404
 // object_not_found, 401 unauthorized). Pages made are kept until reset.
 
@@ -55,7 +57,7 @@ const DATABASE = {
   title: richText("Tasks"),
   description: [],
   properties: {
-    Name: { id: "title", name: "Name", type: "title", title: {} },
+    Task: { id: "title", name: "Task", type: "title", title: {} },
     Status: { id: "s%3Bx", name: "Status", type: "select", select: { options: [] } },
   },
   parent: { type: "workspace", workspace: true },
@@ -66,7 +68,7 @@ const DATABASE = {
 const SEEDED = [
   page(ROADMAP, "Roadmap 2026", { type: "workspace", workspace: true }),
   page(NOTES, "Meeting notes <script>alert('notion')</script>", { type: "page_id", page_id: ROADMAP }),
-  page("c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f", "Fix the roadmap export", { type: "database_id", database_id: TASKS_DB }, "Name"),
+  page("c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f", "Fix the roadmap export", { type: "database_id", database_id: TASKS_DB }, "Task"),
 ];
 
 const notionError = (status, code, message) => [status, { object: "error", status, code, message, request_id: "0f1e2d3c-4b5a-4697-8887-766554433221" }];
@@ -138,6 +140,7 @@ function search(body) {
 /** Problems with a rich text array at `where`, or null. */
 function richTextProblem(value, where) {
   if (!Array.isArray(value)) return `${where} should be an array, instead was \`${JSON.stringify(value)}\`.`;
+  if (value.length > 100) return `${where}.length should be ≤ \`100\`, instead was \`${value.length}\`.`;
   for (const [i, item] of value.entries()) {
     const content = item?.text?.content;
     if (typeof content !== "string") return `${where}[${i}].text.content should be defined, instead was \`undefined\`.`;
@@ -164,16 +167,19 @@ function createPage(body) {
     return notionError(404, "object_not_found", `Could not find database with ID: ${databaseId}. Make sure the relevant pages and databases are shared with your integration.`);
   }
   const properties = body.properties ?? {};
-  for (const name of Object.keys(properties)) {
-    if (!DATABASE.properties[name]) return invalid(`${name} is not a property that exists.`);
+  let titleKey;
+  for (const key of Object.keys(properties)) {
+    const property = Object.values(DATABASE.properties).find((p) => p.name === key || p.id === key);
+    if (!property) return invalid(`${key} is not a property that exists.`);
+    if (property.type === "title") titleKey = key;
   }
-  const title = properties.Name?.title;
+  const title = titleKey && properties[titleKey].title;
   if (!title) return invalid("Title is not provided");
-  const problem = richTextProblem(title, "body.properties.Name.title") ?? (body.children && blocksProblem(body.children, "body.children"));
+  const problem = richTextProblem(title, `body.properties.${titleKey}.title`) ?? (body.children && blocksProblem(body.children, "body.children"));
   if (problem) return invalid(problem);
   state.count += 1;
   const id = `d4e5f6a7-b8c9-4d0e-8f1a-${String(state.count).padStart(12, "0")}`;
-  const made = page(id, title.map((t) => t.text.content).join(""), { type: "database_id", database_id: TASKS_DB }, "Name");
+  const made = page(id, title.map((t) => t.text.content).join(""), { type: "database_id", database_id: TASKS_DB }, "Task");
   state.pages.push(made);
   state.blocks.set(id, body.children ?? []);
   return [200, made];

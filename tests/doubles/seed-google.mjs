@@ -24,6 +24,8 @@ export const IDS = {
   trashedBudget: "1TrashedBudgetSheet",
   teamDrive: "0ATeamDrive",
   marketingDrive: "0AMarketingDrive",
+  /** Team Drive › "Team plan 2026" (a spreadsheet in a shared drive). */
+  teamPlan: "1TeamPlanSheet",
   /** My Drive › Projects › Project 07 › "Roadmap – Project 07" (a spreadsheet). */
   roadmap07: "1Roadmap07Sheet",
 };
@@ -146,6 +148,8 @@ export function seedDrive() {
   for (const season of ["Spring", "Summer", "Autumn", "Winter"]) {
     add(`${season} campaign budget`, SPREADSHEET, campaigns.id, inMarketing);
   }
+  // Last, so the random ids and dates of everything above stay as they were.
+  add("Team plan 2026", SPREADSHEET, IDS.teamDrive, { ...inTeam, id: IDS.teamPlan, age: 60 * 24 * 3 });
 
   return { files, byId, children, drives };
 }

@@ -1,6 +1,7 @@
 // Sheets API v4 values and spreadsheet creation for what actions do: values.get, values:append
 // (`valueInputOption` required, `insertDataOption`), values.update (PUT, `valueInputOption`
-// required) and spreadsheets.create, with Sheets' 400 bodies. Cells written are kept per
+// required; a null cell is skipped, keeping what is there, as Sheets documents: "" empties one)
+// and spreadsheets.create, with Sheets' 400 bodies. Cells written are kept per
 // spreadsheet and tab until reset; a tab of the Drive seed starts with a small table.
 import { sendJson } from "./common.mjs";
 import { onReset } from "./control.mjs";
@@ -87,12 +88,17 @@ export function handleValues(ctx, path, isSpreadsheet) {
     return send(200, { spreadsheetId: id, tableRange: a1(range.tab, 0, 0, top, grid[0].length), updates: { spreadsheetId: id, updatedRange, updatedRows: cells.length, updatedColumns: columns, updatedCells: cells.length * columns } });
   }
   if (!match[3] && ctx.method === "PUT") {
-    cells.forEach((row, r) => {
+    let updatedCells = 0;
+    body.values.forEach((row, r) => {
       grid[range.top + r] ??= [];
-      row.forEach((cell, c) => (grid[range.top + r][range.left + c] = cell));
+      row.forEach((cell, c) => {
+        if (cell === null) return;
+        grid[range.top + r][range.left + c] = String(cell);
+        updatedCells += 1;
+      });
     });
     const updatedRange = a1(range.tab, range.top, range.left, cells.length, columns);
-    return send(200, { spreadsheetId: id, updatedRange, updatedRows: cells.length, updatedColumns: columns, updatedCells: cells.reduce((n, row) => n + row.length, 0) });
+    return send(200, { spreadsheetId: id, updatedRange, updatedRows: cells.length, updatedColumns: columns, updatedCells });
   }
   return send(404, { error: { code: 404, message: "Method not found.", status: "NOT_FOUND" } });
 }

@@ -1,9 +1,13 @@
 // Telegram's Bot API under `/telegram/bot<token>/<method>`: getMe, sendMessage (JSON, form or
-// query parameters) and getUpdates. The token is in the path (no Authorization header); its
-// bot id is the part before `:`. Answers are {"ok":true,"result":…}; errors
-// {"ok":false,"error_code":…,"description":"Bad Request: chat not found"} with that status.
+// query parameters), getUpdates, setWebhook and deleteWebhook. The token is in the path (no
+// Authorization header); its bot id is the part before `:`. Answers are {"ok":true,"result":…};
+// errors {"ok":false,"error_code":…,"description":"Bad Request: chat not found"} with that
+// status. getUpdates answers the earliest pending updates first (at most `limit`); an `offset`
+// confirms the updates before it and a negative one forgets all but the last -offset, so both
+// change what is pending; with a webhook set it answers 409 Conflict. Kept until reset.
 
 import { sendJson } from "./common.mjs";
+import { onReset } from "./control.mjs";
 
 const TOKEN = /^\/telegram\/bot(\d{1,20}:[A-Za-z0-9_-]{20,})\/([A-Za-z]+)$/;
 const DATE = 1_772_355_600; // 2026-03-01T09:00Z
@@ -15,6 +19,13 @@ const CHATS = [
 ];
 const PARSE_MODES = ["HTML", "MarkdownV2", "Markdown"];
 let sent = 0;
+/** Per bot token: the updates still pending (undefined: all of the seed's), and its webhook. */
+const pending = new Map();
+const webhooks = new Map();
+onReset(() => {
+  pending.clear();
+  webhooks.clear();
+});
 
 /** The bot token from the path; null when the path has none. */
 export function tokenOf(ctx) {
@@ -50,7 +61,14 @@ export function handle(ctx) {
     case "sendMessage":
       return send(sendMessage(fields, bot));
     case "getUpdates":
-      return send(getUpdates(fields));
+      return send(getUpdates(fields, token));
+    case "setWebhook":
+      if (!/^https:\/\//.test(fields.get("url") ?? "")) return send(failure(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"));
+      webhooks.set(token, fields.get("url"));
+      return send([200, { ok: true, result: true, description: "Webhook was set" }]);
+    case "deleteWebhook":
+      webhooks.delete(token);
+      return send([200, { ok: true, result: true, description: "Webhook was deleted" }]);
     default:
       return send(failure(404, "Not Found"));
   }
@@ -75,16 +93,27 @@ function sendMessage(fields, bot) {
   return [200, { ok: true, result: message }];
 }
 
-function getUpdates(fields) {
+function getUpdates(fields, token) {
+  if (webhooks.has(token)) {
+    return failure(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+  }
   const limit = fields.get("limit") === undefined || fields.get("limit") === null ? 100 : Number(fields.get("limit"));
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) return failure(400, "Bad Request: limit must be between 1 and 100");
+  let updates = pending.get(token) ?? seedUpdates();
+  const offset = fields.get("offset") === undefined || fields.get("offset") === null ? 0 : Number(fields.get("offset"));
+  if (offset < 0) updates = updates.slice(offset);
+  else if (offset > 0) updates = updates.filter((update) => update.update_id >= offset);
+  pending.set(token, updates);
+  return [200, { ok: true, result: updates.slice(0, limit) }];
+}
+
+function seedUpdates() {
   const [person, group, channel] = CHATS;
-  const updates = [
+  return [
     { update_id: 500001, message: { message_id: 11, from: ANA, chat: person, date: DATE - 300, text: "/start" } },
     { update_id: 500002, message: { message_id: 12, from: ANA, chat: group, date: DATE - 200, text: "Hello <script>alert('telegram')</script> team" } },
     { update_id: 500003, channel_post: { message_id: 13, sender_chat: channel, chat: channel, date: DATE - 100, text: "Release 1.2 is out" } },
   ];
-  return [200, { ok: true, result: updates.slice(-limit) }];
 }
 
 export const seed = { chats: CHATS.map((c) => c.id), person: ANA.id, group: CHATS[1].id };

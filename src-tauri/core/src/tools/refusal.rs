@@ -63,6 +63,14 @@ pub fn refusal(provider: &str, status: u16, json: &Value) -> Refusal {
             provider,
             message: told("this account may not do that (HTTP 403)".into()),
         },
+        // Telegram: a bot with a webhook gets its updates there, never from getUpdates.
+        409 if text.contains("webhook is active") => ToolError::Refused {
+            provider,
+            status,
+            message: "this bot has a webhook set, so Telegram sends its updates there and recent \
+                      updates can't be read this way (HTTP 409)"
+                .into(),
+        },
         404 => ToolError::Refused {
             provider,
             status,

@@ -2,7 +2,8 @@
 //! Google account saved as signed in with Drive's scopes: a search in Drive's `q` language (a
 //! quote in a name escaped), a file's details, an upload from this computer as multipart/related
 //! (metadata, then the bytes; the approval shows the path and size, never the bytes), a folder,
-//! a share, and the trash (destructive).
+//! a share, and the trash (destructive). Every request says the app supports shared drives, or
+//! Drive would not find their files.
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::{seed, ApiDoubles};
@@ -64,7 +65,7 @@ async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_docu
     assert_eq!(fetched[0]["bearer"], "ya29.driveActions", "as the signed-in account");
     assert_eq!(
         fetched[0]["query"],
-        json!({"fields": "id,name,mimeType,size,modifiedTime,parents,owners(displayName,emailAddress),webViewLink,trashed"}),
+        json!({"fields": "id,name,mimeType,size,modifiedTime,parents,owners(displayName,emailAddress),webViewLink,trashed", "supportsAllDrives": "true"}),
         "files.get asks for the fields it reads (v3 answers only id, name and type otherwise)"
     );
     assert_eq!(details.data["name"], seed::ROADMAP_07_NAME);
@@ -170,7 +171,7 @@ async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_docu
     let before = doubles.requests().await.len();
     for (arguments, why) in [
         (json!({"path": "relative/notes.txt"}), "not a full path"),
-        (json!({"path": "/"}), "not a file"),
+        (json!({"path": "/"}), "not a regular file"),
         (json!({"path": large_path}), "larger than 5 MB"),
     ] {
         let refused = run_request("drive.upload_file", &ana, arguments);
@@ -183,4 +184,99 @@ async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_docu
         before,
         "a refused upload sends nothing, not even the part under the cap"
     );
+}
+
+#[tokio::test]
+async fn every_drive_action_supports_shared_drives_so_their_files_are_found() {
+    let doubles = ApiDoubles::start();
+    let harness = pasted::harness_for(&doubles, "google", "actions-drive-shared");
+    let ana = save_signed_in(
+        &harness,
+        "google",
+        "ana@example.com",
+        &["drive"],
+        &SCOPES,
+        "ya29.driveShared",
+    );
+    let executor = executor(&harness);
+    let unsupported = reqwest::Client::new()
+        .get(format!(
+            "{}/drive/v3/files/{}",
+            doubles.base("google"),
+            seed::TEAM_PLAN_SHEET
+        ))
+        .bearer_auth("ya29.driveShared")
+        .send()
+        .await
+        .expect("the double answers");
+    assert_eq!(
+        unsupported.status(),
+        404,
+        "the double, like Drive, finds a shared drive's file only for an app that says it supports them"
+    );
+    doubles.reset().await;
+
+    run_approved(&executor, "drive.search_files", &ana, json!({"name_contains": "plan"})).await;
+    let listed = &received(&doubles, "GET", "/google/drive/v3/files").await[0];
+    assert_eq!(
+        (
+            &listed["query"]["supportsAllDrives"],
+            &listed["query"]["includeItemsFromAllDrives"]
+        ),
+        (&json!("true"), &json!("true")),
+        "files.list lists shared drives' items only with both: {listed}"
+    );
+
+    let details = run_approved(
+        &executor,
+        "drive.get_file",
+        &ana,
+        json!({"file": seed::TEAM_PLAN_SHEET}),
+    )
+    .await;
+    assert_eq!(
+        details.data["name"], "Team plan 2026",
+        "a shared drive's file is found by id"
+    );
+    let local = tempfile::NamedTempFile::with_suffix(".txt").expect("a local file");
+    std::fs::write(local.path(), "minutes\n").expect("write it");
+    let path = local.path().to_str().expect("UTF-8");
+    run_approved(
+        &executor,
+        "drive.upload_file",
+        &ana,
+        json!({"path": path, "folder": seed::TEAM_DRIVE}),
+    )
+    .await;
+    run_approved(
+        &executor,
+        "drive.create_folder",
+        &ana,
+        json!({"name": "Q4", "parent": seed::TEAM_DRIVE}),
+    )
+    .await;
+    run_approved(
+        &executor,
+        "drive.share_file",
+        &ana,
+        json!({"file": seed::TEAM_PLAN_SHEET, "email": "bo@example.org", "role": "reader"}),
+    )
+    .await;
+    run_approved(
+        &executor,
+        "drive.trash_file",
+        &ana,
+        json!({"file": seed::TEAM_PLAN_SHEET}),
+    )
+    .await;
+
+    let sent = doubles.requests().await;
+    assert_eq!(sent.len(), 6, "one request an action: {sent:?}");
+    for request in &sent {
+        assert_eq!(
+            request["query"]["supportsAllDrives"], "true",
+            "files.get, files.list, files.create (an upload too), files.update and \
+             permissions.create all need it for shared drives: {request}"
+        );
+    }
 }

@@ -83,9 +83,10 @@ async fn each_notion_action_sends_the_documented_request_and_reads_the_answer() 
     assert_eq!(
         body_of(&sent[0]),
         json!({"parent": {"database_id": seed::NOTION_TASKS_DATABASE.replace('-', "")},
-               "properties": {"Name": {"title": [{"type": "text", "text": {"content": "Ship 1.2"}}]}},
+               "properties": {"title": {"title": [{"type": "text", "text": {"content": "Ship 1.2"}}]}},
                "children": [paragraph("First"), paragraph("Second")]}),
-        "a database parent, the title in the Name property, the text as paragraph blocks"
+        "a database parent, the title keyed by the title property's id (its name, here Task, can \
+         be anything; its id is always title), the text as paragraph blocks"
     );
     assert!(
         created
@@ -118,6 +119,99 @@ async fn each_notion_action_sends_the_documented_request_and_reads_the_answer() 
         "text over Notion's 2000 characters an item is split: {body}"
     );
     assert_eq!(appended.data["added"], 1);
+
+    run_approved(
+        &executor,
+        "notion.create_page_in_database",
+        &workspace,
+        json!({"database_id": seed::NOTION_TASKS_DATABASE, "title": "Ship 1.3", "title_property": "Task"}),
+    )
+    .await;
+    let sent = received(&doubles, "POST", "/notion/v1/pages").await;
+    assert_eq!(
+        body_of(&sent[1])["properties"],
+        json!({"Task": {"title": [{"type": "text", "text": {"content": "Ship 1.3"}}]}}),
+        "a title property named by the caller is keyed by that name"
+    );
+}
+
+#[tokio::test]
+async fn text_of_more_than_a_hundred_paragraphs_goes_to_notion_in_at_most_a_hundred_blocks() {
+    let doubles = ApiDoubles::start();
+    let harness = pasted::harness_for(&doubles, "notion", "actions-notion-blocks");
+    let workspace = pasted::paste(&harness, "notion", &[("token", NOTION_TOKEN)]).await;
+    let path = format!("/notion/v1/blocks/{}/children", seed::NOTION_ROADMAP_PAGE);
+    let paragraph = json!({"object": "block", "type": "paragraph", "paragraph": {"rich_text": [{"type": "text", "text": {"content": "x"}}]}});
+    let too_many = reqwest::Client::new()
+        .patch(format!("{}{}", doubles.url(), path))
+        .bearer_auth(NOTION_TOKEN)
+        .header("notion-version", "2022-06-28")
+        .header("content-type", "application/json")
+        .body(json!({ "children": vec![paragraph; 101] }).to_string())
+        .send()
+        .await
+        .expect("the double answers");
+    assert_eq!(
+        too_many.status(),
+        400,
+        "the double, like Notion, takes at most 100 blocks"
+    );
+    let refusal: serde_json::Value = too_many.json().await.expect("Notion's error");
+    assert_eq!(refusal["code"], "validation_error", "{refusal}");
+    doubles.reset().await;
+    let executor = executor(&harness);
+
+    let text = (1..=150)
+        .map(|n| format!("Point {n}."))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let appended = run_approved(
+        &executor,
+        "notion.append_paragraph",
+        &workspace,
+        json!({"page_id": seed::NOTION_ROADMAP_PAGE, "text": text}),
+    )
+    .await;
+    let body = body_of(&received(&doubles, "PATCH", &path).await[0]);
+    let blocks = body["children"].as_array().expect("blocks");
+    assert_eq!(blocks.len(), 100, "Notion refuses more than 100 blocks a request");
+    let content = |block: &serde_json::Value| -> String {
+        let items = block["paragraph"]["rich_text"].as_array().expect("rich text");
+        items
+            .iter()
+            .filter_map(|item| item["text"]["content"].as_str())
+            .collect()
+    };
+    assert_eq!(
+        content(&blocks[98]),
+        "Point 99.",
+        "paragraphs keep their own blocks while they fit"
+    );
+    let rest = (100..=150)
+        .map(|n| format!("Point {n}."))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    assert_eq!(
+        content(&blocks[99]),
+        rest,
+        "the rest go in the last block, a blank line apart: nothing lost"
+    );
+    assert_eq!(appended.data["added"], 100);
+
+    run_approved(
+        &executor,
+        "notion.create_page_in_database",
+        &workspace,
+        json!({"database_id": seed::NOTION_TASKS_DATABASE, "title": "Long notes", "text": text}),
+    )
+    .await;
+    let created = body_of(&received(&doubles, "POST", "/notion/v1/pages").await[0]);
+    assert_eq!(
+        created["children"].as_array().map(Vec::len),
+        Some(100),
+        "a new page's children too: {}",
+        created["children"][99]
+    );
 }
 
 #[tokio::test]
@@ -167,7 +261,11 @@ async fn telegram_actions_put_the_bot_token_in_the_path_only_and_never_show_it()
 
     let updates = run_approved(&executor, "telegram.get_updates", &bot, json!({"limit": 10})).await;
     let sent = received(&doubles, "GET", &format!("/telegram/bot{BOT_TOKEN}/getUpdates")).await;
-    assert_eq!(sent[0]["query"], json!({"limit": "10", "timeout": "0"}));
+    assert_eq!(
+        sent[0]["query"],
+        json!({"limit": "100", "timeout": "0"}),
+        "as many as Telegram gives: it answers the earliest first, and the newest are kept"
+    );
     assert_eq!(updates.data.as_array().map(Vec::len), Some(3));
     assert!(
         updates

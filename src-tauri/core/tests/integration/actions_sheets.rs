@@ -1,7 +1,8 @@
 //! Google Sheets' actions through the executor, against the loopback doubles' Sheets API (the
 //! catalogue's own Sheets base) with a Google account saved as signed in with Sheets' scope: a
 //! range read, rows appended and a range updated with `valueInputOption` as documented (typed
-//! unless raw), and a spreadsheet created with its tabs.
+//! unless raw; an empty cell in an update sent as "", since Sheets skips a null one), and a
+//! spreadsheet created with its tabs.
 
 use crate::support::actions::{body_of, executor, received, run_approved};
 use crate::support::doubles::{seed, ApiDoubles};
@@ -84,6 +85,32 @@ async fn sheets_reads_appends_updates_and_creates_as_the_api_documents() {
         "values.update takes a ValueRange of rows; the text \"125\" stays text"
     );
     assert_eq!(updated.summary, "Updated Q3!B2:B2 (1 cell(s)).");
+
+    run_approved(
+        &executor,
+        "sheets.update_range",
+        &ana,
+        json!({"spreadsheet": sheet, "range": "Q3!A3:C3", "rows": [[null, "", "FALSE"]]}),
+    )
+    .await;
+    let put = &received(&doubles, "PUT", &format!("{values}/Q3!A3:C3")).await[0];
+    assert_eq!(
+        body_of(put)["values"],
+        json!([["", "", "FALSE"]]),
+        "Sheets skips a null cell, keeping what is there: an update replaces it, so it sends \"\""
+    );
+    let read = run_approved(
+        &executor,
+        "sheets.read_range",
+        &ana,
+        json!({"spreadsheet": sheet, "range": "Q3!A3:C3"}),
+    )
+    .await;
+    assert_eq!(
+        read.data,
+        json!([{"A": "", "B": "", "C": "FALSE"}]),
+        "the row's old \"Design\" and \"800\" are gone"
+    );
 
     let made = run_approved(
         &executor,

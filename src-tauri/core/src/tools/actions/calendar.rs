@@ -1,8 +1,12 @@
 //! Google Calendar's actions (Calendar API v3). Times are RFC 3339: a date-time with an offset,
 //! or without one and an IANA time zone (Calendar then reads it in that zone), or a date alone
 //! for an all-day event (`{"date": …}`, the end day excluded). Attendees are told of changes
-//! (`sendUpdates=all`).
+//! (`sendUpdates=all`). A move is a patch, merged into the event: it clears the other kind of
+//! time (`null`), or an event would have both a date and a date-time. A list's bounds must have
+//! an offset: a date, or a time without one, is read in this computer's time zone.
 
+use jiff::civil;
+use jiff::tz::TimeZone as Zone;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -47,9 +51,10 @@ pub struct ListEvents {
     /// The calendar (the primary one if not given).
     #[serde(default)]
     calendar: Option<CalendarId>,
-    /// From this time (RFC 3339 with an offset, such as 2026-12-07T00:00:00Z).
+    /// From this time: a date-time with an offset (2026-12-07T09:00:00Z), or without one or a
+    /// date (the start of that day), read in this computer's time zone.
     from: When,
-    /// Until this time.
+    /// Until this time (given as `from` is).
     to: When,
     /// Only events matching this text.
     #[serde(default)]
@@ -149,13 +154,47 @@ fn span(start: &When, end: &When, zone: Option<&TimeZone>) -> Result<(Value, Val
     Ok((time("start", start, zone)?, time("end", end, zone)?))
 }
 
+/// A time as a patch sets it: the other kind cleared (a date-time's date; a date's date-time
+/// and zone), since a patch merges into what the event has.
+fn replacing(mut time: Value) -> Value {
+    if time.get("date").is_some() {
+        time["dateTime"] = Value::Null;
+        time["timeZone"] = Value::Null;
+    } else {
+        time["date"] = Value::Null;
+    }
+    time
+}
+
+/// events.list's `timeMin`/`timeMax`, RFC 3339 with an offset: a date is the start of that
+/// day, and a date-time without an offset that time, in `zone`; an offset given is kept.
+fn bound(field: &str, when: &When, zone: &Zone) -> Result<String, ToolError> {
+    let invalid = || ToolError::InvalidArguments(vec![format!("/{field}: not a real date or time")]);
+    let text = when.0.as_str();
+    let split = text
+        .get(10..)
+        .and_then(|clock| clock.find(['Z', '+', '-']))
+        .map_or(text.len(), |at| at + 10);
+    let (local, offset) = text.split_at(split);
+    let at: civil::DateTime = match local.len() {
+        10 => local.parse::<civil::Date>().map_err(|_| invalid())?.into(),
+        _ => local.parse().map_err(|_| invalid())?,
+    };
+    if !offset.is_empty() {
+        return Ok(format!("{}{offset}", at.strftime("%Y-%m-%dT%H:%M:%S%.f")));
+    }
+    let zoned = at.to_zoned(zone.clone()).map_err(|_| invalid())?;
+    Ok(zoned.strftime("%Y-%m-%dT%H:%M:%S%.f%:z").to_string())
+}
+
 fn list_events(params: &ListEvents, target: &Target<'_>) -> Result<Call, ToolError> {
+    let zone = Zone::system();
     let mut url = events_url(target, params.calendar.as_ref(), None)?;
     {
         let mut query = url.query_pairs_mut();
         query
-            .append_pair("timeMin", &params.from.0)
-            .append_pair("timeMax", &params.to.0)
+            .append_pair("timeMin", &bound("from", &params.from, &zone)?)
+            .append_pair("timeMax", &bound("to", &params.to, &zone)?)
             .append_pair("singleEvents", "true")
             .append_pair("orderBy", "startTime")
             .append_pair("maxResults", &params.limit.unwrap_or(50).to_string());
@@ -224,7 +263,8 @@ fn move_event(params: &MoveEvent, target: &Target<'_>) -> Result<Call, ToolError
     let (start, end) = span(&params.start, &params.end, params.time_zone.as_ref())?;
     let mut url = events_url(target, params.calendar.as_ref(), Some(&params.event_id))?;
     url.query_pairs_mut().append_pair("sendUpdates", "all");
-    Ok(Call::new(Method::Patch, url).json(json!({ "start": start, "end": end })))
+    let body = json!({ "start": replacing(start), "end": replacing(end) });
+    Ok(Call::new(Method::Patch, url).json(body))
 }
 
 fn read_moved(params: &MoveEvent, answer: &Answer) -> Result<ActionOutput, ToolError> {
@@ -243,4 +283,53 @@ fn delete_event(params: &OneEvent, target: &Target<'_>) -> Result<Call, ToolErro
 fn read_deleted(params: &OneEvent, _: &Answer) -> Result<ActionOutput, ToolError> {
     let summary = format!("Deleted the event {}; its attendees were told.", params.event_id);
     Ok(ActionOutput::new(summary, json!({ "id": params.event_id })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bound, When};
+
+    #[test]
+    fn list_bounds_are_rfc_3339_with_an_offset() {
+        // Lisbon: UTC in winter, +01:00 in summer.
+        let zone = jiff::tz::TimeZone::posix("WET0WEST,M3.5.0/1,M10.5.0").expect("a zone");
+        let sent = |text: &str| bound("from", &When(text.into()), &zone).map_err(|error| error.to_string());
+        assert_eq!(
+            sent("2026-12-07").as_deref(),
+            Ok("2026-12-07T00:00:00+00:00"),
+            "a date: its start"
+        );
+        assert_eq!(
+            sent("2026-07-07").as_deref(),
+            Ok("2026-07-07T00:00:00+01:00"),
+            "in summer time"
+        );
+        assert_eq!(
+            sent("2026-07-07T09:30").as_deref(),
+            Ok("2026-07-07T09:30:00+01:00"),
+            "seconds added"
+        );
+        assert_eq!(
+            sent("2026-07-07T09:30:00.25").as_deref(),
+            Ok("2026-07-07T09:30:00.25+01:00")
+        );
+        assert_eq!(
+            sent("2026-07-07T09:30Z").as_deref(),
+            Ok("2026-07-07T09:30:00Z"),
+            "an offset kept"
+        );
+        assert_eq!(
+            sent("2026-07-07T09:30:00-05:00").as_deref(),
+            Ok("2026-07-07T09:30:00-05:00")
+        );
+        assert_eq!(
+            sent("2026-03-29T01:30").as_deref(),
+            Ok("2026-03-29T02:30:00+01:00"),
+            "a time the clocks skip is read as after the change"
+        );
+        assert!(
+            sent("2026-02-30").is_err_and(|error| error.contains("/from")),
+            "not a real date: the field is named"
+        );
+    }
 }

@@ -1,8 +1,12 @@
 //! Google Drive's actions (Drive API v3): searching with Drive's `q` language (values quoted and
 //! escaped as documented), a file's details, an upload from this computer (multipart/related:
-//! the JSON metadata, then the bytes; at most `MAX_UPLOAD_BYTES`, read when the run is planned,
-//! so the approval shows the path, type and size), a folder, a permission, and the trash.
+//! the JSON metadata, then the bytes of a regular file, read once and at most `MAX_UPLOAD_BYTES`
+//! when the run is planned, so the approval shows the path, type and size), a folder, a
+//! permission, and the trash. Every request says the app supports shared drives
+//! (`supportsAllDrives`), without which Drive does not find their files; a search also asks for
+//! their items (`includeItemsFromAllDrives`).
 
+use std::io::Read;
 use std::path::Path;
 
 use schemars::JsonSchema;
@@ -131,7 +135,15 @@ fn quoted(value: &str) -> String {
 fn files_url(target: &Target<'_>, file: Option<&str>) -> Result<url::Url, ToolError> {
     let mut segments = vec!["drive", "v3", "files"];
     segments.extend(file);
-    target.url(&segments)
+    drive_url(target, &segments)
+}
+
+/// A Drive API URL that says the app supports shared drives (files in them are "not found"
+/// to an app that does not).
+fn drive_url(target: &Target<'_>, segments: &[&str]) -> Result<url::Url, ToolError> {
+    let mut url = target.url(segments)?;
+    url.query_pairs_mut().append_pair("supportsAllDrives", "true");
+    Ok(url)
 }
 
 fn search(params: &Search, target: &Target<'_>) -> Result<Call, ToolError> {
@@ -153,7 +165,8 @@ fn search(params: &Search, target: &Target<'_>) -> Result<Call, ToolError> {
         .append_pair("q", &terms.join(" and "))
         .append_pair("pageSize", &params.limit.unwrap_or(50).to_string())
         .append_pair("orderBy", "modifiedTime desc")
-        .append_pair("fields", "files(id,name,mimeType,modifiedTime,webViewLink)");
+        .append_pair("fields", "files(id,name,mimeType,modifiedTime,webViewLink)")
+        .append_pair("includeItemsFromAllDrives", "true");
     Ok(Call::new(Method::Get, url))
 }
 
@@ -212,23 +225,43 @@ fn read_file(_: &OneFile, answer: &Answer) -> Result<ActionOutput, ToolError> {
     Ok(ActionOutput::new(summary, data).link(link))
 }
 
+/// The file at `path`, opened once and read no further than the cap whatever size it says it
+/// has (`/proc`'s files say 0 and may never end); only a regular file (a fifo would wait for a
+/// writer, a device may never end). `Err`: why not, in words for the `/path` field.
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    let unreadable = |error: std::io::Error| format!("cannot be read ({error})");
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a fifo waits for a writer: this open never waits, and the type is checked next.
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(unreadable)?;
+    if !file.metadata().map_err(unreadable)?.is_file() {
+        return Err("is not a regular file (it is a folder, a device or a pipe)".into());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_UPLOAD_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if u64::try_from(bytes.len()).map_or(true, |read| read > MAX_UPLOAD_BYTES) {
+        return Err(format!(
+            "is larger than {} MB ({MAX_UPLOAD_BYTES} bytes), the most an upload takes",
+            MAX_UPLOAD_BYTES / 1024 / 1024
+        ));
+    }
+    Ok(bytes)
+}
+
 fn upload(params: &Upload, target: &Target<'_>) -> Result<Call, ToolError> {
     let path = Path::new(&params.path);
-    let unusable = |why: &str| ToolError::Plan(format!("{} {why}", params.path));
+    let unusable = |why: &str| ToolError::InvalidArguments(vec![format!("/path: {} {why}", params.path)]);
     if !path.is_absolute() {
         return Err(unusable("is not a full path"));
     }
-    let metadata = std::fs::metadata(path).map_err(|error| unusable(&format!("cannot be read ({error})")))?;
-    if !metadata.is_file() {
-        return Err(unusable("is not a file"));
-    }
-    if metadata.len() > MAX_UPLOAD_BYTES {
-        return Err(unusable(&format!(
-            "is larger than {} MB",
-            MAX_UPLOAD_BYTES / 1024 / 1024
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|error| unusable(&format!("cannot be read ({error})")))?;
+    let bytes = read_capped(path).map_err(|why| unusable(&why))?;
     let name = params
         .name
         .clone()
@@ -254,7 +287,7 @@ fn upload(params: &Upload, target: &Target<'_>) -> Result<Call, ToolError> {
         bytes.len(),
         params.path
     );
-    let mut url = target.url(&["upload", "drive", "v3", "files"])?;
+    let mut url = drive_url(target, &["upload", "drive", "v3", "files"])?;
     url.query_pairs_mut()
         .append_pair("uploadType", "multipart")
         .append_pair("fields", "id,name,mimeType,webViewLink");
@@ -299,7 +332,7 @@ fn share(params: &Share, target: &Target<'_>) -> Result<Call, ToolError> {
         Role::Commenter => "commenter",
         Role::Writer => "writer",
     };
-    let mut url = target.url(&["drive", "v3", "files", &params.file.0, "permissions"])?;
+    let mut url = drive_url(target, &["drive", "v3", "files", &params.file.0, "permissions"])?;
     url.query_pairs_mut()
         .append_pair("sendNotificationEmail", if params.notify { "true" } else { "false" });
     let body = json!({ "type": "user", "role": role, "emailAddress": params.email });

@@ -1,8 +1,10 @@
 //! Notion's actions, on its API (the `Notion-Version` the catalogue sends with every request):
 //! search the pages and databases shared with the integration (`POST search`), add a page to a
-//! database (`POST pages`, its title in the database's title property) and append paragraphs
-//! to a page (`PATCH blocks/{id}/children`). Notion's rich text holds at most 2000 characters
-//! an item, so longer text is sent as several items.
+//! database (`POST pages`, its title in the database's title property, whose id is always
+//! `title` whatever its name) and append paragraphs to a page (`PATCH blocks/{id}/children`).
+//! Notion's request limits: at most 100 blocks a request, 100 rich text items a block and 2000
+//! characters an item, so longer text is sent as several items, and paragraphs past the 99th
+//! share the last block.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -13,8 +15,12 @@ use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{list_summary, ActionOutput};
 
-/// The most characters one rich text item holds.
+/// The most characters one rich text item holds (counted as JavaScript does, in UTF-16 units:
+/// an emoji is two).
 const RICH_TEXT_MAX: usize = 2000;
+/// The most blocks one request adds, and rich text items one block holds.
+const MAX_BLOCKS: usize = 100;
+const MAX_RICH_TEXT_ITEMS: usize = 100;
 /// A Notion id: 32 hex digits, with or without its dashes.
 const ID_PATTERN: &str = r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$";
 
@@ -63,7 +69,8 @@ pub struct CreatePageInDatabase {
     /// The new page's title.
     #[schemars(length(min = 1, max = 2000))]
     title: String,
-    /// The name of the database's title property (Name if not given).
+    /// The name of the database's title property (if not given, its id `title`, which every
+    /// database's title property has, whatever its name).
     #[serde(default)]
     #[schemars(length(min = 1, max = 100))]
     title_property: Option<String>,
@@ -155,34 +162,63 @@ fn read_search(_: &Search, answer: &Answer) -> Result<ActionOutput, ToolError> {
 }
 
 /// `text` as rich text items of at most `RICH_TEXT_MAX` characters.
-fn rich_text(text: &str) -> Value {
-    let chars: Vec<char> = text.chars().collect();
-    Value::Array(
-        chars
-            .chunks(RICH_TEXT_MAX)
-            .map(|chunk| json!({ "type": "text", "text": { "content": chunk.iter().collect::<String>() } }))
-            .collect(),
-    )
+fn rich_text(text: &str) -> Vec<Value> {
+    let mut items: Vec<String> = Vec::new();
+    let mut units = 0;
+    for char in text.chars() {
+        match items.last_mut() {
+            Some(item) if units + char.len_utf16() <= RICH_TEXT_MAX => item.push(char),
+            _ => {
+                items.push(char.to_string());
+                units = 0;
+            }
+        }
+        units += char.len_utf16();
+    }
+    items
+        .into_iter()
+        .map(|content| json!({ "type": "text", "text": { "content": content } }))
+        .collect()
 }
 
-/// Plain text as paragraph blocks, one per blank-line-separated block.
-fn paragraphs(text: &str) -> Vec<Value> {
-    text.replace("\r\n", "\n")
+/// Plain text (the `field` argument) as paragraph blocks, one per blank-line-separated block,
+/// at most `MAX_BLOCKS`: those past the 99th go in the last one, a blank line apart.
+fn paragraphs(field: &str, text: &str) -> Result<Vec<Value>, ToolError> {
+    let text = text.replace("\r\n", "\n");
+    let mut blocks: Vec<String> = text
         .split("\n\n")
         .map(|block| block.trim_matches('\n'))
         .filter(|block| !block.trim().is_empty())
-        .map(|block| json!({ "object": "block", "type": "paragraph", "paragraph": { "rich_text": rich_text(block) } }))
+        .map(str::to_owned)
+        .collect();
+    if blocks.len() > MAX_BLOCKS {
+        let rest = blocks.split_off(MAX_BLOCKS - 1).join("\n\n");
+        blocks.push(rest);
+    }
+    blocks
+        .iter()
+        .map(|block| {
+            let rich = rich_text(block);
+            if rich.len() > MAX_RICH_TEXT_ITEMS {
+                return Err(ToolError::InvalidArguments(vec![format!(
+                    "/{field}: too long for one Notion request (at most {MAX_BLOCKS} paragraphs of \
+                     {} characters)",
+                    MAX_RICH_TEXT_ITEMS * RICH_TEXT_MAX
+                )]));
+            }
+            Ok(json!({ "object": "block", "type": "paragraph", "paragraph": { "rich_text": rich } }))
+        })
         .collect()
 }
 
 fn create_page(params: &CreatePageInDatabase, target: &Target<'_>) -> Result<Call, ToolError> {
-    let property = params.title_property.as_deref().unwrap_or("Name");
+    let property = params.title_property.as_deref().unwrap_or("title");
     let mut body = json!({
         "parent": { "database_id": params.database_id },
         "properties": { property: { "title": rich_text(&params.title) } },
     });
     if let Some(text) = params.text.as_deref() {
-        let children = paragraphs(text);
+        let children = paragraphs("text", text)?;
         if !children.is_empty() {
             body["children"] = Value::Array(children);
         }
@@ -199,7 +235,7 @@ fn read_created(params: &CreatePageInDatabase, answer: &Answer) -> Result<Action
 
 fn append(params: &AppendParagraph, target: &Target<'_>) -> Result<Call, ToolError> {
     let url = target.url(&["blocks", &params.page_id, "children"])?;
-    Ok(Call::new(Method::Patch, url).json(json!({ "children": paragraphs(&params.text) })))
+    Ok(Call::new(Method::Patch, url).json(json!({ "children": paragraphs("text", &params.text)? })))
 }
 
 fn read_appended(params: &AppendParagraph, answer: &Answer) -> Result<ActionOutput, ToolError> {
@@ -210,4 +246,58 @@ fn read_appended(params: &AppendParagraph, answer: &Answer) -> Result<ActionOutp
         json!({ "page": params.page_id, "added": added }),
     )
     .link(Some(link)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{paragraphs, rich_text, MAX_BLOCKS, RICH_TEXT_MAX};
+    use crate::tools::error::ToolError;
+
+    fn contents(block: &serde_json::Value) -> Vec<String> {
+        block["paragraph"]["rich_text"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|item| item["text"]["content"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    #[test]
+    fn rich_text_items_hold_at_most_2000_characters_as_notion_counts_them() {
+        let text = "\u{1f680}".repeat(1500);
+        let items = rich_text(&text);
+        let lengths: Vec<usize> = items
+            .iter()
+            .filter_map(|item| item["text"]["content"].as_str())
+            .map(|content| content.encode_utf16().count())
+            .collect();
+        assert_eq!(
+            lengths,
+            [2000, 1000],
+            "an emoji is two of Notion's characters, never split in half"
+        );
+        assert!(rich_text("").is_empty(), "no text, no item");
+    }
+
+    #[test]
+    fn paragraphs_past_the_hundredth_block_share_the_last_and_too_much_is_refused() {
+        let text = (1..=250).map(|n| format!("p{n}")).collect::<Vec<_>>().join("\r\n\r\n");
+        let blocks = paragraphs("text", &text).expect("fits");
+        assert_eq!(blocks.len(), MAX_BLOCKS);
+        assert_eq!(contents(&blocks[98]), ["p99"]);
+        let rest = (100..=250).map(|n| format!("p{n}")).collect::<Vec<_>>().join("\n\n");
+        assert_eq!(
+            contents(&blocks[99]),
+            [rest],
+            "every paragraph kept, a blank line apart"
+        );
+
+        let huge = format!("{}\n\n{}", "a".repeat(10), "b".repeat(101 * RICH_TEXT_MAX));
+        match paragraphs("text", &huge) {
+            Err(ToolError::InvalidArguments(problems)) => {
+                assert!(problems[0].starts_with("/text: "), "the field is named: {problems:?}")
+            }
+            other => panic!("more than 100 rich text items in a block is refused: {other:?}"),
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Google Sheets' actions (Sheets API v4, on the catalogue's Sheets base): reading a range,
 //! appending rows (`values:append` with `INSERT_ROWS`), updating a range (`values.update`) —
-//! both with `valueInputOption` (`USER_ENTERED` unless raw) — and creating a spreadsheet. Ranges
-//! are A1 notation, sent as one path segment.
+//! both with `valueInputOption` (`USER_ENTERED` unless raw; an update sends an empty cell as
+//! `""`, since Sheets skips a null one) — and creating a spreadsheet. Ranges are A1 notation,
+//! sent as one path segment.
 
 use std::borrow::Cow;
 
@@ -135,11 +136,17 @@ fn column_name(mut index: usize) -> String {
     String::from_utf8(name).unwrap_or_default()
 }
 
-fn body(params: &WriteRows) -> Value {
+/// The rows as a ValueRange. `empty`: what a null cell is sent as (Sheets skips a null one,
+/// keeping what the cell had; `""` empties it).
+fn body(params: &WriteRows, empty: &Value) -> Value {
     let rows: Vec<Vec<&Value>> = params
         .rows
         .iter()
-        .map(|row| row.iter().map(|cell| &cell.0).collect())
+        .map(|row| {
+            row.iter()
+                .map(|cell| if cell.0.is_null() { empty } else { &cell.0 })
+                .collect()
+        })
         .collect();
     json!({ "majorDimension": "ROWS", "values": rows })
 }
@@ -157,14 +164,15 @@ fn append(params: &WriteRows, target: &Target<'_>) -> Result<Call, ToolError> {
     url.query_pairs_mut()
         .append_pair("valueInputOption", input_option(params))
         .append_pair("insertDataOption", "INSERT_ROWS");
-    Ok(Call::new(Method::Post, url).json(body(params)))
+    Ok(Call::new(Method::Post, url).json(body(params, &Value::Null)))
 }
 
 fn update(params: &WriteRows, target: &Target<'_>) -> Result<Call, ToolError> {
     let mut url = values_url(target, &params.spreadsheet, &params.range.0)?;
     url.query_pairs_mut()
         .append_pair("valueInputOption", input_option(params));
-    Ok(Call::new(Method::Put, url).json(body(params)))
+    // It replaces what is there: an empty cell is emptied, not skipped.
+    Ok(Call::new(Method::Put, url).json(body(params, &json!(""))))
 }
 
 fn sheet_link(params: &WriteRows) -> Option<String> {

@@ -1,13 +1,16 @@
 //! Telegram's actions, on the Bot API as the connected bot: send a message (`sendMessage`) and
-//! read recent updates to find chat ids (`getUpdates`). The bot token belongs in the URL path
-//! (`/bot<token>/<method>`): plans put the `{token}` slot there and the sender fills it in only
-//! for the request it sends, so the token is never in a preview, an error or the audit log.
+//! read recent updates to find chat ids (`getUpdates`: Telegram answers the earliest pending
+//! first, so it asks for as many as it gives and keeps the newest; never with an `offset`, which
+//! would confirm or forget updates, when a read should leave the queue as it was). The bot
+//! token belongs in the URL path (`/bot<token>/<method>`): plans put the `{token}` slot there
+//! and the sender fills it in only for the request it sends, so the token is never in a
+//! preview, an error or the audit log.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{action, text, ActionCode, Answer, Target};
+use super::{action, items, text, ActionCode, Answer, Target};
 use crate::tools::call::{Call, Method};
 use crate::tools::error::ToolError;
 use crate::tools::output::{bounded, list_summary, ActionOutput};
@@ -16,6 +19,8 @@ use crate::tools::output::{bounded, list_summary, ActionOutput};
 const BOT: &str = "bot{token}";
 /// How much of one update's text a result keeps.
 const MAX_UPDATE_TEXT: usize = 200;
+/// The most updates getUpdates gives at once.
+const MAX_UPDATES: u32 = 100;
 
 pub fn actions() -> Vec<ActionCode> {
     vec![
@@ -50,7 +55,7 @@ pub struct SendMessage {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetUpdates {
-    /// How many recent updates (1–100, 20 if not given).
+    /// How many of the newest updates (1–100, 20 if not given).
     #[serde(default)]
     #[schemars(range(min = 1, max = 100))]
     limit: Option<u32>,
@@ -110,10 +115,11 @@ fn read_sent(params: &SendMessage, answer: &Answer) -> Result<ActionOutput, Tool
     Ok(ActionOutput::new(summary, data).link(link))
 }
 
-fn get_updates(params: &GetUpdates, target: &Target<'_>) -> Result<Call, ToolError> {
+fn get_updates(_: &GetUpdates, target: &Target<'_>) -> Result<Call, ToolError> {
     let mut url = target.url(&[BOT, "getUpdates"])?;
+    // The earliest pending come first: ask for all it gives, and keep the newest (`read_updates`).
     url.query_pairs_mut()
-        .append_pair("limit", &params.limit.unwrap_or(20).to_string())
+        .append_pair("limit", &MAX_UPDATES.to_string())
         .append_pair("timeout", "0");
     Ok(Call::new(Method::Get, url))
 }
@@ -131,13 +137,11 @@ fn message_of(update: &Value) -> Option<&Value> {
     .find_map(|kind| update.get(*kind))
 }
 
-fn read_updates(_: &GetUpdates, answer: &Answer) -> Result<ActionOutput, ToolError> {
-    let updates: Vec<Value> = answer
-        .json
-        .get("result")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+fn read_updates(params: &GetUpdates, answer: &Answer) -> Result<ActionOutput, ToolError> {
+    let given = items(answer.json.get("result").unwrap_or(&Value::Null));
+    let wanted = usize::try_from(params.limit.unwrap_or(20)).unwrap_or(usize::MAX);
+    let updates: Vec<Value> = given[given.len().saturating_sub(wanted)..]
+        .iter()
         .map(|update| {
             let message = message_of(update);
             let chat = message.and_then(|message| message.get("chat"));

@@ -40,6 +40,8 @@ pub mod seed {
     pub const ROADMAP_07_SHEET: &str = "1Roadmap07Sheet";
     pub const ROADMAP_07_NAME: &str = "Roadmap – Project 07";
     pub const TEAM_DRIVE: &str = "0ATeamDrive";
+    /// Team Drive › "Team plan 2026": Drive finds it only for an app that supports shared drives.
+    pub const TEAM_PLAN_SHEET: &str = "1TeamPlanSheet";
     pub const MARKETING_DRIVE: &str = "0AMarketingDrive";
     pub const PRIMARY_CALENDAR: &str = "ana@example.com";
 
