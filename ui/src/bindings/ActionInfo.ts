@@ -32,6 +32,7 @@ description: string, sideEffect: SideEffect,
  */
 scopes: Array<Array<string>>, 
 /**
- * Asks every time, even if it only writes (it reads a file from this computer).
+ * Asks every time, even if it only writes (it reads a file from this computer, or lets
+ * someone else see a file).
  */
 alwaysAsks: boolean, };
