@@ -7,8 +7,7 @@
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::{seed, ApiDoubles};
-use crate::support::pasted;
-use crate::support::saved::save_signed_in;
+use crate::support::saved::ana_on_google;
 
 use serde_json::json;
 use switchboard_core::error::{ErrorCode, UserError};
@@ -20,11 +19,9 @@ const SCOPES: [&str; 2] = ["openid", "https://www.googleapis.com/auth/calendar.e
 #[tokio::test]
 async fn calendar_lists_creates_moves_and_deletes_events_as_the_api_documents() {
     let doubles = ApiDoubles::start();
-    let harness = pasted::harness_for(&doubles, "google", "actions-calendar");
-    let ana = save_signed_in(
-        &harness,
-        "google",
-        seed::PRIMARY_CALENDAR,
+    let (harness, ana) = ana_on_google(
+        &doubles,
+        "actions-calendar",
         &["calendar"],
         &SCOPES,
         "ya29.calendarActions",
@@ -184,11 +181,9 @@ async fn calendar_lists_creates_moves_and_deletes_events_as_the_api_documents() 
 #[tokio::test]
 async fn a_move_between_all_day_and_a_time_clears_the_other_kind_of_time() {
     let doubles = ApiDoubles::start();
-    let harness = pasted::harness_for(&doubles, "google", "actions-calendar-kinds");
-    let ana = save_signed_in(
-        &harness,
-        "google",
-        seed::PRIMARY_CALENDAR,
+    let (harness, ana) = ana_on_google(
+        &doubles,
+        "actions-calendar-kinds",
         &["calendar"],
         &SCOPES,
         "ya29.calendarKinds",
@@ -241,11 +236,9 @@ async fn a_move_between_all_day_and_a_time_clears_the_other_kind_of_time() {
 #[tokio::test]
 async fn list_bounds_given_as_a_date_or_without_an_offset_are_sent_with_this_computers_offset() {
     let doubles = ApiDoubles::start();
-    let harness = pasted::harness_for(&doubles, "google", "actions-calendar-bounds");
-    let ana = save_signed_in(
-        &harness,
-        "google",
-        seed::PRIMARY_CALENDAR,
+    let (harness, ana) = ana_on_google(
+        &doubles,
+        "actions-calendar-bounds",
         &["calendar"],
         &SCOPES,
         "ya29.calendarBounds",

@@ -7,13 +7,15 @@
 use crate::support::actions::{executor, run_request};
 use crate::support::connector::return_to_app;
 use crate::support::fake_provider::{FakeProvider, Reply};
-use crate::support::refresh::{connect_github, github_overrides, manual_harness, real_now, token_reply, TOKEN_PATH};
+use crate::support::refresh::{
+    connect_github, connect_github_as, github_overrides, manual_harness, real_now, token_reply, TOKEN_PATH,
+};
 
 use std::sync::Arc;
 
 use serde_json::json;
 use switchboard_core::clock::ManualClock;
-use switchboard_core::connections::{ConnectMethod, ConnectRequest, FlowState};
+use switchboard_core::connections::FlowState;
 use switchboard_core::error::{ErrorCode, UserError};
 use switchboard_core::tools::{Consent, Policy, RunOutcome, RunRequest};
 
@@ -50,17 +52,8 @@ async fn the_connection_is_the_only_one_that_can_or_the_person_chooses() {
         .operations
         .rename(first.id, Some("work".into()))
         .expect("renamed");
-    fake.script(TOKEN_PATH, [token_reply("at-2", None, None)]);
-    fake.script("/user", [Reply::json(200, r#"{"id":2,"login":"monalisa"}"#)]);
-    let request = ConnectRequest {
-        provider: "github".into(),
-        products: vec![],
-        method: ConnectMethod::Browser,
-        redirect: None,
-        connection: None,
-        scopes: vec![],
-    };
-    let second = harness.connect_approved(&request).await;
+    let monalisa = r#"{"id":2,"login":"monalisa"}"#;
+    let second = connect_github_as(&harness, &fake, token_reply("at-2", None, None), monalisa).await;
     assert_ne!(second.id, first.id, "another account, another connection");
     let error = UserError::from(executor.run(&any, Consent::NotYet).await.expect_err("two"));
     assert_eq!(error.code, ErrorCode::InvalidInput, "{}", error.message);
@@ -206,17 +199,8 @@ async fn an_always_allow_on_a_deleted_connection_never_passes_to_the_next_accoun
         .await
         .expect("deleted");
 
-    fake.script(TOKEN_PATH, [token_reply("at-2", None, None)]);
-    fake.script("/user", [Reply::json(200, r#"{"id":2,"login":"monalisa"}"#)]);
-    let request = ConnectRequest {
-        provider: "github".into(),
-        products: vec![],
-        method: ConnectMethod::Browser,
-        redirect: None,
-        connection: None,
-        scopes: vec![],
-    };
-    let monalisa = harness.connect_approved(&request).await;
+    let user = r#"{"id":2,"login":"monalisa"}"#;
+    let monalisa = connect_github_as(&harness, &fake, token_reply("at-2", None, None), user).await;
     assert_ne!(
         monalisa.id, octocat.id,
         "a deleted connection's id is never given to another account"

@@ -7,8 +7,7 @@
 
 use crate::support::actions::{body_of, executor, received, run_approved, run_request};
 use crate::support::doubles::{seed, ApiDoubles};
-use crate::support::pasted;
-use crate::support::saved::save_signed_in;
+use crate::support::saved::ana_on_google;
 
 use serde_json::json;
 use switchboard_core::error::{ErrorCode, UserError};
@@ -23,15 +22,7 @@ const SCOPES: [&str; 3] = [
 #[tokio::test]
 async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_documents() {
     let doubles = ApiDoubles::start();
-    let harness = pasted::harness_for(&doubles, "google", "actions-drive");
-    let ana = save_signed_in(
-        &harness,
-        "google",
-        "ana@example.com",
-        &["drive"],
-        &SCOPES,
-        "ya29.driveActions",
-    );
+    let (harness, ana) = ana_on_google(&doubles, "actions-drive", &["drive"], &SCOPES, "ya29.driveActions");
     let executor = executor(&harness);
 
     let found = run_approved(
@@ -189,11 +180,9 @@ async fn drive_searches_reads_uploads_creates_shares_and_trashes_as_the_api_docu
 #[tokio::test]
 async fn every_drive_action_supports_shared_drives_so_their_files_are_found() {
     let doubles = ApiDoubles::start();
-    let harness = pasted::harness_for(&doubles, "google", "actions-drive-shared");
-    let ana = save_signed_in(
-        &harness,
-        "google",
-        "ana@example.com",
+    let (harness, ana) = ana_on_google(
+        &doubles,
+        "actions-drive-shared",
         &["drive"],
         &SCOPES,
         "ya29.driveShared",

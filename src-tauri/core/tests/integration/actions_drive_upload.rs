@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use crate::support::actions::{executor, run_request};
 use crate::support::doubles::ApiDoubles;
-use crate::support::pasted;
-use crate::support::saved::save_signed_in;
+use crate::support::saved::ana_on_google;
 
 use serde_json::json;
 use switchboard_core::error::{ErrorCode, UserError};
@@ -23,11 +22,9 @@ const DEADLINE: Duration = Duration::from_secs(10);
 #[tokio::test]
 async fn an_upload_reads_no_more_than_the_cap_and_only_from_a_regular_file() {
     let doubles = ApiDoubles::start();
-    let harness = pasted::harness_for(&doubles, "google", "actions-drive-upload");
-    let ana = save_signed_in(
-        &harness,
-        "google",
-        "ana@example.com",
+    let (harness, ana) = ana_on_google(
+        &doubles,
+        "actions-drive-upload",
         &["drive"],
         &SCOPES,
         "ya29.driveUpload",

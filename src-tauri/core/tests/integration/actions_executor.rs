@@ -12,9 +12,9 @@ use std::time::Duration;
 use crate::actions_github::{github, REPO};
 use crate::support::actions::{executor, received, run_approved, run_request};
 use crate::support::connector::Harness;
-use crate::support::doubles::{seed, ApiDoubles};
+use crate::support::doubles::ApiDoubles;
 use crate::support::pasted;
-use crate::support::saved::save_signed_in;
+use crate::support::saved::ana_on_google;
 
 use serde_json::{json, Value};
 use switchboard_core::connections::Connection;
@@ -260,19 +260,10 @@ async fn a_huge_answer_gives_a_bounded_whole_summary_and_keeps_every_item() {
     assert_eq!(data[299]["fullName"], name(299));
 }
 
-/// A Google account signed in with Calendar's events scope.
-fn calendar_of_ana(doubles: &ApiDoubles, name: &str) -> (Harness, Connection) {
-    let harness = pasted::harness_for(doubles, "google", name);
+/// Ana's Google account, signed in with Calendar's events scope.
+fn calendar_of_ana(doubles: &ApiDoubles, test: &str) -> (Harness, Connection) {
     let scopes = ["openid", "https://www.googleapis.com/auth/calendar.events"];
-    let ana = save_signed_in(
-        &harness,
-        "google",
-        seed::PRIMARY_CALENDAR,
-        &["calendar"],
-        &scopes,
-        "ya29.executor",
-    );
-    (harness, ana)
+    ana_on_google(doubles, test, &["calendar"], &scopes, "ya29.executor")
 }
 
 #[tokio::test]

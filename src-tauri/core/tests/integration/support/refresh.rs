@@ -93,8 +93,14 @@ pub fn token_reply(access: &str, refresh: Option<&str>, expires_in: Option<i64>)
 /// Connects GitHub over loopback: the fake answers the code exchange with `first` (then keeps
 /// answering with it until the test scripts the refreshes) and `GET /user` with one account.
 pub async fn connect_github(harness: &Harness, fake: &FakeProvider, first: Reply) -> Connection {
+    connect_github_as(harness, fake, first, r#"{"id":583231,"login":"octocat"}"#).await
+}
+
+/// Connects GitHub as [`connect_github`] does, signed in as the account `user` (`GET /user`'s
+/// JSON) says.
+pub async fn connect_github_as(harness: &Harness, fake: &FakeProvider, first: Reply, user: &str) -> Connection {
     fake.script(TOKEN_PATH, [first]);
-    fake.script("/user", [Reply::json(200, r#"{"id":583231,"login":"octocat"}"#)]);
+    fake.script("/user", [Reply::json(200, user)]);
     let request = ConnectRequest {
         provider: "github".into(),
         products: vec![],

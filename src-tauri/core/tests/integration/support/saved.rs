@@ -10,6 +10,8 @@ use switchboard_core::db::connections::{upsert, ConnectionRecord};
 use switchboard_core::vault::{SecretStore, Sensitive};
 
 use super::connector::Harness;
+use super::doubles::ApiDoubles;
+use super::pasted;
 
 /// Saves `provider`'s account `account` with `products` and `scopes` granted and `access_token`,
 /// valid for an hour; the connection as the store reads it.
@@ -54,4 +56,18 @@ pub fn save_signed_in(
         id
     };
     services.store.get(id).expect("the saved connection")
+}
+
+/// A harness named `test` whose Google APIs are the doubles', with Ana's Google account
+/// (the doubles' ana@example.com) saved as signed in with `products`, `scopes` and `access_token`.
+pub fn ana_on_google(
+    doubles: &ApiDoubles,
+    test: &str,
+    products: &[&str],
+    scopes: &[&str],
+    access_token: &str,
+) -> (Harness, Connection) {
+    let harness = pasted::harness_for(doubles, "google", test);
+    let ana = save_signed_in(&harness, "google", "ana@example.com", products, scopes, access_token);
+    (harness, ana)
 }
