@@ -133,15 +133,19 @@ fn time(field: &str, when: &When, zone: Option<&TimeZone>) -> Result<Value, Tool
     if !when.0.contains('T') {
         return Ok(json!({ "date": when.0 }));
     }
-    let clock = when.0.get(10..).unwrap_or_default();
-    let offset = clock.ends_with('Z') || clock.contains('+') || clock.contains('-');
-    match (offset, zone) {
+    match (offset_at(&when.0).is_some(), zone) {
         (_, Some(zone)) => Ok(json!({ "dateTime": when.0, "timeZone": zone.0 })),
         (true, None) => Ok(json!({ "dateTime": when.0 })),
         (false, None) => Err(ToolError::InvalidArguments(vec![format!(
             "/{field}: a time without an offset needs /time_zone"
         )])),
     }
+}
+
+/// Where a date-time's offset (`Z`, `+01:00`, `-05:00`) begins, if it has one (past the date,
+/// whose own `-` are not an offset).
+fn offset_at(text: &str) -> Option<usize> {
+    Some(text.get(10..)?.find(['Z', '+', '-'])? + 10)
 }
 
 /// Both dates, or both date-times: Calendar refuses a mix.
@@ -171,11 +175,7 @@ fn replacing(mut time: Value) -> Value {
 fn bound(field: &str, when: &When, zone: &Zone) -> Result<String, ToolError> {
     let invalid = || ToolError::InvalidArguments(vec![format!("/{field}: not a real date or time")]);
     let text = when.0.as_str();
-    let split = text
-        .get(10..)
-        .and_then(|clock| clock.find(['Z', '+', '-']))
-        .map_or(text.len(), |at| at + 10);
-    let (local, offset) = text.split_at(split);
+    let (local, offset) = text.split_at(offset_at(text).unwrap_or(text.len()));
     let at: civil::DateTime = match local.len() {
         10 => local.parse::<civil::Date>().map_err(|_| invalid())?.into(),
         _ => local.parse().map_err(|_| invalid())?,
